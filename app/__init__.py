@@ -1,0 +1,1 @@
+"""Composition root: settings, database, auth, the Litestar app, the GraphQL schema, the CLI."""

@@ -1,0 +1,138 @@
+"""The ``commons`` command: serve, migrate, token, verify, schema (and the commands
+other areas register below)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import cast
+
+import click
+
+from app import database
+from app.settings import Settings, SettingsError
+from ledger.principal import ROLES, Role
+
+
+def settings_or_exit() -> Settings:
+    """Settings from the environment; a clear message and exit 2 when invalid."""
+    try:
+        return Settings.from_env(os.environ)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def database_url() -> str:
+    """The configured database, starting the embedded one when none is set."""
+    settings_or_exit()
+    return database.database_url(os.environ)
+
+
+@click.group()
+def main() -> None:
+    """Commons Ledger: verifiable records of an open project's work, money, licenses and votes."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API (starts the embedded PostgreSQL when DATABASE_URL is unset)."""
+    import uvicorn
+
+    settings_or_exit()
+    url = database_url()
+    database.migrate(url)
+    os.environ["DATABASE_URL"] = url
+    click.echo(f"Commons Ledger on http://{host}:{port}/graphql (database {url})", err=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    url = database_url()
+    database.migrate(url)
+    click.echo(f"migrated to {database.head_revision()}")
+
+
+@main.command()
+@click.option("--subject", required=True, help="Who the token names (the sub claim).")
+@click.option("--project", "projects", multiple=True, help="Project slug (repeatable).")
+@click.option("--role", type=click.Choice(ROLES), default="maintainer", show_default=True)
+@click.option("--admin", is_flag=True, help="Instance administrator.")
+@click.option("--contributor", type=int, default=None, help="Contributor number (to vote).")
+@click.option("--ttl", type=click.IntRange(1), default=None, help="Lifetime in seconds.")
+def token(
+    subject: str,
+    projects: tuple[str, ...],
+    role: str,
+    admin: bool,
+    contributor: int | None,
+    ttl: int | None,
+) -> None:
+    """Issue a signed token (JWT) for a subject, projects and role."""
+    from app.auth import TokenService
+    from ledger.keys import load_or_create
+
+    settings = settings_or_exit()
+    ring = load_or_create(settings.data_dir / "keys")
+    service = TokenService(settings, ring)
+    roles: dict[str, Role] = dict.fromkeys(projects, cast(Role, role))
+    click.echo(
+        service.issue(subject, roles=roles, admin=admin, contributor_id=contributor, ttl=ttl)
+    )
+
+
+@main.command()
+@click.option("--project", "slug", required=True, help="Project slug.")
+def verify(slug: str) -> None:
+    """Recompute a project's journal; exit 1 at the first broken event."""
+    from ledger import journal
+    from ledger.projects import get_project
+
+    async def run() -> journal.ChainCheck:
+        conn = await database.connect(database_url())
+        try:
+            project = await get_project(conn, slug)
+            return await journal.verify(conn, project.id)
+        finally:
+            await conn.close()
+
+    from ledger.errors import NotFound
+
+    try:
+        check = asyncio.run(run())
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from None
+    if check.ok:
+        click.echo(f"ok: {check.checked} events, head {check.head_hash.hex()}")
+        return
+    click.echo(f"broken at event {check.broken_seq}: {check.reason}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("graphql/schema.graphql"),
+    show_default=True,
+)
+def schema(output: Path) -> None:
+    """Export the GraphQL SDL."""
+    from app.schema import sdl
+
+    output.write_text(sdl())
+    click.echo(f"wrote {output}")

@@ -1,0 +1,58 @@
+"""The per-request GraphQL context: pool, caller, loaders, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+from litestar.datastructures import Headers
+from litestar.exceptions import NotAuthorizedException
+from litestar.types import Scope
+from strawberry.litestar import BaseContext
+
+from app.auth import AuthError
+from app.runtime import Runtime
+from app.settings import Settings
+from ledger.context import Loaders
+from ledger.principal import ANONYMOUS, Principal
+
+
+class AppContext(BaseContext, kw_only=True):
+    pool: asyncpg.Pool
+    principal: Principal
+    loaders: Loaders
+    settings: Settings
+    validate_license: Callable[[str], str] | None = None
+    runtime: Any = None
+
+
+def principal_from(runtime: Runtime, authorization: str | None) -> Principal:
+    """The caller named by an ``Authorization: Bearer`` header; anonymous without one."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException(detail="Authorization must be 'Bearer <token>'")
+    try:
+        return runtime.tokens.verify(token.strip())
+    except AuthError as exc:
+        raise NotAuthorizedException(detail=str(exc)) from None
+
+
+def context_for(runtime: Runtime, principal: Principal) -> AppContext:
+    """A fresh context (new loaders) for one operation."""
+    return AppContext(
+        pool=runtime.pool,
+        principal=principal,
+        loaders=Loaders(runtime.pool),
+        settings=runtime.settings,
+        validate_license=runtime.validate_license,
+        runtime=runtime,
+    )
+
+
+async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
+    """Litestar dependency building the context of a GraphQL request or socket."""
+    runtime: Runtime = scope["litestar_app"].state.runtime
+    return context_for(runtime, principal_from(runtime, headers.get("authorization")))

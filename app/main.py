@@ -1,0 +1,116 @@
+"""``create_app``: the Litestar application, built from an environment mapping.
+
+The lifespan starts the embedded PostgreSQL when no ``DATABASE_URL`` is set, applies
+migrations, opens the pool, loads the signing keys and starts background services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import asyncpg
+import strawberry
+from litestar import Litestar, MediaType, Request, Response
+from litestar.types import ControllerRouterHandler
+
+from app import database
+from app.auth import TokenService, fetch_external
+from app.routes_graphql import PersistedController, graphql_controller, load_operations
+from app.routes_health import healthz, readyz
+from app.runtime import Runtime
+from app.schema import build_schema
+from app.settings import Settings
+from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from ledger.keys import load_or_create
+
+log = logging.getLogger("commons")
+
+ROUTES: list[ControllerRouterHandler] = [healthz, readyz, PersistedController]
+
+# Background services started with the app: each takes the runtime and returns an
+# async context manager that runs until the app stops.
+SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = []
+
+_STATUS = {InvalidInput: 400, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
+
+
+def _domain_error(_: Request[Any, Any, Any], exc: CommonsError) -> Response[dict[str, str]]:
+    status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
+    body = {"error": exc.code, "message": exc.message}
+    if isinstance(exc, InvalidInput) and exc.field:
+        body["field"] = exc.field
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
+    log.warning("database unavailable: %s", exc)
+    return Response(
+        {"error": "unavailable", "message": "the database is unavailable; retry later"},
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def start_runtime(
+    env: Mapping[str, str], settings: Settings, schema: strawberry.Schema
+) -> Runtime:
+    """Database (embedded if needed), migrations, pool, keys and schema."""
+    url = settings.database_url
+    if url is None:
+        url = await asyncio.to_thread(database.embedded_url, env)
+    await database.ensure_migrated(url)
+    pool = await database.create_pool(
+        url,
+        min_size=settings.pool_min,
+        max_size=settings.pool_max,
+        command_timeout=settings.command_timeout,
+    )
+    ring = load_or_create(settings.data_dir / "keys")
+    external = (
+        await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
+    )
+    runtime = Runtime(
+        env, settings, url, pool, ring, TokenService(settings, ring, external), schema
+    )
+    runtime.extras["operations"] = load_operations()
+    return runtime
+
+
+def create_app(env: Mapping[str, str] | None = None) -> Litestar:
+    """The application for this environment (``os.environ`` when none is given)."""
+    env = dict(os.environ if env is None else env)
+    settings = Settings.from_env(env)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        runtime = await start_runtime(env, settings, schema)
+        app.state.runtime = runtime
+        try:
+            async with AsyncExitStack() as stack:
+                for service in SERVICES:
+                    await stack.enter_async_context(service(runtime))
+                yield
+        finally:
+            await runtime.pool.close()
+
+    schema = build_schema(settings)
+    return Litestar(
+        route_handlers=[*ROUTES, graphql_controller(settings, schema)],
+        lifespan=[lifespan],
+        exception_handlers={
+            CommonsError: _domain_error,
+            asyncpg.CannotConnectNowError: _unavailable,
+            asyncpg.ConnectionDoesNotExistError: _unavailable,
+            asyncpg.InterfaceError: _unavailable,
+            ConnectionError: _unavailable,
+            OSError: _unavailable,
+            TimeoutError: _unavailable,
+        },
+        request_max_body_size=settings.webhook_max_body,
+        debug=False,
+    )

@@ -1,0 +1,82 @@
+"""GraphQL over HTTP (and websockets), plus the dashboards' persisted operations.
+
+``POST /graphql/persisted/{name}`` runs ``graphql/operations/{name}.graphql`` with
+the JSON body's ``variables``; ``GET`` takes them as a ``variables`` query parameter.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath, FromQuery
+from strawberry.litestar import make_graphql_controller
+
+from app.context import context_for, graphql_context, principal_from
+from app.runtime import Runtime
+from app.settings import Settings
+
+OPERATIONS = Path(__file__).resolve().parent.parent / "graphql" / "operations"
+
+
+def load_operations(folder: Path = OPERATIONS) -> dict[str, str]:
+    """Every persisted operation by file stem."""
+    return {p.stem: p.read_text() for p in sorted(folder.glob("*.graphql"))}
+
+
+def graphql_controller(settings: Settings, schema: Any) -> type[Controller]:
+    """The /graphql controller with the instance's IDE and body limit."""
+    controller = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide="graphiql" if settings.development else None,
+        context_getter=graphql_context,
+    )
+    controller.request_max_body_size = settings.max_body
+    return controller
+
+
+async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: Any) -> Any:
+    runtime: Runtime = request.app.state.runtime
+    document = runtime.extras.get("operations", {}).get(name)
+    if document is None:
+        raise NotFoundException(detail=f"no persisted operation {name!r}")
+    if variables is not None and not isinstance(variables, dict):
+        raise HTTPException(status_code=400, detail="variables must be a JSON object")
+    principal = principal_from(runtime, request.headers.get("authorization"))
+    result = await runtime.schema.execute(
+        document, variable_values=variables, context_value=context_for(runtime, principal)
+    )
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [e.formatted for e in result.errors]
+    return body
+
+
+class PersistedController(Controller):
+    path = "/graphql/persisted"
+
+    @post("/{name:str}", status_code=200)
+    async def run_post(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Any:
+        try:
+            payload = await request.json()
+        except ValueError:
+            raise HTTPException(status_code=400, detail="body must be JSON") from None
+        variables = payload.get("variables") if isinstance(payload, dict) else None
+        return await _run_persisted(request, name, variables)
+
+    @get("/{name:str}")
+    async def run_get(
+        self,
+        request: Request[Any, Any, Any],
+        name: FromPath[str],
+        variables: FromQuery[str | None] = None,
+    ) -> Any:
+        try:
+            parsed = json.loads(variables) if variables else None
+        except ValueError:
+            raise HTTPException(status_code=400, detail="variables must be JSON") from None
+        return await _run_persisted(request, name, parsed)

@@ -1,0 +1,34 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from litestar import Request, Response, get
+
+from app.database import current_revision, head_revision
+from app.runtime import Runtime
+
+
+@get("/healthz", sync_to_thread=False)
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@get("/readyz")
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+    """The database answers and is migrated to this code's head."""
+    runtime: Runtime = request.app.state.runtime
+    try:
+        async with runtime.pool.acquire(timeout=2) as conn:
+            revision = await current_revision(conn)
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        return Response({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
+    if revision != head_revision():
+        return Response(
+            {"status": "not migrated", "revision": str(revision), "head": head_revision()},
+            status_code=503,
+        )
+    return Response({"status": "ready", "revision": revision})

@@ -1,0 +1,31 @@
+"""What a running instance holds: settings, pool, keys, token service, schema.
+
+Built once in the app's lifespan from the injected environment; handlers reach it
+through ``request.app.state.runtime``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import strawberry
+
+from app.auth import TokenService
+from app.settings import Settings
+from ledger.keys import KeyRing
+
+
+@dataclass
+class Runtime:
+    env: Mapping[str, str]
+    settings: Settings
+    database_url: str
+    pool: asyncpg.Pool
+    ring: KeyRing
+    tokens: TokenService
+    schema: strawberry.Schema
+    validate_license: Callable[[str], str] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)

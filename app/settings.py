@@ -1,0 +1,99 @@
+"""Settings read once from an environment mapping (never at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < low:
+        raise SettingsError(f"{name} must be at least {low}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str
+    database_url: str | None
+    data_dir: Path
+    jwt_secret: bytes | None
+    jwks_url: str | None
+    issuer: str
+    audience: str
+    leeway: int
+    token_ttl: int
+    introspection: bool
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_cost: int
+    max_directives: int
+    max_body: int
+    webhook_max_body: int
+    pool_min: int
+    pool_max: int
+    acquire_timeout: float
+    command_timeout: float
+    run_worker: bool
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Parse and check every setting; SettingsError names the bad one."""
+        environment = env.get("COMMONS_ENV", "production")
+        if environment not in ("development", "production", "test"):
+            raise SettingsError("COMMONS_ENV must be development, production or test")
+        secret = env.get("COMMONS_JWT_SECRET")
+        if secret is not None and len(secret.encode()) < 32:
+            raise SettingsError("COMMONS_JWT_SECRET must be at least 32 bytes")
+        return cls(
+            environment=environment,
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=Path(env.get("COMMONS_DATA_DIR", ".commons")).expanduser().resolve(),
+            jwt_secret=secret.encode() if secret else None,
+            jwks_url=env.get("COMMONS_JWKS_URL") or None,
+            issuer=env.get("COMMONS_JWT_ISSUER", "commons-ledger"),
+            audience=env.get("COMMONS_JWT_AUDIENCE", "commons-ledger"),
+            leeway=_int(env, "COMMONS_JWT_LEEWAY", 30),
+            token_ttl=_int(env, "COMMONS_TOKEN_TTL", 3600, 1),
+            introspection=_bool(env, "COMMONS_GRAPHQL_INTROSPECTION", True),
+            max_depth=_int(env, "COMMONS_GRAPHQL_MAX_DEPTH", 12, 1),
+            max_aliases=_int(env, "COMMONS_GRAPHQL_MAX_ALIASES", 30, 1),
+            max_tokens=_int(env, "COMMONS_GRAPHQL_MAX_TOKENS", 4000, 10),
+            max_cost=_int(env, "COMMONS_GRAPHQL_MAX_COST", 25_000, 1),
+            max_directives=_int(env, "COMMONS_GRAPHQL_MAX_DIRECTIVES", 20, 0),
+            max_body=_int(env, "COMMONS_MAX_BODY", 1_048_576, 1024),
+            webhook_max_body=_int(env, "COMMONS_WEBHOOK_MAX_BODY", 25 * 1024 * 1024, 1024),
+            pool_min=_int(env, "COMMONS_POOL_MIN", 2, 1),
+            pool_max=_int(env, "COMMONS_POOL_MAX", 10, 1),
+            acquire_timeout=float(_int(env, "COMMONS_POOL_ACQUIRE_TIMEOUT", 10, 1)),
+            command_timeout=float(_int(env, "COMMONS_COMMAND_TIMEOUT", 30, 1)),
+            run_worker=_bool(env, "COMMONS_RUN_WORKER", True),
+        )

@@ -1,0 +1,1 @@
+"""Proposals, electorates, ballots, delegation and tally methods."""

@@ -1,0 +1,2 @@
+"""Forge webhooks (verify, inbox, worker), git history backfill, identity resolution,
+bot filtering."""

@@ -1,0 +1,390 @@
+"""GraphQL queries and mutations of the register: projects, people, contributions,
+credit policy. Each mutation returns its success type or a typed error."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import asyncpg
+import strawberry
+from strawberry.scalars import JSON
+
+from ledger import people, projects, queries
+from ledger.canonical import canonical_json
+from ledger.contributions import record_contributions
+from ledger.credit import parse_weights, set_policy
+from ledger.errors import Forbidden, InvalidInput
+from ledger.gql_common import (
+    ConflictError,
+    Connection,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    connection,
+    int_key,
+    parse_global_id,
+    run_mutation,
+)
+from ledger.gql_types import Contribution, Contributor, CreditPolicy, Identity, Info, Project
+from ledger.models import NewContribution, check_name, check_url, check_weight
+from ledger.models import Project as ProjectModel
+from ledger.paging import decode_cursor, make_page, page_size
+
+MAX_METADATA_BYTES = 65_536
+
+
+@strawberry.input
+class CreateProjectInput:
+    slug: str
+    name: str
+    description: str = ""
+    homepage: str | None = None
+    repositories: list[str] = strawberry.field(default_factory=list)
+    outbound_license: str | None = strawberry.field(default=None, description="SPDX expression.")
+    trademark_notice: str | None = None
+
+
+@strawberry.input(description="Fields left out (null) are not changed.")
+class UpdateProjectInput:
+    slug: str
+    name: str | None = None
+    description: str | None = None
+    homepage: str | None = None
+    repositories: list[str] | None = None
+    outbound_license: str | None = None
+    trademark_notice: str | None = None
+
+
+@strawberry.input
+class RecordContributionInput:
+    project: str = strawberry.field(description="Project slug.")
+    contributor: int = strawberry.field(description="Contributor number.")
+    kind: str
+    occurred_at: datetime
+    idempotency_key: str = strawberry.field(description="Replays return the first result.")
+    source: str = "manual"
+    evidence_url: str | None = None
+    metadata: JSON | None = None
+
+
+@strawberry.input
+class LinkIdentityInput:
+    project: str = strawberry.field(description="Project on whose behalf the link is made.")
+    source: str
+    external_id: str
+    contributor: int | None = strawberry.field(
+        default=None, description="Existing contributor; a new one is created when left out."
+    )
+    login: str | None = None
+    email: str | None = None
+    email_verified: bool = False
+    display_name: str | None = None
+
+
+@strawberry.input
+class KindWeightInput:
+    kind: str
+    weight: str = strawberry.field(description='Decimal string, e.g. "4.0".')
+
+
+@strawberry.input
+class SetCreditPolicyInput:
+    project: str
+    weights: list[KindWeightInput]
+    default_weight: str = "1"
+    reason: str = ""
+
+
+@strawberry.input
+class DefineKindInput:
+    project: str
+    kind: str
+    description: str = ""
+
+
+@strawberry.input
+class AffiliationInput:
+    contributor: int
+    organisation: str = strawberry.field(description="Organisation name; created if new.")
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@strawberry.type
+class ProjectPayload:
+    project: Project
+
+
+@strawberry.type
+class ContributionPayload:
+    contribution: Contribution
+    replayed: bool = strawberry.field(description="True when the key had been used before.")
+
+
+@strawberry.type
+class IdentityPayload:
+    identity: Identity
+    contributor: Contributor
+    created: bool
+
+
+@strawberry.type
+class CreditPolicyPayload:
+    policy: CreditPolicy
+
+
+@strawberry.type
+class KindPayload:
+    kind: str
+
+
+@strawberry.type
+class AffiliationPayload:
+    affiliation_id: int
+
+
+Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
+ProjectResult = Annotated[ProjectPayload | Errors, strawberry.union("ProjectResult")]
+ContributionResult = Annotated[
+    ContributionPayload | Errors, strawberry.union("RecordContributionResult")
+]
+IdentityResult = Annotated[IdentityPayload | Errors, strawberry.union("LinkIdentityResult")]
+CreditPolicyResult = Annotated[CreditPolicyPayload | Errors, strawberry.union("CreditPolicyResult")]
+KindResult = Annotated[KindPayload | Errors, strawberry.union("DefineKindResult")]
+AffiliationResult = Annotated[AffiliationPayload | Errors, strawberry.union("AffiliationResult")]
+
+
+def _metadata(value: object) -> dict[str, object]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput("metadata must be a JSON object", "metadata")
+    try:
+        size = len(canonical_json(value))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"metadata is not valid JSON: {exc}", "metadata") from None
+    if size > MAX_METADATA_BYTES:
+        raise InvalidInput("metadata is larger than 64 KiB", "metadata")
+    return value
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A project by its slug.")
+    async def project(self, info: Info, slug: str) -> Project | None:
+        found = await projects.find_project(info.context.pool, slug)
+        return Project(model=found) if found else None
+
+    @strawberry.field(description="All projects, oldest first.")
+    async def projects(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Project]:
+        size = page_size(first)
+        key = decode_cursor(after, 1)
+        rows, total = await projects.list_projects(
+            info.context.pool, int(key[0]) if key else None, size + 1
+        )
+        page = make_page(rows, size, total, lambda p: (p.id,))
+        return connection(page, [Project(model=p) for p in page.items])
+
+    @strawberry.field(description="A contributor by global id or number.")
+    async def contributor(self, info: Info, id: strawberry.ID) -> Contributor | None:
+        number = int(id) if id.isdigit() else _contributor_number(id)
+        found = await info.context.loaders.get(people.load_contributors).load(number)
+        return Contributor.of(found) if found else None
+
+
+def _contributor_number(value: str) -> int:
+    kind, parts = parse_global_id(value)
+    if kind != "Contributor" or len(parts) != 1:
+        raise InvalidInput("not a contributor id", "id")
+    return int_key(parts[0])
+
+
+async def _maintained(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
+    info.context.principal.require(slug, "maintainer")
+    return await projects.get_project(conn, slug)
+
+
+def _check_license(info: Info, expression: str | None) -> str | None:
+    if expression is None:
+        return None
+    validate = getattr(info.context, "validate_license", None)
+    return validate(expression) if validate else expression
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a project (instance admins).")
+    async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectResult:
+        async def work(conn: asyncpg.Connection) -> ProjectPayload:
+            info.context.principal.require_admin()
+            data = projects.ProjectInput(
+                input.slug,
+                input.name,
+                input.description,
+                input.homepage,
+                tuple(input.repositories),
+                _check_license(info, input.outbound_license),
+                input.trademark_notice,
+            )
+            created = await projects.create_project(conn, data, info.context.principal.actor)
+            return ProjectPayload(project=Project(model=created))
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Change a project's descriptive fields (maintainers).")
+    async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectResult:
+        async def work(conn: asyncpg.Connection) -> ProjectPayload:
+            project = await _maintained(conn, info, input.slug)
+            changes: dict[str, object] = {}
+            if input.name is not None:
+                changes["name"] = check_name(input.name)
+            if input.description is not None:
+                changes["description"] = input.description[:10_000]
+            if input.homepage is not None:
+                changes["homepage"] = check_url(input.homepage, "homepage")
+            if input.repositories is not None:
+                changes["repositories"] = list(projects.check_repositories(input.repositories))
+            if input.outbound_license is not None:
+                changes["outbound_license"] = _check_license(info, input.outbound_license)
+            if input.trademark_notice is not None:
+                changes["trademark_notice"] = input.trademark_notice
+            updated = await projects.update_project(
+                conn, project, changes, info.context.principal.actor
+            )
+            return ProjectPayload(project=Project(model=updated))
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Record a contribution; replaying the key returns it.")
+    async def record_contribution(
+        self, info: Info, input: RecordContributionInput
+    ) -> ContributionResult:
+        async def work(conn: asyncpg.Connection) -> ContributionPayload:
+            principal = info.context.principal
+            if not principal.has(input.project, "maintainer"):
+                principal.require(input.project, "member")
+                if principal.contributor_id != input.contributor:
+                    raise Forbidden("members record only their own contributions")
+            project = await projects.get_project(conn, input.project)
+            item = NewContribution(
+                contributor_id=input.contributor,
+                kind=input.kind,
+                occurred_at=input.occurred_at,
+                source=input.source,
+                natural_key=f"manual:{input.idempotency_key}",
+                evidence_url=input.evidence_url,
+                metadata=_metadata(input.metadata),
+            )
+            (done,) = await record_contributions(conn, project.id, [item], principal.actor)
+            return ContributionPayload(
+                contribution=Contribution.of(done.contribution, project.slug),
+                replayed=not done.created,
+            )
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Link a forge identity to a contributor (maintainers).")
+    async def link_identity(self, info: Info, input: LinkIdentityInput) -> IdentityResult:
+        async def work(conn: asyncpg.Connection) -> IdentityPayload:
+            project = await _maintained(conn, info, input.project)
+            identity, created = await people.link_identity(
+                conn,
+                project.id,
+                source=input.source,
+                external_id=input.external_id,
+                contributor_id=input.contributor,
+                login=input.login,
+                email=input.email,
+                email_verified=input.email_verified,
+                display_name=input.display_name,
+                actor=info.context.principal.actor,
+            )
+            contributor = await people.get_contributor(conn, identity.contributor_id)
+            return IdentityPayload(
+                identity=Identity.of(identity, True),
+                contributor=Contributor.of(contributor, project.slug),
+                created=created,
+            )
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Create the next credit policy version (maintainers).")
+    async def set_credit_policy(
+        self, info: Info, input: SetCreditPolicyInput
+    ) -> CreditPolicyResult:
+        async def work(conn: asyncpg.Connection) -> CreditPolicyPayload:
+            project = await _maintained(conn, info, input.project)
+            if project.settings.get("credit_policy_by_vote"):
+                raise Forbidden("this project changes its credit policy by vote only")
+            kinds = await projects.project_kinds(conn, project.id)
+            pairs = {w.kind: w.weight for w in input.weights}
+            if len(pairs) != len(input.weights):
+                raise InvalidInput("each kind may appear once", "weights")
+            weights = parse_weights(pairs, kinds)
+            default = check_weight(input.default_weight, "defaultWeight")
+            policy = await set_policy(
+                conn,
+                project.id,
+                weights,
+                default,
+                input.reason[:2000],
+                info.context.principal.actor,
+            )
+            return CreditPolicyPayload(policy=CreditPolicy.of(policy))
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Define a project-specific contribution kind (maintainers).")
+    async def define_kind(self, info: Info, input: DefineKindInput) -> KindResult:
+        async def work(conn: asyncpg.Connection) -> KindPayload:
+            project = await _maintained(conn, info, input.project)
+            await projects.define_kind(
+                conn, project, input.kind, input.description[:2000], info.context.principal.actor
+            )
+            return KindPayload(kind=input.kind)
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Affiliate a contributor with an organisation (admins).")
+    async def add_affiliation(self, info: Info, input: AffiliationInput) -> AffiliationResult:
+        async def work(conn: asyncpg.Connection) -> AffiliationPayload:
+            info.context.principal.require_admin()
+            org = await people.ensure_organisation(conn, input.organisation)
+            affiliation = await people.add_affiliation(
+                conn, input.contributor, org.id, input.valid_from, input.valid_to
+            )
+            return AffiliationPayload(affiliation_id=affiliation)
+
+        return await run_mutation(info, work)
+
+
+async def _project_node(info: Info, parts: list[str]) -> Project | None:
+    (found,) = await projects.load_projects(info.context.pool, [int_key(parts[0])])
+    return Project(model=found) if found else None
+
+
+async def _contributor_node(info: Info, parts: list[str]) -> Contributor | None:
+    found = await info.context.loaders.get(people.load_contributors).load(int_key(parts[0]))
+    return Contributor.of(found) if found else None
+
+
+async def _contribution_node(info: Info, parts: list[str]) -> Contribution | None:
+    if len(parts) != 2:
+        return None
+    key = (int_key(parts[0]), int_key(parts[1]))
+    (found,) = await queries.load_contributions(info.context.pool, [key])
+    if found is None:
+        return None
+    (project,) = await projects.load_projects(info.context.pool, [found.project_id])
+    assert project is not None
+    return Contribution.of(found, project.slug)
+
+
+NODES = {
+    "Project": _project_node,
+    "Contributor": _contributor_node,
+    "Contribution": _contribution_node,
+}

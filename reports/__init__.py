@@ -1,0 +1,1 @@
+"""Transparency metrics, report renderers (JSON, HTML, Markdown, CSV) and signing."""
