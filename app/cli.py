@@ -136,3 +136,11 @@ def schema(output: Path) -> None:
 
     output.write_text(sdl())
     click.echo(f"wrote {output}")
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Bring existing history in (git history, REUSE/SPDX headers)."""
+
+
+# Commands of other areas register themselves on ``main`` / ``import_group``:
