@@ -181,12 +181,14 @@ async def record_contributions(
         r["natural_key"]: _contribution(r)
         for r in (await conn.fetch(_BY_KEYS, project_id, stale_keys) if stale_keys else [])
     }
-    results = []
+    results, claimed = [], set()
     for item, who in zip(items, owner, strict=True):
-        if item.natural_key in fresh:
-            results.append(Recorded(fresh.pop(item.natural_key), True))
+        key = item.natural_key
+        if key in fresh and key not in claimed:
+            claimed.add(key)
+            results.append(Recorded(fresh[key], True))
             continue
-        stored = stale[item.natural_key]
+        stored = fresh.get(key) or stale[key]
         if not _same_facts(stored, item, who):
             raise IdempotencyMismatch(
                 f"natural key {item.natural_key!r} was already recorded with different facts"

@@ -143,12 +143,16 @@ _LOCK_HEAD = """
 SELECT seq, hash, clock_timestamp() AS now FROM journal_heads
 WHERE project_id = $1 FOR UPDATE
 """
-_INSERT_EVENT = """
+_INSERT_EVENTS = """
 WITH moved AS (
-    UPDATE journal_heads SET seq = $2, hash = $7 WHERE project_id = $1
+    UPDATE journal_heads
+    SET seq = ($2::bigint[])[cardinality($2::bigint[])], hash = ($8::bytea[])[cardinality($8::bytea[])]
+    WHERE project_id = $1
 )
 INSERT INTO journal_events (project_id, seq, type, body, actor, recorded_at, prev_hash, hash)
-VALUES ($1, $2, $3, $4, $5, $6, $8, $7)
+SELECT $1, u.seq, u.type, u.body, u.actor, $6, u.prev_hash, u.hash
+FROM unnest($2::bigint[], $3::text[], $4::jsonb[], $5::text[], $7::bytea[], $8::bytea[])
+    AS u(seq, type, body, actor, prev_hash, hash)
 """
 _HEAD = "SELECT seq, hash FROM journal_heads WHERE project_id = $1"
 _EVENTS_FROM = """
@@ -182,7 +186,7 @@ async def append_events(
     project_id: int,
     events: Sequence[tuple[str, dict[str, Any], str]],
 ) -> list[JournalEvent]:
-    """Append several events under one head lock; bulk writers use COPY."""
+    """Append several events under one head lock, in one statement."""
     head = await conn.fetchrow(_LOCK_HEAD, project_id)
     if head is None:
         raise NotFound(f"project {project_id} has no journal")
@@ -193,42 +197,17 @@ async def append_events(
         digest = chain_hash(prev, event_document(project_id, seq, type_, body, actor, now))
         written.append(JournalEvent(project_id, seq, type_, body, actor, now, prev, digest))
         prev = digest
-    if len(written) == 1:
-        e = written[0]
+    if written:
         await conn.execute(
-            _INSERT_EVENT,
+            _INSERT_EVENTS,
             project_id,
-            e.seq,
-            e.type,
-            e.body,
-            e.actor,
-            e.recorded_at,
-            e.hash,
-            e.prev_hash,
-        )
-    elif written:
-        await conn.copy_records_to_table(
-            "journal_events",
-            records=[
-                (e.project_id, e.seq, e.type, e.body, e.actor, e.recorded_at, e.prev_hash, e.hash)
-                for e in written
-            ],
-            columns=[
-                "project_id",
-                "seq",
-                "type",
-                "body",
-                "actor",
-                "recorded_at",
-                "prev_hash",
-                "hash",
-            ],
-        )
-        await conn.execute(
-            "UPDATE journal_heads SET seq = $2, hash = $3 WHERE project_id = $1",
-            project_id,
-            seq,
-            prev,
+            [e.seq for e in written],
+            [e.type for e in written],
+            [e.body for e in written],
+            [e.actor for e in written],
+            now,
+            [e.prev_hash for e in written],
+            [e.hash for e in written],
         )
     return written
 
