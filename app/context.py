@@ -27,17 +27,23 @@ class AppContext(BaseContext, kw_only=True):
     runtime: Any = None
 
 
+# RFC 6750 section 3: a refused bearer token is answered with this challenge.
+CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
+
 def principal_from(runtime: Runtime, authorization: str | None) -> Principal:
     """The caller named by an ``Authorization: Bearer`` header; anonymous without one."""
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException(detail="Authorization must be 'Bearer <token>'")
+        raise NotAuthorizedException(
+            detail="Authorization must be 'Bearer <token>'", headers=CHALLENGE
+        )
     try:
         return runtime.tokens.verify(token.strip())
     except AuthError as exc:
-        raise NotAuthorizedException(detail=str(exc)) from None
+        raise NotAuthorizedException(detail=str(exc), headers=CHALLENGE) from None
 
 
 def context_for(runtime: Runtime, principal: Principal) -> AppContext:
