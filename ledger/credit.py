@@ -19,6 +19,12 @@ from ledger.journal import append_event
 from ledger.models import check_kind, check_weight
 
 DEFAULT_WEIGHT = Decimal("1")
+_PLACES = Decimal("0.0001")
+
+
+def _fixed(value: Decimal) -> str:
+    """Weights are stored and published with exactly four decimals."""
+    return str(value.quantize(_PLACES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +120,18 @@ async def set_policy(
     """
     await conn.execute("SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE", project_id)
     row = await conn.fetchrow(
-        _INSERT, project_id, {k: str(v) for k, v in weights.items()}, default_weight, reason, actor
+        _INSERT,
+        project_id,
+        {k: _fixed(v) for k, v in weights.items()},
+        default_weight,
+        reason,
+        actor,
     )
     policy = _policy(row)
     body: dict[str, Any] = {
         "version": policy.version,
-        "weights": {k: str(v) for k, v in sorted(weights.items())},
-        "default_weight": str(default_weight),
+        "weights": {k: _fixed(v) for k, v in sorted(weights.items())},
+        "default_weight": _fixed(default_weight),
         "reason": reason,
     }
     await append_event(conn, project_id, "credit_policy.set", body | (extra or {}), actor)
