@@ -22,6 +22,7 @@ from app import database
 from app.auth import TokenService, fetch_external
 from app.routes_graphql import PersistedController, graphql_controller, load_operations
 from app.routes_health import healthz, readyz
+from app.routes_reports import ProofsController, jwks
 from app.runtime import Runtime
 from app.schema import build_schema
 from app.settings import Settings
@@ -30,7 +31,13 @@ from ledger.keys import load_or_create
 
 log = logging.getLogger("commons")
 
-ROUTES: list[ControllerRouterHandler] = [healthz, readyz, PersistedController]
+ROUTES: list[ControllerRouterHandler] = [
+    healthz,
+    readyz,
+    PersistedController,
+    jwks,
+    ProofsController,
+]
 
 # Background services started with the app: each takes the runtime and returns an
 # async context manager that runs until the app stops.

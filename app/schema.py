@@ -26,10 +26,11 @@ from app.settings import Settings
 from ledger import gql as ledger_gql
 from ledger.gql_common import Node, parse_global_id
 from ledger.gql_types import Info
+from reports import gql as reports_gql
 
 NodeResolver = Callable[[Info, list[str]], Awaitable[Any]]
 
-QUERIES: tuple[type, ...] = (ledger_gql.Query,)
+QUERIES: tuple[type, ...] = (ledger_gql.Query, reports_gql.Query)
 MUTATIONS: tuple[type, ...] = (ledger_gql.Mutation,)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 NODES: dict[str, NodeResolver] = {**ledger_gql.NODES}
