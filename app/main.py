@@ -28,6 +28,7 @@ from app.schema import build_schema
 from app.settings import Settings
 from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from ledger.keys import load_or_create
+from licenses.spdx import normalize
 
 log = logging.getLogger("commons")
 
@@ -85,6 +86,7 @@ async def start_runtime(
         env, settings, url, pool, ring, TokenService(settings, ring, external), schema
     )
     runtime.extras["operations"] = load_operations()
+    runtime.validate_license = normalize
     return runtime
 
 

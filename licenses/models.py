@@ -1,0 +1,177 @@
+"""Records of the license register and the pure rules that validate them (no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from ledger.errors import InvalidInput
+
+Instrument = Literal["dco", "icla", "ccla", "inbound_outbound", "explicit"]
+INSTRUMENTS: tuple[Instrument, ...] = ("dco", "icla", "ccla", "inbound_outbound", "explicit")
+AGREEMENT_INSTRUMENTS: tuple[Instrument, ...] = ("dco", "icla", "ccla", "inbound_outbound")
+RIGHTS: tuple[str, ...] = ("reproduce", "modify", "distribute", "sublicense", "perform_display")
+GRANTEES: tuple[str, ...] = ("steward", "public")
+SCOPES: tuple[str, ...] = ("contributions", "from_date")
+AUTHORISATION_KINDS: tuple[str, ...] = ("contributor", "email_domain", "membership")
+
+_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+_SHA = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseText:
+    project_id: int
+    license_ref: str
+    name: str
+    text: str
+    sha256: bytes
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementText:
+    project_id: int
+    instrument: str
+    version: int
+    title: str
+    text: str
+    sha256: bytes
+    effective_from: datetime
+    published_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Authorisation:
+    """Whom a corporate CLA covers: one contributor, an email domain, or members."""
+
+    kind: str
+    contributor_id: int | None = None
+    email_domain: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewGrant:
+    """A grant to record; ``natural_key`` makes recording it idempotent."""
+
+    natural_key: str
+    instrument: str
+    grantee: str
+    license_expression: str | None
+    rights: tuple[str, ...]
+    patent_grant: bool
+    irrevocable: bool
+    royalty_free: bool
+    effective_at: datetime
+    grantor_contributor_id: int | None = None
+    grantor_organisation_id: int | None = None
+    agreement_version: int | None = None
+    scope_from: datetime | None = None
+    contribution_ids: tuple[int, ...] = ()
+    authorisations: tuple[Authorisation, ...] = ()
+    commit_sha: str | None = None
+    signature_method: str | None = None
+    delivery_id: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    project_id: int
+    id: int
+    natural_key: str
+    grantor_contributor_id: int | None
+    grantor_organisation_id: int | None
+    grantee: str
+    instrument: str
+    agreement_version: int | None
+    text_sha256: bytes | None
+    license_expression: str | None
+    rights: list[str]
+    patent_grant: bool
+    irrevocable: bool
+    royalty_free: bool
+    exclusive: bool
+    ownership_retained: bool
+    trademark_excluded: bool
+    scope: str
+    scope_from: datetime | None
+    commit_sha: str | None
+    signature_method: str | None
+    delivery_id: str | None
+    effective_at: datetime
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+    recorded_at: datetime
+    covers_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrademarkNotice:
+    project_id: int
+    mark: str
+    owner: str
+    notice: str
+    policy_url: str | None
+    updated_at: datetime
+
+
+def check_instrument(value: str, allowed: tuple[str, ...] = INSTRUMENTS) -> str:
+    """One of the instruments (dco, icla, ccla, inbound_outbound, explicit)."""
+    if value not in allowed:
+        raise InvalidInput(f"instrument must be one of {', '.join(allowed)}", "instrument")
+    return value
+
+
+def check_rights(rights: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """A non-empty set of rights from RIGHTS, in canonical order."""
+    unknown = sorted(set(rights) - set(RIGHTS))
+    if unknown:
+        raise InvalidInput(f"unknown right {unknown[0]!r}", "rights")
+    if not rights:
+        raise InvalidInput("a grant names at least one right", "rights")
+    return tuple(r for r in RIGHTS if r in rights)
+
+
+def check_domain(value: str) -> str:
+    """A lower-case DNS domain such as ``example.com``."""
+    domain = value.strip().lower().removeprefix("@")
+    if not _DOMAIN.match(domain) or len(domain) > 253:
+        raise InvalidInput(f"{value!r} is not an email domain", "authorisations")
+    return domain
+
+
+def check_commit(value: str | None) -> str | None:
+    """A hex commit id (7 to 64 characters), lower-cased."""
+    if value is None:
+        return None
+    sha = value.strip().lower()
+    if not _SHA.match(sha):
+        raise InvalidInput("commit must be a hex object id", "commit")
+    return sha
+
+
+def check_text(text: str, field_name: str = "text") -> str:
+    """An agreement or license text: 1 to 1,000,000 characters, not blank."""
+    if not text.strip() or len(text) > 1_000_000:
+        raise InvalidInput(f"{field_name} must be 1 to 1000000 characters", field_name)
+    return text
+
+
+def check_authorisation(item: Authorisation) -> Authorisation:
+    """A well-formed CCLA authorisation (the kind names which value it carries)."""
+    if item.kind not in AUTHORISATION_KINDS:
+        raise InvalidInput(
+            f"authorisation kind must be one of {', '.join(AUTHORISATION_KINDS)}",
+            "authorisations",
+        )
+    if (item.kind == "contributor") != (item.contributor_id is not None):
+        raise InvalidInput("a contributor authorisation names the contributor", "authorisations")
+    if item.kind == "email_domain":
+        return Authorisation("email_domain", None, check_domain(item.email_domain or ""))
+    if item.email_domain is not None:
+        raise InvalidInput("only an email_domain authorisation names a domain", "authorisations")
+    return item
