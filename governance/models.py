@@ -1,0 +1,127 @@
+"""Proposals and the pure rules on them: kinds, lifecycle, quorum, validation of a
+new proposal (method, options, parameters, electorate rule, action)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from governance.electorate import Rule
+from governance.methods import method
+from ledger.errors import Conflict, InvalidInput
+
+KINDS = ("general", "policy", "credit_policy", "expense", "membership", "release")
+STATES = ("draft", "open", "closed", "withdrawn")
+OUTCOMES = ("passed", "failed", "no_quorum")
+# Kinds whose passing changes the ledger need a method with a yes/no verdict.
+EFFECT_METHODS = frozenset({"majority", "supermajority", "lazy_consensus", "consent"})
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    project_id: int
+    id: int
+    title: str
+    body: str
+    kind: str
+    options: tuple[str, ...]
+    method: str
+    params: dict[str, Any]
+    electorate: Rule
+    quorum: Fraction
+    secret: bool
+    action: dict[str, Any]
+    state: str
+    outcome: str | None
+    opens_at: datetime | None
+    closes_at: datetime
+    closed_at: datetime | None
+    electorate_size: int | None
+    electorate_hash: bytes | None
+    result: dict[str, Any] | None
+    sheet_hash: bytes | None
+    effect: dict[str, Any] | None
+    created_by: str
+    created_at: datetime
+
+    def require_state(self, *states: str) -> None:
+        """Conflict unless the proposal is in one of ``states``."""
+        if self.state not in states:
+            raise Conflict(f"proposal {self.id} is {self.state}, not {' or '.join(states)}")
+
+    def public(self) -> dict[str, Any]:
+        """The journaled description of the proposal."""
+        return {
+            "proposal_id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "options": list(self.options),
+            "method": self.method,
+            "params": self.params,
+            "electorate_rule": self.electorate.to_json(),
+            "quorum": str(self.quorum),
+            "secret": self.secret,
+            "action": self.action,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A validated new proposal."""
+
+    title: str
+    body: str
+    kind: str
+    options: tuple[str, ...]
+    method: str
+    params: dict[str, Any]
+    electorate: Rule
+    quorum: Fraction
+    action: dict[str, Any]
+
+
+def parse_quorum(value: str) -> Fraction:
+    """An exact share of the electorate ("1/4", "0.25", "0"), between 0 and 1."""
+    try:
+        share = Fraction(value.strip()) if isinstance(value, str) and len(value) <= 40 else None
+    except (ValueError, ZeroDivisionError):
+        share = None
+    if share is None or not 0 <= share <= 1:
+        raise InvalidInput('quorum is a share of the electorate like "1/4", 0 to 1', "quorum")
+    return share
+
+
+def quorum_met(quorum: Fraction, counted: int, electorate: int) -> bool:
+    """Whether ``counted`` ballots reach ``quorum`` of ``electorate`` (exact)."""
+    return counted * quorum.denominator >= quorum.numerator * electorate
+
+
+def check_draft(
+    title: str,
+    body: str,
+    kind: str,
+    options: list[str],
+    method_name: str,
+    params: Any,
+    electorate: Rule,
+    quorum: str,
+    action: dict[str, Any],
+) -> Draft:
+    """Validate a new proposal; InvalidInput names the first bad field."""
+    title = title.strip()
+    if not 1 <= len(title) <= 200:
+        raise InvalidInput("title is 1 to 200 characters", "title")
+    if len(body) > 50_000:
+        raise InvalidInput("body is at most 50000 characters", "body")
+    if kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", "kind")
+    counted_by = method(method_name)
+    labels = counted_by.options(options)
+    checked = counted_by.check_params(params, labels)
+    if kind in ("credit_policy", "expense") and method_name not in EFFECT_METHODS:
+        raise InvalidInput(f"a {kind} proposal needs a yes/no method", "method")
+    return Draft(
+        title, body, kind, labels, method_name, checked, electorate, parse_quorum(quorum), action
+    )
