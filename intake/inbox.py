@@ -1,0 +1,203 @@
+"""The webhook inbox: store a verified delivery in one statement, claim deliveries for
+a worker (``FOR UPDATE SKIP LOCKED``), settle them (done, retry with backoff, dead
+letter) and replay dead or ignored ones.
+
+Channel ``commons_inbox`` is notified when a pending delivery is committed, so
+idle workers wake at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from ledger.errors import Conflict, NotFound
+from ledger.journal import append_event
+
+CHANNEL = "commons_inbox"
+
+_STORE = f"""
+WITH active AS (
+    SELECT 1 FROM forge_secrets
+    WHERE project_id = $1 AND forge = $2 AND id = $3 AND retired_at IS NULL
+), ins AS (
+    INSERT INTO webhook_inbox (project_id, forge, event, delivery_key, headers, body, status)
+    SELECT $1, $2, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM active)
+    ON CONFLICT (project_id, forge, delivery_key) DO NOTHING
+    RETURNING id
+), woke AS (
+    SELECT pg_notify('{CHANNEL}', '') FROM ins WHERE $8 = 'pending'
+)
+SELECT EXISTS (SELECT 1 FROM active) AS active, (SELECT id FROM ins) AS id,
+    (SELECT count(*) FROM woke) AS woke
+"""
+_CLAIM = """
+SELECT project_id, id, forge, event, delivery_key, headers, body, attempts
+FROM webhook_inbox
+WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
+ORDER BY next_attempt_at, project_id, id
+LIMIT 1 FOR UPDATE SKIP LOCKED
+"""
+_DONE = """
+UPDATE webhook_inbox SET status = 'done', processed_at = clock_timestamp(), processed_by = $3,
+    handled = handled + 1, last_error = NULL, truncated = $4
+WHERE project_id = $1 AND id = $2
+"""
+_FAIL = """
+UPDATE webhook_inbox SET attempts = attempts + 1, last_error = $3,
+    next_attempt_at = clock_timestamp() + make_interval(secs => $4),
+    status = CASE WHEN attempts + 1 >= $5 THEN 'dead' ELSE 'pending' END
+WHERE project_id = $1 AND id = $2
+RETURNING status, attempts
+"""
+_BURY = """
+INSERT INTO webhook_dead_letters (project_id, inbox_id, attempts, error) VALUES ($1, $2, $3, $4)
+"""
+_REPLAY = f"""
+WITH up AS (
+    UPDATE webhook_inbox SET status = 'pending', attempts = 0,
+        next_attempt_at = clock_timestamp(), last_error = NULL
+    WHERE project_id = $1 AND id = $2 AND status IN ('dead', 'ignored')
+    RETURNING id, forge, event
+), letters AS (
+    UPDATE webhook_dead_letters SET replayed_at = clock_timestamp(), replayed_by = $3
+    WHERE project_id = $1 AND inbox_id = $2 AND replayed_at IS NULL AND EXISTS (SELECT 1 FROM up)
+)
+SELECT up.id, up.forge, up.event, pg_notify('{CHANNEL}', '') FROM up
+"""
+_STATUS = "SELECT status FROM webhook_inbox WHERE project_id = $1 AND id = $2"
+_DEAD = """
+SELECT d.inbox_id, i.forge, i.event, i.delivery_key, d.attempts, d.error, d.died_at
+FROM webhook_dead_letters d JOIN webhook_inbox i ON i.project_id = d.project_id AND i.id = d.inbox_id
+WHERE d.project_id = $1 AND d.replayed_at IS NULL AND i.status = 'dead'
+ORDER BY d.died_at, d.inbox_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """The outcome of storing: ``id`` of the new row; None with ``active`` for a duplicate."""
+
+    active: bool
+    id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed delivery, ready to process."""
+
+    project_id: int
+    id: int
+    forge: str
+    event: str
+    delivery_key: str
+    headers: dict[str, str]
+    body: bytes
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A delivery that failed every attempt, with its last error."""
+
+    inbox_id: int
+    forge: str
+    event: str
+    delivery_key: str
+    attempts: int
+    error: str
+    died_at: datetime
+
+
+async def store(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    project_id: int,
+    forge: str,
+    secret_id: int,
+    event: str,
+    key: str,
+    headers: dict[str, str],
+    body: bytes,
+    status: str,
+) -> Stored:
+    """Insert a verified delivery if its secret is still active and its key is new."""
+    row = await conn.fetchrow(
+        _STORE, project_id, forge, secret_id, event, key, headers, body, status
+    )
+    return Stored(row["active"], row["id"])
+
+
+async def claim(conn: asyncpg.Connection) -> Delivery | None:
+    """Lock the next due pending delivery (caller's transaction), skipping locked ones."""
+    row = await conn.fetchrow(_CLAIM)
+    if row is None:
+        return None
+    return Delivery(
+        row["project_id"],
+        row["id"],
+        row["forge"],
+        row["event"],
+        row["delivery_key"],
+        row["headers"],
+        bytes(row["body"]),
+        row["attempts"],
+    )
+
+
+async def mark_done(
+    conn: asyncpg.Connection, delivery: Delivery, worker: str, truncated: bool
+) -> None:
+    """Settle a processed delivery."""
+    await conn.execute(_DONE, delivery.project_id, delivery.id, worker, truncated)
+
+
+async def mark_failed(
+    conn: asyncpg.Connection,
+    delivery: Delivery,
+    error: str,
+    backoff_seconds: float,
+    max_attempts: int,
+) -> str:
+    """Count a failed attempt; after ``max_attempts`` the delivery becomes a dead letter.
+
+    Returns the new status (``pending`` or ``dead``).
+    """
+    row = await conn.fetchrow(
+        _FAIL, delivery.project_id, delivery.id, error[:4000], backoff_seconds, max_attempts
+    )
+    if row["status"] == "dead":
+        await conn.execute(_BURY, delivery.project_id, delivery.id, row["attempts"], error[:4000])
+    return str(row["status"])
+
+
+async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor: str) -> None:
+    """Make a dead or ignored delivery pending again and journal the replay."""
+    row = await conn.fetchrow(_REPLAY, project_id, inbox_id, actor)
+    if row is None:
+        status = await conn.fetchval(_STATUS, project_id, inbox_id)
+        if status is None:
+            raise NotFound(f"no delivery {inbox_id} in this project's inbox")
+        raise Conflict(f"delivery {inbox_id} is {status}; only dead or ignored ones replay")
+    body: dict[str, Any] = {"delivery_id": inbox_id, "forge": row["forge"], "event": row["event"]}
+    await append_event(conn, project_id, "intake.delivery_replayed", body, actor)
+
+
+async def dead_letters(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int
+) -> list[DeadLetter]:
+    """The project's dead letters not yet replayed, oldest first."""
+    return [
+        DeadLetter(
+            r["inbox_id"],
+            r["forge"],
+            r["event"],
+            r["delivery_key"],
+            r["attempts"],
+            r["error"],
+            r["died_at"],
+        )
+        for r in await conn.fetch(_DEAD, project_id)
+    ]

@@ -1,0 +1,138 @@
+"""Receiving a webhook: route, verify, parse, store first (no web framework here).
+
+``Receiver.receive`` answers 202 once the delivery is durably in the inbox, 200 for
+a delivery key seen before, and refuses (writing nothing) with 404 / 413 / 401 /
+400; a database that cannot be reached raises ``Unavailable`` (503), never a 2xx.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from intake import inbox
+from intake.connections import Target, find_target
+from intake.forges import FORGES, Forge
+from intake.mapping import is_relevant
+from intake.verify import Refused, delivery_key, event_name, verify
+from ledger.errors import Unavailable
+
+# What a lost or refused database connection looks like to asyncpg.
+DATABASE_DOWN: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The HTTP status and JSON body for a delivery."""
+
+    status: int
+    body: dict[str, Any]
+
+
+class TargetCache:
+    """Project ids and active secrets per (slug, forge), kept for ``ttl`` seconds.
+
+    A stale entry is harmless: the insert re-checks that the secret is still active,
+    and a signature that matches no cached secret triggers one fresh lookup.
+    """
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple[str, str], tuple[float, Target | None]] = {}
+
+    async def get(
+        self, pool: asyncpg.Pool, slug: str, forge: str, fresh: bool = False
+    ) -> Target | None:
+        """The target, from the cache unless ``fresh`` or expired."""
+        now = time.monotonic()
+        hit = self._entries.get((slug, forge))
+        if hit is not None and not fresh and now - hit[0] < self.ttl:
+            return hit[1]
+        target = await find_target(pool, slug, forge)
+        self._entries[(slug, forge)] = (now, target)
+        return target
+
+    def clear(self) -> None:
+        """Forget everything (after a secret changed in this process)."""
+        self._entries.clear()
+
+
+def _refusal(status: int, code: str, message: str) -> Answer:
+    return Answer(status, {"error": code, "message": message})
+
+
+class Receiver:
+    """Verifies and stores deliveries for one running instance."""
+
+    def __init__(self, pool: asyncpg.Pool, max_body: int) -> None:
+        self.pool = pool
+        self.max_body = max_body
+        self.targets = TargetCache()
+
+    async def receive(
+        self, forge_name: str, slug: str, body: bytes, headers: Mapping[str, str]
+    ) -> Answer:
+        """Verify and store one delivery; the answer to give the forge."""
+        forge = FORGES.get(forge_name)
+        if forge is None:
+            return _refusal(404, "unknown_forge", f"no forge {forge_name!r}")
+        if len(body) > self.max_body:
+            return _refusal(413, "too_large", f"the body is over {self.max_body} bytes")
+        try:
+            return await self._receive(forge, slug, body, headers)
+        except Refused as exc:
+            return _refusal(exc.status, exc.code, exc.message)
+        except DATABASE_DOWN as exc:
+            raise Unavailable(f"the inbox cannot be reached ({type(exc).__name__})") from None
+
+    async def _target(self, forge: Forge, slug: str, fresh: bool) -> Target:
+        target = await self.targets.get(self.pool, slug, forge.name, fresh)
+        if target is None:
+            raise Refused(404, "unknown_project", f"no project {slug!r}")
+        if not target.connected:
+            raise Refused(404, "not_connected", f"project {slug!r} has no {forge.name} connection")
+        return target
+
+    async def _receive(
+        self, forge: Forge, slug: str, body: bytes, headers: Mapping[str, str]
+    ) -> Answer:
+        target = await self._target(forge, slug, False)
+        try:
+            secret_id = verify(forge, target.secrets, body, headers)
+        except Refused as exc:
+            if exc.status != 401:
+                raise
+            target = await self._target(forge, slug, True)
+            secret_id = verify(forge, target.secrets, body, headers)
+        try:
+            payload = msgspec.json.decode(body)
+        except msgspec.DecodeError:
+            raise Refused(400, "malformed_json", "the body is not valid JSON") from None
+        if not isinstance(payload, dict):
+            raise Refused(400, "malformed_json", "the body must be a JSON object")
+        key = delivery_key(forge, headers)
+        event = event_name(forge, headers, payload)
+        kept = {h: v for h in forge.kept_headers if (v := headers.get(h))}
+        status = "pending" if is_relevant(forge.name, event) else "ignored"
+        stored = await inbox.store(
+            self.pool, target.project_id, forge.name, secret_id, event, key, kept, body, status
+        )
+        if not stored.active:
+            self.targets.clear()
+            raise Refused(401, "retired_secret", "the secret that signed this was retired")
+        if stored.id is None:
+            return Answer(200, {"status": "duplicate", "delivery": key})
+        answer = "accepted" if status == "pending" else "ignored"
+        return Answer(202, {"status": answer, "delivery": key, "id": stored.id})

@@ -1,0 +1,67 @@
+"""Commit message trailers: ``Co-authored-by:`` and ``Signed-off-by:`` (pure).
+
+Emails are normalised (trimmed, lower case) so a person is one identity however
+their tools spelled the address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TRAILER = re.compile(
+    r"^\s*(co-authored-by|signed-off-by)\s*:\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AUTHOR = re.compile(r"^\s*(.*?)\s*<\s*([^<>]*)\s*>\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A name and a normalised email, as a commit or trailer gives them."""
+
+    name: str
+    email: str
+
+    def as_json(self) -> dict[str, str]:
+        """The form stored in contribution metadata."""
+        return {"name": self.name, "email": self.email}
+
+
+@dataclass(frozen=True, slots=True)
+class Trailers:
+    """The co-authors and sign-offs a commit message declares (deduplicated, in order)."""
+
+    co_authors: tuple[Person, ...]
+    signoffs: tuple[Person, ...]
+
+
+def normalise_email(email: str) -> str:
+    """The canonical form of an email address (trimmed, lower case)."""
+    return email.strip().lower()
+
+
+def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
+    """Co-authors (the author excluded) and sign-offs of a commit message."""
+    co: dict[str, Person] = {}
+    signed: dict[str, Person] = {}
+    own = normalise_email(author_email) if author_email else None
+    if "-by" not in message and "-By" not in message and "-BY" not in message:
+        return Trailers((), ())
+    for match in _TRAILER.finditer(message):
+        key, name, email = match.group(1).lower(), match.group(2), normalise_email(match.group(3))
+        person = Person(name or email, email)
+        if key == "signed-off-by":
+            signed.setdefault(email, person)
+        elif email != own:
+            co.setdefault(email, person)
+    return Trailers(tuple(co.values()), tuple(signed.values()))
+
+
+def parse_author(raw: str) -> Person | None:
+    """``Name <email>`` (Bitbucket's ``author.raw``) as a Person; None when there is no email."""
+    match = _AUTHOR.match(raw)
+    if not match or "@" not in match.group(2):
+        return None
+    email = normalise_email(match.group(2))
+    return Person(match.group(1) or email, email)

@@ -1,0 +1,75 @@
+"""Building deliveries the way each forge sends them: documented payload fixtures,
+signed with a secret and carrying the forge's headers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from standardwebhooks.webhooks import Webhook
+
+PAYLOADS = Path(__file__).parent / "payloads"
+STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+EVENTS = {
+    "github": ("x-github-event", "push"),
+    "gitlab": ("x-gitlab-event", "Push Hook"),
+    "gitea": ("x-gitea-event", "push"),
+    "forgejo": ("x-forgejo-event", "push"),
+    "bitbucket": ("x-event-key", "repo:push"),
+}
+
+
+def payload(name: str) -> dict[str, Any]:
+    """A fixture payload by file stem."""
+    loaded: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text())
+    return loaded
+
+
+def hex_hmac(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signed(
+    forge: str,
+    secret: str,
+    body: bytes,
+    event: str | None = None,
+    delivery: str | None = None,
+) -> dict[str, str]:
+    """The headers ``forge`` sends with ``body`` signed by ``secret``."""
+    delivery = delivery or str(uuid.uuid4())
+    headers = {"content-type": "application/json"}
+    if forge == "standard":
+        ts = datetime.fromtimestamp(int(time.time()), tz=UTC)
+        signature = Webhook(secret).sign(delivery, ts, body.decode())
+        headers.update(
+            {
+                "webhook-id": delivery,
+                "webhook-timestamp": str(int(ts.timestamp())),
+                "webhook-signature": signature,
+            }
+        )
+        return headers
+    name, default_event = EVENTS[forge]
+    headers[name] = event or default_event
+    if forge == "github":
+        headers["x-hub-signature-256"] = "sha256=" + hex_hmac(secret, body)
+        headers["x-github-delivery"] = delivery
+        headers["x-github-hook-id"] = "292430182"
+    elif forge == "gitlab":
+        headers["x-gitlab-token"] = secret
+        headers["x-gitlab-event-uuid"] = delivery
+    elif forge in ("gitea", "forgejo"):
+        headers[f"x-{forge}-signature"] = hex_hmac(secret, body)
+        headers[f"x-{forge}-delivery"] = delivery
+    elif forge == "bitbucket":
+        headers["x-hub-signature"] = "sha256=" + hex_hmac(secret, body)
+        headers["x-request-uuid"] = delivery
+    return headers
