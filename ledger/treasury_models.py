@@ -1,0 +1,379 @@
+"""The treasury's records and pure rules (no I/O): commons terms, sponsorships,
+accounts, the legs each kind of movement posts, and the policy every account keeps.
+
+Entries are signed minor units: a debit is positive, a credit negative, so a
+transaction balances when its amounts sum to zero in each currency. Accounts:
+
+    treasury:<fund>      money held (asset)           may not go below zero unless allowed
+    receivable:<sponsor> pledged, not yet received    never below zero
+    income:<sponsor>     funding recognised           income + receivable <= 0 (no refund
+                                                      beyond what the sponsor paid)
+    expense:<category>   money spent
+    payable:<payee>      owed to a payee              never in debit
+    exchange:fx          currency trading account of conversions
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ledger.canonical import sha256
+from ledger.errors import Conflict, InvalidInput
+from ledger.money import Money
+
+SponsorshipKind = Literal["one_off", "recurring_pledge", "matching_fund", "in_kind"]
+SPONSORSHIP_KINDS: tuple[SponsorshipKind, ...] = (
+    "one_off",
+    "recurring_pledge",
+    "matching_fund",
+    "in_kind",
+)
+RECURRENCES = ("monthly", "quarterly", "yearly")
+TRANSACTION_KINDS = (
+    "pledge",
+    "receipt",
+    "expense",
+    "refund",
+    "transfer",
+    "conversion",
+    "reversal",
+)
+ACCOUNT_KINDS = ("treasury", "receivable", "income", "expense", "payable", "exchange")
+MAIN_FUND = "main"
+TERMS_FLAGS = (
+    "no_ownership",
+    "no_exclusive_license",
+    "no_access_restriction",
+    "no_roadmap_control",
+    "no_votes_bought",
+)
+_SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}", re.ASCII)
+
+
+class PolicyBreach(Conflict):
+    """A movement would leave an account outside its policy; ``code`` says which."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NonCommonsTerms(Conflict):
+    """Terms claim ownership, exclusivity, access restriction, control or votes."""
+
+    code = "non_commons_terms"
+
+
+@dataclass(frozen=True, slots=True)
+class TermsInput:
+    """A commons terms text as a sponsor acknowledged it, with its explicit flags."""
+
+    title: str
+    version: str
+    body: str
+    no_ownership: bool
+    no_exclusive_license: bool
+    no_access_restriction: bool
+    no_roadmap_control: bool
+    no_votes_bought: bool
+
+    def validated(self) -> TermsInput:
+        """The same terms with each text field checked."""
+        check_text(self.title, "terms.title", 200)
+        check_text(self.version, "terms.version", 40)
+        check_text(self.body, "terms.body", 100_000)
+        return self
+
+    @property
+    def digest(self) -> bytes:
+        """SHA-256 of the UTF-8 text: what pins the version the sponsor acknowledged."""
+        return sha256(self.body.encode())
+
+    def claims(self) -> list[str]:
+        """The commons flags these terms do not give (empty for commons terms)."""
+        return [name for name in TERMS_FLAGS if not getattr(self, name)]
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    id: int
+    terms: TermsInput
+    recorded_at: datetime
+
+    @property
+    def commons(self) -> bool:
+        return not self.terms.claims()
+
+
+@dataclass(frozen=True, slots=True)
+class Sponsor:
+    id: int
+    organisation_id: int | None
+    contributor_id: int | None
+    name: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewSponsorship:
+    """A sponsorship to record; ``amount`` is the valuation for in-kind support."""
+
+    sponsor_id: int
+    kind: SponsorshipKind
+    amount: Money | None
+    in_kind_description: str | None
+    period_start: date | None
+    period_end: date | None
+    recurrence: str | None
+    earmark: str | None
+
+    def validated(self) -> NewSponsorship:
+        """This sponsorship with its shape checked for its kind."""
+        if self.kind not in SPONSORSHIP_KINDS:
+            raise InvalidInput(f"kind must be one of {', '.join(SPONSORSHIP_KINDS)}", "kind")
+        if self.kind == "in_kind":
+            check_text(self.in_kind_description, "inKindDescription", 2000)
+        elif self.in_kind_description is not None:
+            raise InvalidInput("only in-kind support has a description", "inKindDescription")
+        elif self.amount is None:
+            raise InvalidInput("a money sponsorship needs an amount", "amount")
+        if (self.kind == "recurring_pledge") != (self.recurrence is not None):
+            raise InvalidInput("a recurring pledge, and only it, has a recurrence", "recurrence")
+        if self.recurrence is not None and self.recurrence not in RECURRENCES:
+            raise InvalidInput(f"recurrence must be one of {', '.join(RECURRENCES)}", "recurrence")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise InvalidInput("the period ends before it starts", "periodEnd")
+        if self.earmark is not None:
+            check_text(self.earmark, "earmark", 200)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Sponsorship:
+    id: int
+    sponsor_id: int
+    kind: str
+    amount: Money | None
+    in_kind_description: str | None
+    period_start: date | None
+    period_end: date | None
+    recurrence: str | None
+    earmark: str | None
+    terms_id: int
+    non_commons: bool
+    non_commons_reason: str | None
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The project's treasury switches (project settings key ``treasury``)."""
+
+    allow_overdraft: bool = False
+    maintainer_approval: bool = False
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Policy:
+        raw = settings.get("treasury") or {}
+        return cls(bool(raw.get("allow_overdraft")), bool(raw.get("maintainer_approval")))
+
+    def as_setting(self) -> dict[str, bool]:
+        return {
+            "allow_overdraft": self.allow_overdraft,
+            "maintainer_approval": self.maintainer_approval,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    id: int
+    source: str
+    proposal_id: int | None
+    amount: Money
+    payee: str
+    purpose: str
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One side of a movement, naming its account by (kind, name, currency)."""
+
+    kind: str
+    name: str
+    amount: Money
+    sponsor_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.name, self.amount.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    line: int
+    account_id: int
+    account_kind: str
+    account_name: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """What a transaction records besides its legs."""
+
+    kind: str
+    occurred_on: date
+    memo: str = ""
+    sponsor_id: int | None = None
+    sponsorship_id: int | None = None
+    approval_id: int | None = None
+    payee: str | None = None
+    purpose: str | None = None
+    evidence_url: str | None = None
+    fx_rate: Decimal | None = None
+    fx_source: str | None = None
+    fx_date: date | None = None
+    reverses_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    id: int
+    movement: Movement
+    actor: str
+    recorded_at: datetime
+    entries: list[Entry] = field(default_factory=list)
+
+
+def check_text(value: str | None, field_name: str, limit: int) -> str:
+    """Non-blank text of at most ``limit`` characters."""
+    if value is None or not value.strip() or len(value) > limit:
+        raise InvalidInput(f"{field_name} must be 1 to {limit} characters", field_name)
+    return value
+
+
+def check_slug(value: str, field_name: str) -> str:
+    """A fund or expense category name: lower-case letters, digits, dashes."""
+    if not _SLUG.fullmatch(value):
+        raise InvalidInput(
+            f"{field_name} must be lower-case letters, digits or dashes (at most 40)",
+            field_name,
+        )
+    return value
+
+
+def pledge_legs(sponsor_id: int, money: Money) -> list[Leg]:
+    """A pledge: the sponsor owes it, and it is recognised as their funding."""
+    name = str(sponsor_id)
+    return [Leg("receivable", name, money, sponsor_id), Leg("income", name, -money, sponsor_id)]
+
+
+def receipt_legs(sponsor_id: int, money: Money, outstanding: int, fund: str) -> list[Leg]:
+    """Money in: settles the sponsor's open pledge first, the rest is new funding."""
+    name = str(sponsor_id)
+    settled = max(0, min(outstanding, money.minor))
+    legs = [Leg("treasury", fund, money)]
+    if settled:
+        legs.append(Leg("receivable", name, Money(-settled, money.currency), sponsor_id))
+    if money.minor - settled:
+        legs.append(Leg("income", name, Money(settled - money.minor, money.currency), sponsor_id))
+    return legs
+
+
+def expense_legs(money: Money, category: str, payee: str, fund: str) -> list[Leg]:
+    """An expense owed to the payee and paid out of the fund at once."""
+    return [
+        Leg("expense", category, money),
+        Leg("payable", payee, -money),
+        Leg("payable", payee, money),
+        Leg("treasury", fund, -money),
+    ]
+
+
+def refund_legs(sponsor_id: int, money: Money, fund: str) -> list[Leg]:
+    """Money returned to a sponsor: their recognised funding shrinks."""
+    return [Leg("income", str(sponsor_id), money, sponsor_id), Leg("treasury", fund, -money)]
+
+
+def transfer_legs(money: Money, source: str, target: str) -> list[Leg]:
+    """Money moved between two funds in one currency."""
+    if source == target:
+        raise InvalidInput("a transfer needs two different funds", "toFund")
+    return [Leg("treasury", target, money), Leg("treasury", source, -money)]
+
+
+def conversion_legs(sold: Money, bought: Money, source: str, target: str) -> list[Leg]:
+    """Currency sold from one fund and bought into another, through the trading account."""
+    if sold.currency == bought.currency:
+        raise InvalidInput("a conversion needs two different currencies", "toCurrency")
+    return [
+        Leg("exchange", "fx", sold),
+        Leg("treasury", source, -sold),
+        Leg("treasury", target, bought),
+        Leg("exchange", "fx", -bought),
+    ]
+
+
+def balance_problems(legs: Iterable[Leg]) -> list[str]:
+    """Currencies in which ``legs`` do not sum to zero, or why they cannot post."""
+    totals: dict[str, int] = defaultdict(int)
+    count = 0
+    for leg in legs:
+        count += 1
+        if leg.amount.minor == 0:
+            return ["an entry of zero"]
+        totals[leg.amount.currency] += leg.amount.minor
+    if count < 2:
+        return ["fewer than two entries"]
+    return sorted(c for c, total in totals.items() if total)
+
+
+def policy_breach(
+    balances: Mapping[tuple[str, str, str], int],
+    moved: Mapping[tuple[str, str, str], int],
+    policy: Policy,
+) -> PolicyBreach | None:
+    """The first rule the balances after a movement break, judged only where it moved
+    money the rule forbids (an account already overdrawn may still receive)."""
+    for key in sorted(moved):
+        kind, name, currency = key
+        after, delta = balances[key], moved[key]
+        if kind == "treasury" and delta < 0 and after < 0 and not policy.allow_overdraft:
+            return PolicyBreach(
+                f"fund {name!r} would go below zero in {currency}; the policy allows no overdraft",
+                "overdraft",
+            )
+        if kind == "receivable" and delta < 0 and after < 0:
+            return PolicyBreach(
+                f"sponsor {name} would have received more than pledged in {currency}",
+                "pledge_exceeded",
+            )
+        if kind == "payable" and after > 0:
+            return PolicyBreach(f"payee {name!r} would be paid in advance", "payable_in_debit")
+        if kind in ("income", "receivable") and delta > 0:
+            paid = -balances.get(("income", name, currency), 0) - balances.get(
+                ("receivable", name, currency), 0
+            )
+            if paid < 0:
+                return PolicyBreach(
+                    f"sponsor {name} would be refunded more than it paid in {currency}",
+                    "refund_exceeds_receipts",
+                )
+    return None
+
+
+def net_moves(legs: Iterable[Leg]) -> dict[tuple[str, str, str], int]:
+    """The change each leg's account sees."""
+    moved: dict[tuple[str, str, str], int] = defaultdict(int)
+    for leg in legs:
+        moved[leg.key] += leg.amount.minor
+    return dict(moved)
