@@ -1,0 +1,160 @@
+"""Bulk loading of new contributions with their journal events, by COPY.
+
+For imports of a project's past (and benchmarks): the whole load holds the
+project's journal head, so the chain stays single; contributions and events are
+streamed in batches through COPY, rollups are folded in per batch. A natural key
+that already exists fails the load as a whole (nothing is written) — use
+``record_contributions`` for incremental, idempotent recording.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from itertools import islice
+
+import asyncpg
+import orjson
+
+from ledger.contributions import _event, _roll_up, _validate
+from ledger.credit import CreditPolicy, current_policy
+from ledger.errors import Conflict, NotFound
+from ledger.journal import chain_hash, event_document
+from ledger.models import Contribution, NewContribution
+from ledger.projects import project_kinds
+
+_CONTRIBUTION_COLUMNS = [
+    "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
+    "evidence_url", "metadata", "credit", "policy_version", "counted", "recorded_at",
+]  # fmt: skip
+_EVENT_COLUMNS = ["project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash"]
+_IDS = "SELECT nextval(pg_get_serial_sequence('contributions', 'id')) FROM generate_series(1, $1)"
+
+
+def _batches(items: Iterable[NewContribution], size: int) -> Iterator[list[NewContribution]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _csv(rows: Iterable[Iterable[object]]) -> io.BytesIO:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return io.BytesIO(out.getvalue().encode())
+
+
+async def _bots(conn: asyncpg.Connection, ids: set[int], known: dict[int, bool]) -> None:
+    missing = [i for i in ids if i not in known]
+    if not missing:
+        return
+    rows = await conn.fetch(
+        "SELECT id, is_bot FROM contributors WHERE id = any($1::bigint[]) AND merged_into IS NULL",
+        missing,
+    )
+    known.update({r["id"]: r["is_bot"] for r in rows})
+    absent = set(missing) - known.keys()
+    if absent:
+        raise NotFound(f"no (unmerged) contributor {min(absent)}")
+
+
+async def bulk_load(
+    conn: asyncpg.Connection,
+    project_id: int,
+    items: Iterable[NewContribution],
+    actor: str,
+    *,
+    batch_size: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Load contributions that are all new, with one journal event each (caller's
+    transaction); returns how many were loaded."""
+    head = await conn.fetchrow(
+        "SELECT seq, hash, clock_timestamp() AS now FROM journal_heads WHERE project_id = $1 FOR UPDATE",
+        project_id,
+    )
+    if head is None:
+        raise NotFound(f"project {project_id} has no journal")
+    seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
+    policy = await current_policy(conn, project_id)
+    kinds = await project_kinds(conn, project_id)
+    bots: dict[int, bool] = {}
+    loaded = 0
+    for batch in _batches(items, batch_size):
+        for item in batch:
+            _validate(item, kinds)
+        await _bots(conn, {i.contributor_id for i in batch}, bots)
+        ids = [r[0] for r in await conn.fetch(_IDS, len(batch))]
+        done = [
+            _contribution(project_id, i, item, bots, policy, now)
+            for i, item in zip(ids, batch, strict=True)
+        ]
+        events = []
+        for c in done:
+            seq += 1
+            type_, body, who = _event(c, actor)
+            digest = chain_hash(prev, event_document(project_id, seq, type_, body, who, now))
+            events.append(
+                (
+                    project_id,
+                    seq,
+                    type_,
+                    orjson.dumps(body).decode(),
+                    who,
+                    now,
+                    _hex(prev),
+                    _hex(digest),
+                )
+            )
+            prev = digest
+        try:
+            await conn.copy_to_table(
+                "contributions",
+                source=_csv(_row(c) for c in done),
+                columns=_CONTRIBUTION_COLUMNS,
+                format="csv",
+            )
+        except asyncpg.UniqueViolationError:
+            raise Conflict("a natural key in the load is already recorded") from None
+        await conn.copy_to_table(
+            "journal_events", source=_csv(events), columns=_EVENT_COLUMNS, format="csv"
+        )
+        await _roll_up(conn, project_id, [c for c in done if c.counted])
+        loaded += len(done)
+        if progress:
+            progress(len(done))
+    await conn.execute(
+        "UPDATE journal_heads SET seq = $2, hash = $3 WHERE project_id = $1", project_id, seq, prev
+    )
+    return loaded
+
+
+def _hex(digest: bytes) -> str:
+    return "\\x" + digest.hex()
+
+
+def _contribution(
+    project_id: int,
+    id_: int,
+    item: NewContribution,
+    bots: dict[int, bool],
+    policy: CreditPolicy,
+    now: datetime,
+) -> Contribution:
+    counted = not bots[item.contributor_id]
+    weight = policy.weight(item.kind) if counted else Decimal(0)
+    return Contribution(
+        project_id, id_, item.contributor_id, item.kind, item.occurred_at, item.source,
+        item.natural_key, item.evidence_url, item.metadata, weight.quantize(Decimal("0.0001")),
+        policy.version, counted, now,
+    )  # fmt: skip
+
+
+def _row(c: Contribution) -> tuple[object, ...]:
+    return (
+        c.project_id, c.id, c.contributor_id, c.kind, c.occurred_at.isoformat(), c.source,
+        c.natural_key, c.evidence_url, orjson.dumps(c.metadata).decode(), c.credit, c.policy_version,
+        "t" if c.counted else "f", c.recorded_at.isoformat(),
+    )  # fmt: skip
