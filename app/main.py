@@ -22,6 +22,7 @@ from app import database
 from app.auth import TokenService, fetch_external
 from app.routes_graphql import PersistedController, graphql_controller, load_operations
 from app.routes_health import healthz, readyz
+from app.routes_webhooks import inbox_worker, receive_webhook
 from app.routes_reports import ProofsController, jwks
 from app.runtime import Runtime
 from app.schema import build_schema
@@ -38,11 +39,12 @@ ROUTES: list[ControllerRouterHandler] = [
     PersistedController,
     jwks,
     ProofsController,
+    receive_webhook,
 ]
 
 # Background services started with the app: each takes the runtime and returns an
 # async context manager that runs until the app stops.
-SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = []
+SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [inbox_worker]
 
 _STATUS = {InvalidInput: 400, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
 

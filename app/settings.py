@@ -59,6 +59,9 @@ class Settings:
     acquire_timeout: float
     command_timeout: float
     run_worker: bool
+    worker_max_attempts: int = 5
+    worker_backoff: int = 2
+    worker_poll: int = 5
 
     @property
     def development(self) -> bool:
@@ -96,4 +99,7 @@ class Settings:
             acquire_timeout=float(_int(env, "COMMONS_POOL_ACQUIRE_TIMEOUT", 10, 1)),
             command_timeout=float(_int(env, "COMMONS_COMMAND_TIMEOUT", 30, 1)),
             run_worker=_bool(env, "COMMONS_RUN_WORKER", True),
+            worker_max_attempts=_int(env, "COMMONS_WORKER_MAX_ATTEMPTS", 5, 1),
+            worker_backoff=_int(env, "COMMONS_WORKER_BACKOFF", 2, 0),
+            worker_poll=_int(env, "COMMONS_WORKER_POLL", 5, 1),
         )

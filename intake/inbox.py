@@ -35,7 +35,7 @@ SELECT EXISTS (SELECT 1 FROM active) AS active, (SELECT id FROM ins) AS id,
     (SELECT count(*) FROM woke) AS woke
 """
 _CLAIM = """
-SELECT project_id, id, forge, event, delivery_key, headers, body, attempts
+SELECT project_id, id, forge, event, delivery_key, headers, body, attempts, received_at
 FROM webhook_inbox
 WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
 ORDER BY next_attempt_at, project_id, id
@@ -97,6 +97,7 @@ class Delivery:
     headers: dict[str, str]
     body: bytes
     attempts: int
+    received_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ async def claim(conn: asyncpg.Connection) -> Delivery | None:
         row["headers"],
         bytes(row["body"]),
         row["attempts"],
+        row["received_at"],
     )
 
 

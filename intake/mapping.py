@@ -41,6 +41,7 @@ class Actor:
     email: str | None = None
     email_verified: bool = False
     bot: bool = False
+    via: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,18 +131,14 @@ def _account(source: str, shape: UserShape, user: Any, options: Options) -> Acto
     return Actor(source, str(user[shape.id]), login, name, email, False, bot)
 
 
-def commit_actor(name: str, email: str, login: str | None, options: Options) -> Actor:
-    """The git identity of a commit email (external id = normalised email)."""
+def commit_actor(
+    name: str, email: str, login: str | None, options: Options, via: str | None = None
+) -> Actor:
+    """The git identity of a commit email (external id = normalised email); ``via`` names
+    the forge whose account ``login`` the forge matched to this email."""
     email = normalise_email(email)
-    return Actor(
-        "git",
-        email,
-        login,
-        name or email,
-        email,
-        False,
-        is_bot(login, name, email, None, options.bots),
-    )
+    bot = is_bot(login, name, email, None, options.bots)
+    return Actor("git", email, login, name or email, email, False, bot, via if login else None)
 
 
 def _commit_activities(
@@ -164,7 +161,9 @@ def _commit_activities(
         login = _text(pick(commit, spec.author_login)) if spec.author_login else None
         at = parse_time(pick(commit, spec.time))
         url = _text(pick(commit, spec.url))
-        found += commit_contributions(sha, str(message), name, email, login, at, url, options)
+        found += commit_contributions(
+            sha, str(message), name, email, login, at, url, options, forge
+        )
     counted = pick(payload, spec.total) if spec.total else None
     truncated = isinstance(counted, int) and counted > len(pick(payload, spec.path) or [])
     if spec.truncated_flag:
@@ -181,10 +180,11 @@ def commit_contributions(
     at: datetime,
     url: str | None,
     options: Options,
+    via: str | None = None,
 ) -> list[Activity]:
     """A commit's author (code, with its trailers in metadata) and each co-author (code)."""
     trailers = parse_trailers(message, email)
-    author = commit_actor(name, email, login, options)
+    author = commit_actor(name, email, login, options, via)
     metadata = {
         "commit": sha,
         "signoffs": [p.as_json() for p in trailers.signoffs],

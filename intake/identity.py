@@ -1,0 +1,153 @@
+"""Identity resolution in bulk: from forge accounts and commit emails to contributors.
+
+An identity is keyed by (source, external id): a forge's stable numeric id (logins
+get renamed) or, for a commit email with no forge account, ``git`` + the normalised
+email. A new identity joins an existing contributor only on evidence: an identity
+with the same *verified* email, or the forge account the forge itself matched to a
+commit's email (``Actor.via``). Everything else (same unverified email, same name)
+is a suggestion for maintainers, never applied silently (see ``intake.merges``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from intake.mapping import Actor
+from ledger.journal import append_events
+
+Key = tuple[str, str]
+
+_EXISTING = """
+SELECT i.source, i.external_id, coalesce(c.merged_into, c.id) AS contributor_id
+FROM unnest($1::text[], $2::text[]) AS k(source, external_id)
+JOIN identities i ON i.source = k.source AND i.external_id = k.external_id
+JOIN contributors c ON c.id = i.contributor_id
+"""
+_VERIFIED_EMAILS = """
+SELECT DISTINCT ON (lower(i.email)) lower(i.email) AS email,
+    coalesce(c.merged_into, c.id) AS contributor_id
+FROM identities i JOIN contributors c ON c.id = i.contributor_id
+WHERE i.email_verified AND lower(i.email) = any($1::text[])
+ORDER BY lower(i.email), i.id
+"""
+_ACCOUNTS_BY_LOGIN = """
+SELECT DISTINCT ON (i.source, lower(i.login)) i.source, lower(i.login) AS login,
+    coalesce(c.merged_into, c.id) AS contributor_id
+FROM unnest($1::text[], $2::text[]) AS k(source, login)
+JOIN identities i ON i.source = k.source AND lower(i.login) = k.login
+JOIN contributors c ON c.id = i.contributor_id
+ORDER BY i.source, lower(i.login), i.id DESC
+"""
+_NEW_IDS = (
+    "SELECT nextval(pg_get_serial_sequence('contributors', 'id')) FROM generate_series(1, $1)"
+)
+_NEW_CONTRIBUTORS = """
+INSERT INTO contributors (id, display_name, is_bot) OVERRIDING SYSTEM VALUE
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::boolean[])
+"""
+_NEW_IDENTITIES = """
+INSERT INTO identities (contributor_id, source, external_id, login, email, email_verified,
+    display_name)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+    $6::boolean[], $7::text[])
+ON CONFLICT (source, external_id) DO NOTHING
+RETURNING id, contributor_id, source, external_id, login
+"""
+_DROP_ORPHANS = """
+DELETE FROM contributors c WHERE c.id = any($1::bigint[])
+AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contributor_id = c.id)
+"""
+
+
+def _display_name(actor: Actor) -> str:
+    name = (actor.name or actor.login or "").strip()
+    if not name and actor.email:
+        name = actor.email.split("@", 1)[0]
+    return (name or f"{actor.source}:{actor.external_id}")[:200]
+
+
+def _public_body(row: asyncpg.Record) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "identity_id": row["id"],
+        "contributor_id": row["contributor_id"],
+        "source": row["source"],
+        "login": row["login"],
+    }
+    if row["source"] != "git":  # a git identity's external id is an email: private
+        body["external_id"] = row["external_id"]
+    return body
+
+
+async def _links(conn: asyncpg.Connection, fresh: list[Actor]) -> dict[Key, int]:
+    """Existing contributors that new identities join on verified evidence."""
+    links: dict[Key, int] = {}
+    vouched = [a for a in fresh if a.via and a.login]
+    if vouched:
+        rows = await conn.fetch(
+            _ACCOUNTS_BY_LOGIN,
+            [a.via for a in vouched],
+            [(a.login or "").lower() for a in vouched],
+        )
+        owners = {(r["source"], r["login"]): r["contributor_id"] for r in rows}
+        for a in vouched:
+            owner = owners.get((a.via or "", (a.login or "").lower()))
+            if owner is not None:
+                links[(a.source, a.external_id)] = owner
+    emails = [a.email for a in fresh if a.email and (a.source, a.external_id) not in links]
+    if emails:
+        verified = {
+            r["email"]: r["contributor_id"] for r in await conn.fetch(_VERIFIED_EMAILS, emails)
+        }
+        for a in fresh:
+            if a.email and a.email in verified:
+                links.setdefault((a.source, a.external_id), verified[a.email])
+    return links
+
+
+async def resolve(
+    conn: asyncpg.Connection, project_id: int, actors: Sequence[Actor], by: str
+) -> dict[Key, int]:
+    """The (canonical) contributor of every actor, creating identities and contributors
+    for new ones and journaling each new identity in the project's chain."""
+    unique = list({(a.source, a.external_id): a for a in reversed(actors)}.values())
+    found: dict[Key, int] = {}
+    if not unique:
+        return found
+    rows = await conn.fetch(_EXISTING, [a.source for a in unique], [a.external_id for a in unique])
+    found = {(r["source"], r["external_id"]): r["contributor_id"] for r in rows}
+    fresh = [a for a in unique if (a.source, a.external_id) not in found]
+    if not fresh:
+        return found
+    links = await _links(conn, fresh)
+    creating = [a for a in fresh if (a.source, a.external_id) not in links]
+    ids = [r[0] for r in await conn.fetch(_NEW_IDS, len(creating))] if creating else []
+    if creating:
+        await conn.execute(
+            _NEW_CONTRIBUTORS, ids, [_display_name(a) for a in creating], [a.bot for a in creating]
+        )
+    owner = {**links, **{(a.source, a.external_id): i for a, i in zip(creating, ids, strict=True)}}
+    inserted = await conn.fetch(
+        _NEW_IDENTITIES,
+        [owner[(a.source, a.external_id)] for a in fresh],
+        [a.source for a in fresh],
+        [a.external_id for a in fresh],
+        [a.login for a in fresh],
+        [a.email for a in fresh],
+        [a.email_verified or ((a.source, a.external_id) in links and bool(a.via)) for a in fresh],
+        [a.name for a in fresh],
+    )
+    for row in inserted:
+        found[(row["source"], row["external_id"])] = row["contributor_id"]
+    raced = [a for a in fresh if (a.source, a.external_id) not in found]
+    if raced:  # another transaction linked them first: use theirs, drop our spare people
+        rows = await conn.fetch(
+            _EXISTING, [a.source for a in raced], [a.external_id for a in raced]
+        )
+        found.update({(r["source"], r["external_id"]): r["contributor_id"] for r in rows})
+        await conn.execute(_DROP_ORPHANS, ids)
+    events = [("identity.linked", _public_body(r), by) for r in inserted]
+    await append_events(conn, project_id, events)
+    return found

@@ -1,0 +1,140 @@
+"""The inbox worker: claims deliveries with ``FOR UPDATE SKIP LOCKED`` (so any number
+of workers on any number of machines share one inbox), processes each in its own
+transaction, retries failures with exponential backoff and buries a delivery as a
+dead letter after ``max_attempts``. Idle workers sleep on LISTEN ``commons_inbox``.
+
+Processing and settling commit together; even if they did not, effects are
+idempotent on natural keys, so a retry never counts anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass, replace
+
+import asyncpg
+
+from intake import inbox
+from intake.inbox import Delivery
+from intake.mapping import Options, map_delivery
+from intake.receive import DATABASE_DOWN
+from intake.record import record_activities
+
+log = logging.getLogger("commons.intake")
+
+_SETTINGS = "SELECT settings FROM projects WHERE id = $1"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    """Retry policy and pacing of a worker."""
+
+    max_attempts: int = 5
+    backoff_seconds: float = 2.0
+    max_backoff_seconds: float = 3600.0
+    poll_seconds: float = 5.0
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before the next attempt after ``attempts`` failures (doubling, capped)."""
+        return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts)))
+
+
+def worker_name() -> str:
+    """A name telling which process settled a delivery."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def process(conn: asyncpg.Connection, delivery: Delivery) -> bool:
+    """Record a delivery's contributions (caller's transaction); True when truncated."""
+    settings = await conn.fetchval(_SETTINGS, delivery.project_id) or {}
+    payload = json.loads(delivery.body)
+    mapped = map_delivery(
+        delivery.forge,
+        delivery.event,
+        payload,
+        delivery.delivery_key,
+        delivery.received_at,
+        Options.of(settings),
+    )
+    activities = [
+        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key})
+        if "signoffs" in a.metadata
+        else a
+        for a in mapped.activities
+    ]
+    actor = f"intake:{delivery.forge}"
+    await record_activities(conn, delivery.project_id, activities, delivery.forge, actor)
+    return mapped.truncated
+
+
+class Worker:
+    """Drains one inbox; ``run`` until cancelled, ``drain`` until nothing is due."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, url: str, config: WorkerConfig, name: str | None = None
+    ) -> None:
+        self.pool = pool
+        self.url = url
+        self.config = config
+        self.name = name or worker_name()
+        self.wake = asyncio.Event()
+
+    async def step(self) -> bool:
+        """Process one due delivery; False when none is due."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            delivery = await inbox.claim(conn)
+            if delivery is None:
+                return False
+            try:
+                async with conn.transaction():
+                    truncated = await process(conn, delivery)
+                    await inbox.mark_done(conn, delivery, self.name, truncated)
+            except DATABASE_DOWN:
+                raise
+            except Exception as exc:  # any failure of this delivery is retried
+                error = f"{type(exc).__name__}: {exc}"
+                delay = self.config.backoff(delivery.attempts)
+                status = await inbox.mark_failed(
+                    conn, delivery, error, delay, self.config.max_attempts
+                )
+                log.warning("delivery %s failed (%s): %s", delivery.id, status, error)
+        return True
+
+    async def drain(self) -> int:
+        """Process every due delivery; how many were settled."""
+        count = 0
+        while await self.step():
+            count += 1
+        return count
+
+    async def _listen(self) -> asyncpg.Connection:
+        conn = await asyncpg.connect(self.url)
+        await conn.add_listener(inbox.CHANNEL, lambda *_: self.wake.set())
+        return conn
+
+    async def run(self) -> None:
+        """Drain, then sleep until notified (or the poll interval); survives outages."""
+        listener: asyncpg.Connection | None = None
+        while True:
+            try:
+                if listener is None or listener.is_closed():
+                    listener = await self._listen()
+                self.wake.clear()
+                await self.drain()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), self.config.poll_seconds)
+            except DATABASE_DOWN as exc:
+                log.warning("worker %s waiting for the database: %s", self.name, exc)
+                if listener is not None and not listener.is_closed():
+                    listener.terminate()
+                listener = None
+                await asyncio.sleep(min(self.config.poll_seconds, 1.0))
+            except asyncio.CancelledError:
+                if listener is not None and not listener.is_closed():
+                    await asyncio.shield(listener.close())
+                raise
