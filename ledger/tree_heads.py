@@ -85,29 +85,39 @@ def _head(row: asyncpg.Record) -> SignedTreeHead:
     )
 
 
-def sign_payload(ring: KeyRing, payload: dict[str, Any], typ: str) -> str:
-    """A compact JWS (EdDSA, active key) over the RFC 8785 form of ``payload``."""
+def sign_payload(ring: KeyRing, payload: dict[str, Any], typ: str, detached: bool = False) -> str:
+    """A compact JWS (EdDSA, active key) over the RFC 8785 form of ``payload``
+    (RFC 7515 Appendix F detached form when ``detached``)."""
     key = ring.active
     return jwt.PyJWS().encode(
         canonical_json(payload),
         key.private,
         algorithm="EdDSA",
         headers={"kid": key.kid, "typ": typ},
+        is_payload_detached=detached,
     )
 
 
-def verify_jws(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
-    """The payload of a compact JWS signed by a key of ``jwks``; ValueError otherwise."""
+def verify_jws(
+    token: str, jwks: dict[str, Any], detached: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The payload of a compact JWS signed by a key of ``jwks`` (or the detached payload it
+    signs); ValueError otherwise."""
     try:
         header = jwt.get_unverified_header(token)
-        keys = {k.get("kid"): k for k in jwks.get("keys", [])}
+        keys = {k.get("kid"): k for k in jwks.get("keys", []) if isinstance(k, dict)}
         jwk = keys.get(header.get("kid"))
         if jwk is None:
             raise ValueError(f"no key {header.get('kid')!r} in the key set")
         if header.get("alg") != "EdDSA":
             raise ValueError("only EdDSA signatures are accepted")
         key = jwt.PyJWK(jwk, algorithm="EdDSA")
-        raw = jwt.PyJWS().decode(token, key=key.key, algorithms=["EdDSA"])
+        raw = jwt.PyJWS().decode(
+            token,
+            key=key.key,
+            algorithms=["EdDSA"],
+            detached_payload=None if detached is None else canonical_json(detached),
+        )
     except (jwt.PyJWTError, KeyError, TypeError) as exc:
         raise ValueError(f"signature does not verify: {exc}") from None
     payload = json.loads(raw)

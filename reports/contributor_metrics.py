@@ -79,6 +79,15 @@ FROM kind_month_stats
 WHERE project_id = $1 AND month >= date_trunc('month', $2::date) AND month < $3::date
 GROUP BY month ORDER BY month
 """
+_MONTHLY_RAW = """
+SELECT to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+    count(*)::bigint AS n, sum(credit) AS credit
+FROM contributions
+WHERE project_id = $1 AND counted
+  AND occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
+  AND occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
+GROUP BY 1 ORDER BY 1
+"""
 _ELEPHANT = """
 WITH owned AS (
     SELECT c.credit, (
@@ -124,13 +133,15 @@ class Queries:
 
     contributors: str
     kinds: str
+    monthly: str
 
 
 def queries_for(period: Period) -> Queries:
     """The monthly-rollup queries for whole months, raw ones otherwise."""
     source = _PER_CONTRIBUTOR_MONTHS if period.month_aligned else _PER_CONTRIBUTOR_RAW
     kinds = _KINDS_MONTHS if period.month_aligned else _KINDS_RAW
-    return Queries(_CONTRIBUTORS.format(source=source), kinds)
+    monthly = _MONTHLY if period.month_aligned else _MONTHLY_RAW
+    return Queries(_CONTRIBUTORS.format(source=source), kinds, monthly)
 
 
 async def contributor_metrics(
@@ -141,7 +152,7 @@ async def contributor_metrics(
     args = (project_id, period.start, period.end)
     row = await conn.fetchrow(q.contributors, *args)
     kinds = await conn.fetch(q.kinds, *args)
-    monthly = await conn.fetch(_MONTHLY, *args)
+    monthly = await conn.fetch(q.monthly, *args)
     total_n = int(row["n"])
     code = sum(int(k["n"]) for k in kinds if k["kind"] in CODE_KINDS)
     return {

@@ -1,0 +1,143 @@
+"""Recomputing a report's contributor figures from its published evidence (pure, no I/O).
+
+Input: the journal's event documents and the affiliations embedded in the report.
+Output: the same ``contributors`` and ``organisations`` figures the SQL produced,
+by the reference definitions of ``reports.figures``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ledger.models import CODE_KINDS
+from reports.figures import absence_factor, decimal_text, gini, share
+from reports.period import Period
+
+RECORDED = "contribution.recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """One counted contribution as the journal published it."""
+
+    contributor_id: int
+    kind: str
+    at: datetime
+    credit: Decimal
+
+
+def counted_contributions(events: Iterable[dict[str, Any]]) -> list[Counted]:
+    """Counted (non-bot) contributions from event documents."""
+    out = []
+    for e in events:
+        body = e.get("body") or {}
+        if e.get("type") != RECORDED or not body.get("counted"):
+            continue
+        at = datetime.fromisoformat(str(body["occurred_at"]).replace("Z", "+00:00"))
+        out.append(
+            Counted(int(body["contributor_id"]), str(body["kind"]), at, Decimal(body["credit"]))
+        )
+    return out
+
+
+def contributor_figures(all_counted: list[Counted], period: Period) -> dict[str, Any]:
+    """The ``contributors`` section recomputed from counted contributions."""
+    inside = [c for c in all_counted if period.contains(c.at)]
+    count: dict[int, int] = defaultdict(int)
+    credit: dict[int, Decimal] = defaultdict(Decimal)
+    kinds: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    months: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    for c in inside:
+        count[c.contributor_id] += 1
+        credit[c.contributor_id] += c.credit
+        for bucket, key in ((kinds, c.kind), (months, c.at.strftime("%Y-%m"))):
+            bucket[key][0] += 1
+            bucket[key][1] += c.credit
+    first: dict[int, datetime] = {}
+    for c in all_counted:
+        if c.contributor_id not in first or c.at < first[c.contributor_id]:
+            first[c.contributor_id] = c.at
+    total = len(inside)
+    code = sum(v[0] for k, v in kinds.items() if k in CODE_KINDS)
+    return {
+        "contributions": total,
+        "credit": decimal_text(sum(credit.values(), Decimal(0))),
+        "active_contributors": len(count),
+        "new_contributors": sum(1 for at in first.values() if period.contains(at)),
+        "absence_factor": {
+            "by_count": absence_factor(count.values()),
+            "by_credit": absence_factor(credit.values()),
+        },
+        "gini_of_credit": gini(credit.values()),
+        "code_share": share(code, total),
+        "by_kind": {k: v[0] for k, v in kinds.items()},
+        "monthly": {m: v[0] for m, v in months.items()},
+    }
+
+
+def _day(text: str | None, default: date) -> date:
+    return date.fromisoformat(text) if text else default
+
+
+def organisation_figures(
+    all_counted: list[Counted], affiliations: list[dict[str, Any]], period: Period
+) -> dict[str, Any]:
+    """The ``organisations`` elephant factor recomputed from contributions and affiliations."""
+    spans: dict[int, list[tuple[date, date, int, int]]] = defaultdict(list)
+    for order, a in enumerate(affiliations):
+        spans[int(a["contributor_id"])].append(
+            (
+                _day(a["valid_from"], date.min),
+                _day(a["valid_to"], date.max),
+                order,
+                int(a["organisation_id"]),
+            )
+        )
+    count: dict[int, int] = defaultdict(int)
+    credit: dict[int, Decimal] = defaultdict(Decimal)
+    unaffiliated = 0
+    inside = [c for c in all_counted if period.contains(c.at)]
+    for c in inside:
+        day = c.at.date()
+        valid = [s for s in spans.get(c.contributor_id, []) if s[0] <= day < s[1]]
+        if not valid:
+            unaffiliated += 1
+            continue
+        org = max(valid, key=lambda s: (s[0], s[2]))[3]
+        count[org] += 1
+        credit[org] += c.credit
+    return {
+        "by_count": absence_factor(count.values()),
+        "by_credit": absence_factor(credit.values()),
+        "unaffiliated_contributions": unaffiliated,
+        "unaffiliated_share": share(unaffiliated, len(inside)),
+    }
+
+
+def published_figures(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The same figures as printed in a report, in the recomputed shape."""
+    c = report["contributors"]
+    o = report["organisations"]
+    mine = {
+        "contributions": c["contributions"],
+        "credit": c["credit"],
+        "active_contributors": c["active_contributors"],
+        "new_contributors": c["new_contributors"],
+        "absence_factor": c["absence_factor"],
+        "gini_of_credit": c["gini_of_credit"],
+        "code_share": c["mix"]["code_share"],
+        "by_kind": {k["kind"]: k["contributions"] for k in c["mix"]["by_kind"]},
+        "monthly": {m["month"]: m["contributions"] for m in c["monthly"]},
+    }
+    orgs = {
+        "by_count": o["by_count"],
+        "by_credit": o["by_credit"],
+        "unaffiliated_contributions": o["unaffiliated_contributions"],
+        "unaffiliated_share": o["unaffiliated_share"],
+    }
+    return mine, orgs

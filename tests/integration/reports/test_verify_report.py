@@ -1,0 +1,139 @@
+"""A signed report verifies offline, and any tampering with it is detected."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import pytest
+
+from ledger import journal
+from ledger.keys import KeyRing
+from reports.build import sign_document, signed_report
+from reports.verify import verify_growth, verify_report
+from tests.integration.reports.seed import seed_chaoss
+
+Report = dict[str, Any]
+
+
+@pytest.fixture
+async def signed(pool: asyncpg.Pool) -> tuple[Report, KeyRing]:
+    await seed_chaoss(pool)
+    ring = KeyRing.generate()
+    return await signed_report(pool, "chaoss", "2026-07", ring), ring
+
+
+def _failed(report: Report, ring: KeyRing) -> list[str]:
+    return [name for name, ok, _ in verify_report(report, ring.jwks()).checks if not ok]
+
+
+async def test_a_fresh_report_passes_every_check(signed: tuple[Report, KeyRing]) -> None:
+    report, ring = signed
+    verdict = verify_report(report, ring.jwks())
+    assert verdict.ok, [c for c in verdict.checks if not c[1]]
+    names = [name for name, _, _ in verdict.checks]
+    assert "figure contributors.absence_factor" in names
+    assert "figure organisations.by_count" in names
+    assert sum(1 for n in names if n.startswith("inclusion proof")) == 4
+
+
+def _event(report: Report) -> None:
+    events = report["report"]["evidence"]["events"]
+    recorded = next(e for e in events if e["type"] == "contribution.recorded")
+    recorded["body"]["credit"] = "99.0000"
+
+
+def _figure(report: Report) -> None:
+    report["report"]["contributors"]["active_contributors"] += 1
+
+
+def _signature(report: Report) -> None:
+    head, _, sig = report["signature"]["jws"].split(".")
+    report["signature"]["jws"] = f"{head}..{sig[::-1]}"
+
+
+def _proof(report: Report) -> None:
+    proof = report["report"]["evidence"]["inclusion_proofs"][1]
+    proof["path"][0] = "00" * 32
+
+
+def _head(report: Report) -> None:
+    report["report"]["tree_head"]["tree_size"] -= 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "caught_by"),
+    [
+        (_event, "report signature"),
+        (_figure, "report signature"),
+        (_signature, "report signature"),
+        (_proof, "report signature"),
+        (_head, "report signature"),
+    ],
+)
+async def test_tampering_breaks_the_report_signature(
+    signed: tuple[Report, KeyRing], tamper: Callable[[Report], None], caught_by: str
+) -> None:
+    report, ring = signed
+    forged = copy.deepcopy(report)
+    tamper(forged)
+    assert caught_by in _failed(forged, ring)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "caught_by"),
+    [
+        (_event, "events"),
+        (_figure, "figure contributors.active_contributors"),
+        (_proof, "inclusion proof of event 993"),
+        (_head, "tree head signature"),
+    ],
+)
+async def test_tampering_is_caught_even_when_the_report_is_re_signed(
+    signed: tuple[Report, KeyRing], tamper: Callable[[Report], None], caught_by: str
+) -> None:
+    report, ring = signed
+    forged = copy.deepcopy(report)
+    tamper(forged)
+    resigned = sign_document(forged["report"], ring)
+    assert caught_by in _failed(resigned, ring)
+
+
+async def test_a_report_signed_by_an_unknown_key_is_refused(
+    signed: tuple[Report, KeyRing],
+) -> None:
+    report, _ = signed
+    stranger = KeyRing.generate()
+    assert _failed(report, stranger)[:2] == ["report signature", "tree head signature"]
+
+
+async def test_a_later_report_proves_the_journal_only_grew(
+    pool: asyncpg.Pool, signed: tuple[Report, KeyRing]
+) -> None:
+    old, ring = signed
+    async with pool.acquire() as conn, conn.transaction():
+        project_id = old["report"]["project"]["id"]
+        await journal.append_event(conn, project_id, "note.added", {"n": 1}, "admin")
+    new = await signed_report(pool, "chaoss", "2026-07", ring)
+    verdict = verify_growth(old, new, ring.jwks())
+    assert verdict.ok, verdict.checks
+    assert verdict.checks[-1] == ("consistency proof", True, "the journal only grew")
+    backwards = verify_growth(new, old, ring.jwks())
+    assert not backwards.ok
+
+
+async def test_a_rewritten_history_fails_the_growth_check(signed: tuple[Report, KeyRing]) -> None:
+    old, ring = signed
+    rewritten = copy.deepcopy(old)
+    _event(rewritten)
+    verdict = verify_growth(old, rewritten, ring.jwks())
+    assert verdict.checks[-1] == (
+        "consistency proof",
+        False,
+        "the newer report's events do not match its head",
+    )
+    shrunk = copy.deepcopy(old)
+    shrunk["report"]["tree_head"]["tree_size"] = 10
+    assert not verify_growth(shrunk, old, ring.jwks()).ok
