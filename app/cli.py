@@ -144,3 +144,4 @@ def import_group() -> None:
 
 
 # Commands of other areas register themselves on ``main`` / ``import_group``:
+from app import cli_treasury  # noqa: E402,F401

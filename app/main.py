@@ -23,7 +23,8 @@ from app.auth import TokenService, fetch_external
 from app.routes_graphql import PersistedController, graphql_controller, load_operations
 from app.routes_health import healthz, readyz
 from app.routes_webhooks import inbox_worker, receive_webhook
-from app.routes_reports import ProofsController, jwks
+from app.routes_reports import ProofsController, jwks, report
+from app.routes_treasury import transactions_csv
 from app.runtime import Runtime
 from app.schema import build_schema
 from app.settings import Settings
@@ -39,7 +40,9 @@ ROUTES: list[ControllerRouterHandler] = [
     PersistedController,
     jwks,
     ProofsController,
+    report,
     receive_webhook,
+    transactions_csv,
 ]
 
 # Background services started with the app: each takes the runtime and returns an
