@@ -56,13 +56,32 @@ async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: 
     return body
 
 
+async def _body(request: Request[Any, Any, Any]) -> bytes:
+    """The request body, refused with 413 past the instance's GraphQL body limit (the
+    controller is registered before the settings exist, so the limit is read here)."""
+    runtime: Runtime = request.app.state.runtime
+    limit = runtime.settings.max_body
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status_code=413, detail="Request Entity Too Large")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(status_code=413, detail="Request Entity Too Large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class PersistedController(Controller):
     path = "/graphql/persisted"
 
     @post("/{name:str}", status_code=200)
     async def run_post(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Any:
+        raw = await _body(request)
         try:
-            payload = await request.json()
+            payload = json.loads(raw) if raw else {}
         except ValueError:
             raise HTTPException(status_code=400, detail="body must be JSON") from None
         variables = payload.get("variables") if isinstance(payload, dict) else None
