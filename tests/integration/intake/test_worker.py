@@ -97,11 +97,10 @@ async def test_effects_written_before_a_crash_are_not_counted_again(
     project: Project, poster: Poster, pool: asyncpg.Pool, database_url: str
 ) -> None:
     await poster.post("github", payload("github_push"))
-    async with pool.acquire() as conn:
-        async with conn.transaction():
-            delivery = await inbox.claim(conn)
-            assert delivery is not None
-            await process(conn, delivery)  # committed, but the delivery is never marked done
+    async with pool.acquire() as conn, conn.transaction():
+        delivery = await inbox.claim(conn)
+        assert delivery is not None
+        await process(conn, delivery)  # committed, but the delivery is never marked done
     events = await pool.fetchval("SELECT count(*) FROM journal_events")
     assert await _worker(pool, database_url).drain() == 1
     assert len(await _contributions(pool)) == 3
@@ -117,7 +116,10 @@ async def test_failures_retry_then_become_dead_letters_that_replay(
     await poster.post("standard", body)
     assert await _worker(pool, database_url).drain() == 2
     (letter,) = await inbox.dead_letters(pool, project.id)
-    assert (letter.attempts, letter.error) == (2, "InvalidInput: unknown contribution kind 'poetry'")
+    assert (letter.attempts, letter.error) == (
+        2,
+        "InvalidInput: unknown contribution kind 'poetry'",
+    )
     async with pool.acquire() as conn, conn.transaction():
         await define_kind(conn, project, "poetry", "", "admin")
         await inbox.replay(conn, project.id, letter.inbox_id, "admin")

@@ -1,0 +1,262 @@
+"""GraphQL of intake: forge connections and secret rotation, dead letters and replay,
+contributor merges/unmerges and the suggestions maintainers decide on.
+
+Secrets go in (``connectForge``) and never come out. Root fields take the project
+slug, as ``Project`` lives in ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import asyncpg
+import strawberry
+
+from intake import connections, inbox, merges
+from ledger import people, projects
+from ledger.gql_common import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    run_mutation,
+)
+from ledger.gql_types import Contributor, Info
+from ledger.models import Project
+
+
+@strawberry.type(description="A forge secret's public facts (never its value).")
+class ForgeSecret:
+    forge: str
+    secret_id: int
+    label: str
+    created_at: datetime
+    retired_at: datetime | None
+
+    @strawberry.field(description="True until retired; deliveries signed with it are accepted.")
+    def active(self) -> bool:
+        return self.retired_at is None
+
+    @classmethod
+    def of(cls, m: connections.SecretInfo) -> ForgeSecret:
+        return cls(
+            forge=m.forge,
+            secret_id=m.id,
+            label=m.label,
+            created_at=m.created_at,
+            retired_at=m.retired_at,
+        )
+
+
+@strawberry.type(description="A delivery that failed every attempt, with its last error.")
+class DeadLetter:
+    delivery_id: int
+    forge: str
+    event: str
+    delivery_key: str
+    attempts: int
+    error: str
+    died_at: datetime
+
+
+@strawberry.type(description="Two contributors who may be one person; never applied silently.")
+class MergeSuggestion:
+    one: Contributor
+    other: Contributor
+    reason: str
+
+
+@strawberry.input
+class ConnectForgeInput:
+    project: str
+    forge: str = strawberry.field(
+        description="github, gitlab, gitea, forgejo, bitbucket or standard."
+    )
+    secret: str = strawberry.field(description="Write-only; at most two active per forge.")
+    label: str = ""
+
+
+@strawberry.input
+class RetireForgeSecretInput:
+    project: str
+    forge: str
+    secret_id: int
+
+
+@strawberry.input
+class ReplayDeliveryInput:
+    project: str
+    delivery_id: int
+
+
+@strawberry.input
+class MergeContributorsInput:
+    project: str = strawberry.field(description="Project on whose behalf the merge is made.")
+    source: int = strawberry.field(description="Contributor merged away.")
+    target: int = strawberry.field(description="Contributor kept.")
+
+
+@strawberry.input
+class UnmergeContributorsInput:
+    project: str
+    merge_id: int
+
+
+@strawberry.type
+class ForgeSecretPayload:
+    secret: ForgeSecret
+    webhook_path: str = strawberry.field(description="Where the forge should POST deliveries.")
+
+
+@strawberry.type
+class ReplayPayload:
+    delivery_id: int
+
+
+@strawberry.type
+class MergePayload:
+    merge_id: int
+    contributor: Contributor = strawberry.field(description="The contributor that remains.")
+
+
+Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
+ForgeSecretResult = Annotated[ForgeSecretPayload | Errors, strawberry.union("ForgeSecretResult")]
+ReplayResult = Annotated[ReplayPayload | Errors, strawberry.union("ReplayDeliveryResult")]
+MergeResult = Annotated[MergePayload | Errors, strawberry.union("MergeContributorsResult")]
+
+
+async def _maintained(conn: asyncpg.Connection | asyncpg.Pool, info: Info, slug: str) -> Project:
+    info.context.principal.require(slug, "maintainer")
+    return await projects.get_project(conn, slug)
+
+
+def _forget_targets(info: Info) -> None:
+    runtime = getattr(info.context, "runtime", None)
+    receiver = runtime.extras.get("receiver") if runtime is not None else None
+    if receiver is not None:
+        receiver.targets.clear()
+
+
+async def _contributor(conn: asyncpg.Connection, contributor_id: int, slug: str) -> Contributor:
+    return Contributor.of(await people.get_contributor(conn, contributor_id), slug)
+
+
+@strawberry.type
+class IntakeQuery:
+    @strawberry.field(description="A project's forge secrets, active and retired (maintainers).")
+    async def forge_secrets(self, info: Info, project: str) -> list[ForgeSecret]:
+        found = await _maintained(info.context.pool, info, project)
+        return [
+            ForgeSecret.of(s) for s in await connections.list_secrets(info.context.pool, found.id)
+        ]
+
+    @strawberry.field(description="Deliveries that failed every attempt (maintainers).")
+    async def dead_letters(self, info: Info, project: str) -> list[DeadLetter]:
+        found = await _maintained(info.context.pool, info, project)
+        return [
+            DeadLetter(
+                delivery_id=d.inbox_id,
+                forge=d.forge,
+                event=d.event,
+                delivery_key=d.delivery_key,
+                attempts=d.attempts,
+                error=d.error,
+                died_at=d.died_at,
+            )
+            for d in await inbox.dead_letters(info.context.pool, found.id)
+        ]
+
+    @strawberry.field(description="Contributors who share an email or a name (maintainers).")
+    async def merge_suggestions(self, info: Info, project: str) -> list[MergeSuggestion]:
+        found = await _maintained(info.context.pool, info, project)
+        pairs = await merges.suggestions(info.context.pool, found.id)
+        loader = info.context.loaders.get(people.load_contributors)
+        result = []
+        for pair in pairs:
+            one, other = await loader.load(pair.one), await loader.load(pair.other)
+            assert one is not None
+            assert other is not None
+            result.append(
+                MergeSuggestion(
+                    one=Contributor.of(one, project),
+                    other=Contributor.of(other, project),
+                    reason=pair.reason,
+                )
+            )
+        return result
+
+
+@strawberry.type
+class IntakeMutation:
+    @strawberry.mutation(description="Connect a forge or add a rotation secret (maintainers).")
+    async def connect_forge(self, info: Info, input: ConnectForgeInput) -> ForgeSecretResult:
+        async def work(conn: asyncpg.Connection) -> ForgeSecretPayload:
+            project = await _maintained(conn, info, input.project)
+            added = await connections.connect_forge(
+                conn, project, input.forge, input.secret, input.label, info.context.principal.actor
+            )
+            _forget_targets(info)
+            path = f"/webhooks/{input.forge}/{project.slug}"
+            return ForgeSecretPayload(secret=ForgeSecret.of(added), webhook_path=path)
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Retire a forge secret: its deliveries are refused.")
+    async def retire_forge_secret(
+        self, info: Info, input: RetireForgeSecretInput
+    ) -> ForgeSecretResult:
+        async def work(conn: asyncpg.Connection) -> ForgeSecretPayload:
+            project = await _maintained(conn, info, input.project)
+            retired = await connections.retire_secret(
+                conn, project, input.forge, input.secret_id, info.context.principal.actor
+            )
+            _forget_targets(info)
+            path = f"/webhooks/{input.forge}/{project.slug}"
+            return ForgeSecretPayload(secret=ForgeSecret.of(retired), webhook_path=path)
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Process a dead or ignored delivery again (maintainers).")
+    async def replay_delivery(self, info: Info, input: ReplayDeliveryInput) -> ReplayResult:
+        async def work(conn: asyncpg.Connection) -> ReplayPayload:
+            project = await _maintained(conn, info, input.project)
+            await inbox.replay(conn, project.id, input.delivery_id, info.context.principal.actor)
+            return ReplayPayload(delivery_id=input.delivery_id)
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(
+        description="Merge one contributor into another (maintainers of every "
+        "project holding their contributions)."
+    )
+    async def merge_contributors(self, info: Info, input: MergeContributorsInput) -> MergeResult:
+        async def work(conn: asyncpg.Connection) -> MergePayload:
+            project = await _maintained(conn, info, input.project)
+            for _, slug in await merges.affected_projects(conn, [input.source, input.target]):
+                info.context.principal.require(slug, "maintainer")
+            merge_id = await merges.merge(
+                conn, project.id, input.source, input.target, info.context.principal.actor
+            )
+            kept = await _contributor(conn, input.target, project.slug)
+            return MergePayload(merge_id=merge_id, contributor=kept)
+
+        return await run_mutation(info, work)
+
+    @strawberry.mutation(description="Undo a merge exactly (maintainers).")
+    async def unmerge_contributors(
+        self, info: Info, input: UnmergeContributorsInput
+    ) -> MergeResult:
+        async def work(conn: asyncpg.Connection) -> MergePayload:
+            project = await _maintained(conn, info, input.project)
+            for project_id in await merges.merge_record_projects(conn, input.merge_id):
+                (other,) = await projects.load_projects(info.context.pool, [project_id])
+                if other is not None:
+                    info.context.principal.require(other.slug, "maintainer")
+            restored = await merges.unmerge(
+                conn, project.id, input.merge_id, info.context.principal.actor
+            )
+            back = await _contributor(conn, restored, project.slug)
+            return MergePayload(merge_id=input.merge_id, contributor=back)
+
+        return await run_mutation(info, work)

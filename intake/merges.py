@@ -1,0 +1,219 @@
+"""Merging and unmerging contributors, and the suggestions maintainers decide on.
+
+A merge moves the source's identities, contributions and merged children to the
+target and records exactly what moved, so an unmerge puts back exactly that. Both
+rebuild the affected rollup rows in the same transaction and journal one event in
+every project whose contributions changed hands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from ledger.errors import Conflict, InvalidInput, NotFound
+from ledger.journal import append_event
+
+_LOCK = (
+    "SELECT id, merged_into FROM contributors WHERE id = any($1::bigint[]) ORDER BY id FOR UPDATE"
+)
+_PROJECTS = """
+SELECT DISTINCT c.project_id, p.slug FROM contributions c JOIN projects p ON p.id = c.project_id
+WHERE c.contributor_id = any($1::bigint[]) ORDER BY c.project_id
+"""
+_MOVE_CONTRIBUTIONS = """
+WITH moved AS (
+    UPDATE contributions SET contributor_id = $2 WHERE contributor_id = $1
+    RETURNING project_id, id
+)
+SELECT project_id, array_agg(id ORDER BY id) AS ids FROM moved GROUP BY project_id
+"""
+_MOVE_IDENTITIES = (
+    "UPDATE identities SET contributor_id = $2 WHERE contributor_id = $1 RETURNING id"
+)
+_MOVE_CHILDREN = "UPDATE contributors SET merged_into = $2 WHERE merged_into = $1 RETURNING id"
+_RECORD = """
+INSERT INTO contributor_merges (source_id, target_id, previous_parent, moved_identities,
+    moved_children, moved_contributions, actor)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+"""
+_OPEN_MERGE = """
+SELECT id, source_id, target_id, previous_parent, moved_identities, moved_children,
+    moved_contributions FROM contributor_merges WHERE id = $1 AND unmerged_at IS NULL FOR UPDATE
+"""
+_RESTORE_CONTRIBUTIONS = """
+UPDATE contributions SET contributor_id = $3
+WHERE project_id = $1 AND id = any($2::bigint[]) AND contributor_id = $4
+"""
+_ROLL_PEOPLE = """
+WITH gone AS (
+    DELETE FROM contributor_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+)
+INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit, first_at, last_at)
+SELECT project_id, contributor_id, count(*), sum(credit), min(occurred_at), max(occurred_at)
+FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
+GROUP BY project_id, contributor_id
+"""
+_ROLL_MONTHS = """
+WITH gone AS (
+    DELETE FROM contributor_month_stats
+    WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+)
+INSERT INTO contributor_month_stats (project_id, contributor_id, month, contributions, credit)
+SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
+    count(*), sum(credit)
+FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
+GROUP BY 1, 2, 3
+"""
+_ROLL_PROJECT = """
+UPDATE project_stats SET contributors = (
+    SELECT count(*) FROM contributor_stats WHERE project_id = $1
+) WHERE project_id = $1
+"""
+_SUGGEST = """
+WITH people AS (
+    SELECT DISTINCT c.contributor_id AS id FROM contributions c
+    JOIN contributors p ON p.id = c.contributor_id
+    WHERE c.project_id = $1 AND p.merged_into IS NULL AND NOT p.is_bot
+), by_email AS (
+    SELECT DISTINCT a.contributor_id AS one, b.contributor_id AS other, 'same email' AS reason
+    FROM identities a JOIN identities b
+        ON lower(a.email) = lower(b.email) AND a.contributor_id < b.contributor_id
+    WHERE a.contributor_id IN (SELECT id FROM people) AND b.contributor_id IN (SELECT id FROM people)
+), by_name AS (
+    SELECT a.id AS one, b.id AS other, 'same name' AS reason
+    FROM contributors a JOIN contributors b
+        ON lower(a.display_name) = lower(b.display_name) AND a.id < b.id
+    WHERE a.id IN (SELECT id FROM people) AND b.id IN (SELECT id FROM people)
+)
+SELECT one, other, string_agg(reason, ', ' ORDER BY reason) AS reason
+FROM (SELECT * FROM by_email UNION ALL SELECT * FROM by_name) s
+GROUP BY one, other ORDER BY one, other LIMIT $2
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Two contributors who look like one person, and why (never the email itself)."""
+
+    one: int
+    other: int
+    reason: str
+
+
+async def affected_projects(
+    conn: asyncpg.Connection | asyncpg.Pool, contributor_ids: Sequence[int]
+) -> list[tuple[int, str]]:
+    """(id, slug) of every project holding contributions of these contributors."""
+    rows = await conn.fetch(_PROJECTS, list(contributor_ids))
+    return [(r["project_id"], r["slug"]) for r in rows]
+
+
+async def rebuild_rollups(
+    conn: asyncpg.Connection, project_id: int, contributor_ids: Sequence[int]
+) -> None:
+    """Recompute the per-contributor rollups of these contributors from their contributions."""
+    ids = list(contributor_ids)
+    await conn.execute(_ROLL_PEOPLE, project_id, ids)
+    await conn.execute(_ROLL_MONTHS, project_id, ids)
+    await conn.execute(_ROLL_PROJECT, project_id)
+
+
+async def _settle(
+    conn: asyncpg.Connection,
+    type_: str,
+    moved: dict[int, list[int]],
+    project_id: int,
+    body: dict[str, Any],
+    actor: str,
+) -> None:
+    """Rebuild rollups and journal one event in every project that changed hands."""
+    people = [body["source"], body["target"]]
+    for p in sorted({*moved, project_id}):
+        await rebuild_rollups(conn, p, people)
+        await append_event(conn, p, type_, {**body, "contributions": len(moved.get(p, []))}, actor)
+
+
+async def merge(
+    conn: asyncpg.Connection, project_id: int, source: int, target: int, actor: str
+) -> int:
+    """Merge ``source`` into ``target`` (both canonical); the merge record's id."""
+    if source == target:
+        raise InvalidInput("a contributor cannot be merged into itself", "target")
+    rows = {r["id"]: r["merged_into"] for r in await conn.fetch(_LOCK, [source, target])}
+    for who in (source, target):
+        if who not in rows:
+            raise NotFound(f"no contributor {who}")
+        if rows[who] is not None:
+            raise Conflict(f"contributor {who} is already merged into {rows[who]}")
+    moved = {
+        r["project_id"]: list(r["ids"])
+        for r in await conn.fetch(_MOVE_CONTRIBUTIONS, source, target)
+    }
+    identities = [r["id"] for r in await conn.fetch(_MOVE_IDENTITIES, source, target)]
+    children = [r["id"] for r in await conn.fetch(_MOVE_CHILDREN, source, target)]
+    await conn.execute("UPDATE contributors SET merged_into = $2 WHERE id = $1", source, target)
+    stored = {str(p): ids for p, ids in moved.items()}
+    merge_id = await conn.fetchval(
+        _RECORD, source, target, None, identities, children, stored, actor
+    )
+    body = {"merge_id": merge_id, "source": source, "target": target}
+    await _settle(conn, "contributors.merged", moved, project_id, body, actor)
+    return int(merge_id)
+
+
+async def unmerge(conn: asyncpg.Connection, project_id: int, merge_id: int, actor: str) -> int:
+    """Undo a merge exactly (what it moved goes back); the restored contributor's id."""
+    record = await conn.fetchrow(_OPEN_MERGE, merge_id)
+    if record is None:
+        raise NotFound(f"no open merge {merge_id}")
+    source, target = record["source_id"], record["target_id"]
+    parent = await conn.fetchval("SELECT merged_into FROM contributors WHERE id = $1", target)
+    if parent is not None:
+        raise Conflict(f"contributor {target} was merged into {parent} later; unmerge that first")
+    moved = {int(p): ids for p, ids in record["moved_contributions"].items()}
+    for p, ids in moved.items():
+        await conn.execute(_RESTORE_CONTRIBUTIONS, p, ids, source, target)
+    await conn.execute(
+        "UPDATE identities SET contributor_id = $2 WHERE id = any($1::bigint[])",
+        record["moved_identities"],
+        source,
+    )
+    await conn.execute(
+        "UPDATE contributors SET merged_into = $2 WHERE id = any($1::bigint[])",
+        record["moved_children"],
+        source,
+    )
+    await conn.execute(
+        "UPDATE contributors SET merged_into = $2 WHERE id = $1", source, record["previous_parent"]
+    )
+    await conn.execute(
+        "UPDATE contributor_merges SET unmerged_at = clock_timestamp(), unmerged_by = $2 "
+        "WHERE id = $1",
+        merge_id,
+        actor,
+    )
+    body = {"merge_id": merge_id, "source": source, "target": target}
+    await _settle(conn, "contributors.unmerged", moved, project_id, body, actor)
+    return int(source)
+
+
+async def merge_record_projects(conn: asyncpg.Connection, merge_id: int) -> list[int]:
+    """The projects whose contributions a merge moved (for permission checks)."""
+    moved = await conn.fetchval(
+        "SELECT moved_contributions FROM contributor_merges WHERE id = $1", merge_id
+    )
+    if moved is None:
+        raise NotFound(f"no merge {merge_id}")
+    return sorted(int(p) for p in moved)
+
+
+async def suggestions(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, limit: int = 100
+) -> list[Suggestion]:
+    """Pairs of the project's contributors sharing an email or a name (not applied)."""
+    rows = await conn.fetch(_SUGGEST, project_id, limit)
+    return [Suggestion(r["one"], r["other"], r["reason"]) for r in rows]
