@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from app.runtime import Runtime
-from reports import journal_proofs
+from reports import journal_proofs, service
 
 
 def _runtime(request: Request[Any, Any, Any]) -> Runtime:
@@ -58,3 +58,18 @@ class ProofsController(Controller):
         """RFC 9162 consistency proof between tree sizes ``from`` and ``to``."""
         proof = await journal_proofs.consistency(_runtime(request).pool, slug, from_, to)
         return proof.public()
+
+
+@get("/projects/{slug:str}/reports/{name:str}")
+async def report(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    name: FromPath[str],
+    table: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """The report of a period: ``2026-Q3.json`` (signed), ``.html``, ``.md`` or ``.csv``
+    (``?table=contributions|funding|ballots``)."""
+    runtime = _runtime(request)
+    label, fmt = service.split_name(name)
+    body = await service.produce(runtime.pool, runtime.ring, slug, label, fmt, table)
+    return Response(body, media_type=service.FORMATS[fmt])
