@@ -25,6 +25,7 @@ class AppContext(BaseContext, kw_only=True):
     settings: Settings
     validate_license: Callable[[str], str] | None = None
     runtime: Any = None
+    acquire_timeout: float = 10.0
 
 
 # RFC 6750 section 3: a refused bearer token is answered with this challenge.
@@ -55,6 +56,7 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         settings=runtime.settings,
         validate_license=runtime.validate_license,
         runtime=runtime,
+        acquire_timeout=runtime.settings.acquire_timeout,
     )
 
 

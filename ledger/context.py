@@ -45,3 +45,4 @@ class Context(Protocol):
     principal: Principal
     loaders: Loaders
     settings: Any
+    acquire_timeout: float

@@ -17,7 +17,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ledger.context import Context
-from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound
+from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from ledger.paging import Page
 
 T = TypeVar("T")
@@ -64,6 +64,8 @@ def mutation_error(exc: CommonsError) -> MutationError:
 def database_error(exc: asyncpg.PostgresError) -> CommonsError | None:
     """A domain error for a constraint or data error the stores did not translate."""
     name = getattr(exc, "constraint_name", None) or ""
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError):
+        return Unavailable("the database is unavailable; retry")
     if isinstance(exc, asyncpg.UniqueViolationError):
         return Conflict(f"already exists ({name})")
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
@@ -82,7 +84,8 @@ async def run_mutation(
     """Run ``work`` in one connection and one transaction; expected errors roll it
     back and come back as typed results."""
     try:
-        async with info.context.pool.acquire() as conn, conn.transaction():
+        pool = info.context.pool
+        async with pool.acquire(timeout=info.context.acquire_timeout) as conn, conn.transaction():
             return await work(conn)
     except CommonsError as exc:
         return mutation_error(exc)
@@ -90,7 +93,11 @@ async def run_mutation(
         translated = database_error(exc)
         if translated is None:
             raise
+        if isinstance(translated, Unavailable):
+            raise translated from None
         return mutation_error(translated)
+    except (TimeoutError, OSError, asyncpg.InterfaceError) as exc:
+        raise Unavailable(f"the database is unavailable ({type(exc).__name__}); retry") from None
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
