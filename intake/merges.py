@@ -48,20 +48,19 @@ _RESTORE_CONTRIBUTIONS = """
 UPDATE contributions SET contributor_id = $3
 WHERE project_id = $1 AND id = any($2::bigint[]) AND contributor_id = $4
 """
-_ROLL_PEOPLE = """
-WITH gone AS (
-    DELETE FROM contributor_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+_DROP_PEOPLE = (
+    "DELETE FROM contributor_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])"
 )
+_ROLL_PEOPLE = """
 INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit, first_at, last_at)
 SELECT project_id, contributor_id, count(*), sum(credit), min(occurred_at), max(occurred_at)
 FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
 GROUP BY project_id, contributor_id
 """
+_DROP_MONTHS = """
+DELETE FROM contributor_month_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+"""
 _ROLL_MONTHS = """
-WITH gone AS (
-    DELETE FROM contributor_month_stats
-    WHERE project_id = $1 AND contributor_id = any($2::bigint[])
-)
 INSERT INTO contributor_month_stats (project_id, contributor_id, month, contributions, credit)
 SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
     count(*), sum(credit)
@@ -117,8 +116,8 @@ async def rebuild_rollups(
 ) -> None:
     """Recompute the per-contributor rollups of these contributors from their contributions."""
     ids = list(contributor_ids)
-    await conn.execute(_ROLL_PEOPLE, project_id, ids)
-    await conn.execute(_ROLL_MONTHS, project_id, ids)
+    for statement in (_DROP_PEOPLE, _ROLL_PEOPLE, _DROP_MONTHS, _ROLL_MONTHS):
+        await conn.execute(statement, project_id, ids)
     await conn.execute(_ROLL_PROJECT, project_id)
 
 
