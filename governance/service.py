@@ -1,0 +1,225 @@
+"""The use cases of a vote, each in the caller's transaction with its journal events:
+create, open (snapshot the electorate), withdraw, cast a ballot, close (count, record,
+apply the effect once), and close every proposal that is due.
+
+Deadlines are judged by the database's clock, never the application's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from governance import effects, receipts, store
+from governance.count import Count, public_sheet, recount, secret_sheet
+from governance.delegation import choose
+from governance.electorate import electorate_hash, evaluate
+from governance.methods import method
+from governance.models import Draft, Proposal
+from ledger.canonical import timestamp
+from ledger.errors import Conflict, Forbidden
+from ledger.journal import append_event, append_events
+from ledger.models import Project
+
+DELEGATION = "governance_delegation"
+SECRET_BALLOTS = "governance_secret_ballots"  # noqa: S105 (a settings key)
+CHANNEL = "governance_ballots"
+SECRET_ACTOR = "secret-ballot"  # noqa: S105 (the journal actor of secret ballots)
+
+
+class VotingClosed(Conflict):
+    """The proposal no longer (or not yet) takes ballots."""
+
+    code = "voting_closed"
+
+
+class NotDue(Conflict):
+    """The proposal's closing time has not come by the database's clock."""
+
+    code = "not_due"
+
+
+class NotAnElector(Forbidden):
+    """The voter is outside the proposal's snapshotted electorate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """A stored ballot; ``voter_key`` is handed only to the voter (secret ballots)."""
+
+    proposal: Proposal
+    voter: int
+    ballot: dict[str, Any]
+    revision: int
+    cast_at: datetime
+    receipt: bytes | None
+    voter_key: bytes | None
+
+
+async def create(
+    conn: asyncpg.Connection, project: Project, draft: Draft, closes_at: datetime, actor: str
+) -> Proposal:
+    """Store a draft; its action is validated against the ledger first."""
+    action = await effects.check_action(conn, project.id, draft.kind, draft.action)
+    checked = Draft(**{**_fields(draft), "action": action})
+    secret = bool(project.settings.get(SECRET_BALLOTS))
+    proposal = await store.insert(conn, project.id, checked, secret, closes_at, actor)
+    body = {**proposal.public(), "closes_at": timestamp(proposal.closes_at)}
+    await append_event(conn, project.id, "proposal.created", body, actor)
+    return proposal
+
+
+def _fields(draft: Draft) -> dict[str, Any]:
+    return {name: getattr(draft, name) for name in Draft.__slots__}
+
+
+async def open_(
+    conn: asyncpg.Connection, project_id: int, proposal_id: int, actor: str
+) -> Proposal:
+    """Snapshot the electorate (by the database's clock), publish its hash, open."""
+    proposal = await store.get(conn, project_id, proposal_id, lock="update")
+    proposal.require_state("draft")
+    if await store.db_now(conn) >= proposal.closes_at:
+        raise Conflict("the closing time has already passed; create a new proposal")
+    members = await evaluate(conn, project_id, proposal.electorate)
+    digest = electorate_hash(members)
+    opened = await store.mark_open(conn, proposal, members, digest)
+    if opened.secret:
+        await store.save_secret(conn, opened, receipts.new_secret())
+    assert opened.opens_at is not None
+    body = {
+        "proposal_id": opened.id,
+        "opens_at": timestamp(opened.opens_at),
+        "closes_at": timestamp(opened.closes_at),
+        "electorate_size": len(members),
+        "electorate_hash": digest.hex(),
+        "electors": members,
+    }
+    await append_event(conn, project_id, "proposal.opened", body, actor)
+    return opened
+
+
+async def withdraw(
+    conn: asyncpg.Connection, project_id: int, proposal_id: int, actor: str
+) -> Proposal:
+    """Withdraw a draft or open proposal; its ballots are never counted."""
+    proposal = await store.get(conn, project_id, proposal_id, lock="update")
+    proposal.require_state("draft", "open")
+    done = await store.mark_withdrawn(conn, proposal)
+    await append_event(conn, project_id, "proposal.withdrawn", {"proposal_id": done.id}, actor)
+    return done
+
+
+async def cast(
+    conn: asyncpg.Connection, project_id: int, proposal_id: int, voter: int, raw: Any, actor: str
+) -> Cast:
+    """Store the voter's ballot (replacing an earlier one) while the proposal is open."""
+    proposal = await store.get(conn, project_id, proposal_id, lock="share")
+    if proposal.state != "open":
+        raise VotingClosed(f"proposal {proposal_id} is {proposal.state}")
+    if await store.db_now(conn) >= proposal.closes_at:
+        raise VotingClosed(f"voting closed at {timestamp(proposal.closes_at)}")
+    if not await store.is_elector(conn, proposal, voter):
+        raise NotAnElector("you are not in this proposal's electorate")
+    ballot = method(proposal.method).check_ballot(raw, proposal.options, proposal.params)
+    key = receipt = None
+    if proposal.secret:
+        key = receipts.voter_key(await store.secret_of(conn, proposal), proposal.id, voter)
+        receipt = receipts.receipt(key, ballot)
+    revision, cast_at = await store.upsert_ballot(conn, proposal, voter, ballot, receipt)
+    if receipt is not None:
+        body: dict[str, Any] = {"proposal_id": proposal.id, "receipt": receipt.hex()}
+        await append_event(conn, project_id, "ballot.cast", body, SECRET_ACTOR)
+    else:
+        body = {"proposal_id": proposal.id, "voter": voter, "ballot": ballot, "revision": revision}
+        await append_event(conn, project_id, "ballot.cast", body, actor)
+        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{project_id}:{proposal.id}")
+    return Cast(proposal, voter, ballot, revision, cast_at, receipt, key)
+
+
+async def count(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, delegation: bool
+) -> Count:
+    """Count the current ballots (delegation applied where the project enables it)."""
+    electors = await store.electors(conn, proposal)
+    current = await store.ballots(conn, proposal)
+    if proposal.secret:
+        sheet = secret_sheet({v: (b, r) for v, (b, r) in current.items() if r is not None})
+    else:
+        chosen = choose(await store.delegations(conn, proposal.project_id), proposal.kind)
+        sheet = public_sheet(
+            electors, {v: b for v, (b, _) in current.items()}, chosen if delegation else {}
+        )
+    return recount(
+        sheet, proposal.method, proposal.options, proposal.params, proposal.quorum, len(electors)
+    )
+
+
+async def close(
+    conn: asyncpg.Connection, project: Project, proposal_id: int, actor: str
+) -> Proposal:
+    """Count, record the outcome and apply a passed proposal's effect, exactly once."""
+    proposal = await store.get(conn, project.id, proposal_id, lock="update")
+    proposal.require_state("open")
+    if await store.db_now(conn) < proposal.closes_at:
+        raise NotDue(f"voting is open until {timestamp(proposal.closes_at)}")
+    counted = await count(conn, proposal, bool(project.settings.get(DELEGATION)))
+    effect = None
+    if counted.outcome == "passed":
+        effect = await effects.apply(conn, proposal, actor)
+    closed = await store.mark_closed(
+        conn, proposal, counted.outcome, counted.result(), counted.sheet_hash, effect
+    )
+    assert closed.closed_at is not None
+    await append_events(
+        conn,
+        project.id,
+        [
+            (
+                "proposal.closed",
+                {
+                    "proposal_id": closed.id,
+                    "closed_at": timestamp(closed.closed_at),
+                    "turnout": counted.tally.counted,
+                    "sheet_hash": counted.sheet_hash.hex(),
+                    "sheet": counted.sheet,
+                },
+                actor,
+            ),
+            (
+                "proposal.decided",
+                {
+                    "proposal_id": closed.id,
+                    "outcome": counted.outcome,
+                    "electorate_hash": (closed.electorate_hash or b"").hex(),
+                    "result": counted.result(),
+                    "effect": effect,
+                },
+                actor,
+            ),
+        ],
+    )
+    return closed
+
+
+async def close_due(
+    pool: asyncpg.Pool, limit: int = 100, actor: str = "scheduler"
+) -> list[Proposal]:
+    """Close every open proposal whose time has passed (each in its own transaction);
+    a proposal someone else closed first is skipped."""
+    from ledger.projects import load_projects
+
+    closed = []
+    for project_id, proposal_id in await store.due(pool, limit):
+        (project,) = await load_projects(pool, [project_id])
+        if project is None:
+            continue
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                closed.append(await close(conn, project, proposal_id, actor))
+        except Conflict:
+            continue
+    return closed

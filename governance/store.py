@@ -1,0 +1,345 @@
+"""SQL of proposals, electors, ballots, delegations and voting roles.
+
+asyncpg errors are translated here; times come from the database's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import asyncpg
+
+from governance.electorate import Rule
+from governance.models import Draft, Proposal
+from ledger.errors import InvalidInput, NotFound
+
+_COLUMNS = """project_id, id, title, body, kind, options, method, params, electorate_rule,
+    quorum, secret, action, state, outcome, opens_at, closes_at, closed_at, electorate_size,
+    electorate_hash, result, sheet_hash, effect, created_by, created_at"""
+_INSERT = f"""
+INSERT INTO proposals (project_id, title, body, kind, options, method, params, electorate_rule,
+    quorum, secret, action, closes_at, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+RETURNING {_COLUMNS}
+"""
+_GET = f"SELECT {_COLUMNS} FROM proposals WHERE project_id = $1 AND id = $2"
+_BY_KEYS = f"""
+SELECT {_COLUMNS} FROM proposals p
+JOIN unnest($1::bigint[], $2::bigint[]) AS k(project_id, id) USING (project_id, id)
+"""
+_PAGE = f"""
+SELECT {_COLUMNS} FROM proposals
+WHERE project_id = $1 AND ($2::text IS NULL OR state = $2)
+  AND ($3::bigint IS NULL OR id < $3)
+ORDER BY id DESC LIMIT $4
+"""
+_COUNT = "SELECT count(*) FROM proposals WHERE project_id = $1 AND ($2::text IS NULL OR state = $2)"
+_OPEN = f"""
+UPDATE proposals SET state = 'open', opens_at = now(), electorate_size = $3, electorate_hash = $4
+WHERE project_id = $1 AND id = $2 RETURNING {_COLUMNS}
+"""
+_WITHDRAW = f"""
+UPDATE proposals SET state = 'withdrawn', closed_at = now()
+WHERE project_id = $1 AND id = $2 RETURNING {_COLUMNS}
+"""
+_CLOSE = f"""
+UPDATE proposals SET state = 'closed', outcome = $3, closed_at = now(), result = $4,
+    sheet_hash = $5, effect = $6
+WHERE project_id = $1 AND id = $2 RETURNING {_COLUMNS}
+"""
+_DUE = """
+SELECT project_id, id FROM proposals WHERE state = 'open' AND closes_at <= now()
+ORDER BY closes_at LIMIT $1
+"""
+_UPSERT_BALLOT = """
+INSERT INTO ballots AS b (project_id, proposal_id, voter_id, ballot, receipt)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (project_id, proposal_id, voter_id) DO UPDATE
+    SET ballot = excluded.ballot, receipt = excluded.receipt, revision = b.revision + 1,
+        cast_at = clock_timestamp()
+RETURNING revision, cast_at
+"""
+_BALLOTS = """
+SELECT voter_id, ballot, receipt FROM ballots WHERE project_id = $1 AND proposal_id = $2
+"""
+_ELECTORS = """
+SELECT contributor_id FROM proposal_electors WHERE project_id = $1 AND proposal_id = $2
+ORDER BY contributor_id
+"""
+_IS_ELECTOR = """
+SELECT true FROM proposal_electors WHERE project_id = $1 AND proposal_id = $2
+    AND contributor_id = $3
+"""
+_DELEGATIONS = "SELECT delegator_id, scope, delegate_id FROM delegations WHERE project_id = $1"
+
+
+def _proposal(row: asyncpg.Record) -> Proposal:
+    return Proposal(
+        row["project_id"],
+        row["id"],
+        row["title"],
+        row["body"],
+        row["kind"],
+        tuple(row["options"]),
+        row["method"],
+        row["params"],
+        Rule.from_json(row["electorate_rule"]),
+        Fraction(row["quorum"]),
+        row["secret"],
+        row["action"],
+        row["state"],
+        row["outcome"],
+        row["opens_at"],
+        row["closes_at"],
+        row["closed_at"],
+        row["electorate_size"],
+        bytes(row["electorate_hash"]) if row["electorate_hash"] is not None else None,
+        row["result"],
+        bytes(row["sheet_hash"]) if row["sheet_hash"] is not None else None,
+        row["effect"],
+        row["created_by"],
+        row["created_at"],
+    )
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    project_id: int,
+    draft: Draft,
+    secret: bool,
+    closes_at: datetime,
+    actor: str,
+) -> Proposal:
+    """Store a draft proposal."""
+    row = await conn.fetchrow(
+        _INSERT,
+        project_id,
+        draft.title,
+        draft.body,
+        draft.kind,
+        list(draft.options),
+        draft.method,
+        draft.params,
+        draft.electorate.to_json(),
+        str(draft.quorum),
+        secret,
+        draft.action,
+        closes_at,
+        actor,
+    )
+    return _proposal(row)
+
+
+async def get(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, proposal_id: int, lock: str = ""
+) -> Proposal:
+    """A proposal (``lock`` "FOR UPDATE" / "FOR SHARE" inside a transaction); NotFound."""
+    suffix = {"": "", "update": " FOR UPDATE", "share": " FOR SHARE"}[lock]
+    row = await conn.fetchrow(_GET + suffix, project_id, proposal_id)
+    if row is None:
+        raise NotFound(f"no proposal {proposal_id} in this project")
+    return _proposal(row)
+
+
+async def load(pool: asyncpg.Pool, keys: list[tuple[int, int]]) -> list[Proposal | None]:
+    """Batch lookup by (project_id, id), in key order."""
+    rows = await pool.fetch(_BY_KEYS, [k[0] for k in keys], [k[1] for k in keys])
+    found = {(r["project_id"], r["id"]): _proposal(r) for r in rows}
+    return [found.get(k) for k in keys]
+
+
+async def page(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    project_id: int,
+    state: str | None,
+    before_id: int | None,
+    limit: int,
+) -> tuple[list[Proposal], int]:
+    """Newest first (keyset on id) and the total count."""
+    rows = await conn.fetch(_PAGE, project_id, state, before_id, limit)
+    return [_proposal(r) for r in rows], await conn.fetchval(_COUNT, project_id, state)
+
+
+async def db_now(conn: asyncpg.Connection) -> datetime:
+    """The database's clock (the one that judges deadlines)."""
+    value: datetime = await conn.fetchval("SELECT clock_timestamp()")
+    return value
+
+
+async def mark_open(
+    conn: asyncpg.Connection, proposal: Proposal, electors: Sequence[int], digest: bytes
+) -> Proposal:
+    """Snapshot the electorate and open the proposal."""
+    await conn.copy_records_to_table(
+        "proposal_electors",
+        records=[(proposal.project_id, proposal.id, e) for e in electors],
+        columns=["project_id", "proposal_id", "contributor_id"],
+    )
+    row = await conn.fetchrow(_OPEN, proposal.project_id, proposal.id, len(electors), digest)
+    return _proposal(row)
+
+
+async def save_secret(conn: asyncpg.Connection, proposal: Proposal, secret: bytes) -> None:
+    """Keep a secret-ballot proposal's key material."""
+    await conn.execute(
+        "INSERT INTO proposal_secrets (project_id, proposal_id, secret) VALUES ($1, $2, $3)",
+        proposal.project_id,
+        proposal.id,
+        secret,
+    )
+
+
+async def secret_of(conn: asyncpg.Connection, proposal: Proposal) -> bytes:
+    """A secret-ballot proposal's key material."""
+    value = await conn.fetchval(
+        "SELECT secret FROM proposal_secrets WHERE project_id = $1 AND proposal_id = $2",
+        proposal.project_id,
+        proposal.id,
+    )
+    if value is None:
+        raise NotFound("this proposal has no ballot secret")
+    return bytes(value)
+
+
+async def mark_withdrawn(conn: asyncpg.Connection, proposal: Proposal) -> Proposal:
+    return _proposal(await conn.fetchrow(_WITHDRAW, proposal.project_id, proposal.id))
+
+
+async def mark_closed(
+    conn: asyncpg.Connection,
+    proposal: Proposal,
+    outcome: str,
+    result: dict[str, Any],
+    sheet_hash: bytes,
+    effect: dict[str, Any] | None,
+) -> Proposal:
+    """Record the outcome, result and applied effect."""
+    row = await conn.fetchrow(
+        _CLOSE, proposal.project_id, proposal.id, outcome, result, sheet_hash, effect
+    )
+    return _proposal(row)
+
+
+async def due(conn: asyncpg.Connection | asyncpg.Pool, limit: int) -> list[tuple[int, int]]:
+    """(project_id, id) of open proposals whose closing time has passed."""
+    return [(r["project_id"], r["id"]) for r in await conn.fetch(_DUE, limit)]
+
+
+async def is_elector(conn: asyncpg.Connection, proposal: Proposal, voter: int) -> bool:
+    return bool(await conn.fetchval(_IS_ELECTOR, proposal.project_id, proposal.id, voter))
+
+
+async def electors(conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal) -> list[int]:
+    """The snapshotted electorate, sorted."""
+    rows = await conn.fetch(_ELECTORS, proposal.project_id, proposal.id)
+    return [r["contributor_id"] for r in rows]
+
+
+async def upsert_ballot(
+    conn: asyncpg.Connection,
+    proposal: Proposal,
+    voter: int,
+    ballot: dict[str, Any],
+    receipt: bytes | None,
+) -> tuple[int, datetime]:
+    """Insert or replace the voter's ballot: (revision, cast_at)."""
+    row = await conn.fetchrow(
+        _UPSERT_BALLOT, proposal.project_id, proposal.id, voter, ballot, receipt
+    )
+    return row["revision"], row["cast_at"]
+
+
+async def ballots(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal
+) -> dict[int, tuple[dict[str, Any], bytes | None]]:
+    """Every current ballot by voter id, with its receipt (secret ballots)."""
+    rows = await conn.fetch(_BALLOTS, proposal.project_id, proposal.id)
+    return {
+        r["voter_id"]: (r["ballot"], bytes(r["receipt"]) if r["receipt"] is not None else None)
+        for r in rows
+    }
+
+
+async def delegations(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int
+) -> dict[tuple[int, str], int]:
+    """Every standing delegation: (delegator, scope) -> delegate."""
+    rows = await conn.fetch(_DELEGATIONS, project_id)
+    return {(r["delegator_id"], r["scope"]): r["delegate_id"] for r in rows}
+
+
+async def set_delegation(
+    conn: asyncpg.Connection, project_id: int, delegator: int, scope: str, delegate: int
+) -> None:
+    """Create or replace a delegation."""
+    try:
+        await conn.execute(
+            "INSERT INTO delegations (project_id, delegator_id, scope, delegate_id) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, delegator_id, scope) "
+            "DO UPDATE SET delegate_id = excluded.delegate_id, created_at = clock_timestamp()",
+            project_id,
+            delegator,
+            scope,
+            delegate,
+        )
+    except asyncpg.ForeignKeyViolationError:
+        raise NotFound(f"no contributor {delegate}") from None
+    except asyncpg.CheckViolationError as exc:
+        if exc.constraint_name == "delegations_check":
+            raise InvalidInput("a voter cannot delegate to themselves", "delegate") from None
+        raise InvalidInput("scope must be * or a proposal kind", "kind") from None
+
+
+async def delete_delegation(
+    conn: asyncpg.Connection, project_id: int, delegator: int, scope: str
+) -> bool:
+    """Remove a delegation; False when there was none."""
+    done = await conn.fetchval(
+        "DELETE FROM delegations WHERE project_id = $1 AND delegator_id = $2 AND scope = $3 "
+        "RETURNING true",
+        project_id,
+        delegator,
+        scope,
+    )
+    return bool(done)
+
+
+async def set_role(
+    conn: asyncpg.Connection, project_id: int, contributor: int, role: str | None, actor: str
+) -> bool:
+    """Grant (or with None revoke) a voting role; False when nothing changed."""
+    if role is None:
+        done = await conn.fetchval(
+            "DELETE FROM governance_roles WHERE project_id = $1 AND contributor_id = $2 "
+            "RETURNING true",
+            project_id,
+            contributor,
+        )
+        return bool(done)
+    try:
+        done = await conn.fetchval(
+            "INSERT INTO governance_roles (project_id, contributor_id, role, granted_by) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, contributor_id) DO UPDATE "
+            "SET role = excluded.role, granted_by = excluded.granted_by "
+            "WHERE governance_roles.role <> excluded.role RETURNING true",
+            project_id,
+            contributor,
+            role,
+            actor,
+        )
+    except asyncpg.ForeignKeyViolationError:
+        raise NotFound(f"no contributor {contributor}") from None
+    except asyncpg.CheckViolationError:
+        raise InvalidInput("role is maintainer or member", "role") from None
+    return bool(done)
+
+
+async def roles(conn: asyncpg.Connection | asyncpg.Pool, project_id: int) -> dict[int, str]:
+    """Voting roles by contributor id."""
+    rows = await conn.fetch(
+        "SELECT contributor_id, role FROM governance_roles WHERE project_id = $1", project_id
+    )
+    return {r["contributor_id"]: r["role"] for r in rows}
