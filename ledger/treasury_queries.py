@@ -158,14 +158,23 @@ async def transactions_page(
     return make_page(items, first, total, lambda t: (t.movement.occurred_on.isoformat(), t.id))
 
 
+async def books_problems(
+    conn: asyncpg.Connection, project_id: int
+) -> tuple[int, list[int], list[int], list[int]]:
+    """(transactions, unbalanced ones, accounts off their replay, transactions without
+    exactly one matching journal event), read in the caller's transaction."""
+    count = await conn.fetchval(
+        "SELECT count(*) FROM treasury_transactions WHERE project_id = $1", project_id
+    )
+    unbalanced = [r["id"] for r in await conn.fetch(_UNBALANCED, project_id)]
+    mismatched = [r["id"] for r in await conn.fetch(_MISMATCHED, project_id)]
+    unjournaled = [r["id"] for r in await conn.fetch(_UNJOURNALED, project_id)]
+    return count, unbalanced, mismatched, unjournaled
+
+
 async def integrity(conn: asyncpg.Connection, project_id: int) -> Integrity:
     """Recheck the books from their entries and the journal (a fresh connection)."""
     async with conn.transaction(readonly=True, isolation="repeatable_read"):
-        count = await conn.fetchval(
-            "SELECT count(*) FROM treasury_transactions WHERE project_id = $1", project_id
-        )
-        unbalanced = [r["id"] for r in await conn.fetch(_UNBALANCED, project_id)]
-        mismatched = [r["id"] for r in await conn.fetch(_MISMATCHED, project_id)]
-        unjournaled = [r["id"] for r in await conn.fetch(_UNJOURNALED, project_id)]
+        count, unbalanced, mismatched, unjournaled = await books_problems(conn, project_id)
     chain = await journal.verify(conn, project_id)
     return Integrity(count, unbalanced, mismatched, unjournaled, chain.ok, chain.reason)
