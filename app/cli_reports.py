@@ -116,3 +116,37 @@ def verify_files(
     _print(verdict)
     if not verdict.ok:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--contributors", type=click.IntRange(10, 5000), default=300, show_default=True)
+@click.option("--contributions", type=click.IntRange(100, 200_000), default=6000, show_default=True)
+def demo(contributors: int, contributions: int) -> None:
+    """Seed the demo commons ``aurora`` (people, work, sponsors, grants, decided proposals)."""
+    from reports.demo import seed_demo
+
+    url = database_url()
+    database.migrate(url)
+    console = Console(stderr=True)
+
+    async def run() -> Any:
+        pool = await database.create_pool(url, min_size=1, max_size=3)
+        try:
+            with console.status("seeding") as status:
+                return await seed_demo(
+                    pool, contributors, contributions, progress=lambda s: status.update(s)
+                )
+        finally:
+            await pool.close()
+
+    try:
+        seeded = asyncio.run(run())
+    except CommonsError as exc:
+        raise click.ClickException(exc.message) from None
+    for name, count in seeded.counts.items():
+        click.echo(f"{count:>7} {name}")
+    click.echo(
+        f"project {seeded.slug!r} is ready: `make serve`, then open "
+        f"http://127.0.0.1:8000/graphql and "
+        f"http://127.0.0.1:8000/projects/{seeded.slug}/reports/<YEAR>.html"
+    )
