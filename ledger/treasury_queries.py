@@ -72,7 +72,7 @@ LEFT JOIN treasury_entries e ON e.project_id = a.project_id AND e.account_id = a
     AND EXISTS (SELECT 1 FROM treasury_transactions t WHERE t.project_id = e.project_id
                 AND t.id = e.transaction_id AND t.occurred_on <= $2)
 WHERE a.project_id = $1
-GROUP BY a.id ORDER BY a.currency, a.kind, a.name
+GROUP BY a.project_id, a.id ORDER BY a.currency, a.kind, a.name
 """
 _WHERE = """t.project_id = $1
     AND ($2::text IS NULL OR t.kind = $2)
