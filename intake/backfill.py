@@ -176,7 +176,7 @@ async def import_git(
     *,
     numstat: bool = False,
     since: str | None = None,
-    batch: int = 5000,
+    batch: int = 10_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a repository's history into a project; each batch commits on its own."""
@@ -188,7 +188,9 @@ async def import_git(
     async for chunk in _ahead(stream):
         activities = activities_of(chunk, options)
         async with pool.acquire() as conn, conn.transaction():
-            new = await record_activities(conn, project_id, activities, "git", "import:git")
+            new = await record_activities(
+                conn, project_id, activities, "git", "import:git", bulk=True
+            )
             await conn.execute(_PROGRESS, project_id, repository, len(chunk), new)
         commits += len(chunk)
         recorded += new

@@ -8,7 +8,7 @@ address, a known automation account, or a login/email the project lists in its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from functools import lru_cache
 
 KNOWN_BOTS: frozenset[str] = frozenset(
     {
@@ -36,12 +36,13 @@ _NOREPLY_BOT = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_bot(
     login: str | None,
     name: str | None,
     email: str | None,
     account_type: str | None = None,
-    extra: Iterable[str] = (),
+    extra: tuple[str, ...] = (),
 ) -> bool:
     """True when any of the signals names an automation account."""
     listed = {e.lower() for e in extra}

@@ -14,10 +14,15 @@ import asyncpg
 
 from intake.identity import resolve
 from intake.mapping import Activity
-from ledger.contributions import record_contributions
-from ledger.models import NewContribution
+from ledger.bulk import bulk_load
+from ledger.contributions import COLUMNS, record_contributions
+from ledger.models import Contribution, NewContribution
 from licenses.dco import record_signoffs
 
+_LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
+_BY_KEYS = f"""
+SELECT {COLUMNS} FROM contributions WHERE project_id = $1 AND natural_key = any($2::text[])
+"""
 _KNOWN = """
 SELECT natural_key FROM contributions WHERE project_id = $1 AND natural_key = any($2::text[])
 """
@@ -36,11 +41,19 @@ async def record_activities(
     activities: Sequence[Activity],
     source: str,
     actor: str,
+    *,
+    bulk: bool = False,
 ) -> int:
-    """Record the activities not yet recorded (caller's transaction); how many were new."""
+    """Record the activities not yet recorded (caller's transaction); how many were new.
+
+    ``bulk`` (history imports) holds the project's journal head from the start, so
+    the keys found new stay new, and loads them by COPY.
+    """
     fresh: dict[str, Activity] = {}
     for activity in activities:
         fresh.setdefault(activity.natural_key, activity)
+    if bulk:
+        await conn.execute(_LOCK_HEAD, project_id)
     for key in await known_keys(conn, project_id, list(fresh)):
         del fresh[key]
     if not fresh:
@@ -58,9 +71,19 @@ async def record_activities(
         )
         for a in fresh.values()
     ]
-    recorded = await record_contributions(conn, project_id, items, actor)
-    created = [r.contribution for r in recorded if r.created]
-    signed = [c for c in created if c.metadata.get("signoffs")]
+    if bulk:
+        created = await bulk_load(conn, project_id, items, actor, batch_size=len(items))
+        signed_keys = [i.natural_key for i in items if i.metadata.get("signoffs")]
+        rows = await conn.fetch(_BY_KEYS, project_id, signed_keys) if signed_keys else []
+        signed = [Contribution(*(r[c] for c in _FIELDS)) for r in rows]
+    else:
+        recorded = await record_contributions(conn, project_id, items, actor)
+        made = [r.contribution for r in recorded if r.created]
+        created = len(made)
+        signed = [c for c in made if c.metadata.get("signoffs")]
     if signed:
         await record_signoffs(conn, project_id, signed, actor)
-    return len(created)
+    return created
+
+
+_FIELDS = [c.strip() for c in COLUMNS.split(",")]

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 
 _TRAILER = re.compile(
-    r"^\s*(co-authored-by|signed-off-by)\s*:\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"\s*(co-authored-by|signed-off-by)\s*:\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$",
+    re.IGNORECASE,
 )
+_KEYS = ("co-authored-by", "signed-off-by")
 _AUTHOR = re.compile(r"^\s*(.*?)\s*<\s*([^<>]*)\s*>\s*$")
 
 
@@ -48,7 +49,12 @@ def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
     own = normalise_email(author_email) if author_email else None
     if "-by" not in message and "-By" not in message and "-BY" not in message:
         return Trailers((), ())
-    for match in _TRAILER.finditer(message):
+    for line in message.splitlines():
+        if ":" not in line or not line.lstrip()[:16].lower().startswith(_KEYS):
+            continue
+        match = _TRAILER.match(line)
+        if match is None:
+            continue
         key, name, email = match.group(1).lower(), match.group(2), normalise_email(match.group(3))
         person = Person(name or email, email)
         if key == "signed-off-by":

@@ -37,5 +37,5 @@ def test_bots_are_recognised_by_login_address_type_and_project_list() -> None:
     assert is_bot("renovate", None, None)
     assert is_bot("ci-user", None, None, "Bot")
     assert is_bot("project_12_bot_5f3a", None, None)
-    assert is_bot("deploy-robot", None, None, extra=["deploy-robot"])
+    assert is_bot("deploy-robot", None, None, extra=("deploy-robot",))
     assert not is_bot("octocat", "Octo Cat", "octocat@users.noreply.github.com", "User")

@@ -1,0 +1,130 @@
+"""Git history backfill throughput: commits/s end to end into PostgreSQL, beside the
+raw ``git log`` with the same options, in one run.
+
+    .venv/bin/python -m bench.backfill [--small] [--repo PATH]
+
+Without ``--repo`` a repository of ~30,000 commits (3,000 with ``--small``) is
+generated with ``git fast-import``: 400 authors, 3 branches and tags, sign-offs and
+co-authors on some commits, 1-3 files changed per commit. Targets: >= 20,000
+commits/s without diff stats; with ``--numstat`` >= 0.9x the raw ``git log --numstat``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from app import database
+from bench.common import scratch_database
+from intake.backfill import git_log_command, import_git
+from ledger.projects import ProjectInput, create_project
+
+GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def _data(text: str) -> bytes:
+    raw = text.encode()
+    return b"data %d\n" % len(raw) + raw + b"\n"
+
+
+def make_repository(path: Path, commits: int, seed: int = 7) -> None:
+    """A synthetic repository of ``commits`` commits, written with ``git fast-import``."""
+    rng = random.Random(seed)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True, env=GIT_ENV)
+    authors = [(f"Author {i}", f"author{i}@example.org") for i in range(400)]
+    stream: list[bytes] = []
+    start = 1_500_000_000
+    branches = ["main", "develop", "release"]
+    for n in range(1, commits + 1):
+        name, email = rng.choice(authors)
+        branch = branches[0] if n < 10 or rng.random() < 0.8 else rng.choice(branches[1:])
+        message = f"Change {n}: adjust module {n % 97}\n"
+        if rng.random() < 0.3:
+            message += f"\nSigned-off-by: {name} <{email}>\n"
+        if rng.random() < 0.1:
+            co = rng.choice(authors)
+            message += f"Co-authored-by: {co[0]} <{co[1]}>\n"
+        when = start + n * 600
+        stream.append(f"commit refs/heads/{branch}\nmark :{n}\n".encode())
+        stream.append(f"author {name} <{email}> {when} +0000\n".encode())
+        stream.append(f"committer {name} <{email}> {when} +0000\n".encode())
+        stream.append(_data(message))
+        if n > 1:
+            stream.append(f"from :{n - 1}\n".encode())
+        for _ in range(rng.randint(1, 3)):
+            body = "\n".join(f"line {rng.randint(0, 10**6)}" for _ in range(rng.randint(1, 20)))
+            stream.append(f"M 100644 inline src/mod{rng.randint(0, 300)}.txt\n".encode())
+            stream.append(_data(body))
+        if n % 5000 == 0:
+            stream.append(f"reset refs/tags/v{n // 5000}\nfrom :{n}\n\n".encode())
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet"],
+        input=b"".join(stream),
+        check=True,
+        env=GIT_ENV,
+    )
+
+
+def raw_git_log(path: Path, numstat: bool) -> tuple[float, int]:
+    """Seconds for the bare ``git log`` with the import's options, its output read fully."""
+    began = time.perf_counter()
+    process = subprocess.Popen(git_log_command(path, numstat, None), stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    size = 0
+    while chunk := process.stdout.read(1 << 20):
+        size += len(chunk)
+    process.wait()
+    return time.perf_counter() - began, size
+
+
+async def timed_import(url: str, slug: str, path: Path, numstat: bool) -> tuple[float, int, int]:
+    """Seconds, commits read and contributions recorded for one import into a new project."""
+    pool = await database.create_pool(url, min_size=1, max_size=2)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            project = await create_project(conn, ProjectInput(slug, slug), "bench")
+        began = time.perf_counter()
+        result = await import_git(pool, project.id, path, numstat=numstat)
+        elapsed = time.perf_counter() - began
+        again = await import_git(pool, project.id, path, numstat=numstat)
+        assert again.recorded == 0, "re-import must add nothing"
+        return elapsed, result.commits, result.recorded
+    finally:
+        await pool.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", action="store_true", help="3,000 commits instead of 30,000")
+    parser.add_argument("--repo", type=Path, default=None, help="an existing repository")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="commons-backfill-") as tmp:
+        path = args.repo
+        if path is None:
+            path = Path(tmp) / "repo"
+            count = 3_000 if args.small else 30_000
+            began = time.perf_counter()
+            make_repository(path, count)
+            print(f"generated {count} commits in {time.perf_counter() - began:.1f}s at {path}")
+        with scratch_database() as url:
+            for numstat in (False, True):
+                label = "--numstat" if numstat else "plain"
+                raw, size = raw_git_log(path, numstat)
+                slug = "bench-numstat" if numstat else "bench-plain"
+                took, commits, recorded = asyncio.run(timed_import(url, slug, path, numstat))
+                rate, raw_rate = commits / took, commits / raw
+                print(
+                    f"[{label}] git log: {raw:.2f}s ({raw_rate:,.0f} commits/s, {size / 1e6:.1f} MB)"
+                    f" | import: {took:.2f}s ({rate:,.0f} commits/s, {recorded:,} contributions)"
+                    f" | ratio import/raw speed: {rate / raw_rate:.2f}x"
+                )
+
+
+if __name__ == "__main__":
+    main()
