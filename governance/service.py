@@ -8,7 +8,7 @@ Deadlines are judged by the database's clock, never the application's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -20,13 +20,14 @@ from governance.electorate import electorate_hash, evaluate
 from governance.methods import method
 from governance.models import Draft, Proposal
 from ledger.canonical import timestamp
-from ledger.errors import Conflict, Forbidden
+from ledger.errors import Conflict, Forbidden, InvalidInput
 from ledger.journal import append_event, append_events
 from ledger.models import Project
 
 DELEGATION = "governance_delegation"
 SECRET_BALLOTS = "governance_secret_ballots"  # noqa: S105 (a settings key)
 CHANNEL = "governance_ballots"
+MAX_DURATION = timedelta(days=366)
 SECRET_ACTOR = "secret-ballot"  # noqa: S105 (the journal actor of secret ballots)
 
 
@@ -63,6 +64,11 @@ async def create(
     conn: asyncpg.Connection, project: Project, draft: Draft, closes_at: datetime, actor: str
 ) -> Proposal:
     """Store a draft; its action is validated against the ledger first."""
+    if closes_at.tzinfo is None:
+        raise InvalidInput("closesAt needs a time zone", "closesAt")
+    now = await store.db_now(conn)
+    if not now < closes_at <= now + MAX_DURATION:
+        raise InvalidInput("closesAt must be in the future, within a year", "closesAt")
     action = await effects.check_action(conn, project.id, draft.kind, draft.action)
     checked = Draft(**{**_fields(draft), "action": action})
     secret = bool(project.settings.get(SECRET_BALLOTS))
@@ -110,6 +116,7 @@ async def withdraw(
     proposal.require_state("draft", "open")
     done = await store.mark_withdrawn(conn, proposal)
     await append_event(conn, project_id, "proposal.withdrawn", {"proposal_id": done.id}, actor)
+    await _notify(conn, project_id, done.id)
     return done
 
 
@@ -136,7 +143,7 @@ async def cast(
     else:
         body = {"proposal_id": proposal.id, "voter": voter, "ballot": ballot, "revision": revision}
         await append_event(conn, project_id, "ballot.cast", body, actor)
-        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{project_id}:{proposal.id}")
+        await _notify(conn, project_id, proposal.id)
     return Cast(proposal, voter, ballot, revision, cast_at, receipt, key)
 
 
@@ -202,7 +209,13 @@ async def close(
             ),
         ],
     )
+    await _notify(conn, project.id, closed.id)
     return closed
+
+
+async def _notify(conn: asyncpg.Connection, project_id: int, proposal_id: int) -> None:
+    """Wake live-tally watchers of this proposal (delivered at commit)."""
+    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{project_id}:{proposal_id}")
 
 
 async def close_due(
