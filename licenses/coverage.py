@@ -16,89 +16,13 @@ from datetime import date, datetime
 
 import asyncpg
 
-from ledger.contributions import COLUMNS, _contribution
+from ledger.contributions import _contribution
 from ledger.models import Contribution
+from licenses import coverage_sql as sql
 
 REQUIRED_SETTING = "license_coverage_required"
 PERIODS = ("month", "quarter", "year")
-
-_BASE = """
-WITH base AS (
-    SELECT c.*, array_remove(ARRAY[c.contributor_id, me.merged_into], NULL) AS people
-    FROM contributions c JOIN contributors me ON me.id = c.contributor_id
-    WHERE c.project_id = $1 AND c.counted
-        AND ($2::timestamptz IS NULL OR c.occurred_at >= $2)
-        AND ($3::timestamptz IS NULL OR c.occurred_at < $3)
-        AND ($4::text IS NULL OR c.kind = $4)
-        {extra}
-)"""
-RESOLVE = """(
-    SELECT g.id FROM grant_windows g
-    WHERE g.project_id = b.project_id AND b.occurred_at < g.covers_until
-      AND (
-        (g.scope = 'contributions' AND EXISTS (
-            SELECT 1 FROM grant_contributions gc
-            WHERE gc.project_id = b.project_id AND gc.grant_id = g.id
-              AND gc.contribution_id = b.id))
-        OR (g.scope = 'from_date' AND b.occurred_at >= g.scope_from AND (
-            g.grantor_contributor_id = any(b.people)
-            OR (g.grantor_organisation_id IS NOT NULL AND EXISTS (
-                SELECT 1 FROM ccla_authorisations a
-                WHERE a.project_id = g.project_id AND a.grant_id = g.id AND (
-                    (a.kind = 'contributor' AND a.contributor_id = any(b.people))
-                    OR (a.kind = 'email_domain' AND EXISTS (
-                        SELECT 1 FROM identities i
-                        WHERE i.contributor_id = any(b.people) AND i.email_verified
-                          AND lower(split_part(i.email, '@', 2)) = a.email_domain))
-                    OR (a.kind = 'membership' AND EXISTS (
-                        SELECT 1 FROM affiliations af
-                        WHERE af.contributor_id = any(b.people)
-                          AND af.organisation_id = g.grantor_organisation_id
-                          AND (b.occurred_at AT TIME ZONE 'UTC')::date >= af.valid_from
-                          AND (b.occurred_at AT TIME ZONE 'UTC')::date < af.valid_to))))))))
-    ORDER BY (g.scope = 'contributions') DESC, g.effective_at, g.id
-    LIMIT 1
-)"""
-_SUMMARY = (
-    _BASE.format(extra="")
-    + f""", resolved AS (SELECT b.kind, b.occurred_at, {RESOLVE} AS grant_id FROM base b)
-SELECT kind,
-    CASE WHEN $5::text IS NULL THEN NULL
-         ELSE date_trunc($5::text, occurred_at AT TIME ZONE 'UTC')::date END AS period,
-    count(*) AS total, count(grant_id) AS covered
-FROM resolved GROUP BY 1, 2 ORDER BY 2 NULLS FIRST, 1
-"""
-)
-_UNCOVERED = (
-    _BASE.format(extra="AND ($5::timestamptz IS NULL OR (c.occurred_at, c.id) < ($5, $6))")
-    + f"""
-SELECT {COLUMNS} FROM base b WHERE {RESOLVE} IS NULL
-ORDER BY occurred_at DESC, id DESC LIMIT $7
-"""
-)
-_UNCOVERED_COUNT = (
-    _BASE.format(extra="AND $5::timestamptz IS NULL AND $6::bigint IS NULL")
-    + f"""
-SELECT count(*) FROM base b WHERE {RESOLVE} IS NULL
-"""
-)
-_BY_CONTRIBUTOR = (
-    _BASE.format(extra="AND ($5::bigint IS NULL OR c.contributor_id > $5)")
-    + f""", resolved AS (SELECT b.contributor_id, {RESOLVE} AS grant_id FROM base b)
-SELECT contributor_id, count(*) AS total, count(grant_id) AS covered,
-    array_agg(DISTINCT grant_id) FILTER (WHERE grant_id IS NOT NULL) AS grant_ids
-FROM resolved GROUP BY contributor_id ORDER BY contributor_id LIMIT $6
-"""
-)
-_CONTRIBUTOR_COUNT = """
-SELECT count(DISTINCT contributor_id) FROM contributions WHERE project_id = $1 AND counted
-"""
-_ONE = (
-    _BASE.format(extra="AND c.id = $5")
-    + f"""
-SELECT {RESOLVE} FROM base b
-"""
-)
+MAX_CHUNK = 16_384
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +60,13 @@ async def summary(
 ) -> list[CoverageRow]:
     """Totals and covered counts by kind (and month/quarter/year when ``period`` is set)."""
     assert period is None or period in PERIODS
-    rows = await conn.fetch(_SUMMARY, project_id, *window.args(), period)
-    return [CoverageRow(r["kind"], r["period"], r["total"], r["covered"]) for r in rows]
+    args = (project_id, *window.args(), period)
+    totals = {(r["kind"], r["period"]): r["n"] for r in await conn.fetch(sql.TOTALS, *args)}
+    missing = {
+        (r["kind"], r["period"]): r["n"] for r in await conn.fetch(sql.UNCOVERED_TOTALS, *args)
+    }
+    keys = sorted(totals, key=lambda k: (k[1] or date.min, k[0]))
+    return [CoverageRow(k[0], k[1], totals[k], totals[k] - missing.get(k, 0)) for k in keys]
 
 
 async def uncovered(
@@ -147,11 +76,22 @@ async def uncovered(
     after: tuple[datetime, int] | None,
     limit: int,
 ) -> tuple[list[Contribution], int]:
-    """Uncovered contributions newest first after the keyset cursor, and their count."""
+    """Uncovered contributions newest first after the keyset cursor, and their count.
+
+    Reads the index in growing chunks after the cursor until ``limit`` are found, so a
+    page costs what it skips over, not the size of the project."""
     at, last_id = after if after else (None, None)
-    rows = await conn.fetch(_UNCOVERED, project_id, *window.args(), at, last_id, limit)
-    total = await conn.fetchval(_UNCOVERED_COUNT, project_id, *window.args(), None, None)
-    return [_contribution(r) for r in rows], int(total)
+    found: list[Contribution] = []
+    chunk = max(4 * limit, 256)
+    while len(found) < limit:
+        rows = await conn.fetch(sql.UNCOVERED_CHUNK, project_id, *window.args(), at, last_id, chunk)
+        found += [_contribution(r) for r in rows if r["uncovered"]]
+        if len(rows) < chunk:
+            break
+        at, last_id = rows[-1]["occurred_at"], rows[-1]["id"]
+        chunk = min(chunk * 4, MAX_CHUNK)
+    total = await conn.fetchval(sql.UNCOVERED_COUNT, project_id, *window.args())
+    return found[:limit], int(total)
 
 
 async def by_contributor(
@@ -161,8 +101,10 @@ async def by_contributor(
     limit: int,
 ) -> tuple[list[ContributorCoverage], int]:
     """Each contributor's covered and total counts and the grants covering them."""
-    rows = await conn.fetch(_BY_CONTRIBUTOR, project_id, None, None, None, after_contributor, limit)
-    total = await conn.fetchval(_CONTRIBUTOR_COUNT, project_id)
+    rows = await conn.fetch(
+        sql.BY_CONTRIBUTOR, project_id, None, None, None, after_contributor, limit
+    )
+    total = await conn.fetchval(sql.CONTRIBUTOR_COUNT, project_id)
     found = [
         ContributorCoverage(
             r["contributor_id"], r["total"], r["covered"], sorted(r["grant_ids"] or [])
@@ -176,7 +118,7 @@ async def covering_grant(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contribution_id: int
 ) -> int | None:
     """The id of the grant covering one contribution, or None."""
-    value = await conn.fetchval(_ONE, project_id, None, None, None, contribution_id)
+    value = await conn.fetchval(sql.ONE, project_id, None, None, None, contribution_id)
     return int(value) if value is not None else None
 
 

@@ -18,8 +18,11 @@ from ledger.journal import append_event
 from ledger.models import Contribution
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
-from licenses.models import RIGHTS, AgreementText, NewGrant, check_commit
+from licenses.models import AgreementText, NewGrant, check_commit
 
+# What the open source license indicated in the file allows everyone; a DCO sign-off
+# grants no right to sublicense (GPL-2.0 section 4 forbids it, for one).
+DCO_RIGHTS = ("reproduce", "modify", "distribute", "perform_display")
 _EMAILS = """
 SELECT DISTINCT c.id AS contributor_id, lower(i.email) AS email
 FROM unnest($1::bigint[]) AS c(id)
@@ -110,7 +113,7 @@ async def record_signoffs(
             instrument="dco",
             grantee="public",
             license_expression=outbound,
-            rights=RIGHTS,
+            rights=DCO_RIGHTS,
             patent_grant=False,
             irrevocable=True,
             royalty_free=True,

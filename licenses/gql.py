@@ -24,17 +24,19 @@ from ledger.models import Project as ProjectModel
 from ledger.paging import decode_cursor, make_page, page_size
 from licenses import agreements, compat, coverage, spdx, trademarks
 from licenses import grants as grant_store
+from licenses.gql_enums import (
+    AgreementInstrument,
+    CoveragePeriod,
+    GrantInstrument,
+    GrantStatus,
+)
 from licenses.gql_mutations import Mutation
 from licenses.gql_types import (
-    AgreementInstrument,
     AgreementText,
     ContributorGrantStatus,
-    CoveragePeriod,
     CoverageReport,
     CoverageRow,
     Grant,
-    GrantInstrument,
-    GrantStatus,
     LicenseCompatibility,
     LicenseText,
     TrademarkNotice,

@@ -8,14 +8,16 @@ from typing import Annotated
 import strawberry
 
 from ledger.gql_common import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from licenses.gql_types import (
+from licenses.gql_enums import (
     AgreementInstrument,
-    AgreementText,
     AuthorisationKind,
-    Grant,
     Grantee,
     GrantInstrument,
     GrantRight,
+)
+from licenses.gql_types import (
+    AgreementText,
+    Grant,
     LicenseText,
     TrademarkNotice,
 )

@@ -18,6 +18,7 @@ from ledger.models import Project as ProjectModel
 from ledger.models import check_kind
 from licenses import agreements, coverage, trademarks
 from licenses import grants as grant_store
+from licenses.dco import DCO_RIGHTS
 from licenses.gql_inputs import (
     AddLicenseTextInput,
     AgreementPayload,
@@ -95,6 +96,8 @@ def _shape(input: RecordGrantInput, instrument: str) -> None:
         value = getattr(input, name)
         if value is not None and not 1 <= len(value) <= 100:
             raise InvalidInput(f"{name} must be 1 to 100 characters", name)
+    if instrument == "explicit" and input.agreement_version is not None:
+        raise InvalidInput("an explicit grant accepts no agreement text", "agreementVersion")
     if input.effective_at is not None and input.effective_at.tzinfo is None:
         raise InvalidInput("effectiveAt needs a time zone", "effectiveAt")
 
@@ -133,6 +136,12 @@ async def _license(
     return await agreements.check_license(conn, project.id, input.license_expression)
 
 
+def _rights(input: RecordGrantInput, instrument: str) -> tuple[str, ...]:
+    if input.rights is not None:
+        return check_rights([r.value for r in input.rights])
+    return DCO_RIGHTS if instrument == "dco" else RIGHTS
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
@@ -162,9 +171,7 @@ class Mutation:
                 instrument=instrument,
                 grantee=input.grantee.value,
                 license_expression=expression,
-                rights=RIGHTS
-                if input.rights is None
-                else check_rights([r.value for r in input.rights]),
+                rights=_rights(input, instrument),
                 patent_grant=input.patent_grant,
                 irrevocable=input.irrevocable,
                 royalty_free=input.royalty_free,

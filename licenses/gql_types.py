@@ -4,7 +4,6 @@ trademark notices, coverage and compatibility."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
 
 import asyncpg
 import strawberry
@@ -14,70 +13,18 @@ from ledger.gql_common import Node, global_id
 from ledger.gql_types import Contribution, Contributor, Info
 from licenses import grants as grant_store
 from licenses.compat import Verdict
+from licenses.gql_enums import (
+    AgreementInstrument,
+    CompatibilityStatus,
+    Grantee,
+    GrantInstrument,
+    GrantRight,
+    GrantStatus,
+)
 from licenses.models import AgreementText as AgreementModel
 from licenses.models import Grant as GrantModel
 from licenses.models import LicenseText as LicenseTextModel
 from licenses.models import TrademarkNotice as TrademarkModel
-
-
-@strawberry.enum(description="How a license grant was given.")
-class GrantInstrument(Enum):
-    DCO = "dco"
-    ICLA = "icla"
-    CCLA = "ccla"
-    INBOUND_OUTBOUND = "inbound_outbound"
-    EXPLICIT = "explicit"
-
-
-@strawberry.enum(description="The instruments that have a versioned agreement text.")
-class AgreementInstrument(Enum):
-    DCO = "dco"
-    ICLA = "icla"
-    CCLA = "ccla"
-    INBOUND_OUTBOUND = "inbound_outbound"
-
-
-@strawberry.enum
-class GrantRight(Enum):
-    REPRODUCE = "reproduce"
-    MODIFY = "modify"
-    DISTRIBUTE = "distribute"
-    SUBLICENSE = "sublicense"
-    PERFORM_DISPLAY = "perform_display"
-
-
-@strawberry.enum(description="Who receives a grant.")
-class Grantee(Enum):
-    STEWARD = "steward"
-    PUBLIC = "public"
-
-
-@strawberry.enum(description="Whom a corporate CLA authorises.")
-class AuthorisationKind(Enum):
-    CONTRIBUTOR = "contributor"
-    EMAIL_DOMAIN = "email_domain"
-    MEMBERSHIP = "membership"
-
-
-@strawberry.enum
-class CoveragePeriod(Enum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-
-
-@strawberry.enum
-class GrantStatus(Enum):
-    COVERED = "covered"
-    PARTIAL = "partial"
-    UNCOVERED = "uncovered"
-
-
-@strawberry.enum
-class CompatibilityStatus(Enum):
-    COMPATIBLE = "compatible"
-    INCOMPATIBLE = "incompatible"
-    UNKNOWN = "unknown"
 
 
 async def load_organisation_names(pool: asyncpg.Pool, ids: list[int]) -> list[str | None]:

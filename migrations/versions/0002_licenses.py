@@ -119,8 +119,10 @@ CREATE TABLE grants (
         REFERENCES agreement_texts (project_id, instrument, version, sha256)
 );
 CREATE INDEX grants_by_grantor ON grants (project_id, grantor_contributor_id, effective_at);
-CREATE INDEX grants_by_organisation ON grants (project_id, grantor_organisation_id)
-    WHERE grantor_organisation_id IS NOT NULL;
+CREATE INDEX grants_from_date ON grants (project_id, grantor_contributor_id, scope_from)
+    WHERE scope = 'from_date';
+CREATE INDEX grants_by_organisation ON grants (project_id, scope_from)
+    WHERE grantor_organisation_id IS NOT NULL AND scope = 'from_date';
 
 -- A grant changes only by being withdrawn, once; it is never deleted.
 CREATE FUNCTION commons_grant_withdraw_only() RETURNS trigger LANGUAGE plpgsql AS $$
