@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from app.runtime import Runtime
 from governance import service
 from governance.electorate import Rule
 from governance.models import Proposal, check_draft
@@ -17,6 +18,7 @@ from ledger.contributions import record_contributions
 from ledger.models import NewContribution, Project
 from ledger.people import create_contributor
 from ledger.projects import ProjectInput, create_project, update_settings
+from tests.conftest import GraphQL
 
 MakeProposal = Callable[..., Awaitable[Proposal]]
 
@@ -94,3 +96,23 @@ def make_proposal(pool: asyncpg.Pool, project: Project) -> MakeProposal:
         return proposal
 
     return make
+
+
+@pytest.fixture
+async def setup(
+    gql: GraphQL, admin_token: str, runtime: Runtime, pool: asyncpg.Pool
+) -> dict[str, Any]:
+    body = await gql(
+        'mutation { createProject(input: {slug: "wiki", name: "Wiki"}) { __typename } }',
+        token=admin_token,
+    )
+    assert body == {"data": {"createProject": {"__typename": "ProjectPayload"}}}
+    ann, bob, cy = await people(pool, "Ann", "Bob", "Cy")
+    return {
+        "ids": (ann, bob, cy),
+        "maintainer": runtime.tokens.issue("mia", roles={"wiki": "maintainer"}),
+        "tokens": {
+            c: runtime.tokens.issue(f"user{c}", roles={"wiki": "member"}, contributor_id=c)
+            for c in (ann, bob, cy)
+        },
+    }

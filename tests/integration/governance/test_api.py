@@ -8,10 +8,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from app.runtime import Runtime
 from governance.electorate import electorate_hash
 from tests.conftest import GraphQL
-from tests.integration.governance.conftest import people
 
 ERRORS = """
     ... on ValidationError { message field }
@@ -66,26 +64,6 @@ query($n: Int!) {
   }
 }
 """
-
-
-@pytest.fixture
-async def setup(
-    gql: GraphQL, admin_token: str, runtime: Runtime, pool: asyncpg.Pool
-) -> dict[str, Any]:
-    body = await gql(
-        'mutation { createProject(input: {slug: "wiki", name: "Wiki"}) { __typename } }',
-        token=admin_token,
-    )
-    assert body == {"data": {"createProject": {"__typename": "ProjectPayload"}}}
-    ann, bob, cy = await people(pool, "Ann", "Bob", "Cy")
-    return {
-        "ids": (ann, bob, cy),
-        "maintainer": runtime.tokens.issue("mia", roles={"wiki": "maintainer"}),
-        "tokens": {
-            c: runtime.tokens.issue(f"user{c}", roles={"wiki": "member"}, contributor_id=c)
-            for c in (ann, bob, cy)
-        },
-    }
 
 
 def create_input(**extra: Any) -> dict[str, Any]:
