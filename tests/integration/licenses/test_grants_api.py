@@ -276,3 +276,104 @@ async def test_compatibility_answers_with_reason_and_sources(gql: GraphQL) -> No
         "message": "invalid license expression: incomplete or unbalanced at position 17",
         "field": "outbound",
     }
+
+
+async def test_inbound_outbound_grants_take_the_project_license_and_are_nodes(
+    gql: GraphQL, runtime: Runtime, world: World
+) -> None:
+    token = maintainer(runtime)
+    await gql(
+        PUBLISH,
+        {
+            "input": {
+                "project": "demo",
+                "instrument": "INBOUND_OUTBOUND",
+                "title": "Contribution terms",
+                "text": "Contributions are licensed under the project's license.",
+                "effectiveFrom": "2025-01-01T00:00:00Z",
+            }
+        },
+        token,
+    )
+    variables = icla_input(world.bob, key="io", instrument="INBOUND_OUTBOUND")
+    del variables["input"]["licenseExpression"]
+    body = await gql(RECORD, variables, token)
+    grant = body["data"]["recordGrant"]["grant"]
+    assert (grant["instrument"], grant["licenseExpression"]) == (
+        "INBOUND_OUTBOUND",
+        "GPL-2.0-or-later",
+    )
+    other = await gql(
+        RECORD, icla_input(world.bob, key="io2", instrument="INBOUND_OUTBOUND"), token
+    )
+    assert other["data"]["recordGrant"] == {
+        "__typename": "ValidationError",
+        "message": "an inbound_outbound grant is under the project's license GPL-2.0-or-later",
+        "field": "licenseExpression",
+    }
+    node = await gql('{ grants(project: "demo") { nodes { id coversUntil } } }')
+    (listed,) = node["data"]["grants"]["nodes"]
+    assert listed["coversUntil"] is None
+    fetched = await gql(
+        "query($id: ID!) { node(id: $id) { __typename ... on Grant { number scope } } }",
+        {"id": listed["id"]},
+    )
+    assert fetched == {"data": {"node": {"__typename": "Grant", "number": 1, "scope": "from_date"}}}
+
+
+async def test_a_replayed_key_with_other_facts_is_a_conflict(
+    gql: GraphQL, runtime: Runtime, world: World
+) -> None:
+    token = maintainer(runtime)
+    await publish_icla(gql, token)
+    await gql(RECORD, icla_input(world.ada), token)
+    body = await gql(RECORD, icla_input(world.ada, licenseExpression="MIT"), token)
+    assert body["data"]["recordGrant"] == {
+        "__typename": "ConflictError",
+        "message": "idempotency key was already used for a different grant",
+        "code": "idempotency_mismatch",
+    }
+
+
+async def test_a_newer_agreement_version_closes_the_window_of_older_acceptances(
+    gql: GraphQL, runtime: Runtime, world: World
+) -> None:
+    token = maintainer(runtime)
+    await publish_icla(gql, token)
+    await gql(RECORD, icla_input(world.ada), token)
+    second = await gql(
+        PUBLISH,
+        {
+            "input": {
+                "project": "demo",
+                "instrument": "ICLA",
+                "title": "Individual CLA",
+                "text": "I grant a license, version two.",
+                "effectiveFrom": "2025-06-01T00:00:00Z",
+            }
+        },
+        token,
+    )
+    assert second["data"]["publishAgreement"]["agreement"]["version"] == 2
+    body = await gql('{ grants(project: "demo") { nodes { agreementVersion coversUntil } } }')
+    assert body["data"]["grants"]["nodes"] == [
+        {"agreementVersion": 1, "coversUntil": "2025-06-01T00:00:00+00:00"}
+    ]
+    earlier = await gql(
+        PUBLISH,
+        {
+            "input": {
+                "project": "demo",
+                "instrument": "ICLA",
+                "title": "Individual CLA",
+                "text": "Backdated.",
+                "effectiveFrom": "2025-03-01T00:00:00Z",
+            }
+        },
+        token,
+    )
+    assert earlier["data"]["publishAgreement"] == {
+        "__typename": "ValidationError",
+        "message": "effectiveFrom must be after version 2's (2025-06-01T00:00:00.000000Z)",
+        "field": "effectiveFrom",
+    }

@@ -211,3 +211,86 @@ async def test_a_corporate_cla_covers_people_by_domain_and_by_membership(
     assert await coverage.covering_grant(pool, world.project.id, bob.id) == grant.id
     assert await coverage.covering_grant(pool, world.project.id, ada_in.id) == member_grant.id
     assert await coverage.covering_grant(pool, world.project.id, ada_out.id) is None
+
+
+async def test_a_sign_off_by_another_identity_of_a_merged_person_counts(
+    pool: asyncpg.Pool, world: World
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        old = await conn.fetchval(
+            "INSERT INTO contributors (display_name, merged_into) VALUES ('Ada (old)', $1) "
+            "RETURNING id",
+            world.ada,
+        )
+        await conn.execute(
+            "INSERT INTO identities (contributor_id, source, external_id, email) "
+            "VALUES ($1, 'git', 'ada-old', 'ada@old.example')",
+            old,
+        )
+    signed = await contribute(
+        pool,
+        world.project.id,
+        world.ada,
+        at(3),
+        f"commit:{SHA}",
+        metadata={"commit": SHA, "signoffs": [{"name": "Ada", "email": "ada@old.example"}]},
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        assert await record_signoffs(conn, world.project.id, [signed], "intake") == 1
+
+
+async def test_a_corporate_cla_covers_a_named_contributor_and_journals_one_event(
+    pool: asyncpg.Pool, world: World
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        org = await conn.fetchval("INSERT INTO organisations (name) VALUES ('Corp') RETURNING id")
+        v1 = await agreements.publish_agreement(
+            conn, world.project.id, "ccla", "CCLA", "corp grants", at(1), "admin"
+        )
+        before = await conn.fetchval(
+            "SELECT count(*) FROM journal_events WHERE project_id = $1", world.project.id
+        )
+        ccla = NewGrant(
+            natural_key="ccla",
+            instrument="ccla",
+            grantee="steward",
+            license_expression="Apache-2.0",
+            rights=RIGHTS,
+            patent_grant=True,
+            irrevocable=True,
+            royalty_free=True,
+            effective_at=at(1),
+            grantor_organisation_id=org,
+            agreement_version=1,
+            scope_from=at(1),
+            authorisations=(Authorisation("contributor", world.ada),),
+        )
+        grant, _ = await grants.record_grant(conn, world.project.id, ccla, v1.sha256, "admin")
+        events = await conn.fetch(
+            "SELECT type, body FROM journal_events WHERE project_id = $1 AND seq > $2",
+            world.project.id,
+            before,
+        )
+    assert [(e["type"], e["body"]["grant_id"], e["body"]["exclusive"]) for e in events] == [
+        ("grant.recorded", grant.id, False)
+    ]
+    ada = await contribute(pool, world.project.id, world.ada, at(2), "a1")
+    bob = await contribute(pool, world.project.id, world.bob, at(2), "b1")
+    assert await coverage.covering_grant(pool, world.project.id, ada.id) == grant.id
+    assert await coverage.covering_grant(pool, world.project.id, bob.id) is None
+
+
+async def test_a_grant_listing_a_contribution_wins_over_a_date_scoped_one(
+    pool: asyncpg.Pool, world: World
+) -> None:
+    work = await contribute(pool, world.project.id, world.ada, at(5), "c1")
+    async with pool.acquire() as conn, conn.transaction():
+        v1 = await agreements.publish_agreement(
+            conn, world.project.id, "icla", "ICLA", "v1", at(1), "admin"
+        )
+        await grants.record_grant(
+            conn, world.project.id, icla(world.ada, "wide", 1), v1.sha256, "admin"
+        )
+        listed = replace(icla(world.ada, "narrow", 1), scope_from=None, contribution_ids=(work.id,))
+        narrow, _ = await grants.record_grant(conn, world.project.id, listed, v1.sha256, "admin")
+    assert await coverage.covering_grant(pool, world.project.id, work.id) == narrow.id
