@@ -118,7 +118,11 @@ async def resolve(
         return found
     rows = await conn.fetch(_EXISTING, [a.source for a in unique], [a.external_id for a in unique])
     found = {(r["source"], r["external_id"]): r["contributor_id"] for r in rows}
-    fresh = [a for a in unique if (a.source, a.external_id) not in found]
+    # sorted, so concurrent transactions insert shared identities in one order (no deadlock)
+    fresh = sorted(
+        (a for a in unique if (a.source, a.external_id) not in found),
+        key=lambda a: (a.source, a.external_id),
+    )
     if not fresh:
         return found
     links = await _links(conn, fresh)
