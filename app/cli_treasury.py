@@ -14,7 +14,7 @@ from app import database
 from app.cli import database_url, main
 from ledger.errors import NotFound
 from ledger.projects import get_project
-from ledger.treasury_csv import csv_chunks
+from ledger.treasury_csv import TransactionsCsv
 
 
 def _export_group() -> click.Group:
@@ -33,12 +33,11 @@ async def _write(slug: str, out: TextIO, since: date | None, until: date | None)
     conn = await database.connect(database_url())
     try:
         project = await get_project(conn, slug)
-        written = 0
+        export = TransactionsCsv(project.id, since, until)
         async with conn.transaction(readonly=True):
-            async for chunk in csv_chunks(conn, project.id, since, until):
+            async for chunk in export.chunks(conn):
                 out.write(chunk)
-                written += chunk.count("\r\n")
-        return max(written - 1, 0)
+        return export.rows
     finally:
         await conn.close()
 

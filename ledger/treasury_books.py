@@ -82,7 +82,7 @@ async def lock_accounts(
     conn: asyncpg.Connection, project_id: int, keys: Iterable[tuple[AccountKey, int | None]]
 ) -> dict[AccountKey, tuple[int, int]]:
     """Create the accounts named by ``keys`` if new and lock them: key -> (id, balance)."""
-    wanted = dict(keys)
+    wanted = dict(sorted(dict(keys).items()))  # one insertion order: no deadlocks on new rows
     kinds, names, currencies = zip(*wanted, strict=True) if wanted else ((), (), ())
     await conn.execute(
         _ENSURE, project_id, list(kinds), list(names), list(currencies), list(wanted.values())

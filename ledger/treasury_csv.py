@@ -102,6 +102,31 @@ def _cells(row: asyncpg.Record) -> list[object]:
     ]
 
 
+class TransactionsCsv:
+    """One export: ``chunks()`` yields the text; ``rows`` counts the rows written."""
+
+    def __init__(
+        self, project_id: int, since: date | None = None, until: date | None = None
+    ) -> None:
+        self.project_id, self.since, self.until = project_id, since, until
+        self.rows = 0
+
+    async def chunks(self, conn: asyncpg.Connection) -> AsyncIterator[str]:
+        """The export as text chunks; the caller holds ``conn`` in a transaction."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        cursor = conn.cursor(_ROWS, self.project_id, self.since, self.until, prefetch=CHUNK_ROWS)
+        async for row in cursor:
+            writer.writerow(_cells(row))
+            self.rows += 1
+            if self.rows % CHUNK_ROWS == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+
 async def csv_chunks(
     conn: asyncpg.Connection,
     project_id: int,
@@ -109,15 +134,5 @@ async def csv_chunks(
     until: date | None = None,
 ) -> AsyncIterator[str]:
     """The export as text chunks; the caller holds ``conn`` in a transaction."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    count = 0
-    async for row in conn.cursor(_ROWS, project_id, since, until, prefetch=CHUNK_ROWS):
-        writer.writerow(_cells(row))
-        count += 1
-        if count % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    async for chunk in TransactionsCsv(project_id, since, until).chunks(conn):
+        yield chunk

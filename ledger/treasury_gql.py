@@ -290,7 +290,12 @@ class TreasuryMutation:
                 "period": [str(input.period_start), str(input.period_end)],
                 "recurrence": input.recurrence,
                 "earmark": input.earmark,
-                "terms": _terms(input.terms).digest.hex(),
+                "terms": [
+                    input.terms.title,
+                    input.terms.version,
+                    _terms(input.terms).digest.hex(),
+                    _terms(input.terms).claims(),
+                ],
                 "non_commons": input.non_commons_reason,
                 "pledge": input.pledge,
             }

@@ -26,7 +26,7 @@ from ledger.treasury_queries import (
     integrity,
     transactions_page,
 )
-from ledger.treasury_terms import list_sponsors, list_sponsorships, load_terms
+from ledger.treasury_terms import list_sponsors, load_sponsorships, load_terms
 
 Info = strawberry.Info[Context, None]
 
@@ -161,7 +161,8 @@ class Sponsor:
 
     @strawberry.field
     async def sponsorships(self, info: Info) -> list[Sponsorship]:
-        found = await list_sponsorships(info.context.pool, self.project_id, self.number)
+        loader = info.context.loaders.get(load_sponsorships)
+        found = await loader.load((self.project_id, self.number))
         return [Sponsorship.of(self.project_id, s) for s in found]
 
     @classmethod

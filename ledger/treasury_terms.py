@@ -165,7 +165,8 @@ async def record_sponsor(
         raise InvalidInput("name exactly one of organisation or contributor", "organisation")
     organisation_id = None
     if organisation is not None:
-        organisation_id = (await people.ensure_organisation(conn, organisation.strip())).id
+        name = check_text(organisation, "organisation", 200).strip()
+        organisation_id = (await people.ensure_organisation(conn, name)).id
     else:
         assert contributor_id is not None
         await people.get_contributor(conn, contributor_id)
@@ -270,6 +271,23 @@ async def list_sponsorships(
 ) -> list[Sponsorship]:
     """The project's sponsorships (of one sponsor when given), oldest first."""
     return [_sponsorship(r) for r in await conn.fetch(_SPONSORSHIPS, project_id, sponsor_id)]
+
+
+async def load_sponsorships(
+    pool: asyncpg.Pool, keys: list[tuple[int, int]]
+) -> list[list[Sponsorship]]:
+    """Sponsorships of each (project id, sponsor id), in key order."""
+    found: dict[tuple[int, int], list[Sponsorship]] = {k: [] for k in keys}
+    rows = await pool.fetch(
+        f"SELECT project_id, {_SPONSORSHIP} FROM treasury_sponsorships "
+        "WHERE (project_id, sponsor_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) "
+        "ORDER BY id",
+        [p for p, _ in keys],
+        [s for _, s in keys],
+    )
+    for row in rows:
+        found[(row["project_id"], row["sponsor_id"])].append(_sponsorship(row))
+    return [found[k] for k in keys]
 
 
 async def get_sponsorship(

@@ -277,6 +277,21 @@ async def test_exclusive_terms_are_refused_unless_flagged_non_commons(
         True,
         False,
     )
+    listed = await gql(
+        'query { sponsors(project: "linux") { name sponsorships { number nonCommons } } }'
+    )
+    assert listed == {
+        "data": {
+            "sponsors": [
+                {
+                    "name": "IBM",
+                    "sponsorships": [
+                        {"number": result["sponsorship"]["number"], "nonCommons": True}
+                    ],
+                }
+            ]
+        }
+    }
 
 
 async def test_an_expense_without_the_approval_its_policy_requires_is_refused(

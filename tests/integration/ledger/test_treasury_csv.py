@@ -40,7 +40,13 @@ async def _seed(conn: asyncpg.Connection, project: Project) -> None:
     await receive(conn, project.id, ibm, eur("100"), "r1")
     await receive(conn, project.id, ibm, parse_amount("5000", "JPY"), "r2")
     await treasury_moves.record_pledge(
-        conn, project.id, key="p", sponsor_id=odd, money=eur("1"), actor="alice"
+        conn,
+        project.id,
+        key="p",
+        sponsor_id=odd,
+        money=eur("1"),
+        memo="two\r\nlines",
+        actor="alice",
     )
     await treasury_moves.record_expense(
         conn,
