@@ -155,10 +155,13 @@ async def _sql_alone(url: str, logged: list[tuple[str, tuple[Any, ...]]]) -> tup
         for q, a in logged
         if q.lstrip().upper().startswith(_STATEMENTS) and "pg_advisory_unlock_all" not in q
     ]
+    slowest: list[tuple[float, str]] = []
     try:
         started = time.perf_counter()
         for query, args in queries:
+            t = time.perf_counter()
             await conn.fetch(query, *args)
+            slowest.append((time.perf_counter() - t, " ".join(query.split())[:90]))
         for table in TABLES.values():
             await conn.copy_from_query(
                 table,
@@ -169,7 +172,10 @@ async def _sql_alone(url: str, logged: list[tuple[str, tuple[Any, ...]]]) -> tup
                 format="csv",
                 header=True,
             )
-        return time.perf_counter() - started, len(queries) + len(TABLES)
+        total = time.perf_counter() - started
+        for spent, text in sorted(slowest, reverse=True)[:5]:
+            print(f"  slowest: {spent:.2f} s  {text}")
+        return total, len(queries) + len(TABLES)
     finally:
         await conn.close()
 

@@ -30,22 +30,37 @@ WITH income AS (
     JOIN treasury_transactions t ON t.project_id = e.project_id AND t.id = e.transaction_id
     WHERE e.project_id = $1 AND t.occurred_on >= $2 AND t.occurred_on < $3
     GROUP BY a.sponsor_id, e.currency
+),
+funded AS (
+    SELECT s.* FROM treasury_sponsors s
+    WHERE s.project_id = $1 AND s.id IN (SELECT sponsor_id FROM income)
+),
+work AS (
+    SELECT x.id, x.contributor_id, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
+    FROM contributions x
+    WHERE x.project_id = $1 AND x.counted
+      AND x.occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
+      AND x.occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
+),
+affiliate AS (
+    SELECT sponsor_id, count(DISTINCT id) AS n FROM (
+        SELECT f.id AS sponsor_id, w.id FROM work w JOIN funded f ON f.contributor_id = w.contributor_id
+        UNION ALL
+        SELECT f.id, w.id FROM work w
+        JOIN affiliations a ON a.contributor_id = w.contributor_id
+            AND a.valid_from <= w.day AND w.day < a.valid_to
+        JOIN funded f ON f.organisation_id = a.organisation_id
+    ) AS pairs
+    GROUP BY sponsor_id
 )
 SELECT i.sponsor_id, coalesce(o.name, c.display_name) AS name, s.organisation_id,
     s.contributor_id, i.currency, i.amount,
     EXISTS (SELECT 1 FROM treasury_sponsorships sp WHERE sp.project_id = $1
         AND sp.sponsor_id = i.sponsor_id AND sp.non_commons) AS non_commons,
-    (SELECT count(*) FROM contributions x WHERE x.project_id = $1 AND x.counted
-        AND x.occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
-        AND x.occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
-        AND (x.contributor_id = s.contributor_id OR EXISTS (
-            SELECT 1 FROM affiliations a WHERE a.contributor_id = x.contributor_id
-              AND a.organisation_id = s.organisation_id
-              AND a.valid_from <= (x.occurred_at AT TIME ZONE 'UTC')::date
-              AND (x.occurred_at AT TIME ZONE 'UTC')::date < a.valid_to))
-    ) AS affiliate_contributions
+    coalesce(af.n, 0) AS affiliate_contributions
 FROM income i
-JOIN treasury_sponsors s ON s.project_id = $1 AND s.id = i.sponsor_id
+JOIN funded s ON s.id = i.sponsor_id
+LEFT JOIN affiliate af ON af.sponsor_id = i.sponsor_id
 LEFT JOIN organisations o ON o.id = s.organisation_id
 LEFT JOIN contributors c ON c.id = s.contributor_id
 ORDER BY i.currency, i.amount DESC, i.sponsor_id

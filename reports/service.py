@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import asyncpg
+import orjson
 
 from ledger.errors import InvalidInput
 from ledger.keys import KeyRing
@@ -63,7 +63,7 @@ async def produce(
     progress("rendering")
     if fmt == "json":
         signed: dict[str, Any] = build.sign_document(doc, ring)
-        return json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode()
+        return orjson.dumps(signed)
     if fmt == "html":
         return render_html(doc).encode()
     return render_markdown(doc).encode()
