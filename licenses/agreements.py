@@ -102,6 +102,12 @@ async def publish_agreement(
     if effective_from.tzinfo is None:
         raise InvalidInput("effectiveFrom needs a time zone", "effectiveFrom")
     latest = await latest_agreement(conn, project_id, instrument)
+    if latest is not None and effective_from < await conn.fetchval("SELECT now()"):
+        raise InvalidInput(
+            "a new version takes effect now or later: acceptances of the old one keep "
+            "covering work already made",
+            "effectiveFrom",
+        )
     if latest is not None and effective_from <= latest.effective_from:
         raise InvalidInput(
             f"effectiveFrom must be after version {latest.version}'s "

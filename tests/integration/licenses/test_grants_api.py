@@ -349,7 +349,7 @@ async def test_a_newer_agreement_version_closes_the_window_of_older_acceptances(
                 "instrument": "ICLA",
                 "title": "Individual CLA",
                 "text": "I grant a license, version two.",
-                "effectiveFrom": "2025-06-01T00:00:00Z",
+                "effectiveFrom": "2030-06-01T00:00:00Z",
             }
         },
         token,
@@ -357,7 +357,7 @@ async def test_a_newer_agreement_version_closes_the_window_of_older_acceptances(
     assert second["data"]["publishAgreement"]["agreement"]["version"] == 2
     body = await gql('{ grants(project: "demo") { nodes { agreementVersion coversUntil } } }')
     assert body["data"]["grants"]["nodes"] == [
-        {"agreementVersion": 1, "coversUntil": "2025-06-01T00:00:00+00:00"}
+        {"agreementVersion": 1, "coversUntil": "2030-06-01T00:00:00+00:00"}
     ]
     earlier = await gql(
         PUBLISH,
@@ -367,13 +367,20 @@ async def test_a_newer_agreement_version_closes_the_window_of_older_acceptances(
                 "instrument": "ICLA",
                 "title": "Individual CLA",
                 "text": "Backdated.",
-                "effectiveFrom": "2025-03-01T00:00:00Z",
+                "effectiveFrom": "2030-03-01T00:00:00Z",
             }
         },
         token,
     )
     assert earlier["data"]["publishAgreement"] == {
         "__typename": "ValidationError",
-        "message": "effectiveFrom must be after version 2's (2025-06-01T00:00:00.000000Z)",
+        "message": "effectiveFrom must be after version 2's (2030-06-01T00:00:00.000000Z)",
+        "field": "effectiveFrom",
+    }
+    backdated = await publish_icla(gql, token, "Backdated text.")
+    assert backdated["data"]["publishAgreement"] == {
+        "__typename": "ValidationError",
+        "message": "a new version takes effect now or later: acceptances of the old one keep "
+        "covering work already made",
         "field": "effectiveFrom",
     }

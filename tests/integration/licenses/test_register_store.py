@@ -133,7 +133,7 @@ async def test_a_new_agreement_version_stops_old_acceptances_covering_later_work
     pool: asyncpg.Pool, world: World
 ) -> None:
     before = await contribute(pool, world.project.id, world.ada, at(5), "c1")
-    after = await contribute(pool, world.project.id, world.ada, at(20), "c2")
+    after = await contribute(pool, world.project.id, world.ada, at(20, 1, 2031), "c2")
     async with pool.acquire() as conn, conn.transaction():
         v1 = await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "v1 text", at(1), "admin"
@@ -142,8 +142,12 @@ async def test_a_new_agreement_version_stops_old_acceptances_covering_later_work
             conn, world.project.id, icla(world.ada, "k1", 1), v1.sha256, "admin"
         )
         assert await coverage.covering_grant(conn, world.project.id, after.id) == grant.id
+        with pytest.raises(InvalidInput):
+            await agreements.publish_agreement(
+                conn, world.project.id, "icla", "ICLA", "backdated", at(10), "admin"
+            )
         await agreements.publish_agreement(
-            conn, world.project.id, "icla", "ICLA", "v2 text", at(10), "admin"
+            conn, world.project.id, "icla", "ICLA", "v2 text", at(10, 1, 2030), "admin"
         )
         assert await coverage.covering_grant(conn, world.project.id, before.id) == grant.id
         assert await coverage.covering_grant(conn, world.project.id, after.id) is None
