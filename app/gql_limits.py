@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 from strawberry.extensions import MaskErrors
 
 from graphql import (
@@ -175,14 +177,25 @@ def directive_limit(max_directives: int) -> type[ValidationRule]:
     return DirectiveLimit
 
 
+# Values PostgreSQL or the driver refuses (SQLSTATE class 22 "data exception", e.g. a
+# NUL character in text; an integer outside int64): the caller's input, not our bug.
+_REFUSED_VALUES: tuple[type[Exception], ...] = (asyncpg.DataError, asyncpg_base.DataError)
+# What a request-level error (syntax, validation, variable coercion: no path) may
+# carry without being a fault of ours.
+_REQUEST_ERRORS: tuple[type[Exception], ...] = (GraphQLError, ValueError, TypeError)
+
+
 def _unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, CommonsError)
+    if original is None or isinstance(original, (CommonsError, *_REFUSED_VALUES)):
+        return False
+    return error.path is not None or not isinstance(original, _REQUEST_ERRORS)
 
 
 class MaskUnexpectedErrors(MaskErrors):
     """Hide unexpected errors behind a generic message with an id the log also has;
-    domain errors raised in queries keep their message and gain their code."""
+    domain errors raised in queries keep their message and gain their code, and values
+    the database refuses are reported as invalid input."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_unexpected, error_message="Unexpected error.")
@@ -200,8 +213,23 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        out = super()._process_errors(errors)
-        for error in out:
-            if isinstance(error.original_error, CommonsError):
-                error.extensions = {**(error.extensions or {}), "code": error.original_error.code}
+        out = []
+        for error in super()._process_errors(errors):
+            original = error.original_error
+            if isinstance(original, CommonsError):
+                error.extensions = {**(error.extensions or {}), "code": original.code}
+            elif isinstance(original, _REFUSED_VALUES):
+                error = GraphQLError(
+                    message=f"value not accepted: {_first_line(original)}",
+                    nodes=error.nodes,
+                    source=error.source,
+                    positions=error.positions,
+                    path=error.path,
+                    extensions={"code": "invalid_input"},
+                )
+            out.append(error)
         return out
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from strawberry.litestar import make_graphql_controller
@@ -36,7 +36,15 @@ def graphql_controller(settings: Settings, schema: Any) -> type[Controller]:
         context_getter=graphql_context,
     )
     controller.request_max_body_size = settings.max_body
+    controller.exception_handlers = {RecursionError: _too_deep}
     return controller
+
+
+def _too_deep(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[str, Any]]:
+    """A body nested beyond what the JSON parser recurses through is bad input."""
+    return Response(
+        {"status_code": 400, "detail": "request body nests too deeply"}, status_code=400
+    )
 
 
 async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: Any) -> Any:
@@ -82,7 +90,7 @@ class PersistedController(Controller):
         raw = await _body(request)
         try:
             payload = json.loads(raw) if raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HTTPException(status_code=400, detail="body must be JSON") from None
         variables = payload.get("variables") if isinstance(payload, dict) else None
         return await _run_persisted(request, name, variables)
@@ -96,6 +104,6 @@ class PersistedController(Controller):
     ) -> Any:
         try:
             parsed = json.loads(variables) if variables else None
-        except ValueError:
+        except (ValueError, RecursionError):
             raise HTTPException(status_code=400, detail="variables must be JSON") from None
         return await _run_persisted(request, name, parsed)

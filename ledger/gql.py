@@ -42,9 +42,10 @@ from ledger.gql_inputs import (
 from ledger.gql_types import Contribution, Contributor, CreditPolicy, Identity, Info, Project
 from ledger.models import NewContribution, check_name, check_url, check_weight
 from ledger.models import Project as ProjectModel
-from ledger.paging import decode_cursor, make_page, page_size
+from ledger.paging import cursor_int, decode_cursor, make_page, page_size
 
 MAX_METADATA_BYTES = 65_536
+MAX_METADATA_DEPTH = 32
 
 
 def _metadata(value: object) -> dict[str, object]:
@@ -52,6 +53,8 @@ def _metadata(value: object) -> dict[str, object]:
         return {}
     if not isinstance(value, dict):
         raise InvalidInput("metadata must be a JSON object", "metadata")
+    if _depth(value) > MAX_METADATA_DEPTH:
+        raise InvalidInput(f"metadata nests deeper than {MAX_METADATA_DEPTH}", "metadata")
     try:
         size = len(canonical_json(value))
     except (TypeError, ValueError) as exc:
@@ -59,6 +62,21 @@ def _metadata(value: object) -> dict[str, object]:
     if size > MAX_METADATA_BYTES:
         raise InvalidInput("metadata is larger than 64 KiB", "metadata")
     return value
+
+
+def _depth(value: object) -> int:
+    """Nesting depth of a JSON value, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_METADATA_DEPTH:
+            return deepest
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @strawberry.type
@@ -75,14 +93,14 @@ class Query:
         size = page_size(first)
         key = decode_cursor(after, 1)
         rows, total = await projects.list_projects(
-            info.context.pool, int(key[0]) if key else None, size + 1
+            info.context.pool, cursor_int(key[0]) if key else None, size + 1
         )
         page = make_page(rows, size, total, lambda p: (p.id,))
         return connection(page, [Project(model=p) for p in page.items])
 
     @strawberry.field(description="A contributor by global id or number.")
     async def contributor(self, info: Info, id: strawberry.ID) -> Contributor | None:
-        number = int(id) if id.isdigit() else _contributor_number(id)
+        number = int_key(id) if id.isascii() and id.isdigit() else _contributor_number(id)
         found = await info.context.loaders.get(people.load_contributors).load(number)
         return Contributor.of(found) if found else None
 

@@ -159,7 +159,7 @@ def parse_global_id(value: str) -> tuple[str, list[str]]:
 
 def int_key(part: str) -> int:
     """An integer part of a global id."""
-    if not part.isdigit() or len(part) > 18:
+    if not (part.isascii() and part.isdigit()) or len(part) > 18:
         raise InvalidInput("malformed global id", "id")
     return int(part)
 

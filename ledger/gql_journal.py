@@ -11,7 +11,7 @@ from ledger import journal
 from ledger.context import Context
 from ledger.gql_common import Connection, as_json, connection
 from ledger.journal import JournalEvent as EventModel
-from ledger.paging import decode_cursor, make_page, page_size
+from ledger.paging import cursor_int, decode_cursor, make_page, page_size
 
 Info = strawberry.Info[Context, None]
 
@@ -67,7 +67,9 @@ class Journal:
         size = page_size(first)
         key = decode_cursor(after, 1)
         pool = info.context.pool
-        events = await journal.page(pool, self.project_id, int(key[0]) if key else 0, size + 1)
+        events = await journal.page(
+            pool, self.project_id, cursor_int(key[0]) if key else 0, size + 1
+        )
         total = (await journal.head(pool, self.project_id))[0]
         page = make_page(events, size, total, lambda e: (e.seq,))
         return connection(page, [JournalEvent.of(e) for e in page.items])

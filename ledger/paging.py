@@ -11,6 +11,8 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 from ledger.errors import InvalidInput
@@ -47,6 +49,39 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
     if not isinstance(key, list) or len(key) != arity:
         raise InvalidInput("malformed cursor", "after")
     return key
+
+
+def _malformed() -> InvalidInput:
+    return InvalidInput("malformed cursor", "after")
+
+
+def cursor_int(value: Any) -> int:
+    """An integer (int64) part of a decoded cursor; InvalidInput otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
+        raise _malformed()
+    return value
+
+
+def cursor_time(value: Any) -> datetime:
+    """A time-zone-aware ISO timestamp part of a decoded cursor; InvalidInput otherwise."""
+    try:
+        at = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise _malformed()
+    return at
+
+
+def cursor_decimal(value: Any) -> Decimal:
+    """A finite decimal-string part of a decoded cursor; InvalidInput otherwise."""
+    try:
+        number = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise _malformed()
+    return number
 
 
 @dataclass(frozen=True, slots=True)

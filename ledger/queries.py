@@ -15,7 +15,7 @@ import asyncpg
 
 from ledger.contributions import COLUMNS, _contribution
 from ledger.models import Contribution
-from ledger.paging import Page, decode_cursor, make_page
+from ledger.paging import Page, cursor_decimal, cursor_int, cursor_time, decode_cursor, make_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +84,8 @@ async def contributions_page(
 ) -> Page[Contribution]:
     """Newest first, keyset-paged by (occurred_at, id)."""
     key = decode_cursor(after, 2)
-    at = datetime.fromisoformat(key[0]) if key else None
-    last_id = int(key[1]) if key else None
+    at = cursor_time(key[0]) if key else None
+    last_id = cursor_int(key[1]) if key else None
     args: list[Any] = [project_id, where.kind, where.contributor_id, where.since, where.until]
     rows = await conn.fetch(_CONTRIBUTIONS, *args, at, last_id, first + 1)
     total = await conn.fetchval(_COUNT, *args)
@@ -101,8 +101,8 @@ async def contributors_page(
     rows = await conn.fetch(
         _CONTRIBUTORS,
         project_id,
-        Decimal(key[0]) if key else None,
-        int(key[1]) if key else None,
+        cursor_decimal(key[0]) if key else None,
+        cursor_int(key[1]) if key else None,
         first + 1,
     )
     totals = await project_totals(conn, project_id)
