@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 
-from ledger import journal
+from ledger import journal, keys
 from ledger.keys import KeyRing
 from reports.build import sign_document, signed_report
 from reports.verify import verify_growth, verify_report
@@ -137,3 +138,18 @@ async def test_a_rewritten_history_fails_the_growth_check(signed: tuple[Report, 
     shrunk = copy.deepcopy(old)
     shrunk["report"]["tree_head"]["tree_size"] = 10
     assert not verify_growth(shrunk, old, ring.jwks()).ok
+
+
+async def test_a_report_signed_before_a_key_rotation_still_verifies(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    await seed_chaoss(pool)
+    before = keys.load_or_create(tmp_path / "keys")
+    report = await signed_report(pool, "chaoss", "2026-07", before)
+    after = keys.rotate(tmp_path / "keys")
+    assert after.active.kid != before.active.kid
+    assert [k["kid"] for k in after.jwks()["keys"]] == [after.active.kid, before.active.kid]
+    assert verify_report(report, after.jwks()).ok
+    newer = await signed_report(pool, "chaoss", "2026-07", after)
+    assert newer["signature"]["kid"] == after.active.kid
+    assert verify_growth(report, newer, after.jwks()).ok
