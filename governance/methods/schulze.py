@@ -12,6 +12,7 @@ come from a Floyd–Warshall widest-path pass over the survivors. The result pub
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -31,31 +32,44 @@ from ledger.errors import InvalidInput
 DEFAULT_OPTION = "Further discussion"
 CHUNK = 32_768
 IntMatrix = npt.NDArray[np.int64]
+RankMatrix = npt.NDArray[np.integer[Any]]
 _KEYS = frozenset({"ranking"})
 
 
-def rank_matrix(rankings: Sequence[Sequence[Sequence[str]]], options: Sequence[str]) -> IntMatrix:
+def rank_matrix(rankings: Sequence[Sequence[Sequence[str]]], options: Sequence[str]) -> RankMatrix:
     """(ballots x options) ranks: 0 is first, tied options share a rank, unranked
-    options rank last (``len(options)``)."""
+    options rank last (``len(options)``).
+
+    Flattened at C speed (``chain``/``map``), then scattered with numpy: no Python
+    loop runs per ranked option.
+    """
     index = {o: i for i, o in enumerate(options)}
-    last = len(options)
-    rows = []
-    for ranking in rankings:
-        row = [last] * last
-        for place, tier in enumerate(ranking):
-            for option in tier:
-                row[index[option]] = place
-        rows.append(row)
-    return np.array(rows, dtype=np.int64).reshape(len(rows), last)
+    k = len(options)
+    n = len(rankings)
+    rank_type = np.int8 if k < 127 else np.int16
+    tiers_per_ballot = np.fromiter(map(len, rankings), dtype=np.int64, count=n)
+    flat = chain.from_iterable(chain.from_iterable(rankings))
+    chosen = np.fromiter(map(index.__getitem__, flat), dtype=np.int64)
+    tier_count = int(tiers_per_ballot.sum())
+    first_tier = np.repeat(np.cumsum(tiers_per_ballot) - tiers_per_ballot, tiers_per_ballot)
+    place = np.arange(tier_count, dtype=np.int64) - first_tier
+    ballot = np.repeat(np.arange(n, dtype=np.int64), tiers_per_ballot)
+    if len(chosen) != tier_count:  # some tiers hold several options (ties)
+        sizes = map(len, chain.from_iterable(rankings))
+        options_per_tier = np.fromiter(sizes, dtype=np.int64, count=tier_count)
+        ballot = np.repeat(ballot, options_per_tier)
+        place = np.repeat(place, options_per_tier)
+    ranks = np.full((n, k), k, dtype=rank_type)
+    ranks[ballot, chosen] = place
+    return ranks
 
 
-def pairwise(ranks: IntMatrix, chunk: int = CHUNK) -> IntMatrix:
+def pairwise(ranks: RankMatrix, chunk: int = CHUNK) -> IntMatrix:
     """``d[i, j]``: how many ballots rank option i strictly above option j."""
     k = ranks.shape[1]
     d = np.zeros((k, k), dtype=np.int64)
-    small: npt.NDArray[np.integer[Any]] = ranks.astype(np.int8 if k < 127 else np.int16)
-    for start in range(0, small.shape[0], chunk):
-        block = small[start : start + chunk]
+    for start in range(0, ranks.shape[0], chunk):
+        block = ranks[start : start + chunk]
         for i in range(k):
             d[i] += np.count_nonzero(np.less(block[:, i : i + 1], block), axis=0)
     return d

@@ -105,3 +105,15 @@ def test_malformed_rankings_are_refused(raw: object) -> None:
 def test_widest_paths_ignore_losing_and_tied_pairs() -> None:
     d = np.array([[0, 2, 1], [1, 0, 1], [1, 1, 0]])
     assert widest_paths(d).tolist() == [[0, 2, 0], [0, 0, 0], [0, 0, 0]]
+
+
+def test_tied_tiers_share_a_rank_next_to_single_tiers() -> None:
+    ranks = rank_matrix([[["A", "C"], ["B"]], [["B"]], [["C"], ["A", "B"]]], ("A", "B", "C"))
+    assert ranks.tolist() == [[0, 1, 0], [3, 0, 3], [1, 1, 0]]
+    assert pairwise(ranks).tolist() == [[0, 1, 0], [1, 0, 1], [1, 2, 0]]
+
+
+def test_no_ballots_give_an_empty_count_where_every_option_ties() -> None:
+    d = pairwise(rank_matrix([], ("A", "B")))
+    assert d.tolist() == [[0, 0], [0, 0]]
+    assert schulze(d, ("A", "B"), None)["winners"] == ["A", "B"]
