@@ -27,6 +27,8 @@ from ledger.treasury_models import (
     Movement,
     Policy,
     Transaction,
+)
+from ledger.treasury_rules import (
     balance_problems,
     net_moves,
     policy_breach,

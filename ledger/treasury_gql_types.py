@@ -10,10 +10,7 @@ import asyncpg
 import strawberry
 
 from ledger.context import Context
-from ledger.gql_common import Connection, connection
 from ledger.money import Money as MoneyModel
-from ledger.paging import page_size
-from ledger.treasury import list_approvals, policy_of
 from ledger.treasury_models import Approval as ApprovalModel
 from ledger.treasury_models import Sponsor as SponsorModel
 from ledger.treasury_models import Sponsorship as SponsorshipModel
@@ -21,12 +18,8 @@ from ledger.treasury_models import Terms
 from ledger.treasury_models import Transaction as TransactionModel
 from ledger.treasury_queries import (
     AccountBalance,
-    TransactionFilter,
-    balances,
-    integrity,
-    transactions_page,
 )
-from ledger.treasury_terms import list_sponsors, load_sponsorships, load_terms
+from ledger.treasury_terms import load_sponsorships, load_terms
 
 Info = strawberry.Info[Context, None]
 
@@ -311,71 +304,3 @@ class TreasuryIntegrity:
     )
     journal_ok: bool
     journal_reason: str
-
-
-@strawberry.input(description="Narrow a project's treasury transactions.")
-class TreasuryTransactionFilter:
-    kind: TransactionKind | None = None
-    sponsor: int | None = strawberry.field(default=None, description="Sponsor number.")
-    since: date | None = strawberry.field(default=None, description="Value date, inclusive.")
-    until: date | None = strawberry.field(default=None, description="Value date, inclusive.")
-
-
-@strawberry.type(description="A project's sponsor funding: books, policy and checks.")
-class Treasury:
-    project_id: strawberry.Private[int]
-
-    @strawberry.field
-    async def policy(self, info: Info) -> TreasuryPolicy:
-        p = await policy_of(info.context.pool, self.project_id)
-        return TreasuryPolicy(
-            allow_overdraft=p.allow_overdraft, maintainer_approval=p.maintainer_approval
-        )
-
-    @strawberry.field(description="Every account's balance, now or at the end of a value date.")
-    async def balances(self, info: Info, at: date | None = None) -> list[Account]:
-        return [Account.of(a) for a in await balances(info.context.pool, self.project_id, at)]
-
-    @strawberry.field(description="Transactions, newest value date first.")
-    async def transactions(
-        self,
-        info: Info,
-        filter: TreasuryTransactionFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[TreasuryTransaction]:
-        f = filter or TreasuryTransactionFilter()
-        where = TransactionFilter(f.kind.value if f.kind else None, f.sponsor, f.since, f.until)
-        page = await transactions_page(
-            info.context.pool, self.project_id, where, page_size(first), after
-        )
-        return connection(page, [TreasuryTransaction.of(t) for t in page.items])
-
-    @strawberry.field(description="Expense approvals, oldest first.")
-    async def approvals(self, info: Info) -> list[ExpenseApproval]:
-        return [
-            ExpenseApproval.of(a) for a in await list_approvals(info.context.pool, self.project_id)
-        ]
-
-    @strawberry.field(description="The project's sponsors.")
-    async def sponsors(self, info: Info) -> list[Sponsor]:
-        return [
-            Sponsor.of(self.project_id, s)
-            for s in await list_sponsors(info.context.pool, self.project_id)
-        ]
-
-    @strawberry.field(
-        description="Balanced transactions, balances equal to their replay, journal consistent."
-    )
-    async def integrity(self, info: Info) -> TreasuryIntegrity:
-        async with info.context.pool.acquire() as conn:
-            check = await integrity(conn, self.project_id)
-        return TreasuryIntegrity(
-            ok=check.ok,
-            transactions=check.transactions,
-            unbalanced_transactions=check.unbalanced,
-            mismatched_accounts=check.mismatched_accounts,
-            unjournaled_transactions=check.unjournaled,
-            journal_ok=check.journal_ok,
-            journal_reason=check.journal_reason,
-        )

@@ -1,7 +1,8 @@
-"""The treasury's money movements: pledges, receipts, expenses, refunds, transfers,
-currency conversions and reversals.
+"""The treasury's money movements: pledges, receipts, refunds, transfers and
+currency conversions, and the helpers every movement shares (expenses and
+reversals build on them in ``treasury_expenses`` and ``treasury_reversals``).
 
-Each runs in the caller's transaction, takes an idempotency key with Stripe's
+Each movement runs in the caller's transaction, takes an idempotency key with Stripe's
 semantics (same key and input replays the first transaction, other input is
 IdempotencyMismatch, concurrent replays wait for the first) and posts exactly one
 balanced, journaled transaction through ``treasury_books.post``.
@@ -18,19 +19,18 @@ import asyncpg
 
 from ledger import idempotency
 from ledger.errors import InvalidInput
-from ledger.models import check_url
 from ledger.money import Money, convert
-from ledger.treasury import claim_approval, policy_of
+from ledger.treasury import policy_of
 from ledger.treasury_books import AccountKey, Balances, get_transaction, post
 from ledger.treasury_models import (
     Leg,
     Movement,
-    PolicyBreach,
     Transaction,
     check_slug,
     check_text,
+)
+from ledger.treasury_rules import (
     conversion_legs,
-    expense_legs,
     pledge_legs,
     receipt_legs,
     refund_legs,
@@ -42,7 +42,7 @@ _TODAY = "SELECT (clock_timestamp() AT TIME ZONE 'UTC')::date"
 Accounts = list[tuple[AccountKey, int | None]]
 
 
-async def _idempotent(
+async def idempotent(
     conn: asyncpg.Connection,
     project_id: int,
     scope: str,
@@ -78,11 +78,11 @@ def _sponsor_accounts(sponsor_id: int, currency: str) -> Accounts:
     return [(("receivable", name, currency), sponsor_id), (("income", name, currency), sponsor_id)]
 
 
-def _fund(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
+def fund_account(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
     return (("treasury", check_slug(name, field), currency), None)
 
 
-def _request(**fields: Any) -> dict[str, Any]:
+def request_of(**fields: Any) -> dict[str, Any]:
     def plain(v: Any) -> Any:
         if isinstance(v, Money):
             return [v.decimal, v.currency]
@@ -93,7 +93,7 @@ def _request(**fields: Any) -> dict[str, Any]:
     return {k: plain(v) for k, v in fields.items()}
 
 
-async def _post(
+async def post_movement(
     conn: asyncpg.Connection,
     project_id: int,
     movement: Movement,
@@ -128,21 +128,21 @@ async def record_pledge(
     actor: str,
 ) -> tuple[Transaction, bool]:
     """A sponsor's promise to pay: receivable from them, recognised as their funding."""
-    request = _request(
+    request = request_of(
         sponsor=sponsor_id, money=money, sponsorship=sponsorship_id, on=on, memo=memo
     )
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
         movement = Movement(
-            "pledge", await value_date(conn, on), _memo(memo), sponsor_id, sponsorship_id
+            "pledge", await value_date(conn, on), check_memo(memo), sponsor_id, sponsorship_id
         )
         accounts = _sponsor_accounts(sponsor_id, money.currency)
-        return await _post(
+        return await post_movement(
             conn, project_id, movement, accounts, lambda _: pledge_legs(sponsor_id, money), actor
         )
 
-    return await _idempotent(conn, project_id, "treasury.pledge", key, request, effect)
+    return await idempotent(conn, project_id, "treasury.pledge", key, request, effect)
 
 
 async def record_receipt(
@@ -159,89 +159,27 @@ async def record_receipt(
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money received from a sponsor into a fund; it settles their open pledge first."""
-    request = _request(
+    request = request_of(
         sponsor=sponsor_id, money=money, fund=fund, sponsorship=sponsorship_id, on=on, memo=memo
     )
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
         movement = Movement(
-            "receipt", await value_date(conn, on), _memo(memo), sponsor_id, sponsorship_id
+            "receipt", await value_date(conn, on), check_memo(memo), sponsor_id, sponsorship_id
         )
-        accounts = [_fund(fund, money.currency), *_sponsor_accounts(sponsor_id, money.currency)]
+        accounts = [
+            fund_account(fund, money.currency),
+            *_sponsor_accounts(sponsor_id, money.currency),
+        ]
         receivable = ("receivable", str(sponsor_id), money.currency)
 
         def build(balances: Balances) -> list[Leg]:
             return receipt_legs(sponsor_id, money, balances[receivable], fund)
 
-        return await _post(conn, project_id, movement, accounts, build, actor)
+        return await post_movement(conn, project_id, movement, accounts, build, actor)
 
-    return await _idempotent(conn, project_id, "treasury.receipt", key, request, effect)
-
-
-async def record_expense(
-    conn: asyncpg.Connection,
-    project_id: int,
-    *,
-    key: str,
-    money: Money,
-    payee: str,
-    purpose: str,
-    evidence_url: str,
-    approval_id: int | None,
-    category: str = "general",
-    fund: str = "main",
-    on: date | None = None,
-    memo: str = "",
-    actor: str,
-) -> tuple[Transaction, bool]:
-    """Money paid to a payee out of a fund, under the approval that authorised it."""
-    request = _request(
-        money=money,
-        payee=payee,
-        purpose=purpose,
-        evidence_url=evidence_url,
-        approval=approval_id,
-        category=category,
-        fund=fund,
-        on=on,
-        memo=memo,
-    )
-
-    async def effect() -> Transaction:
-        check_text(payee, "payee", 200)
-        check_text(purpose, "purpose", 2000)
-        url = check_url(evidence_url, "evidenceUrl")
-        if url is None:
-            raise InvalidInput("evidenceUrl is required", "evidenceUrl")
-        check_slug(category, "category")
-        when = await value_date(conn, on)
-        approval = await claim_approval(conn, project_id, approval_id, money, payee, purpose, actor)
-        movement = Movement(
-            "expense",
-            when,
-            _memo(memo),
-            approval_id=approval.id,
-            payee=payee,
-            purpose=purpose,
-            evidence_url=url,
-        )
-        accounts: Accounts = [
-            _fund(fund, money.currency),
-            (("expense", category, money.currency), None),
-            (("payable", payee, money.currency), None),
-        ]
-        legs = expense_legs(money, category, payee, fund)
-        try:
-            return await _post(conn, project_id, movement, accounts, lambda _: legs, actor)
-        except asyncpg.UniqueViolationError as exc:
-            if exc.constraint_name == "treasury_transactions_approval_key":
-                raise PolicyBreach(
-                    f"approval {approval.id} was used concurrently", "approval_used"
-                ) from None
-            raise
-
-    return await _idempotent(conn, project_id, "treasury.expense", key, request, effect)
+    return await idempotent(conn, project_id, "treasury.receipt", key, request, effect)
 
 
 async def refund(
@@ -257,16 +195,19 @@ async def refund(
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money returned to a sponsor out of a fund, never more than they paid."""
-    request = _request(sponsor=sponsor_id, money=money, fund=fund, on=on, memo=memo)
+    request = request_of(sponsor=sponsor_id, money=money, fund=fund, on=on, memo=memo)
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, None)
-        movement = Movement("refund", await value_date(conn, on), _memo(memo), sponsor_id)
-        accounts = [_fund(fund, money.currency), *_sponsor_accounts(sponsor_id, money.currency)]
+        movement = Movement("refund", await value_date(conn, on), check_memo(memo), sponsor_id)
+        accounts = [
+            fund_account(fund, money.currency),
+            *_sponsor_accounts(sponsor_id, money.currency),
+        ]
         legs = refund_legs(sponsor_id, money, fund)
-        return await _post(conn, project_id, movement, accounts, lambda _: legs, actor)
+        return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
-    return await _idempotent(conn, project_id, "treasury.refund", key, request, effect)
+    return await idempotent(conn, project_id, "treasury.refund", key, request, effect)
 
 
 async def transfer(
@@ -282,15 +223,18 @@ async def transfer(
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money moved from one fund to another in one currency."""
-    request = _request(money=money, source=source, target=target, on=on, memo=memo)
+    request = request_of(money=money, source=source, target=target, on=on, memo=memo)
 
     async def effect() -> Transaction:
-        accounts = [_fund(source, money.currency), _fund(target, money.currency, "toFund")]
+        accounts = [
+            fund_account(source, money.currency),
+            fund_account(target, money.currency, "toFund"),
+        ]
         legs = transfer_legs(money, source, target)
-        movement = Movement("transfer", await value_date(conn, on), _memo(memo))
-        return await _post(conn, project_id, movement, accounts, lambda _: legs, actor)
+        movement = Movement("transfer", await value_date(conn, on), check_memo(memo))
+        return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
-    return await _idempotent(conn, project_id, "treasury.transfer", key, request, effect)
+    return await idempotent(conn, project_id, "treasury.transfer", key, request, effect)
 
 
 async def convert_currency(
@@ -310,7 +254,7 @@ async def convert_currency(
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Currency sold from a fund and bought into a fund at an exact, sourced rate."""
-    request = _request(
+    request = request_of(
         money=money,
         to=to_currency,
         rate=rate,
@@ -329,87 +273,25 @@ async def convert_currency(
         into = target or source
         legs = conversion_legs(money, bought, source, into)
         accounts: Accounts = [
-            _fund(source, money.currency),
-            _fund(into, bought.currency, "toFund"),
+            fund_account(source, money.currency),
+            fund_account(into, bought.currency, "toFund"),
             (("exchange", "fx", money.currency), None),
             (("exchange", "fx", bought.currency), None),
         ]
         movement = Movement(
             "conversion",
             await value_date(conn, on),
-            _memo(memo),
+            check_memo(memo),
             fx_rate=rate,
             fx_source=rate_source,
             fx_date=rate_date,
         )
-        return await _post(conn, project_id, movement, accounts, lambda _: legs, actor)
+        return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
-    return await _idempotent(conn, project_id, "treasury.conversion", key, request, effect)
-
-
-async def reverse(
-    conn: asyncpg.Connection,
-    project_id: int,
-    *,
-    key: str,
-    transaction_id: int,
-    on: date | None = None,
-    memo: str = "",
-    actor: str,
-) -> tuple[Transaction, bool]:
-    """Correct a posted transaction by posting its exact opposite (once)."""
-    request = _request(transaction=transaction_id, on=on, memo=memo)
-
-    async def effect() -> Transaction:
-        original = await get_transaction(conn, project_id, transaction_id)
-        if original.movement.kind == "reversal":
-            raise PolicyBreach(
-                f"transaction {transaction_id} is itself a reversal", "reversal_of_reversal"
-            )
-        done = await conn.fetchval(
-            "SELECT id FROM treasury_transactions WHERE project_id = $1 AND reverses_id = $2",
-            project_id,
-            transaction_id,
-        )
-        if done is not None:
-            raise PolicyBreach(
-                f"transaction {transaction_id} was already reversed by {done}", "already_reversed"
-            )
-        legs = [
-            Leg(
-                e.account_kind,
-                e.account_name,
-                -e.amount,
-                _sponsor_of(e.account_kind, e.account_name),
-            )
-            for e in original.entries
-        ]
-        accounts: Accounts = [(leg.key, leg.sponsor_id) for leg in legs]
-        movement = Movement(
-            "reversal",
-            await value_date(conn, on),
-            _memo(memo),
-            sponsor_id=original.movement.sponsor_id,
-            sponsorship_id=original.movement.sponsorship_id,
-            reverses_id=transaction_id,
-        )
-        try:
-            return await _post(conn, project_id, movement, accounts, lambda _: legs, actor)
-        except asyncpg.UniqueViolationError as exc:
-            if exc.constraint_name == "treasury_transactions_reverses_key":
-                raise PolicyBreach(
-                    f"transaction {transaction_id} was reversed concurrently", "already_reversed"
-                ) from None
-            raise
-
-    return await _idempotent(conn, project_id, "treasury.reversal", key, request, effect)
+    return await idempotent(conn, project_id, "treasury.conversion", key, request, effect)
 
 
-def _sponsor_of(kind: str, name: str) -> int | None:
-    return int(name) if kind in ("receivable", "income") else None
-
-
-def _memo(memo: str) -> str:
+def check_memo(memo: str) -> str:
     if len(memo) > 2000:
         raise InvalidInput("memo is at most 2000 characters", "memo")
     return memo

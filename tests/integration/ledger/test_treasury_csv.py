@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from app import database
 from app.cli import main
-from ledger import treasury_moves
+from ledger import treasury_expenses, treasury_moves
 from ledger.models import Project
 from ledger.money import parse_amount
 from ledger.projects import ProjectInput, create_project
@@ -48,7 +48,7 @@ async def _seed(conn: asyncpg.Connection, project: Project) -> None:
         memo="two\r\nlines",
         actor="alice",
     )
-    await treasury_moves.record_expense(
+    await treasury_expenses.record_expense(
         conn,
         project.id,
         key="e",

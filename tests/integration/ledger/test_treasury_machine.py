@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 )
 
 from app import database
-from ledger import journal, treasury_moves
+from ledger import journal, treasury_expenses, treasury_moves, treasury_reversals
 from ledger.errors import InvalidInput
 from ledger.money import Money, convert, format_minor, parse_amount
 from ledger.projects import ProjectInput, create_project
@@ -221,7 +221,7 @@ class TreasuryMachine(RuleBasedStateMachine):
                 )
             )
         return self.attempt(
-            lambda k: treasury_moves.record_expense(
+            lambda k: treasury_expenses.record_expense(
                 self.conn,
                 self.project.id,
                 key=k,
@@ -330,7 +330,7 @@ class TreasuryMachine(RuleBasedStateMachine):
         async def go() -> tuple[Transaction, bool] | str:
             try:
                 async with self.conn.transaction():
-                    return await treasury_moves.reverse(
+                    return await treasury_reversals.reverse(
                         self.conn, self.project.id, key=key, transaction_id=original, actor="a"
                     )
             except PolicyBreach as exc:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import asyncpg
 import pytest
 
-from ledger import treasury_moves
+from ledger import treasury_expenses, treasury_moves, treasury_reversals
 from ledger.errors import IdempotencyMismatch, InvalidInput, NotFound
 from ledger.models import Project
 from ledger.treasury import authorize_expense, policy_of, set_policy
@@ -28,7 +28,7 @@ from tests.integration.ledger.treasury_helpers import (
 async def _expense(
     conn: asyncpg.Connection, project_id: int, amount: str, approval: int | None, key: str
 ) -> int:
-    tx, _ = await treasury_moves.record_expense(
+    tx, _ = await treasury_expenses.record_expense(
         conn,
         project_id,
         key=key,
@@ -194,15 +194,15 @@ async def test_reversal_posts_the_opposite_once_and_respects_the_overdraft_polic
         )
         with pytest.raises(PolicyBreach) as overdraft:
             async with conn.transaction():
-                await treasury_moves.reverse(
+                await treasury_reversals.reverse(
                     conn, project.id, key="x1", transaction_id=receipt, actor="alice"
                 )
-        back, _ = await treasury_moves.reverse(
+        back, _ = await treasury_reversals.reverse(
             conn, project.id, key="x2", transaction_id=moved.id, actor="alice"
         )
         with pytest.raises(PolicyBreach) as twice:
             async with conn.transaction():
-                await treasury_moves.reverse(
+                await treasury_reversals.reverse(
                     conn, project.id, key="x3", transaction_id=moved.id, actor="alice"
                 )
         books = await balance_map(conn, project.id)
