@@ -8,6 +8,7 @@ idle workers wake at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,27 @@ WITH active AS (
 )
 SELECT EXISTS (SELECT 1 FROM active) AS active, (SELECT id FROM ins) AS id,
     (SELECT count(*) FROM woke) AS woke
+"""
+_STORE_MANY = f"""
+WITH input AS (
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[],
+        $6::text[], $7::bytea[], $8::text[], $9::int[])
+        AS u(project_id, forge, secret_id, event, delivery_key, headers, body, status, ord)
+), active AS (
+    SELECT i.* FROM input i WHERE EXISTS (
+        SELECT 1 FROM forge_secrets s WHERE s.project_id = i.project_id AND s.forge = i.forge
+            AND s.id = i.secret_id AND s.retired_at IS NULL)
+), ins AS (
+    INSERT INTO webhook_inbox (project_id, forge, event, delivery_key, headers, body, status)
+    SELECT project_id, forge, event, delivery_key, headers::jsonb, body, status
+    FROM active ORDER BY ord
+    ON CONFLICT (project_id, forge, delivery_key) DO NOTHING
+    RETURNING project_id, forge, delivery_key, id, status
+), woke AS (
+    SELECT pg_notify('{CHANNEL}', '') FROM (SELECT 1 FROM ins WHERE status = 'pending' LIMIT 1) n
+)
+SELECT a.ord, ins.id, (SELECT count(*) FROM woke) AS woke
+FROM active a LEFT JOIN ins USING (project_id, forge, delivery_key)
 """
 _CLAIM = """
 SELECT project_id, id, forge, event, delivery_key, headers, body, attempts, received_at
@@ -129,6 +151,51 @@ async def store(
         _STORE, project_id, forge, secret_id, event, key, headers, body, status
     )
     return Stored(row["active"], row["id"])
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A verified delivery waiting to be stored."""
+
+    project_id: int
+    forge: str
+    secret_id: int
+    event: str
+    key: str
+    headers: dict[str, str]
+    body: bytes
+    status: str
+
+
+async def store_many(
+    conn: asyncpg.Connection | asyncpg.Pool, deliveries: list[NewDelivery]
+) -> list[Stored]:
+    """Store several deliveries in one statement (one commit), each as ``store`` would."""
+    rows = await conn.fetch(
+        _STORE_MANY,
+        [d.project_id for d in deliveries],
+        [d.forge for d in deliveries],
+        [d.secret_id for d in deliveries],
+        [d.event for d in deliveries],
+        [d.key for d in deliveries],
+        [json.dumps(d.headers) for d in deliveries],
+        [d.body for d in deliveries],
+        [d.status for d in deliveries],
+        list(range(len(deliveries))),
+    )
+    ids = {r["ord"]: r["id"] for r in rows}
+    results: list[Stored] = []
+    claimed: set[int] = set()
+    for ord_ in range(len(deliveries)):
+        if ord_ not in ids:
+            results.append(Stored(False, None))
+            continue
+        new_id = ids[ord_]
+        first = new_id is not None and new_id not in claimed
+        if first:
+            claimed.add(new_id)
+        results.append(Stored(True, new_id if first else None))
+    return results
 
 
 async def claim(conn: asyncpg.Connection) -> Delivery | None:
