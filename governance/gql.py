@@ -18,7 +18,8 @@ from governance import live, service, store, voters
 from governance.electorate import check_rule
 from governance.gql_types import Delegation, Info, Proposal, ProposalState, Tally
 from governance.models import check_draft
-from ledger import projects
+from ledger import idempotency, projects
+from ledger.canonical import timestamp
 from ledger.errors import Forbidden, InvalidInput
 from ledger.gql_common import (
     ConflictError,
@@ -59,6 +60,7 @@ class CreateProposalInput:
     )
     electorate: ElectorateInput
     closes_at: datetime = strawberry.field(description="Judged by the database's clock.")
+    idempotency_key: str = strawberry.field(description="Replays return the first proposal.")
     body: str = ""
     kind: str = "general"
     options: list[str] = strawberry.field(
@@ -122,6 +124,9 @@ class GovernanceSettingsInput:
 @strawberry.type
 class ProposalPayload:
     proposal: Proposal
+    replayed: bool = strawberry.field(
+        default=False, description="True when createProposal's key had been used before."
+    )
 
 
 @strawberry.type
@@ -221,6 +226,25 @@ async def _project(conn: asyncpg.Connection, info: Info, slug: str, role: str = 
     return await projects.get_project(conn, slug)
 
 
+_CREATE_SCOPE = "governance.create_proposal"
+
+
+def _request(input: CreateProposalInput, rule: dict[str, object]) -> dict[str, object]:
+    """The fingerprinted form of a createProposal input (for idempotent replays)."""
+    return {
+        "title": input.title,
+        "body": input.body,
+        "kind": input.kind,
+        "method": input.method,
+        "options": list(input.options),
+        "params": input.params,
+        "electorate": rule,
+        "quorum": input.quorum,
+        "closes_at": timestamp(input.closes_at),
+        "action": input.action,
+    }
+
+
 def _number(value: int) -> int:
     if value <= 0:
         raise InvalidInput("a proposal number is positive", "number")
@@ -248,8 +272,18 @@ class GovernanceMutation:
                 input.quorum,
                 input.action or {},
             )
-            made = await service.create(
-                conn, project, draft, input.closes_at, info.context.principal.actor
+            actor = info.context.principal.actor
+            request = {"input": _request(input, rule.to_json()), "actor": actor}
+            key = input.idempotency_key
+            stored = await idempotency.claim(conn, project.id, _CREATE_SCOPE, key, request)
+            if stored is not None:
+                again = await store.get(conn, project.id, stored["proposal_id"])
+                return ProposalPayload(
+                    proposal=Proposal(model=again, project=project.slug), replayed=True
+                )
+            made = await service.create(conn, project, draft, input.closes_at, actor)
+            await idempotency.remember(
+                conn, project.id, _CREATE_SCOPE, key, {"proposal_id": made.id}
             )
             return ProposalPayload(proposal=Proposal(model=made, project=project.slug))
 

@@ -66,6 +66,9 @@ query($n: Int!) {
 """
 
 
+CLOSES_AT = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+
+
 def create_input(**extra: Any) -> dict[str, Any]:
     return {
         "i": {
@@ -73,7 +76,8 @@ def create_input(**extra: Any) -> dict[str, Any]:
             "title": "Adopt a code of conduct",
             "method": "majority",
             "electorate": {"contributors": [1, 2]},
-            "closesAt": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+            "closesAt": CLOSES_AT,
+            "idempotencyKey": "proposal-1",
             **extra,
         }
     }
@@ -351,3 +355,33 @@ async def test_secret_ballots_return_a_receipt_key_and_publish_receipts_only(
     assert body["data"]["proposal"]["tallySheet"] == [
         {"voter": None, "castBy": None, "receipt": expected, "ballot": {"choice": "yes"}}
     ]
+
+
+async def test_replaying_create_proposal_returns_the_first_proposal(
+    gql: GraphQL, setup: dict[str, Any], pool: asyncpg.Pool
+) -> None:
+    query = """mutation($i: CreateProposalInput!) { createProposal(input: $i) { __typename
+        ... on ProposalPayload { replayed proposal { number title } }
+        ... on ConflictError { code } } }"""
+    first = await gql(query, create_input(), setup["tokens"][1])
+    again = await gql(query, create_input(), setup["tokens"][1])
+    other = await gql(query, create_input(title="Something else"), setup["tokens"][1])
+    assert [first, again, other] == [
+        {
+            "data": {
+                "createProposal": {
+                    "__typename": "ProposalPayload",
+                    "replayed": replayed,
+                    "proposal": {"number": 1, "title": "Adopt a code of conduct"},
+                }
+            }
+        }
+        for replayed in (False, True)
+    ] + [
+        {
+            "data": {
+                "createProposal": {"__typename": "ConflictError", "code": "idempotency_mismatch"}
+            }
+        }
+    ]
+    assert await pool.fetchval("SELECT count(*) FROM proposals") == 1
