@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 
@@ -152,3 +154,16 @@ async def test_a_delivery_without_its_id_header_is_a_bad_request(
     assert response.status_code == 400
     assert response.json()["error"] == "missing_delivery"
     assert await _inbox(pool) == []
+
+
+async def test_concurrent_deliveries_are_all_stored_and_a_repeated_key_once(
+    project: Project, poster: Poster, pool: asyncpg.Pool
+) -> None:
+    body = payload("github_push")
+    same = [poster.post("github", body, delivery="same") for _ in range(4)]
+    other = [poster.post("github", body, delivery=f"d-{n}") for n in range(8)]
+    responses = await asyncio.gather(*same, *other)
+    assert sorted(r.status_code for r in responses[:4]) == [200, 200, 200, 202]
+    assert [r.status_code for r in responses[4:]] == [202] * 8
+    assert await pool.fetchval("SELECT count(*) FROM webhook_inbox") == 9
+    assert await pool.fetchval("SELECT count(DISTINCT delivery_key) FROM webhook_inbox") == 9
