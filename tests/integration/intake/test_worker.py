@@ -128,3 +128,21 @@ async def test_failures_retry_then_become_dead_letters_that_replay(
     assert [k for _, k, _, _ in await _contributions(pool)] == ["poetry"]
     async with pool.acquire() as conn:
         assert (await verify(conn, project.id)).ok
+
+
+async def test_a_commit_email_the_forge_matched_to_a_known_account_joins_that_contributor(
+    project: Project, poster: Poster, pool: asyncpg.Pool, database_url: str
+) -> None:
+    await poster.post("github", payload("github_pull_request_merged"), event="pull_request")
+    await poster.post("github", payload("github_push"))
+    assert await _worker(pool, database_url).drain() == 2
+    rows = await pool.fetch(
+        "SELECT source, external_id, contributor_id, email_verified FROM identities "
+        "WHERE external_id IN ('21031067', 'octocat@github.com') ORDER BY source"
+    )
+    assert [(r["source"], r["email_verified"]) for r in rows] == [("git", True), ("github", False)]
+    assert rows[0]["contributor_id"] == rows[1]["contributor_id"]
+    unverified = await pool.fetchval(
+        "SELECT email_verified FROM identities WHERE external_id = 'ada@example.org'"
+    )
+    assert unverified is False
