@@ -416,3 +416,33 @@ async def test_only_maintainers_move_money_but_anyone_reads(gql: GraphQL, mainta
     books = await gql(TREASURY, {"project": "linux"})
     assert anonymous == {"__typename": "ForbiddenError", "message": "authentication required"}
     assert books["data"]["treasury"]["integrity"]["ok"] is True
+
+
+async def test_concurrent_expense_requests_that_together_overdraw_leave_one_paid(
+    gql: GraphQL, maintainer: str
+) -> None:
+    await gql(
+        POLICY,
+        {"input": {"project": "linux", "allowOverdraft": False, "maintainerApproval": True}},
+        maintainer,
+    )
+    sponsor = await _sponsor(gql, maintainer)
+    await _receipt(gql, maintainer, sponsor, "100", "r")
+    bodies = await asyncio.gather(
+        *(gql(EXPENSE, _expense("60", f"e{i}"), maintainer) for i in range(4))
+    )
+    kinds = sorted(
+        body["data"]["recordExpense"].get("code", body["data"]["recordExpense"]["__typename"])
+        for body in bodies
+    )
+    books = await gql(TREASURY, {"project": "linux"})
+    assert kinds == ["TreasuryTransactionPayload", "overdraft", "overdraft", "overdraft"]
+    main = [b for b in books["data"]["treasury"]["balances"] if b["kind"] == "treasury"]
+    assert main == [
+        {
+            "kind": "treasury",
+            "name": "main",
+            "currency": "EUR",
+            "balance": {"amount": "40.00", "minorUnits": "4000", "currency": "EUR"},
+        }
+    ]
