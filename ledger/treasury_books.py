@@ -191,6 +191,7 @@ def event_body(tx: Transaction) -> dict[str, Any]:
 
 
 def movement_of(row: asyncpg.Record) -> Movement:
+    """The movement a transaction row records."""
     rate: Decimal | None = row["fx_rate"]
     fx_date: date | None = row["fx_date"]
     return Movement(

@@ -50,6 +50,7 @@ async def idempotent(
     request: dict[str, Any],
     effect: Callable[[], Awaitable[Transaction]],
 ) -> tuple[Transaction, bool]:
+    """Run ``effect`` once per key (Stripe semantics); True when this was a replay."""
     stored = await idempotency.claim(conn, project_id, scope, key, request)
     if stored is not None:
         return await get_transaction(conn, project_id, int(stored["transaction"])), True
@@ -79,10 +80,13 @@ def _sponsor_accounts(sponsor_id: int, currency: str) -> Accounts:
 
 
 def fund_account(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
+    """The treasury account of a fund (a checked slug) in one currency."""
     return (("treasury", check_slug(name, field), currency), None)
 
 
 def request_of(**fields: Any) -> dict[str, Any]:
+    """The JSON form of a movement's input that an idempotency key is bound to."""
+
     def plain(v: Any) -> Any:
         if isinstance(v, Money):
             return [v.decimal, v.currency]
@@ -101,6 +105,7 @@ async def post_movement(
     build: Callable[[Balances], list[Leg]],
     actor: str,
 ) -> Transaction:
+    """Post under the project's current treasury policy."""
     policy = await policy_of(conn, project_id)
     return await post(conn, project_id, movement, accounts, build, policy, actor)
 
@@ -292,6 +297,7 @@ async def convert_currency(
 
 
 def check_memo(memo: str) -> str:
+    """A memo of at most 2000 characters."""
     if len(memo) > 2000:
         raise InvalidInput("memo is at most 2000 characters", "memo")
     return memo
