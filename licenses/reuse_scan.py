@@ -5,6 +5,7 @@ read with the ``reuse`` library, judged against the project's outbound license.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,7 +75,10 @@ class ScanReport:
 def declared_licenses(root: Path) -> Iterator[FileLicense]:
     """Each covered file of the checkout with its declared license, by path."""
     try:
-        project = Project.from_directory(root)
+        with warnings.catch_warnings():
+            # .reuse/dep5 still works; the library only recommends REUSE.toml instead.
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            project = Project.from_directory(root)
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise InvalidInput(f"{root} is not a directory: {exc}", "path") from None
     except (GlobalLicensingParseError, GlobalLicensingConflictError, UnicodeDecodeError) as exc:

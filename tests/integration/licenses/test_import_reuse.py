@@ -120,3 +120,20 @@ def test_an_unknown_project_is_a_clear_error(
 ) -> None:
     code, output = run(database_url, tmp_path, str(checkout), "--project", "nope")
     assert (code, output.strip()) == (1, "Error: no project 'nope'")
+
+
+def test_a_debian_dep5_file_declares_licenses_too(
+    gpl2_only: World, database_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "dep5"
+    (root / ".reuse").mkdir(parents=True)
+    (root / "lib").mkdir()
+    (root / ".reuse" / "dep5").write_text(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+        "Upstream-Name: demo\n\nFiles: lib/*\nCopyright: 2025 Demo\nLicense: GPL-3.0-only\n"
+    )
+    (root / "lib" / "a.js").write_text("x\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    code, output = run(database_url, tmp_path, str(root), "--project", "demo", "--json")
+    assert code == 0, output
+    assert [f["path"] for f in json.loads(output)["incompatible"]] == ["lib/a.js"]
