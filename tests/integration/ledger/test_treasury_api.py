@@ -130,23 +130,25 @@ async def test_a_pledged_sponsorship_pins_its_commons_terms_by_sha256(
     gql: GraphQL, maintainer: str
 ) -> None:
     sponsor = await _sponsor(gql, maintainer)
-    pledged = await gql(
-        SPONSORSHIP,
-        {
-            "input": {
-                "project": "linux",
-                "sponsor": sponsor,
-                "kind": "ONE_OFF",
-                "amount": "1000.00",
-                "currency": "EUR",
-                "earmark": "documentation",
-                "terms": TERMS,
-                "pledge": True,
-                "idempotencyKey": "s1",
-            }
-        },
-        maintainer,
-    )
+    given = {
+        "project": "linux",
+        "sponsor": sponsor,
+        "kind": "ONE_OFF",
+        "amount": "1000.00",
+        "currency": "EUR",
+        "earmark": "documentation",
+        "terms": TERMS,
+        "pledge": True,
+        "idempotencyKey": "s1",
+    }
+    pledged = await gql(SPONSORSHIP, {"input": given}, maintainer)
+    replayed = await gql(SPONSORSHIP, {"input": given}, maintainer)
+    changed = await gql(SPONSORSHIP, {"input": {**given, "amount": "999"}}, maintainer)
+    assert replayed["data"]["recordSponsorship"] == {
+        **pledged["data"]["recordSponsorship"],
+        "replayed": True,
+    }
+    assert changed["data"]["recordSponsorship"]["code"] == "idempotency_mismatch"
     assert pledged["data"]["recordSponsorship"] == {
         "__typename": "SponsorshipPayload",
         "sponsorship": {
