@@ -7,13 +7,11 @@ from __future__ import annotations
 import asyncpg
 import strawberry
 
-from ledger import idempotency, projects, treasury_expenses, treasury_moves, treasury_reversals
-from ledger.errors import InvalidInput
+from ledger import projects, treasury_expenses, treasury_moves, treasury_reversals
 from ledger.gql_common import run_mutation
 from ledger.models import Project as ProjectModel
 from ledger.money import parse_amount, parse_rate
 from ledger.treasury import set_policy
-from ledger.treasury_books import get_transaction
 from ledger.treasury_gql_inputs import (
     ConvertCurrencyInput,
     PolicyResult,
@@ -38,13 +36,13 @@ from ledger.treasury_gql_types import (
     Info,
     Sponsor,
     Sponsorship,
-    SponsorshipKind,
     TreasuryPolicy,
     TreasuryTransaction,
 )
 from ledger.treasury_models import NewSponsorship, Policy
 from ledger.treasury_models import Transaction as TransactionModel
-from ledger.treasury_terms import get_sponsorship, record_sponsor, record_sponsorship
+from ledger.treasury_sponsoring import sponsor_once
+from ledger.treasury_terms import record_sponsor
 
 
 async def _maintained(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
@@ -84,36 +82,6 @@ class TreasuryMutation:
             money = None
             if input.amount is not None or input.currency is not None:
                 money = parse_amount(input.amount, input.currency or "")
-            request = {
-                "sponsor": input.sponsor,
-                "kind": input.kind.value,
-                "money": [money.decimal, money.currency] if money else None,
-                "in_kind": input.in_kind_description,
-                "period": [str(input.period_start), str(input.period_end)],
-                "recurrence": input.recurrence,
-                "earmark": input.earmark,
-                "terms": [
-                    input.terms.title,
-                    input.terms.version,
-                    terms_input(input.terms).digest.hex(),
-                    terms_input(input.terms).claims(),
-                ],
-                "non_commons": input.non_commons_reason,
-                "pledge": input.pledge,
-            }
-            scope = "treasury.sponsorship"
-            stored = await idempotency.claim(
-                conn, project.id, scope, input.idempotency_key, request
-            )
-            if stored is not None:
-                sponsorship = await get_sponsorship(conn, project.id, stored["sponsorship"])
-                pledged = stored.get("transaction")
-                tx = await get_transaction(conn, project.id, pledged) if pledged else None
-                return SponsorshipPayload(
-                    sponsorship=Sponsorship.of(project.id, sponsorship),
-                    pledge=TreasuryTransaction.of(tx) if tx else None,
-                    replayed=True,
-                )
             data = NewSponsorship(
                 input.sponsor,
                 input.kind.value,
@@ -124,33 +92,20 @@ class TreasuryMutation:
                 input.recurrence,
                 input.earmark,
             )
-            sponsorship, _ = await record_sponsorship(
+            done = await sponsor_once(
                 conn,
                 project.id,
-                data,
-                terms_input(input.terms),
+                key=input.idempotency_key,
+                data=data,
+                terms=terms_input(input.terms),
                 non_commons_reason=input.non_commons_reason,
+                pledge=input.pledge,
                 actor=actor,
             )
-            pledge = None
-            if input.pledge:
-                if money is None or input.kind == SponsorshipKind.IN_KIND:
-                    raise InvalidInput("only a money sponsorship can be pledged", "pledge")
-                pledge, _ = await treasury_moves.record_pledge(
-                    conn,
-                    project.id,
-                    key=input.idempotency_key,
-                    sponsor_id=input.sponsor,
-                    money=money,
-                    sponsorship_id=sponsorship.id,
-                    actor=actor,
-                )
-            result = {"sponsorship": sponsorship.id, "transaction": pledge.id if pledge else None}
-            await idempotency.remember(conn, project.id, scope, input.idempotency_key, result)
             return SponsorshipPayload(
-                sponsorship=Sponsorship.of(project.id, sponsorship),
-                pledge=TreasuryTransaction.of(pledge) if pledge else None,
-                replayed=False,
+                sponsorship=Sponsorship.of(project.id, done.sponsorship),
+                pledge=TreasuryTransaction.of(done.pledge) if done.pledge else None,
+                replayed=done.replayed,
             )
 
         return await run_mutation(info, work)
