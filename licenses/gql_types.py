@@ -123,9 +123,8 @@ class Grant(Node):
 
     @strawberry.field(description="Contributions a listed-scope grant covers.")
     async def contributions(self, info: Info) -> list[int]:
-        return await grant_store.grant_contributions(
-            info.context.pool, self.model.project_id, self.model.id
-        )
+        loader = info.context.loaders.get(grant_store.load_grant_contributions)
+        return await loader.load((self.model.project_id, self.model.id))
 
     @strawberry.field(description="Evidence: the commit whose sign-off made this grant.")
     def commit(self) -> str | None:

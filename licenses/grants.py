@@ -60,9 +60,10 @@ _BY_IDS = f"""
 SELECT {COLUMNS} FROM grant_windows WHERE (project_id, id) IN
     (SELECT * FROM unnest($1::bigint[], $2::bigint[]))
 """
-_LINKED = """
-SELECT contribution_id FROM grant_contributions WHERE project_id = $1 AND grant_id = $2
-ORDER BY contribution_id
+_LINKED_MANY = """
+SELECT project_id, grant_id, contribution_id FROM grant_contributions
+WHERE (project_id, grant_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))
+ORDER BY project_id, grant_id, contribution_id
 """
 _OWNED = """
 SELECT id, contributor_id FROM contributions WHERE project_id = $1 AND id = any($2::bigint[])
@@ -186,13 +187,6 @@ async def insert_grants(
     return created
 
 
-async def link_contributions(
-    conn: asyncpg.Connection, project_id: int, grant_ids: list[int], contribution_ids: list[int]
-) -> None:
-    """Link contributions to grants already recorded (idempotent)."""
-    await conn.execute(_LINK, project_id, grant_ids, contribution_ids)
-
-
 async def record_grant(
     conn: asyncpg.Connection, project_id: int, grant: NewGrant, sha: bytes | None, actor: str
 ) -> tuple[Grant, bool]:
@@ -249,11 +243,15 @@ async def load_grants(pool: asyncpg.Pool, keys: list[tuple[int, int]]) -> list[G
     return [found.get(k) for k in keys]
 
 
-async def grant_contributions(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, grant_id: int
-) -> list[int]:
-    """The contributions a grant lists (empty for date-scoped grants)."""
-    return [r["contribution_id"] for r in await conn.fetch(_LINKED, project_id, grant_id)]
+async def load_grant_contributions(
+    pool: asyncpg.Pool, keys: list[tuple[int, int]]
+) -> list[list[int]]:
+    """The contributions each (project id, grant id) lists, in key order."""
+    rows = await pool.fetch(_LINKED_MANY, [k[0] for k in keys], [k[1] for k in keys])
+    found: dict[tuple[int, int], list[int]] = {k: [] for k in keys}
+    for row in rows:
+        found[(row["project_id"], row["grant_id"])].append(row["contribution_id"])
+    return [found[k] for k in keys]
 
 
 async def withdraw_grant(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -298,3 +299,27 @@ async def test_a_grant_listing_a_contribution_wins_over_a_date_scoped_one(
         listed = replace(icla(world.ada, "narrow", 1), scope_from=None, contribution_ids=(work.id,))
         narrow, _ = await grants.record_grant(conn, world.project.id, listed, v1.sha256, "admin")
     assert await coverage.covering_grant(pool, world.project.id, work.id) == narrow.id
+
+
+async def test_concurrent_recordings_of_one_key_make_one_grant_and_one_event(
+    pool: asyncpg.Pool, world: World
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        v1 = await agreements.publish_agreement(
+            conn, world.project.id, "icla", "ICLA", "v1", at(1), "admin"
+        )
+
+    async def attempt() -> tuple[int, bool]:
+        async with pool.acquire() as conn, conn.transaction():
+            grant, created = await grants.record_grant(
+                conn, world.project.id, icla(world.ada, "same", 1), v1.sha256, "admin"
+            )
+            return grant.id, created
+
+    results = await asyncio.gather(*(attempt() for _ in range(4)))
+    assert len({grant_id for grant_id, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    recorded = await pool.fetchval(
+        "SELECT count(*) FROM journal_events WHERE type = 'grant.recorded'"
+    )
+    assert recorded == 1
