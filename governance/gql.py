@@ -7,17 +7,17 @@ error; the voter is always the token's contributor, never an argument.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import asyncpg
 import strawberry
 from strawberry.scalars import JSON
 
-from governance import live, service, store, voters
+from governance import effects, live, service, store, voters
 from governance.electorate import check_rule
 from governance.gql_types import Delegation, Info, Proposal, ProposalState, Tally
-from governance.models import check_draft
+from governance.models import Draft, check_draft
 from ledger import idempotency, projects
 from ledger.canonical import timestamp
 from ledger.errors import Forbidden, InvalidInput
@@ -229,20 +229,32 @@ async def _project(conn: asyncpg.Connection, info: Info, slug: str, role: str = 
 _CREATE_SCOPE = "governance.create_proposal"
 
 
-def _request(input: CreateProposalInput, rule: dict[str, object]) -> dict[str, object]:
-    """The fingerprinted form of a createProposal input (for idempotent replays)."""
+def _request(
+    input: CreateProposalInput, draft: Draft, action: dict[str, object]
+) -> dict[str, object]:
+    """The fingerprinted form of a validated createProposal input (for replays)."""
     return {
-        "title": input.title,
-        "body": input.body,
-        "kind": input.kind,
-        "method": input.method,
-        "options": list(input.options),
-        "params": input.params,
-        "electorate": rule,
-        "quorum": input.quorum,
-        "closes_at": timestamp(input.closes_at),
-        "action": input.action,
+        "title": draft.title,
+        "body": draft.body,
+        "kind": draft.kind,
+        "method": draft.method,
+        "options": list(draft.options),
+        "params": draft.params,
+        "electorate": draft.electorate.to_json(),
+        "quorum": str(draft.quorum),
+        "closes_at": timestamp(_closing_time(input.closes_at)),
+        "action": action,
     }
+
+
+def _closing_time(value: datetime) -> datetime:
+    """``closesAt`` in UTC; it must name its time zone."""
+    if value.tzinfo is None:
+        raise InvalidInput("closesAt needs a time zone", "closesAt")
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput("closesAt is out of range", "closesAt") from None
 
 
 def _number(value: int) -> int:
@@ -273,7 +285,8 @@ class GovernanceMutation:
                 input.action or {},
             )
             actor = info.context.principal.actor
-            request = {"input": _request(input, rule.to_json()), "actor": actor}
+            action = await effects.check_action(conn, project.id, draft.kind, draft.action)
+            request = {"input": _request(input, draft, action), "actor": actor}
             key = input.idempotency_key
             stored = await idempotency.claim(conn, project.id, _CREATE_SCOPE, key, request)
             if stored is not None:
@@ -281,7 +294,8 @@ class GovernanceMutation:
                 return ProposalPayload(
                     proposal=Proposal(model=again, project=project.slug), replayed=True
                 )
-            made = await service.create(conn, project, draft, input.closes_at, actor)
+            closes_at = _closing_time(input.closes_at)
+            made = await service.create(conn, project, draft, closes_at, actor)
             await idempotency.remember(
                 conn, project.id, _CREATE_SCOPE, key, {"proposal_id": made.id}
             )
