@@ -3,6 +3,8 @@
 - ``credit_policy``: the next credit policy version (``ledger.credit.set_policy``);
 - ``expense``: a disbursement authorised in the treasury
   (``ledger.treasury.authorize_expense``);
+- ``membership``: a contributor put on (or taken off) the maintainer or member list
+  that electorate rules refer to;
 - other kinds record the decision only.
 
 An effect the ledger refuses (e.g. the treasury would be overdrawn) is recorded as
@@ -18,9 +20,11 @@ from typing import Any
 
 import asyncpg
 
+from governance import store
 from governance.models import Proposal
 from ledger.credit import parse_weights, set_policy
 from ledger.errors import CommonsError, InvalidInput, Unavailable
+from ledger.journal import append_event
 from ledger.models import check_weight
 from ledger.money import parse_amount
 from ledger.projects import project_kinds
@@ -38,6 +42,8 @@ async def check_action(
         return await _check_credit_policy(conn, project_id, action)
     if kind == "expense":
         return _check_expense(action)
+    if kind == "membership":
+        return _check_membership(action)
     if action:
         raise InvalidInput(f"a {kind} proposal takes no action", "action")
     return {}
@@ -63,6 +69,21 @@ async def _check_credit_policy(
     }
 
 
+def _check_membership(action: dict[str, Any]) -> dict[str, Any]:
+    if set(action) != {"contributor", "role"}:
+        raise InvalidInput("action is {contributor, role}", "action")
+    contributor, role = action["contributor"], action["role"]
+    if (
+        not isinstance(contributor, int)
+        or isinstance(contributor, bool)
+        or not 0 < contributor < 2**63
+    ):
+        raise InvalidInput("contributor is a contributor number", "action.contributor")
+    if role not in ("maintainer", "member", None):
+        raise InvalidInput("role is maintainer, member or null (remove)", "action.role")
+    return {"contributor": contributor, "role": role}
+
+
 def _check_expense(action: dict[str, Any]) -> dict[str, Any]:
     if set(action) != {"amount", "currency", "payee", "purpose"}:
         raise InvalidInput("action is {amount, currency, payee, purpose}", "action")
@@ -81,12 +102,14 @@ def _check_expense(action: dict[str, Any]) -> dict[str, Any]:
 
 async def apply(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any] | None:
     """Apply a passed proposal's effect in a savepoint; what happened, as JSON."""
-    if proposal.kind not in ("credit_policy", "expense"):
+    if proposal.kind not in ("credit_policy", "expense", "membership"):
         return None
     try:
         async with conn.transaction():
             if proposal.kind == "credit_policy":
                 return await _credit_policy(conn, proposal, actor)
+            if proposal.kind == "membership":
+                return await _membership(conn, proposal, actor)
             return await _expense(conn, proposal, actor)
     except CommonsError as exc:
         return {"applied": False, "error": exc.code, "message": exc.message}
@@ -106,6 +129,15 @@ async def _credit_policy(
         extra={"proposal_id": proposal.id},
     )
     return {"applied": True, "credit_policy_version": policy.version}
+
+
+async def _membership(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any]:
+    contributor, role = proposal.action["contributor"], proposal.action["role"]
+    changed = await store.set_role(conn, proposal.project_id, contributor, role, actor)
+    if changed:
+        body = {"contributor": contributor, "role": role, "proposal_id": proposal.id}
+        await append_event(conn, proposal.project_id, "governance.role_set", body, actor)
+    return {"applied": True, "changed": changed}
 
 
 async def _expense(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any]:

@@ -120,7 +120,7 @@ def check_draft(
     counted_by = method(method_name)
     labels = counted_by.options(options)
     checked = counted_by.check_params(params, labels)
-    if kind in ("credit_policy", "expense") and method_name not in EFFECT_METHODS:
+    if kind in ("credit_policy", "expense", "membership") and method_name not in EFFECT_METHODS:
         raise InvalidInput(f"a {kind} proposal needs a yes/no method", "method")
     return Draft(
         title, body, kind, labels, method_name, checked, electorate, parse_quorum(quorum), action

@@ -8,7 +8,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from governance import service
+from governance import service, store
+from governance.electorate import Rule
 from governance.models import Proposal
 from ledger.credit import current_policy
 from ledger.errors import InvalidInput
@@ -83,6 +84,8 @@ async def test_a_failed_credit_policy_proposal_changes_nothing(
             "action.payee",
         ),
         ("general", {"amount": "10"}, "action"),
+        ("membership", {"contributor": 1, "role": "owner"}, "action.role"),
+        ("membership", {"contributor": True, "role": "member"}, "action.contributor"),
     ],
 )
 async def test_actions_are_validated_when_the_proposal_is_created(
@@ -111,3 +114,17 @@ async def test_a_passed_expense_proposal_authorises_the_disbursement_in_the_trea
         closed.effect["expense_authorization"],
     )
     assert (approval["proposal_id"], approval["payee"]) == (proposal.id, "Print shop")
+
+
+async def test_a_passed_membership_proposal_puts_the_contributor_on_the_member_list(
+    pool: asyncpg.Pool, project: Project, make_proposal: MakeProposal
+) -> None:
+    ann, bob = await people(pool, "Ann", "Bob")
+    action = {"contributor": bob, "role": "member"}
+    proposal = await make_proposal("consent", kind="membership", voters=[ann], action=action)
+    await expire(pool, proposal)
+    closed = await close(pool, project, proposal.id)
+    assert (closed.outcome, closed.effect) == ("passed", {"applied": True, "changed": True})
+    assert await store.roles(pool, project.id) == {bob: "member"}
+    later = await make_proposal(rule=Rule(members=True))
+    assert await store.electors(pool, later) == [bob]
