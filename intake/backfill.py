@@ -176,7 +176,7 @@ async def import_git(
     *,
     numstat: bool = False,
     since: str | None = None,
-    batch: int = 10_000,
+    batch: int = 4_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a repository's history into a project; each batch commits on its own."""
@@ -185,8 +185,7 @@ async def import_git(
     options = Options.of(settings or {})
     commits = recorded = 0
     stream = read_commits(git_log_command(path, numstat, since), numstat, batch)
-    async for chunk in _ahead(stream):
-        activities = activities_of(chunk, options)
+    async for chunk, activities in _ahead(stream, lambda c: activities_of(c, options)):
         async with pool.acquire() as conn, conn.transaction():
             new = await record_activities(
                 conn, project_id, activities, "git", "import:git", bulk=True
@@ -200,14 +199,20 @@ async def import_git(
     return ImportResult(commits, recorded)
 
 
-async def _ahead(stream: AsyncIterator[list[Commit]]) -> AsyncIterator[list[Commit]]:
-    """Read the next batch while the current one is being written (one batch ahead)."""
-    queue: asyncio.Queue[list[Commit] | BaseException | None] = asyncio.Queue(maxsize=1)
+Prepared = tuple[list[Commit], list[Activity]]
+
+
+async def _ahead(
+    stream: AsyncIterator[list[Commit]], prepare: Callable[[list[Commit]], list[Activity]]
+) -> AsyncIterator[Prepared]:
+    """Read and map the next batch while the current one is being written: git, this
+    process and PostgreSQL work at the same time (one batch ahead)."""
+    queue: asyncio.Queue[Prepared | BaseException | None] = asyncio.Queue(maxsize=1)
 
     async def pump() -> None:
         try:
             async for item in stream:
-                await queue.put(item)
+                await queue.put((item, prepare(item)))
             await queue.put(None)
         except Exception as exc:  # handed to the consumer
             await queue.put(exc)
