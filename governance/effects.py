@@ -20,7 +20,7 @@ from typing import Any
 
 import asyncpg
 
-from governance import store
+from governance import voter_store
 from governance.models import Proposal
 from ledger.credit import parse_weights, set_policy
 from ledger.errors import CommonsError, InvalidInput, Unavailable
@@ -133,7 +133,7 @@ async def _credit_policy(
 
 async def _membership(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any]:
     contributor, role = proposal.action["contributor"], proposal.action["role"]
-    changed = await store.set_role(conn, proposal.project_id, contributor, role, actor)
+    changed = await voter_store.set_role(conn, proposal.project_id, contributor, role, actor)
     if changed:
         body = {"contributor": contributor, "role": role, "proposal_id": proposal.id}
         await append_event(conn, proposal.project_id, "governance.role_set", body, actor)

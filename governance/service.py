@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from governance import effects, receipts, store
+from governance import effects, receipts, store, voter_store
 from governance.count import Count, public_sheet, recount, secret_sheet
 from governance.delegation import choose
 from governance.electorate import electorate_hash, evaluate
@@ -156,7 +156,7 @@ async def count(
     if proposal.secret:
         sheet = secret_sheet({v: (b, r) for v, (b, r) in current.items() if r is not None})
     else:
-        chosen = choose(await store.delegations(conn, proposal.project_id), proposal.kind)
+        chosen = choose(await voter_store.delegations(conn, proposal.project_id), proposal.kind)
         sheet = public_sheet(
             electors, {v: b for v, (b, _) in current.items()}, chosen if delegation else {}
         )

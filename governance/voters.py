@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from governance import store
+from governance import voter_store
 from governance.models import KINDS
 from governance.service import DELEGATION
 from ledger.errors import Forbidden, InvalidInput, NotFound
@@ -31,7 +31,7 @@ async def set_role(
     """Put a contributor on the maintainer or member list (None removes them)."""
     if role not in (None, "maintainer", "member"):
         raise InvalidInput("role is maintainer or member (or null to remove)", "role")
-    changed = await store.set_role(conn, project.id, contributor, role, actor)
+    changed = await voter_store.set_role(conn, project.id, contributor, role, actor)
     if changed:
         body: dict[str, Any] = {"contributor": contributor, "role": role}
         await append_event(conn, project.id, "governance.role_set", body, actor)
@@ -52,7 +52,7 @@ async def delegate(
     scope = check_scope(kind)
     if delegator == to:
         raise InvalidInput("a voter cannot delegate to themselves", "delegate")
-    await store.set_delegation(conn, project.id, delegator, scope, to)
+    await voter_store.set_delegation(conn, project.id, delegator, scope, to)
     body = {"delegator": delegator, "delegate": to, "scope": scope}
     await append_event(conn, project.id, "delegation.set", body, actor)
     return scope
@@ -63,7 +63,7 @@ async def revoke(
 ) -> str:
     """Revoke the caller's delegation for ``kind`` (or the global one)."""
     scope = check_scope(kind)
-    if not await store.delete_delegation(conn, project.id, delegator, scope):
+    if not await voter_store.delete_delegation(conn, project.id, delegator, scope):
         raise NotFound("you have no delegation for this scope")
     body = {"delegator": delegator, "scope": scope}
     await append_event(conn, project.id, "delegation.revoked", body, actor)

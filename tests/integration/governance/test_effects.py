@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from governance import service, store
+from governance import service, store, voter_store
 from governance.electorate import Rule
 from governance.models import Proposal
 from ledger.credit import current_policy
@@ -125,6 +125,6 @@ async def test_a_passed_membership_proposal_puts_the_contributor_on_the_member_l
     await expire(pool, proposal)
     closed = await close(pool, project, proposal.id)
     assert (closed.outcome, closed.effect) == ("passed", {"applied": True, "changed": True})
-    assert await store.roles(pool, project.id) == {bob: "member"}
+    assert await voter_store.roles(pool, project.id) == {bob: "member"}
     later = await make_proposal(rule=Rule(members=True))
     assert await store.electors(pool, later) == [bob]
