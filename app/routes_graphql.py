@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException as StrawberryHTTPException
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -37,7 +38,21 @@ def graphql_controller(settings: Settings, schema: Any) -> type[Controller]:
     )
     controller.request_max_body_size = settings.max_body
     controller.exception_handlers = {RecursionError: _too_deep}
+    controller.decode_json = _decode_json  # type: ignore[assignment,method-assign]
     return controller
+
+
+def _decode_json(_: Any, data: str | bytes) -> object:
+    """JSON of a request body; bytes that are not UTF-8 JSON, JSON nested beyond the
+    parser's reach, or JSON that is not an object (or a batch list) are the client's
+    malformed body (400), not a server fault."""
+    try:
+        value = json.loads(data)
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise json.JSONDecodeError(f"not a JSON body: {type(exc).__name__}", "", 0) from None
+    if not isinstance(value, dict | list):
+        raise StrawberryHTTPException(400, "The request body must be a JSON object.")
+    return value
 
 
 def _too_deep(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[str, Any]]:
