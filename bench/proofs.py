@@ -31,10 +31,12 @@ FROM generate_series(0::bigint, $2::bigint - 1) AS i
 """
 _PARENTS = """
 INSERT INTO merkle_nodes (project_id, level, idx, hash)
-SELECT $1, $2::smallint, l.idx / 2, sha256('\\x01'::bytea || l.hash || r.hash)
-FROM merkle_nodes l
-JOIN merkle_nodes r ON r.project_id = $1 AND r.level = $2::smallint - 1 AND r.idx = l.idx + 1
-WHERE l.project_id = $1 AND l.level = $2::smallint - 1 AND l.idx % 2 = 0
+SELECT $1, $2::smallint, idx / 2, sha256('\\x01'::bytea || hash || right_hash)
+FROM (
+    SELECT idx, hash, lead(hash) OVER (ORDER BY idx) AS right_hash
+    FROM merkle_nodes WHERE project_id = $1 AND level = $2::smallint - 1
+) AS pairs
+WHERE idx % 2 = 0 AND right_hash IS NOT NULL
 """
 
 
