@@ -70,7 +70,10 @@ class CastBallotInput:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Delegation applies to public ballots when the project enables it; "
+    "secret ballots are never delegated."
+)
 class DelegateInput:
     project: str
     to: int = strawberry.field(description="Contributor number of the delegate.")

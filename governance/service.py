@@ -150,7 +150,11 @@ async def cast(
 async def count(
     conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, delegation: bool
 ) -> Count:
-    """Count the current ballots (delegation applied where the project enables it)."""
+    """Count the current ballots (delegation applied where the project enables it).
+
+    Secret ballots ignore delegation: following a delegation would show each
+    delegator how their delegate voted, and the sheet would have to name voters.
+    """
     electors = await store.electors(conn, proposal)
     current = await store.ballots(conn, proposal)
     if proposal.secret:
