@@ -104,7 +104,7 @@ def check(response: Any) -> None:
         for value in (data or {}).values():
             event(value.get("__typename", "object") if isinstance(value, dict) else "null")
             if isinstance(value, dict) and "message" in value:
-                event(f"{value['__typename']}: {value.get('field', '')}")
+                event(f"{value.get('__typename')}: {value.get('field', '')}")
         event("errors" if errors else f"status {response.status_code}")
 
 
