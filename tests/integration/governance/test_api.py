@@ -310,6 +310,17 @@ async def test_a_schulze_result_publishes_its_matrices(
         {"voter": 3, "castBy": 3, "receipt": None, "ballot": {"ranking": [["Tabs"]]}},
     ]
     assert len(proposal["sheetHash"]) == 64
+    persisted = await gql.client.post(
+        "/graphql/persisted/ProposalResult", json={"variables": {"slug": "wiki", "number": 1}}
+    )
+    published = persisted.json()["data"]["proposal"]
+    assert published["tally"]["schulze"] == proposal["tally"]["schulze"]
+    assert published["tallySheet"] == proposal["tallySheet"]
+    assert (published["state"], published["outcome"], published["sheetHash"]) == (
+        "CLOSED",
+        "passed",
+        proposal["sheetHash"],
+    )
 
 
 async def test_secret_ballots_return_a_receipt_key_and_publish_receipts_only(
