@@ -5,6 +5,7 @@ the ballots channel; every ballot transaction NOTIFYs ``<project>:<proposal>`` a
 commit. Between notifications the watcher re-reads the proposal at a bounded interval,
 so it also notices closing and the deadline passing. It ends by itself: after the
 final result once the proposal is closed, or when the proposal stops taking ballots.
+At most ``MAX_WATCHERS`` run per process, so subscribers cannot exhaust connections.
 """
 
 from __future__ import annotations
@@ -17,10 +18,17 @@ from typing import Any
 import asyncpg
 
 from governance import service, store
-from ledger.errors import Forbidden
+from ledger.errors import Forbidden, Unavailable
 from ledger.projects import get_project
 
 RECHECK_SECONDS = 2.0
+MAX_WATCHERS = 64  # each holds a database connection
+
+
+class _Slots:
+    """How many watchers run in this process (each holds one connection)."""
+
+    active = 0
 
 
 async def _connect(url: str) -> asyncpg.Connection:
@@ -33,7 +41,21 @@ async def _connect(url: str) -> asyncpg.Connection:
 async def watch(
     database_url: str, slug: str, number: int, recheck: float = RECHECK_SECONDS
 ) -> AsyncIterator[tuple[dict[str, Any], bool]]:
-    """Yield (result, final) now and after every change until the proposal is decided."""
+    """Yield (result, final) now and after every change until the proposal is decided;
+    Unavailable when MAX_WATCHERS already run in this process."""
+    if _Slots.active >= MAX_WATCHERS:
+        raise Unavailable("too many live tallies are open; retry later")
+    _Slots.active += 1
+    try:
+        async for item in _watch(database_url, slug, number, recheck):
+            yield item
+    finally:
+        _Slots.active -= 1
+
+
+async def _watch(
+    database_url: str, slug: str, number: int, recheck: float
+) -> AsyncIterator[tuple[dict[str, Any], bool]]:
     conn = await _connect(database_url)
     try:
         project = await get_project(conn, slug)
