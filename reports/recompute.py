@@ -1,7 +1,7 @@
-"""Recomputing a report's contributor figures from its published evidence (pure, no I/O).
+"""Recomputing a report's figures from its published evidence (pure, no I/O).
 
 Input: the journal's event documents and the affiliations embedded in the report.
-Output: the same ``contributors`` and ``organisations`` figures the SQL produced,
+Output: the same ``contributors``, ``organisations`` and ``decisions`` figures the SQL produced,
 by the reference definitions of ``reports.figures``.
 """
 
@@ -141,3 +141,53 @@ def published_figures(report: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
         "unaffiliated_share": o["unaffiliated_share"],
     }
     return mine, orgs
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def decision_figures(events: Iterable[dict[str, Any]], period: Period) -> dict[str, Any]:
+    """The ``decisions`` summary recomputed from the governance events of the journal."""
+    method: dict[int, str] = {}
+    opened = 0
+    closed_at: dict[int, datetime] = {}
+    decided: dict[int, dict[str, Any]] = {}
+    for e in events:
+        body = e.get("body") or {}
+        kind = e.get("type")
+        if kind == "proposal.created":
+            method[int(body["proposal_id"])] = str(body["method"])
+        elif kind == "proposal.opened" and period.contains(_instant(body["opens_at"])):
+            opened += 1
+        elif kind == "proposal.closed":
+            closed_at[int(body["proposal_id"])] = _instant(body["closed_at"])
+        elif kind == "proposal.decided":
+            decided[int(body["proposal_id"])] = body
+    inside = [
+        (pid, decided[pid])
+        for pid, at in closed_at.items()
+        if pid in decided and period.contains(at)
+    ]
+    outcomes = [d["outcome"] for _, d in inside]
+    sizes = [int(d["result"].get("electorate_size") or 0) for _, d in inside]
+    ballots = sum(int(d["result"].get("turnout") or 0) for _, d in inside)
+    return {
+        "opened": opened,
+        "closed": len(inside),
+        "passed": outcomes.count("passed"),
+        "failed": outcomes.count("failed"),
+        "no_quorum": outcomes.count("no_quorum"),
+        "vetoes": sum(
+            1
+            for pid, d in inside
+            if method.get(pid) in ("consent", "lazy_consensus") and d["outcome"] == "failed"
+        ),
+        "turnout": share(ballots, sum(sizes)),
+        "electorate_sizes": sorted(sizes),
+    }
+
+
+def published_decisions(report: dict[str, Any]) -> dict[str, Any]:
+    """The decisions summary as printed in a report."""
+    return {k: v for k, v in report["decisions"].items() if k != "proposals"}

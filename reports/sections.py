@@ -5,8 +5,9 @@ to their income account net of reversals), by currency; sponsors with a sponsors
 flagged non-commons are marked. Licensing is grant coverage of the period's counted
 contributions (``licenses.coverage``) and inbound licenses incompatible with the
 project's outbound license (``licenses.compat``). Decisions are proposals opened and
-closed in the period with outcomes, turnout, electorate sizes and vetoes (consent and
-lazy-consensus proposals that an objection stopped).
+closed in the period with outcomes, turnout (ballots counted at close over the
+snapshotted electorate), electorate sizes and vetoes (consent and lazy-consensus
+proposals that an objection stopped).
 """
 
 from __future__ import annotations
@@ -93,8 +94,7 @@ GROUP BY instrument ORDER BY instrument
 """
 _DECISIONS = """
 WITH p AS (
-    SELECT p.*, (SELECT count(*) FROM ballots b
-                 WHERE b.project_id = p.project_id AND b.proposal_id = p.id) AS ballots
+    SELECT p.*, coalesce((p.result ->> 'turnout')::int, 0) AS ballots
     FROM proposals p WHERE p.project_id = $1
 ),
 bounds AS (

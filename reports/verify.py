@@ -4,8 +4,8 @@
 embedded signed tree head (its own JWS, and that it states the report's size and
 root); each sample inclusion proof against that root; when the events are embedded,
 that they are exactly the journal's first ``tree_size`` events (their Merkle root is
-the signed root); and that the contributor and organisation figures recompute from
-those events and the embedded affiliations. ``verify_growth`` proves with an RFC 9162
+the signed root); and that the contributor, organisation and decision figures
+recompute from those events and the embedded affiliations. ``verify_growth`` proves with an RFC 9162
 consistency proof that an older report's journal is a prefix of a newer one's.
 """
 
@@ -21,7 +21,9 @@ from reports.period import parse_period
 from reports.recompute import (
     contributor_figures,
     counted_contributions,
+    decision_figures,
     organisation_figures,
+    published_decisions,
     published_figures,
 )
 
@@ -127,6 +129,11 @@ def _figures(report: dict[str, Any], events: list[dict[str, Any]], verdict: Verd
             ok,
             "" if ok else f"recomputes to {again[name]!r}, report says {value!r}",
         )
+    decisions, again_decisions = published_decisions(report), decision_figures(events, period)
+    for name, value in decisions.items():
+        ok = again_decisions.get(name) == value
+        detail = "" if ok else f"recomputes to {again_decisions.get(name)!r}, report says {value!r}"
+        verdict.add(f"figure decisions.{name}", ok, detail)
     affiliations = (report.get("evidence") or {}).get("affiliations") or []
     again_orgs = organisation_figures(counted, affiliations, period)
     for name, value in orgs.items():

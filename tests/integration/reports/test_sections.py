@@ -113,8 +113,9 @@ async def test_licensing_counts_covered_work_and_incompatible_inbound(pool: asyn
 
 _PROPOSAL = """
 INSERT INTO proposals (project_id, title, kind, options, method, electorate_rule, state, outcome,
-    opens_at, closes_at, closed_at, electorate_size, electorate_hash, created_by)
-VALUES ($1, $2, 'general', '[]', $3, '{}', $4, $5, $6, $7, $8, $9, sha256(convert_to($2, 'UTF8')), 't')
+    opens_at, closes_at, closed_at, electorate_size, electorate_hash, created_by, result)
+VALUES ($1, $2, 'general', '[]', $3, '{}', $4, $5, $6, $7, $8, $9, sha256(convert_to($2, 'UTF8')), 't',
+    CASE WHEN $4 = 'closed' THEN jsonb_build_object('turnout', $10::int) END)
 RETURNING id
 """
 
@@ -135,7 +136,7 @@ async def test_decisions_count_outcomes_turnout_electorates_and_vetoes(pool: asy
         for title, method, state, outcome, opens, closes, closed, electors, voted in plans:
             proposal = await conn.fetchval(
                 _PROPOSAL, pid, title, method, state, outcome, opens, closes,
-                closed, len(electors),
+                closed, len(electors), voted,
             )  # fmt: skip
             for voter in electors:
                 await conn.execute(

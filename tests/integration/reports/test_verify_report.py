@@ -50,6 +50,10 @@ def _figure(report: Report) -> None:
     report["report"]["contributors"]["active_contributors"] += 1
 
 
+def _decision(report: Report) -> None:
+    report["report"]["decisions"]["vetoes"] += 1
+
+
 def _signature(report: Report) -> None:
     head, _, sig = report["signature"]["jws"].split(".")
     report["signature"]["jws"] = f"{head}..{sig[::-1]}"
@@ -88,6 +92,7 @@ async def test_tampering_breaks_the_report_signature(
     [
         (_event, "events"),
         (_figure, "figure contributors.active_contributors"),
+        (_decision, "figure decisions.vetoes"),
         (_proof, "inclusion proof of event 993"),
         (_head, "tree head signature"),
     ],
