@@ -1,0 +1,58 @@
+"""The exported SDL, the persisted operations and the packaging of ``graphql/``."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import graphql
+from app.routes_graphql import OPERATIONS, load_operations
+from app.schema import build_schema, sdl
+from app.settings import Settings
+from graphql import OperationDefinitionNode, parse, validate
+
+ROOT = Path(__file__).resolve().parents[3]
+SCHEMA = build_schema(Settings.from_env({}))._schema
+
+
+def test_the_committed_sdl_matches_the_schema() -> None:
+    committed = (ROOT / "graphql" / "schema.graphql").read_text()
+    assert committed == sdl(), (
+        "graphql/schema.graphql is out of date: run `.venv/bin/commons schema` and commit it"
+    )
+
+
+def test_there_are_persisted_operations_for_the_dashboards() -> None:
+    assert {"ProjectOverview", "ProjectJournal"} <= set(load_operations())
+
+
+def test_every_persisted_operation_validates_against_the_schema() -> None:
+    operations = load_operations()
+    assert operations, f"no operations in {OPERATIONS}"
+    for name, text in operations.items():
+        document = parse(text)
+        assert validate(SCHEMA, document) == [], name
+
+
+def test_every_persisted_operation_is_one_operation_named_as_its_file() -> None:
+    for name, text in load_operations().items():
+        definitions = [d for d in parse(text).definitions if isinstance(d, OperationDefinitionNode)]
+        assert [d.name.value if d.name else None for d in definitions] == [name]
+
+
+def test_graphql_core_is_imported_from_site_packages() -> None:
+    location = Path(graphql.__file__).resolve()
+    assert "site-packages" in location.parts, location
+    assert not location.is_relative_to(ROOT / "graphql"), location
+
+
+def test_our_graphql_folder_holds_no_python() -> None:
+    assert sorted((ROOT / "graphql").rglob("*.py")) == []
+    assert not (ROOT / "graphql" / "__init__.py").exists()
+
+
+def test_the_graphql_folder_is_not_a_package_of_ours() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = project["tool"]["setuptools"]["packages"]
+    assert "graphql" not in packages
+    assert {"app", "ledger"} <= set(packages)
