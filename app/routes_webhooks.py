@@ -66,6 +66,7 @@ async def inbox_worker(runtime: Runtime) -> AsyncIterator[None]:
         yield
         return
     worker = Worker(runtime.pool, runtime.database_url, worker_config(runtime.settings))
+    runtime.extras["worker"] = worker
     task = asyncio.create_task(worker.run(), name="inbox-worker")
     try:
         yield

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import asyncpg
@@ -83,6 +84,9 @@ class Worker:
         self.config = config
         self.name = name or worker_name()
         self.wake = asyncio.Event()
+        self.idle = asyncio.Event()  # set while waiting for a notification
+        self.settled = 0
+        self.on_settled: Callable[[int], None] | None = None
 
     async def step(self) -> bool:
         """Process one due delivery; False when none is due."""
@@ -103,6 +107,9 @@ class Worker:
                     conn, delivery, error, delay, self.config.max_attempts
                 )
                 log.warning("delivery %s failed (%s): %s", delivery.id, status, error)
+        self.settled += 1
+        if self.on_settled is not None:
+            self.on_settled(delivery.id)
         return True
 
     async def drain(self) -> int:
@@ -127,7 +134,9 @@ class Worker:
                 self.wake.clear()
                 await self.drain()
                 with contextlib.suppress(TimeoutError):
+                    self.idle.set()
                     await asyncio.wait_for(self.wake.wait(), self.config.poll_seconds)
+                self.idle.clear()
             except DATABASE_DOWN as exc:
                 log.warning("worker %s waiting for the database: %s", self.name, exc)
                 if listener is not None and not listener.is_closed():

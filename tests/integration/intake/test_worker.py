@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import asyncpg
 
 from intake import inbox
@@ -146,3 +149,26 @@ async def test_a_commit_email_the_forge_matched_to_a_known_account_joins_that_co
         "SELECT email_verified FROM identities WHERE external_id = 'ada@example.org'"
     )
     assert unverified is False
+
+
+async def test_an_idle_worker_wakes_on_notify_and_records_the_delivery(
+    project: Project, poster: Poster, pool: asyncpg.Pool, database_url: str
+) -> None:
+    worker = Worker(pool, database_url, WorkerConfig(poll_seconds=3600), name="listener")
+    done = asyncio.Event()
+    worker.on_settled = lambda _: done.set()
+    task = asyncio.create_task(worker.run())
+    try:
+        await asyncio.wait_for(worker.idle.wait(), 30)
+        response = await poster.post("github", payload("github_release"), event="release")
+        assert response.status_code == 202
+        await asyncio.wait_for(done.wait(), 30)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    processed_by = await pool.fetchval("SELECT processed_by FROM webhook_inbox")
+    assert processed_by == "listener"
+    assert await pool.fetchval("SELECT natural_key FROM contributions") == (
+        "github:release:17372790"
+    )
