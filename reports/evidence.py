@@ -38,6 +38,11 @@ ORDER BY a.contributor_id, a.valid_from, a.id
 """
 
 
+_ACCOUNTS = """
+SELECT id, kind, sponsor_id, currency FROM treasury_accounts WHERE project_id = $1 ORDER BY id
+"""
+
+
 def _document(project_id: int, row: asyncpg.Record) -> dict[str, Any]:
     return event_document(
         project_id, row["seq"], row["type"], row["body"], row["actor"], row["recorded_at"]
@@ -73,6 +78,19 @@ async def affiliations(
     ]
 
 
+async def accounts(conn: asyncpg.Connection, project_id: int) -> list[dict[str, Any]]:
+    """The treasury's accounts (kind, sponsor, currency): which journal entries are income."""
+    return [
+        {
+            "account_id": r["id"],
+            "kind": r["kind"],
+            "sponsor_id": r["sponsor_id"],
+            "currency": r["currency"],
+        }
+        for r in await conn.fetch(_ACCOUNTS, project_id)
+    ]
+
+
 async def inclusion_samples(
     conn: asyncpg.Connection, project_id: int, size: int
 ) -> list[dict[str, Any]]:
@@ -101,6 +119,7 @@ async def build_evidence(
         "events_embedded": embedded,
         "events": await events(conn, project_id, size) if embedded else None,
         "affiliations": await affiliations(conn, project_id, period),
+        "accounts": await accounts(conn, project_id),
         "inclusion_proofs": await inclusion_samples(conn, project_id, size),
         "note": (
             "events are the journal's documents (RFC 8785 hashed) for seq 1..tree_size"

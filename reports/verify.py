@@ -4,8 +4,9 @@
 embedded signed tree head (its own JWS, and that it states the report's size and
 root); each sample inclusion proof against that root; when the events are embedded,
 that they are exactly the journal's first ``tree_size`` events (their Merkle root is
-the signed root); and that the contributor, organisation and decision figures
-recompute from those events and the embedded affiliations. ``verify_growth`` proves with an RFC 9162
+the signed root); and that the contributor, organisation, funding and decision figures
+recompute from those events and the embedded affiliations and accounts.
+``verify_growth`` proves with an RFC 9162
 consistency proof that an older report's journal is a prefix of a newer one's.
 """
 
@@ -26,6 +27,7 @@ from reports.recompute import (
     published_decisions,
     published_figures,
 )
+from reports.recompute_funding import funding_figures, published_funding
 
 
 @dataclass
@@ -134,7 +136,16 @@ def _figures(report: dict[str, Any], events: list[dict[str, Any]], verdict: Verd
         ok = again_decisions.get(name) == value
         detail = "" if ok else f"recomputes to {again_decisions.get(name)!r}, report says {value!r}"
         verdict.add(f"figure decisions.{name}", ok, detail)
-    affiliations = (report.get("evidence") or {}).get("affiliations") or []
+    evidence = report.get("evidence") or {}
+    affiliations = evidence.get("affiliations") or []
+    funding = published_funding(report)
+    again_funding = funding_figures(
+        events, evidence.get("accounts") or [], affiliations, counted, period
+    )
+    for name, value in funding.items():
+        ok = again_funding[name] == value
+        detail = "" if ok else f"recomputes to {again_funding[name]!r}, report says {value!r}"
+        verdict.add(f"figure funding.{name}", ok, detail)
     again_orgs = organisation_figures(counted, affiliations, period)
     for name, value in orgs.items():
         ok = again_orgs[name] == value

@@ -1,0 +1,126 @@
+"""Recomputing a report's funding figures from the journal's treasury events (pure, no I/O).
+
+Income recognised from a sponsor is the credit posted to its income account
+(``treasury.transaction_posted`` entries on accounts of kind ``income``, named by the
+report's embedded account list), by the transaction's value date; sponsors and their
+non-commons sponsorships come from ``treasury.sponsor_recorded`` and
+``treasury.sponsorship_recorded``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from reports.figures import absence_factor, share
+from reports.period import Period
+from reports.recompute import Counted
+
+
+def _affiliated(
+    counted: list[Counted], affiliations: list[dict[str, Any]], org: int | None, person: int | None
+) -> int:
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for a in affiliations:
+        if org is not None and int(a["organisation_id"]) == org:
+            low = date.fromisoformat(a["valid_from"]) if a["valid_from"] else date.min
+            high = date.fromisoformat(a["valid_to"]) if a["valid_to"] else date.max
+            spans[int(a["contributor_id"])].append((low, high))
+    return sum(
+        1
+        for c in counted
+        if c.contributor_id == person
+        or any(low <= c.at.date() < high for low, high in spans.get(c.contributor_id, []))
+    )
+
+
+def funding_figures(
+    events: Iterable[dict[str, Any]],
+    accounts: list[dict[str, Any]],
+    affiliations: list[dict[str, Any]],
+    counted: list[Counted],
+    period: Period,
+) -> dict[str, Any]:
+    """The funding figures in the shape of ``published_funding``."""
+    income = {int(a["account_id"]): int(a["sponsor_id"]) for a in accounts if a["kind"] == "income"}
+    sponsors: dict[int, dict[str, Any]] = {}
+    flagged_sponsors: set[int] = set()
+    flagged: list[int] = []
+    totals: dict[tuple[str, int], int] = defaultdict(int)
+    for e in events:
+        body = e.get("body") or {}
+        kind = e.get("type")
+        if kind == "treasury.sponsor_recorded":
+            sponsors[int(body["sponsor"])] = body
+        elif kind == "treasury.sponsorship_recorded" and body.get("non_commons"):
+            flagged_sponsors.add(int(body["sponsor"]))
+            flagged.append(int(body["sponsorship"]))
+        elif kind == "treasury.transaction_posted":
+            day = date.fromisoformat(body["occurred_on"])
+            if not period.start <= day < period.end:
+                continue
+            for entry in body["entries"]:
+                sponsor = income.get(int(entry["account"]))
+                if sponsor is not None:
+                    totals[(entry["currency"], sponsor)] -= int(entry["minor"])
+    inside = [c for c in counted if period.contains(c.at)]
+    currencies = []
+    for currency in sorted({cur for cur, _ in totals}):
+        rows = sorted(
+            ((s, amount) for (cur, s), amount in totals.items() if cur == currency),
+            key=lambda row: (-row[1], row[0]),
+        )
+        total = sum(amount for _, amount in rows)
+        currencies.append(
+            {
+                "currency": currency,
+                "total_minor": total,
+                "funding_elephant_factor": absence_factor(amount for _, amount in rows),
+                "top_sponsor_share": share(max(amount for _, amount in rows), total),
+                "sponsors": [
+                    [
+                        s,
+                        amount,
+                        share(amount, total),
+                        s in flagged_sponsors,
+                        _affiliated(
+                            inside,
+                            affiliations,
+                            sponsors.get(s, {}).get("organisation"),
+                            sponsors.get(s, {}).get("contributor"),
+                        ),
+                    ]
+                    for s, amount in rows
+                ],
+            }
+        )
+    return {"currencies": currencies, "non_commons": sorted(flagged)}
+
+
+def published_funding(report: dict[str, Any]) -> dict[str, Any]:
+    """The funding figures as printed in a report, in the recomputed shape."""
+    f = report["funding"]
+    return {
+        "currencies": [
+            {
+                "currency": c["currency"],
+                "total_minor": c["total_minor"],
+                "funding_elephant_factor": c["funding_elephant_factor"],
+                "top_sponsor_share": c["top_sponsor_share"],
+                "sponsors": [
+                    [
+                        s["sponsor_id"],
+                        s["amount_minor"],
+                        s["share"],
+                        s["non_commons"],
+                        s["affiliate_contributions"],
+                    ]
+                    for s in c["sponsors"]
+                ],
+            }
+            for c in f["currencies"]
+        ],
+        "non_commons": sorted(n["sponsorship_id"] for n in f["non_commons"]),
+    }
