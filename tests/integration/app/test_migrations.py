@@ -4,15 +4,11 @@ readiness probe knows whether the database is at this code's head."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
-import pytest
 
 from app import database
-from tests.conftest import _with_database
-from tests.integration.app.conftest import ClientFactory
+from tests.integration.app.conftest import ClientFactory, revision
 
 # Everything a migration can leave behind in the public schema.
 OBJECTS = """
@@ -35,31 +31,10 @@ ORDER BY 1
 """
 
 
-@pytest.fixture
-async def empty_url(server_url: str) -> AsyncIterator[str]:
-    """A new, empty database (no template)."""
-    name = f"m_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-        yield _with_database(server_url, name)
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
-
-
 async def objects(url: str) -> list[str]:
     conn = await asyncpg.connect(url)
     try:
         return [r[0] for r in await conn.fetch(OBJECTS) if "alembic_version" not in r[0]]
-    finally:
-        await conn.close()
-
-
-async def revision(url: str) -> str | None:
-    conn = await asyncpg.connect(url)
-    try:
-        return await database.current_revision(conn)
     finally:
         await conn.close()
 
