@@ -135,7 +135,9 @@ class Proposal(Node):
     def method(self) -> str:
         return self.model.method
 
-    @strawberry.field(description="The options (a ranked vote also has its default option).")
+    @strawberry.field(
+        description="The options; a ranked vote adds params.default_option to every ballot."
+    )
     def options(self) -> list[str]:
         return list(self.model.options)
 
