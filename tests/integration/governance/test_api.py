@@ -396,3 +396,79 @@ async def test_replaying_create_proposal_returns_the_first_proposal(
         }
     ]
     assert await pool.fetchval("SELECT count(*) FROM proposals") == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "options", "params", "first", "final", "outcome"),
+    [
+        ("majority", [], None, {"choice": "no"}, {"choice": "yes"}, "passed"),
+        (
+            "supermajority",
+            [],
+            {"threshold": {"ratio": "3:1", "strict": True}},
+            {"choice": "yes"},
+            {"choice": "no"},
+            "failed",
+        ),
+        (
+            "approval",
+            ["a", "b"],
+            {"min": 1, "max": 1},
+            {"approve": ["a"]},
+            {"approve": ["b"]},
+            "passed",
+        ),
+        ("schulze", ["a", "b"], None, {"ranking": ["a"]}, {"ranking": ["b", "a"]}, "passed"),
+        (
+            "lazy_consensus",
+            [],
+            None,
+            {"choice": "support"},
+            {"choice": "veto", "reason": "too soon"},
+            "failed",
+        ),
+        (
+            "consent",
+            [],
+            None,
+            {"choice": "object", "reason": "no"},
+            {"choice": "consent"},
+            "passed",
+        ),
+    ],
+)
+async def test_every_method_takes_a_changed_ballot_and_decides_at_close(
+    gql: GraphQL,
+    setup: dict[str, Any],
+    pool: asyncpg.Pool,
+    method: str,
+    options: list[str],
+    params: dict[str, Any] | None,
+    first: dict[str, Any],
+    final: dict[str, Any],
+    outcome: str,
+) -> None:
+    made = await gql(
+        CREATE, create_input(method=method, options=options, params=params), setup["tokens"][1]
+    )
+    assert made["data"]["createProposal"]["__typename"] == "ProposalPayload", made
+    await gql(OPEN, {"i": {"project": "wiki", "number": 1}}, setup["maintainer"])
+    for ballot, revision in ((first, 1), (final, 2)):
+        done = await gql(
+            CAST, {"i": {"project": "wiki", "number": 1, "ballot": ballot}}, setup["tokens"][1]
+        )
+        assert done["data"]["castBallot"]["revision"] == revision, done
+    await expire(pool, 1)
+    closed = await gql(CLOSE, {"i": {"project": "wiki", "number": 1}})
+    proposal = closed["data"]["closeProposal"]["proposal"]
+    assert (proposal["state"], proposal["outcome"], proposal["tally"]["turnout"]) == (
+        "CLOSED",
+        outcome,
+        1,
+    )
+    mine = await gql(
+        '{ proposal(project: "wiki", number: 1) { myBallot } }', token=setup["tokens"][1]
+    )
+    assert mine["data"]["proposal"]["myBallot"] == (
+        {"ranking": [["b"], ["a"]]} if method == "schulze" else final
+    )
