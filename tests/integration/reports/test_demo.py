@@ -9,6 +9,7 @@ from ledger.errors import Conflict
 from ledger.keys import KeyRing
 from reports.build import signed_report
 from reports.demo import seed_demo
+from reports.render_html import render_html
 from reports.verify import verify_report
 
 
@@ -35,6 +36,9 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
         ("lazy_consensus", "failed"),
         ("consent", "passed"),
     ]
+    page = render_html(doc)
+    assert page.count("<svg") == 4  # per month, by kind, EUR and USD funding
+    assert "funding in USD; non-commons, shown in red: Kestrel Systems." in page
     bots = await pool.fetchval("SELECT count(*) FROM contributions WHERE NOT counted")
     assert bots == 20
     with pytest.raises(Conflict, match="already exists"):
