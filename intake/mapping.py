@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from intake.bots import is_bot
-from intake.rules import RULES, SHAPES, Commits, Emit, Rule, UserShape
+from intake.rule_types import Commits, Emit, Rule, UserShape
+from intake.rules import RULES, SHAPES
 from intake.trailers import normalise_email, parse_author, parse_trailers
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
