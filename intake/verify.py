@@ -142,7 +142,7 @@ def event_name(forge: Forge, headers: Mapping[str, str], payload: object) -> str
         name = headers.get(forge.event_header)
     else:
         name = payload.get("type") if isinstance(payload, dict) else None
-    if not isinstance(name, str) or not name or len(name) > 100:
+    if not isinstance(name, str) or not name or len(name) > 100 or not name.isprintable():
         where = forge.event_header or "payload type"
-        raise Refused(400, "missing_event", f"the event name ({where}) is missing")
+        raise Refused(400, "bad_event", f"the event name ({where}) is missing or malformed")
     return name

@@ -140,3 +140,9 @@ def test_standard_webhooks_name_their_event_in_the_payload() -> None:
 def test_kept_headers_never_include_a_signature_or_token() -> None:
     for forge in FORGES.values():
         assert forge.signature_header not in forge.kept_headers
+
+
+def test_an_unprintable_event_name_is_refused() -> None:
+    with pytest.raises(Refused) as caught:
+        event_name(FORGES["standard"], {}, {"type": "push\u0000"})
+    assert (caught.value.status, caught.value.code) == (400, "bad_event")
