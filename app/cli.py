@@ -95,9 +95,25 @@ def token(
 
 
 @main.command()
-@click.option("--project", "slug", required=True, help="Project slug.")
-def verify(slug: str) -> None:
-    """Recompute a project's journal; exit 1 at the first broken event."""
+@click.argument(
+    "report_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--project", "slug", default=None, help="Project slug (recompute its journal).")
+@click.option("--jwks", default=None, help="JWK Set file or URL (to verify signed reports).")
+@click.option("--from", "old", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--to", "new", type=click.Path(exists=True, path_type=Path), default=None)
+def verify(
+    report_file: Path | None, slug: str | None, jwks: str | None, old: Path | None, new: Path | None
+) -> None:
+    """Recompute a project's journal (--project), check a signed report offline
+    (REPORT.json --jwks), or prove one report's journal grew into another's (--from --to)."""
+    if report_file is not None or old is not None or new is not None:
+        from app.cli_reports import verify_files
+
+        verify_files(report_file, jwks, old, new)
+        return
+    if slug is None:
+        raise click.UsageError("give --project SLUG, REPORT.json --jwks, or --from/--to")
     from ledger import journal
     from ledger.projects import get_project
 
@@ -144,4 +160,10 @@ def import_group() -> None:
 
 
 # Commands of other areas register themselves on ``main`` / ``import_group``:
-from app import cli_treasury  # noqa: E402,F401
+from app import (  # noqa: E402,F401
+    cli_governance,
+    cli_intake,
+    cli_licenses,
+    cli_reports,
+    cli_treasury,
+)

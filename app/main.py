@@ -22,12 +22,13 @@ from app import database
 from app.auth import TokenService, fetch_external
 from app.routes_graphql import PersistedController, graphql_controller, load_operations
 from app.routes_health import healthz, readyz
-from app.routes_webhooks import inbox_worker, receive_webhook
 from app.routes_reports import ProofsController, jwks, report
 from app.routes_treasury import transactions_csv
+from app.routes_webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
 from app.schema import build_schema
 from app.settings import Settings
+from governance import closer as governance_closer
 from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from ledger.keys import load_or_create
 from licenses.spdx import normalize
@@ -47,7 +48,10 @@ ROUTES: list[ControllerRouterHandler] = [
 
 # Background services started with the app: each takes the runtime and returns an
 # async context manager that runs until the app stops.
-SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [inbox_worker]
+SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
+    inbox_worker,
+    lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+]
 
 _STATUS = {InvalidInput: 400, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
 

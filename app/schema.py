@@ -11,29 +11,44 @@ import strawberry
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.gql_limits import MaskUnexpectedErrors, cost_limit, directive_limit
+from app.gql_limits import MaskUnexpectedErrors, directive_limit, shape_limit
 from app.settings import Settings
+from governance import gql as governance_gql
+from intake import gql as intake_gql
 from ledger import gql as ledger_gql
+from ledger import treasury_gql
 from ledger.gql_common import Node, parse_global_id
 from ledger.gql_types import Info
+from licenses import gql as licenses_gql
 from reports import gql as reports_gql
 
 NodeResolver = Callable[[Info, list[str]], Awaitable[Any]]
 
-QUERIES: tuple[type, ...] = (ledger_gql.Query, reports_gql.Query)
-MUTATIONS: tuple[type, ...] = (ledger_gql.Mutation,)
-SUBSCRIPTIONS: tuple[type, ...] = ()
-NODES: dict[str, NodeResolver] = {**ledger_gql.NODES}
+QUERIES: tuple[type, ...] = (
+    ledger_gql.Query,
+    governance_gql.GovernanceQuery,
+    reports_gql.Query,
+    treasury_gql.TreasuryQuery,
+    licenses_gql.Query,
+    intake_gql.IntakeQuery,
+)
+MUTATIONS: tuple[type, ...] = (
+    ledger_gql.Mutation,
+    governance_gql.GovernanceMutation,
+    treasury_gql.TreasuryMutation,
+    licenses_gql.Mutation,
+    intake_gql.IntakeMutation,
+)
+SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
+NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}
 
 
 @strawberry.type
@@ -49,7 +64,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Limits, caches and masking, in the order they apply (a fresh instance per
     request; the parser and validation caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
-        cost_limit(settings.max_cost),
+        shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
         directive_limit(settings.max_directives),
     ]
     if not settings.introspection:
@@ -57,8 +72,6 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     return [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.max_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
         MaskUnexpectedErrors,
