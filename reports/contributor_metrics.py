@@ -89,18 +89,19 @@ WHERE project_id = $1 AND counted
 GROUP BY 1 ORDER BY 1
 """
 _ELEPHANT = """
-WITH owned AS (
-    SELECT c.credit, (
-        SELECT a.organisation_id FROM affiliations a
-        WHERE a.contributor_id = c.contributor_id
-          AND a.valid_from <= (c.occurred_at AT TIME ZONE 'UTC')::date
-          AND (c.occurred_at AT TIME ZONE 'UTC')::date < a.valid_to
-        ORDER BY a.valid_from DESC, a.id DESC LIMIT 1
-    ) AS org
+WITH work AS (
+    SELECT c.id, c.contributor_id, c.credit, (c.occurred_at AT TIME ZONE 'UTC')::date AS day
     FROM contributions c
     WHERE c.project_id = $1 AND c.counted
       AND c.occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
       AND c.occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
+),
+owned AS (
+    SELECT DISTINCT ON (w.id) w.id, w.credit, a.organisation_id AS org
+    FROM work w
+    JOIN affiliations a ON a.contributor_id = w.contributor_id
+        AND a.valid_from <= w.day AND w.day < a.valid_to
+    ORDER BY w.id, a.valid_from DESC, a.id DESC
 ),
 per AS (
     SELECT org, count(*)::bigint AS n, sum(credit) AS credit FROM owned
@@ -116,8 +117,8 @@ total AS (SELECT coalesce(sum(n), 0) AS n, coalesce(sum(credit), 0) AS credit FR
 SELECT
     (SELECT count(*) FROM ranked r WHERE 2 * r.n_before < t.n) AS by_count,
     (SELECT count(*) FROM ranked r WHERE 2 * r.credit_before < t.credit) AS by_credit,
-    (SELECT count(*) FROM owned WHERE org IS NULL) AS unaffiliated,
-    (SELECT count(*) FROM owned) AS contributions,
+    (SELECT count(*) FROM work) - (SELECT count(*) FROM owned) AS unaffiliated,
+    (SELECT count(*) FROM work) AS contributions,
     (SELECT coalesce(jsonb_agg(jsonb_build_object(
         'organisation_id', r.org, 'name', o.name, 'contributions', r.n,
         'credit', r.credit::text) ORDER BY r.n DESC, r.org), '[]')
