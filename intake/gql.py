@@ -60,6 +60,14 @@ class DeadLetter:
     died_at: datetime
 
 
+@strawberry.type(description="A push the forge listed only in part: import history to complete it.")
+class TruncatedPush:
+    delivery_id: int
+    forge: str
+    delivery_key: str
+    received_at: datetime
+
+
 @strawberry.type(description="Two contributors who may be one person; never applied silently.")
 class MergeSuggestion:
     one: Contributor
@@ -165,6 +173,14 @@ class IntakeQuery:
                 died_at=d.died_at,
             )
             for d in await inbox.dead_letters(info.context.pool, found.id)
+        ]
+
+    @strawberry.field(description="Pushes listed only in part, newest first (maintainers).")
+    async def truncated_pushes(self, info: Info, project: str) -> list[TruncatedPush]:
+        found = await _maintained(info.context.pool, info, project)
+        return [
+            TruncatedPush(delivery_id=i, forge=f, delivery_key=k, received_at=at)
+            for i, f, k, at in await inbox.truncated_pushes(info.context.pool, found.id)
         ]
 
     @strawberry.field(description="Contributors who share an email or a name (maintainers).")

@@ -99,6 +99,12 @@ ORDER BY d.died_at, d.inbox_id
 """
 
 
+_TRUNCATED = """
+SELECT id, forge, delivery_key, received_at FROM webhook_inbox
+WHERE project_id = $1 AND truncated ORDER BY id DESC LIMIT $2
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Stored:
     """The outcome of storing: ``id`` of the new row; None with ``active`` for a duplicate."""
@@ -270,3 +276,11 @@ async def dead_letters(
         )
         for r in await conn.fetch(_DEAD, project_id)
     ]
+
+
+async def truncated_pushes(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, limit: int = 100
+) -> list[tuple[int, str, str, datetime]]:
+    """Pushes the forge listed only in part (newest first): run a backfill for them."""
+    rows = await conn.fetch(_TRUNCATED, project_id, limit)
+    return [(r["id"], r["forge"], r["delivery_key"], r["received_at"]) for r in rows]

@@ -159,3 +159,21 @@ async def test_a_dead_letter_is_listed_and_replayed_over_graphql(
         "__typename": "ConflictError",
         "message": f"delivery {letter['deliveryId']} is pending; only dead or ignored ones replay",
     }
+
+
+async def test_truncated_pushes_are_listed_for_a_backfill(
+    gql: GraphQL, runtime: Runtime, pool: asyncpg.Pool, poster: Poster, database_url: str
+) -> None:
+    await _project(pool)
+    token = _maintainer(runtime)
+    await gql(
+        CONNECT,
+        {"input": {"project": "demo", "forge": "gitlab", "secret": "gitlab-token-1"}},
+        token,
+    )
+    await poster.post("gitlab", payload("gitlab_push"), delivery="push-1", secret="gitlab-token-1")
+    await Worker(pool, database_url, WorkerConfig()).drain()
+    body = await gql(
+        'query { truncatedPushes(project: "demo") { forge deliveryKey } }', None, token
+    )
+    assert body == {"data": {"truncatedPushes": [{"forge": "gitlab", "deliveryKey": "push-1"}]}}
