@@ -20,6 +20,11 @@ from ledger.principal import ROLES, Principal, Role
 
 REQUIRED = ["exp", "iat", "iss", "aud", "sub"]
 ACCEPTED_TYP = {"jwt", "at+jwt"}
+# An external key set is public: only its asymmetric keys may verify (an "oct" key
+# published there would let anyone who reads it sign tokens).
+EXTERNAL_ALGORITHMS = frozenset(
+    {"EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+)
 
 
 class AuthError(Exception):
@@ -79,7 +84,7 @@ class TokenService:
             return own, "EdDSA"
         if self.external is not None:
             for jwk in self.external.keys:
-                if jwk.key_id == kid and jwk.algorithm_name == alg and alg != "HS256":
+                if jwk.key_id == kid and jwk.algorithm_name == alg in EXTERNAL_ALGORITHMS:
                     return jwk.key, alg
         raise AuthError("unknown key id")
 

@@ -301,3 +301,17 @@ def test_an_external_providers_key_is_used_for_its_own_key_id_only() -> None:
     assert refusal(service, confused) == "unknown key id"
     unsigned = jwt.encode(claims(), "", "none", headers={"typ": "JWT", "kid": key.kid})
     assert refusal(service, unsigned) == "unknown key id"
+
+
+def test_a_symmetric_key_in_an_external_key_set_never_verifies() -> None:
+    secret = b"x" * 64
+    oct_key = base64.urlsafe_b64encode(secret).decode().rstrip("=")
+    for alg in ("HS256", "HS384", "HS512"):
+        external = jwt.PyJWKSet.from_dict(
+            {"keys": [{"kty": "oct", "k": oct_key, "kid": "shared", "alg": alg}]}
+        )
+        service = TokenService(
+            Settings.from_env({"COMMONS_ENV": "test"}), KeyRing.generate(), external
+        )
+        forged = jwt.encode(claims(), secret, alg, headers={"typ": "JWT", "kid": "shared"})
+        assert refusal(service, forged) == "unknown key id"
