@@ -132,6 +132,14 @@ async def test_generated_mutations_never_fail(
     check(await client.post("/graphql", json={"query": query}, headers=admin))
 
 
+@settings(FUZZ, max_examples=150)
+@given(query=queries(SCHEMA, custom_scalars=SCALARS) | mutations(SCHEMA, custom_scalars=SCALARS))
+async def test_generated_operations_on_the_whole_schema_never_fail(
+    client: AsyncTestClient[Litestar], admin: dict[str, str], query: str
+) -> None:
+    check(await client.post("/graphql", json={"query": query}, headers=admin))
+
+
 RECORD = """
 mutation($input: RecordContributionInput!) {
   recordContribution(input: $input) {
