@@ -4,7 +4,8 @@ Project ``aurora``: a few hundred contributors across organisations (some changi
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
 a CI bot, sponsors with commons terms and one pledge flagged non-commons, license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
-proposals. Deterministic for a given seed; refuses to run twice on one database.
+proposals (one of them authorising an expense, then paid). Deterministic for a given
+seed; refuses to run twice on one database.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ledger.errors import Conflict
 from ledger.models import NewContribution
 from ledger.money import Money
 from ledger.projects import ProjectInput, create_project, find_project, get_project
+from ledger.treasury_expenses import record_expense
 from ledger.treasury_models import NewSponsorship, TermsInput
 from ledger.treasury_moves import record_pledge, record_receipt
 from ledger.treasury_terms import record_sponsor, record_sponsorship
@@ -244,15 +246,19 @@ async def _proposals(
         ("Pick the 2027 focus area", "approval", ["offline maps", "accessibility", "speed"], 0.6),
         ("Archive the legacy plugin API", "lazy_consensus", [], 0.0),
         ("Rename the default branch to main", "consent", [], 1.0),
+        ("Fund an accessibility audit", "majority", [], 0.9),
     ]
+    audit = {"amount": "1200.00", "currency": "EUR", "payee": "Kartografie GmbH",
+             "purpose": "Accessibility audit of the web viewer"}  # fmt: skip
     electorate = Rule(contributors=tuple(ids[:40]))
     opened = []
     async with pool.acquire() as conn, conn.transaction():
         project = await get_project(conn, SLUG)
         closes = await conn.fetchval("SELECT clock_timestamp() + interval '2 seconds'")
         for title, method_name, options, _ in plans:
+            kind, action = ("expense", audit) if title.startswith("Fund") else ("general", {})
             draft = check_draft(
-                title, f"{title}.", "general", options, method_name, {}, electorate, "1/4", {}
+                title, f"{title}.", kind, options, method_name, {}, electorate, "1/4", action
             )
             proposal = await votes.create(conn, project, draft, closes, ACTOR)
             opened.append(await votes.open_(conn, project_id, proposal.id, ACTOR))
@@ -271,8 +277,15 @@ async def _proposals(
         await asyncio.sleep(float(left) + 0.05)  # a demo waits for its own closing time
         async with conn.transaction():
             project = await get_project(conn, SLUG)
-            for proposal in opened:
-                await votes.close(conn, project, proposal.id, ACTOR)
+            closed = [await votes.close(conn, project, p.id, ACTOR) for p in opened]
+            approval = (closed[-1].effect or {}).get("expense_authorization")
+            if approval is not None:  # the passed expense proposal authorised the payment
+                await record_expense(
+                    conn, project_id, key="demo-audit", money=Money(120_000, "EUR"),
+                    payee=audit["payee"], purpose=audit["purpose"],
+                    evidence_url="https://aurora.invalid/invoices/2026-audit.pdf",
+                    approval_id=int(approval), actor=ACTOR,
+                )  # fmt: skip
     return len(opened)
 
 

@@ -17,7 +17,7 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
     seeded = await seed_demo(pool, contributors=40, contributions=400)
     assert seeded.counts["contributors"] == 40
     assert seeded.counts["contributions"] == 420
-    assert seeded.counts["proposals"] == 5
+    assert seeded.counts["proposals"] == 6
     ring = KeyRing.generate()
     year = await pool.fetchval("SELECT to_char(max(occurred_at), 'YYYY') FROM contributions")
     report = await signed_report(pool, "aurora", year, ring)
@@ -35,7 +35,10 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
     assert [(r["method"], r["outcome"]) for r in closed][3:] == [
         ("lazy_consensus", "failed"),
         ("consent", "passed"),
+        ("majority", "passed"),
     ]
+    paid = await pool.fetchval("SELECT count(*) FROM treasury_transactions WHERE kind = 'expense'")
+    assert paid == 1
     page = render_html(doc)
     assert page.count("<svg") == 4  # per month, by kind, EUR and USD funding
     assert "funding in USD; non-commons, shown in red: Kestrel Systems." in page
