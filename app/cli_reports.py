@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +146,8 @@ def demo(contributors: int, contributions: int) -> None:
         raise click.ClickException(exc.message) from None
     for name, count in seeded.counts.items():
         click.echo(f"{count:>7} {name}")
+    year = datetime.now(UTC).year
     click.echo(
-        f"project {seeded.slug!r} is ready: `make serve`, then open "
-        f"http://127.0.0.1:8000/graphql and "
-        f"http://127.0.0.1:8000/projects/{seeded.slug}/reports/<YEAR>.html"
+        f"project {seeded.slug!r} is ready: `make serve`, then open http://127.0.0.1:8000/graphql "
+        f"(GraphiQL) and http://127.0.0.1:8000/projects/{seeded.slug}/reports/{year}.html"
     )
