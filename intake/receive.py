@@ -71,23 +71,26 @@ class TargetCache:
 
 
 class GroupCommit:
-    """Stores deliveries in shared commits: while one batch is being committed, new
-    arrivals queue up and go together in the next statement (no added wait; one
-    fsync for many deliveries). Every caller learns its own row's outcome, or the
-    batch's error."""
+    """Stores deliveries in shared commits: while ``parallel`` batches are being
+    committed, new arrivals queue up and go together in the next statement (no added
+    wait; one fsync for many deliveries). Every caller learns its own row's outcome,
+    or its batch's error."""
 
-    def __init__(self, pool: asyncpg.Pool, max_batch: int = 256) -> None:
+    def __init__(self, pool: asyncpg.Pool, max_batch: int = 64, parallel: int = 2) -> None:
         self.pool = pool
         self.max_batch = max_batch
+        self.parallel = parallel
         self._queue: list[tuple[inbox.NewDelivery, asyncio.Future[inbox.Stored]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._flushers: set[asyncio.Task[None]] = set()
 
     async def store(self, delivery: inbox.NewDelivery) -> inbox.Stored:
         """Store one delivery with whatever else is waiting; its outcome once durable."""
         future: asyncio.Future[inbox.Stored] = asyncio.get_running_loop().create_future()
         self._queue.append((delivery, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
+        if len(self._flushers) < self.parallel:
+            task = asyncio.create_task(self._flush())
+            self._flushers.add(task)
+            task.add_done_callback(self._flushers.discard)
         return await future
 
     async def _flush(self) -> None:
@@ -133,6 +136,7 @@ class Receiver:
         except Refused as exc:
             return _refusal(exc.status, exc.code, exc.message)
         except DATABASE_DOWN as exc:
+            await self.pool.expire_connections()  # reconnect, rather than reuse dead ones
             raise Unavailable(f"the inbox cannot be reached ({type(exc).__name__})") from None
 
     async def _target(self, forge: Forge, slug: str, fresh: bool) -> Target:

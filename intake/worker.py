@@ -139,6 +139,7 @@ class Worker:
                 self.idle.clear()
             except DATABASE_DOWN as exc:
                 log.warning("worker %s waiting for the database: %s", self.name, exc)
+                await self.pool.expire_connections()
                 if listener is not None and not listener.is_closed():
                     listener.terminate()
                 listener = None
