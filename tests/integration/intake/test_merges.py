@@ -43,7 +43,7 @@ def _activity(actor: Actor, key: str, month: int) -> Activity:
 
 async def _setup(pool: asyncpg.Pool) -> tuple[int, int]:
     ada_git = Actor("git", "ada@example.org", None, "Ada Lovelace", "ada@example.org")
-    ada_hub = Actor("github", "1815", "ada", "Ada Lovelace", None)
+    ada_hub = Actor("github", "1815", "ada", "Ada Lovelace", "ada@example.org")
     async with pool.acquire() as conn, conn.transaction():
         project = await create_project(conn, ProjectInput("demo", "Demo"), "admin")
         activities = [
@@ -100,7 +100,7 @@ async def test_same_name_contributors_are_suggested_not_merged(
                 {
                     "one": {"displayName": "Ada Lovelace"},
                     "other": {"displayName": "Ada Lovelace"},
-                    "reason": "same name",
+                    "reason": "same email, same name",
                 }
             ]
         }
