@@ -35,6 +35,7 @@ from ledger.treasury_rules import (
 )
 
 AccountKey = tuple[str, str, str]
+_PAIRED = {"income": "receivable", "receivable": "income"}
 Balances = Mapping[AccountKey, int]
 
 _ENSURE = """
@@ -83,8 +84,13 @@ WHERE t.project_id = $1 AND t.id = any($2::bigint[])
 async def lock_accounts(
     conn: asyncpg.Connection, project_id: int, keys: Iterable[tuple[AccountKey, int | None]]
 ) -> dict[AccountKey, tuple[int, int]]:
-    """Create the accounts named by ``keys`` if new and lock them: key -> (id, balance)."""
-    wanted = dict(sorted(dict(keys).items()))  # one insertion order: no deadlocks on new rows
+    """Create the accounts named by ``keys`` (and the other account of any sponsor
+    named) if new and lock them: key -> (id, balance)."""
+    wanted = dict(keys)
+    for (kind, name, currency), sponsor in list(wanted.items()):
+        if kind in _PAIRED:  # a sponsor's rule reads both of its accounts
+            wanted.setdefault((_PAIRED[kind], name, currency), sponsor)
+    wanted = dict(sorted(wanted.items()))  # one insertion order: no deadlocks on new rows
     kinds, names, currencies = zip(*wanted, strict=True) if wanted else ((), (), ())
     await conn.execute(
         _ENSURE, project_id, list(kinds), list(names), list(currencies), list(wanted.values())

@@ -112,9 +112,7 @@ def policy_breach(
         if kind == "payable" and after > 0:
             return PolicyBreach(f"payee {name!r} would be paid in advance", "payable_in_debit")
         if kind in ("income", "receivable") and delta > 0:
-            paid = -balances.get(("income", name, currency), 0) - balances.get(
-                ("receivable", name, currency), 0
-            )
+            paid = -balances[("income", name, currency)] - balances[("receivable", name, currency)]
             if paid < 0:
                 return PolicyBreach(
                     f"sponsor {name} would be refunded more than it paid in {currency}",

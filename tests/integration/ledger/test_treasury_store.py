@@ -368,3 +368,25 @@ async def test_bad_inputs_are_refused_before_anything_is_written(
                 actor="a",
             )
     assert fund.value.field == "fund"
+
+
+async def test_reversing_a_receipt_whose_money_was_refunded_is_refused_despite_open_pledges(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await set_policy(conn, project, Policy(allow_overdraft=True), "alice")
+        sid = await sponsor(conn, project.id)
+        first = await receive(conn, project.id, sid, eur("9.90"), "r1")
+        await treasury_moves.record_pledge(
+            conn, project.id, key="p", sponsor_id=sid, money=eur("13.72"), actor="alice"
+        )
+        await receive(conn, project.id, sid, eur("0.01"), "r2")
+        await treasury_moves.refund(
+            conn, project.id, key="f", sponsor_id=sid, money=eur("4.92"), actor="alice"
+        )
+        with pytest.raises(PolicyBreach) as refused:
+            async with conn.transaction():
+                await treasury_reversals.reverse(
+                    conn, project.id, key="x", transaction_id=first, actor="alice"
+                )
+    assert refused.value.code == "refund_exceeds_receipts"
