@@ -102,3 +102,18 @@ async def test_an_unknown_operation_or_bad_variables_are_refused(
             }
         ],
     }
+
+
+async def test_a_persisted_operation_refuses_an_invalid_token(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    response = await client.post(
+        "/graphql/persisted/ProjectOverview",
+        json={"variables": {"slug": "linux"}},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert (response.status_code, response.json()) == (
+        401,
+        {"status_code": 401, "detail": "malformed token"},
+    )
+    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
