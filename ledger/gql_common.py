@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar, cast
 import asyncpg
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
 
 from ledger.context import Context
 from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
@@ -162,6 +163,19 @@ def int_key(part: str) -> int:
     if not (part.isascii() and part.isdigit()) or len(part) > 18:
         raise InvalidInput("malformed global id", "id")
     return int(part)
+
+
+def selects(info: strawberry.Info[Any, Any], name: str) -> bool:
+    """Whether the current field's selection asks for ``name`` (through fragments too),
+    so a resolver can skip work, like a count, nobody reads."""
+    pending: list[Any] = list(info.selected_fields)
+    while pending:
+        selection = pending.pop()
+        for child in getattr(selection, "selections", ()):
+            if isinstance(child, SelectedField) and child.name == name:
+                return True
+            pending.append(child)
+    return False
 
 
 def as_json(value: Any) -> JSON:

@@ -12,7 +12,7 @@ from ledger import people, queries
 from ledger.context import Context
 from ledger.credit import CreditPolicy as CreditPolicyModel
 from ledger.credit import current_policy, explain, policies
-from ledger.gql_common import Connection, Node, as_json, connection, global_id
+from ledger.gql_common import Connection, Node, as_json, connection, global_id, selects
 from ledger.gql_journal import Journal
 from ledger.models import STANDARD_KINDS
 from ledger.models import Contribution as ContributionModel
@@ -275,7 +275,12 @@ class Project(Node):
         f = filter or ContributionFilter()
         where = queries.ContributionFilter(f.kind, f.contributor, f.since, f.until)
         page = await queries.contributions_page(
-            info.context.pool, self.model.id, where, page_size(first), after
+            info.context.pool,
+            self.model.id,
+            where,
+            page_size(first),
+            after,
+            count=selects(info, "totalCount"),
         )
         return connection(page, [Contribution.of(c, self.model.slug) for c in page.items])
 

@@ -81,14 +81,16 @@ async def contributions_page(
     where: ContributionFilter,
     first: int,
     after: str | None,
+    count: bool = True,
 ) -> Page[Contribution]:
-    """Newest first, keyset-paged by (occurred_at, id)."""
+    """Newest first, keyset-paged by (occurred_at, id); the total (an indexed count over
+    the project's rows) only when ``count``, else 0."""
     key = decode_cursor(after, 2)
     at = cursor_time(key[0]) if key else None
     last_id = cursor_int(key[1]) if key else None
     args: list[Any] = [project_id, where.kind, where.contributor_id, where.since, where.until]
     rows = await conn.fetch(_CONTRIBUTIONS, *args, at, last_id, first + 1)
-    total = await conn.fetchval(_COUNT, *args)
+    total = await conn.fetchval(_COUNT, *args) if count else 0
     items = [_contribution(r) for r in rows]
     return make_page(items, first, total, lambda c: (c.occurred_at.isoformat(), c.id))
 

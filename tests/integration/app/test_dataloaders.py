@@ -90,3 +90,43 @@ async def test_a_page_with_people_runs_the_same_few_statements_at_any_size(
     assert len(small) == len(large) == 5, large
     assert sorted(small) == sorted(large)
     assert sum("any($1::bigint[])" in s for s in large) == 2
+
+
+UNCOUNTED = """
+query($first: Int!) {
+  project(slug: "linux") {
+    contributions(first: $first) { ...Page }
+  }
+}
+fragment Page on ContributionConnection {
+  nodes { kind contributor { displayName } }
+  ... on ContributionConnection { pageInfo { hasNextPage } }
+}
+"""
+
+
+async def test_the_count_runs_only_when_total_count_is_selected(
+    runtime: Runtime, pool: asyncpg.Pool, counted: tuple[asyncpg.Pool, list[str]]
+) -> None:
+    await seed(pool, "linux", people_count=3, contributions=30)
+    counting_pool, statements = counted
+    app_runtime = dataclasses.replace(runtime, pool=counting_pool)
+    context = context_for(app_runtime, ANONYMOUS)
+    result = await runtime.schema.execute(
+        UNCOUNTED, variable_values={"first": 10}, context_value=context
+    )
+    assert result.errors is None
+    assert result.data is not None
+    page = result.data["project"]["contributions"]
+    assert (len(page["nodes"]), page["pageInfo"]) == (10, {"hasNextPage": True})
+    assert not [s for s in statements if "count(*)" in s]
+    through_fragment = UNCOUNTED.replace("pageInfo { hasNextPage }", "totalCount")
+    statements.clear()
+    result = await runtime.schema.execute(
+        through_fragment,
+        variable_values={"first": 10},
+        context_value=context_for(app_runtime, ANONYMOUS),
+    )
+    assert result.data is not None
+    assert result.data["project"]["contributions"]["totalCount"] == 30
+    assert len([s for s in statements if "count(*)" in s]) == 1
