@@ -179,7 +179,10 @@ async def _funding(
     await record_pledge(conn, project_id, key="demo-flagged", sponsor_id=sponsors[2],
                         money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
                         on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
-    moves += 1
+    await record_receipt(conn, project_id, key="demo-flagged-paid", sponsor_id=sponsors[2],
+                         money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
+                         on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
+    moves += 2
     for month in range(12):
         on = min(first + timedelta(days=30 * month + 3), date.today())
         for i, sponsor_id in enumerate(sponsors):

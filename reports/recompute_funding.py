@@ -1,10 +1,10 @@
 """Recomputing a report's funding figures from the journal's treasury events (pure, no I/O).
 
-Income recognised from a sponsor is the credit posted to its income account
-(``treasury.transaction_posted`` entries on accounts of kind ``income``, named by the
-report's embedded account list), by the transaction's value date; sponsors and their
-non-commons sponsorships come from ``treasury.sponsor_recorded`` and
-``treasury.sponsorship_recorded``.
+Money received from a sponsor is the net change its transactions
+(``treasury.transaction_posted`` with a ``sponsor``) made to treasury accounts (kind
+``treasury`` in the report's embedded account list), by value date, as
+``ledger.treasury_metrics`` defines it; sponsors and their non-commons sponsorships
+come from ``treasury.sponsor_recorded`` and ``treasury.sponsorship_recorded``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from reports.figures import absence_factor, share
+from ledger.treasury_metrics import ratio
+from reports.figures import absence_factor
 from reports.period import Period
 from reports.recompute import Counted
 
@@ -44,7 +45,7 @@ def funding_figures(
     period: Period,
 ) -> dict[str, Any]:
     """The funding figures in the shape of ``published_funding``."""
-    income = {int(a["account_id"]): int(a["sponsor_id"]) for a in accounts if a["kind"] == "income"}
+    treasury = {int(a["account_id"]) for a in accounts if a["kind"] == "treasury"}
     sponsors: dict[int, dict[str, Any]] = {}
     flagged_sponsors: set[int] = set()
     flagged: list[int] = []
@@ -57,33 +58,33 @@ def funding_figures(
         elif kind == "treasury.sponsorship_recorded" and body.get("non_commons"):
             flagged_sponsors.add(int(body["sponsor"]))
             flagged.append(int(body["sponsorship"]))
-        elif kind == "treasury.transaction_posted":
+        elif kind == "treasury.transaction_posted" and body.get("sponsor") is not None:
             day = date.fromisoformat(body["occurred_on"])
             if not period.start <= day < period.end:
                 continue
             for entry in body["entries"]:
-                sponsor = income.get(int(entry["account"]))
-                if sponsor is not None:
-                    totals[(entry["currency"], sponsor)] -= int(entry["minor"])
+                if int(entry["account"]) in treasury:
+                    totals[(entry["currency"], int(body["sponsor"]))] += int(entry["minor"])
     inside = [c for c in counted if period.contains(c.at)]
     currencies = []
-    for currency in sorted({cur for cur, _ in totals}):
+    for currency in sorted({cur for (cur, _), amount in totals.items() if amount}):
         rows = sorted(
-            ((s, amount) for (cur, s), amount in totals.items() if cur == currency),
+            ((s, amount) for (cur, s), amount in totals.items() if cur == currency and amount),
             key=lambda row: (-row[1], row[0]),
         )
         total = sum(amount for _, amount in rows)
+        positive = [amount for _, amount in rows if amount > 0]
         currencies.append(
             {
                 "currency": currency,
                 "total_minor": total,
-                "funding_elephant_factor": absence_factor(amount for _, amount in rows),
-                "top_sponsor_share": share(max(amount for _, amount in rows), total),
+                "funding_elephant_factor": absence_factor(positive),
+                "top_sponsor_share": str(ratio(max(positive), sum(positive))) if positive else None,
                 "sponsors": [
                     [
                         s,
                         amount,
-                        share(amount, total),
+                        str(ratio(amount, total)) if total else None,
                         s in flagged_sponsors,
                         _affiliated(
                             inside,

@@ -1,8 +1,8 @@
 """The funding, licensing and decisions sections of a report, in SQL over each area's tables.
 
-Funding is what the books recognise as each sponsor's income in the period (credits
-to their income account net of reversals), by currency; sponsors with a sponsorship
-flagged non-commons are marked. Licensing is grant coverage of the period's counted
+Funding is the money each sponsor's receipts brought into the treasury in the period,
+less refunds and reversals, by currency (``ledger.treasury_metrics``); sponsors with a
+sponsorship flagged non-commons are marked. Licensing is grant coverage of the period's counted
 contributions (``licenses.coverage``) and inbound licenses incompatible with the
 project's outbound license (``licenses.compat``). Decisions are proposals opened and
 closed in the period with outcomes, turnout (ballots counted at close over the
@@ -12,75 +12,17 @@ proposals that an objection stopped).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
+from ledger import treasury_metrics
 from ledger.money import format_minor
 from licenses import compat, coverage
-from reports.figures import absence_factor, share
+from reports.figures import share
 from reports.period import Period
 
-_FUNDING = """
-WITH income AS (
-    SELECT a.sponsor_id, e.currency, -sum(e.amount)::bigint AS amount
-    FROM treasury_entries e
-    JOIN treasury_accounts a
-        ON a.project_id = e.project_id AND a.id = e.account_id AND a.kind = 'income'
-    JOIN treasury_transactions t ON t.project_id = e.project_id AND t.id = e.transaction_id
-    WHERE e.project_id = $1 AND t.occurred_on >= $2 AND t.occurred_on < $3
-    GROUP BY a.sponsor_id, e.currency
-),
-funded AS (
-    SELECT s.* FROM treasury_sponsors s
-    WHERE s.project_id = $1 AND s.id IN (SELECT sponsor_id FROM income)
-),
-work AS (
-    SELECT x.id, x.contributor_id, (x.occurred_at AT TIME ZONE 'UTC')::date AS day
-    FROM contributions x
-    WHERE x.project_id = $1 AND x.counted
-      AND x.occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
-      AND x.occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
-),
-affiliate AS (
-    SELECT sponsor_id, count(DISTINCT id) AS n FROM (
-        SELECT f.id AS sponsor_id, w.id FROM work w JOIN funded f ON f.contributor_id = w.contributor_id
-        UNION ALL
-        SELECT f.id, w.id FROM work w
-        JOIN affiliations a ON a.contributor_id = w.contributor_id
-            AND a.valid_from <= w.day AND w.day < a.valid_to
-        JOIN funded f ON f.organisation_id = a.organisation_id
-    ) AS pairs
-    GROUP BY sponsor_id
-)
-SELECT i.sponsor_id, coalesce(o.name, c.display_name) AS name, s.organisation_id,
-    s.contributor_id, i.currency, i.amount,
-    EXISTS (SELECT 1 FROM treasury_sponsorships sp WHERE sp.project_id = $1
-        AND sp.sponsor_id = i.sponsor_id AND sp.non_commons) AS non_commons,
-    coalesce(af.n, 0) AS affiliate_contributions
-FROM income i
-JOIN funded s ON s.id = i.sponsor_id
-LEFT JOIN affiliate af ON af.sponsor_id = i.sponsor_id
-LEFT JOIN organisations o ON o.id = s.organisation_id
-LEFT JOIN contributors c ON c.id = s.contributor_id
-ORDER BY i.currency, i.amount DESC, i.sponsor_id
-"""
-_FLAGGED = """
-SELECT sp.id, sp.sponsor_id, coalesce(o.name, c.display_name) AS name, sp.kind, sp.amount,
-    sp.currency, sp.non_commons_reason
-FROM treasury_sponsorships sp
-JOIN treasury_sponsors s ON s.project_id = sp.project_id AND s.id = sp.sponsor_id
-LEFT JOIN organisations o ON o.id = s.organisation_id
-LEFT JOIN contributors c ON c.id = s.contributor_id
-WHERE sp.project_id = $1 AND sp.non_commons
-ORDER BY sp.id
-"""
-_PERIOD_CONTRIBUTIONS = """
-SELECT count(*) FROM contributions WHERE project_id = $1 AND counted
-  AND occurred_at >= $2::date::timestamp AT TIME ZONE 'UTC'
-  AND occurred_at < $3::date::timestamp AT TIME ZONE 'UTC'
-"""
 _INBOUND = """
 SELECT license_expression, count(*)::bigint AS grants FROM grants
 WHERE project_id = $1 AND license_expression IS NOT NULL AND withdrawn_at IS NULL
@@ -114,54 +56,77 @@ SELECT
 
 
 async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> dict[str, Any]:
-    """Funding by sponsor and currency, its elephant factor, top share and flagged funding."""
-    rows = await conn.fetch(_FUNDING, project_id, period.start, period.end)
-    total_contributions = int(
-        await conn.fetchval(_PERIOD_CONTRIBUTIONS, project_id, period.start, period.end)
-    )
-    by_currency: dict[str, list[asyncpg.Record]] = defaultdict(list)
-    for r in rows:
-        by_currency[r["currency"]].append(r)
+    """Money received by sponsor and currency (``ledger.treasury_metrics``), its elephant
+    factor, top sponsor share, affiliates' share of the work, and flagged funding."""
+    args = (project_id, period.start, period.end)
+    received = await treasury_metrics.funding_by_sponsor(conn, *args)
+    concentration = {
+        c.currency: c for c in await treasury_metrics.funding_concentration(conn, *args)
+    }
+    affiliates = {a.sponsor_id: a for a in await treasury_metrics.affiliate_shares(conn, *args)}
+    flagged = await treasury_metrics.non_commons_sponsorships(conn, project_id)
+    flagged_sponsors = {f.sponsor_id for f in flagged}
+    names = {r.sponsor_id: r.name for r in received} | {
+        a.sponsor_id: a.name for a in affiliates.values()
+    }
     currencies = []
-    for currency, sponsors in sorted(by_currency.items()):
-        total = sum(int(s["amount"]) for s in sponsors)
+    for currency in sorted({r.currency for r in received}):
+        rows = [r for r in received if r.currency == currency]
+        total = sum(r.received for r in rows)
+        top = concentration.get(currency)
         currencies.append(
             {
                 "currency": currency,
                 "total_minor": total,
                 "total": format_minor(total, currency),
-                "funding_elephant_factor": absence_factor(int(s["amount"]) for s in sponsors),
-                "top_sponsor_share": share(max(int(s["amount"]) for s in sponsors), total),
+                "funding_elephant_factor": top.elephant_factor if top else 0,
+                "top_sponsor_share": str(top.top_sponsor_share) if top else None,
                 "sponsors": [
                     {
-                        "sponsor_id": s["sponsor_id"],
-                        "name": s["name"],
-                        "amount_minor": int(s["amount"]),
-                        "amount": format_minor(int(s["amount"]), currency),
-                        "share": share(int(s["amount"]), total),
-                        "non_commons": s["non_commons"],
-                        "affiliate_contributions": int(s["affiliate_contributions"]),
-                        "affiliate_share": share(
-                            int(s["affiliate_contributions"]), total_contributions
-                        ),
+                        "sponsor_id": r.sponsor_id,
+                        "name": r.name,
+                        "amount_minor": r.received,
+                        "amount": format_minor(r.received, currency),
+                        "share": str(treasury_metrics.ratio(r.received, total)) if total else None,
+                        "non_commons": r.sponsor_id in flagged_sponsors,
+                        "affiliate_contributions": _affiliate(
+                            affiliates, r.sponsor_id
+                        ).contributions,
+                        "affiliate_share": _affiliate_share(affiliates, r.sponsor_id),
                     }
-                    for s in sponsors
+                    for r in rows
                 ],
             }
         )
-    flagged = [
-        {
-            "sponsorship_id": f["id"],
-            "sponsor_id": f["sponsor_id"],
-            "name": f["name"],
-            "kind": f["kind"],
-            "amount": None if f["amount"] is None else format_minor(f["amount"], f["currency"]),
-            "currency": f["currency"],
-            "reason": f["non_commons_reason"],
-        }
-        for f in await conn.fetch(_FLAGGED, project_id)
-    ]
-    return {"currencies": currencies, "non_commons": flagged}
+    return {
+        "currencies": currencies,
+        "non_commons": [
+            {
+                "sponsorship_id": f.id,
+                "sponsor_id": f.sponsor_id,
+                "name": names.get(f.sponsor_id, f"sponsor {f.sponsor_id}"),
+                "kind": f.kind,
+                "amount": format_minor(f.amount.minor, f.amount.currency) if f.amount else None,
+                "currency": f.amount.currency if f.amount else None,
+                "reason": f.non_commons_reason,
+            }
+            for f in sorted(flagged, key=lambda f: f.id)
+        ],
+    }
+
+
+def _affiliate(
+    affiliates: dict[int, treasury_metrics.AffiliateShare], sponsor_id: int
+) -> treasury_metrics.AffiliateShare:
+    found = affiliates.get(sponsor_id)
+    return found or treasury_metrics.AffiliateShare(sponsor_id, "", 0, Decimal(0), 0, Decimal(0))
+
+
+def _affiliate_share(
+    affiliates: dict[int, treasury_metrics.AffiliateShare], sponsor_id: int
+) -> str | None:
+    found = _affiliate(affiliates, sponsor_id)
+    return str(found.share) if found.total_contributions else None
 
 
 async def licensing(conn: asyncpg.Connection, project_id: int, period: Period) -> dict[str, Any]:
