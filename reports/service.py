@@ -59,7 +59,9 @@ async def produce(
         progress(f"{name} table")
         async with pool.acquire() as conn:
             return await render_csv(conn, project.id, period, name)
-    doc = await build.build_document(pool, project, period, ring, progress, embed_limit)
+    # Only the signed JSON carries the journal's events; the pages show the figures.
+    limit = embed_limit if fmt == "json" else 0
+    doc = await build.build_document(pool, project, period, ring, progress, limit)
     progress("rendering")
     if fmt == "json":
         signed: dict[str, Any] = build.sign_document(doc, ring)
