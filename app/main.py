@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import strawberry
+from asyncpg.exceptions._base import DataError as ClientDataError
 from litestar import Litestar, MediaType, Request, Response
 from litestar.types import ControllerRouterHandler
 
@@ -62,6 +63,12 @@ def _domain_error(_: Request[Any, Any, Any], exc: CommonsError) -> Response[dict
     if isinstance(exc, InvalidInput) and exc.field:
         body["field"] = exc.field
     return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def _client_data_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
+    return Response(
+        {"error": "invalid_input", "message": f"value not accepted: {exc}"}, status_code=400
+    )
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
@@ -122,6 +129,9 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
         lifespan=[lifespan],
         exception_handlers={
             CommonsError: _domain_error,
+            # The driver's own data errors (a value it cannot encode) are the caller's input,
+            # not an outage, though they descend from its InterfaceError.
+            ClientDataError: _client_data_error,
             asyncpg.CannotConnectNowError: _unavailable,
             asyncpg.ConnectionDoesNotExistError: _unavailable,
             asyncpg.InterfaceError: _unavailable,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,6 +22,9 @@ from ledger.models import Identity as IdentityModel
 from ledger.models import Project as ProjectModel
 from ledger.paging import page_size
 from ledger.projects import project_kinds
+
+if TYPE_CHECKING:
+    from ledger.treasury_gql import Treasury
 
 Info = strawberry.Info[Context, None]
 
@@ -315,3 +319,9 @@ class Project(Node):
     @strawberry.field
     def journal(self) -> Journal:
         return Journal(project_id=self.model.id)
+
+    @strawberry.field(description="Sponsor funding: books, policy and integrity checks.")
+    def treasury(self) -> Annotated[Treasury, strawberry.lazy("ledger.treasury_gql")]:
+        from ledger.treasury_gql import Treasury
+
+        return Treasury(project_id=self.model.id)

@@ -241,3 +241,16 @@ async def test_the_journal_is_readable_and_verifiable_over_graphql(
             }
         }
     }
+
+
+async def test_a_project_reaches_its_treasury_checks(gql: GraphQL, maintainer: str) -> None:
+    body = await gql(
+        '{ project(slug: "wiki") { treasury { integrity { ok transactions journalOk } } } }'
+    )
+    assert body == {
+        "data": {
+            "project": {
+                "treasury": {"integrity": {"ok": True, "transactions": 0, "journalOk": True}}
+            }
+        }
+    }
