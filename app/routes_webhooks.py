@@ -46,7 +46,9 @@ async def receive_webhook(
         return Response(
             {"error": "too_large", "message": f"the body is over {limit} bytes"}, status_code=413
         )
-    answer = await receiver_of(runtime).receive(forge, project_slug, body, request.headers)
+    # ASGI header names are lower case already: one plain dict, read many times below
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
+    answer = await receiver_of(runtime).receive(forge, project_slug, body, headers)
     return Response(answer.body, status_code=answer.status)
 
 
