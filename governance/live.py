@@ -33,8 +33,14 @@ class _Slots:
 
 async def _connect(url: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(url)
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    try:
+        for name in ("json", "jsonb"):
+            await conn.set_type_codec(
+                name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            )
+    except BaseException:  # cancelled while setting up: never leak the connection
+        conn.terminate()
+        raise
     return conn
 
 

@@ -121,7 +121,11 @@ class Worker:
 
     async def _listen(self) -> asyncpg.Connection:
         conn = await asyncpg.connect(self.url)
-        await conn.add_listener(inbox.CHANNEL, lambda *_: self.wake.set())
+        try:
+            await conn.add_listener(inbox.CHANNEL, lambda *_: self.wake.set())
+        except BaseException:  # cancelled while subscribing: never leak the connection
+            conn.terminate()
+            raise
         return conn
 
     async def run(self) -> None:
