@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -27,6 +27,15 @@ if TYPE_CHECKING:
     from ledger.treasury_gql import Treasury
 
 Info = strawberry.Info[Context, None]
+
+
+def redact_emails(value: Any) -> Any:
+    """``value`` with every ``email`` member blanked (emails are private)."""
+    if isinstance(value, dict):
+        return {k: None if k == "email" else redact_emails(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_emails(v) for v in value]
+    return value
 
 
 @strawberry.type(description="A forge account or other source of a contributor's work.")
@@ -96,7 +105,7 @@ class Contribution(Node):
     source: str
     natural_key: str
     evidence_url: str | None
-    metadata: JSON
+    _metadata: strawberry.Private[dict[str, Any]]
     credit: Decimal
     policy_version: int
     counted: bool = strawberry.field(description="False for bots: no credit, not in metrics.")
@@ -105,6 +114,15 @@ class Contribution(Node):
     @strawberry.field
     def id(self) -> strawberry.ID:
         return global_id("Contribution", self.project_id, self.db_id)
+
+    @strawberry.field(
+        description="Source facts (commit, trailers...); emails only for the project's maintainers."
+    )
+    def metadata(self, info: Info) -> JSON:
+        p = info.context.principal
+        if p.admin or p.has(self.project_slug, "maintainer"):
+            return as_json(self._metadata)
+        return as_json(redact_emails(self._metadata))
 
     @strawberry.field(description="Why this credit: weight x count under the policy version.")
     def credit_explanation(self) -> str:
@@ -128,7 +146,7 @@ class Contribution(Node):
             source=m.source,
             natural_key=m.natural_key,
             evidence_url=m.evidence_url,
-            metadata=as_json(m.metadata),
+            _metadata=m.metadata,
             credit=m.credit,
             policy_version=m.policy_version,
             counted=m.counted,

@@ -254,3 +254,24 @@ async def test_a_project_reaches_its_treasury_checks(gql: GraphQL, maintainer: s
             }
         }
     }
+
+
+async def test_emails_in_contribution_metadata_are_for_maintainers_only(
+    gql: GraphQL, maintainer: str
+) -> None:
+    await link(gql, maintainer, "101", "ada")
+    variables = contribution("m-1")
+    variables["i"]["metadata"] = {
+        "commit": "abc",
+        "signoffs": [{"name": "Ada", "email": "ada@example.org"}],
+    }
+    await gql(RECORD, variables, maintainer)
+    query = '{ project(slug: "wiki") { contributions { nodes { metadata } } } }'
+    public = await gql(query)
+    assert public["data"]["project"]["contributions"]["nodes"] == [
+        {"metadata": {"commit": "abc", "signoffs": [{"name": "Ada", "email": None}]}}
+    ]
+    private = await gql(query, token=maintainer)
+    assert private["data"]["project"]["contributions"]["nodes"] == [
+        {"metadata": {"commit": "abc", "signoffs": [{"name": "Ada", "email": "ada@example.org"}]}}
+    ]
