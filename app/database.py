@@ -95,6 +95,14 @@ async def connect(url: str) -> asyncpg.Connection:
     return conn
 
 
+async def _release(conn: asyncpg.Connection) -> None:
+    """Reset on release without a round trip: the service keeps no session state on
+    pooled connections (no LISTEN, session locks or SET outside a transaction), so
+    only an unfinished transaction needs undoing."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(
     url: str,
     *,
@@ -109,6 +117,7 @@ async def create_pool(
         max_size=max_size,
         command_timeout=command_timeout,
         init=_init_connection,
+        reset=_release,
     )
     assert pool is not None
     return pool

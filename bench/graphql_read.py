@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -103,6 +106,21 @@ async def raw_sql(url: str, project_id: int, rounds: int) -> list[float]:
         await conn.close()
 
 
+def wrk_rate(base: str, name: str, seconds: int, connections: int) -> str:
+    """Requests/s by wrk (a native load generator, when installed) on a GET of the
+    persisted operation: the Python client above costs a core of its own."""
+    if shutil.which("wrk") is None:
+        return "wrk not installed (apt-get install wrk)"
+    query = urllib.parse.quote(json.dumps({"slug": "big"}))
+    url = f"{base}/graphql/persisted/{name}?variables={query}"
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30)
+    lines = [
+        line for line in out.stdout.splitlines() if "Requests/sec" in line or "Latency" in line
+    ]
+    return " | ".join(" ".join(line.split()) for line in lines)
+
+
 def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     for _ in range(300):
         if server.poll() is not None:
@@ -144,6 +162,7 @@ def main() -> None:
                 load(base, "ProjectOverview", args.requests // 4, args.concurrency)
             )
             _, seq = asyncio.run(load(base, "ProjectOverview", 200, 1))
+            native = wrk_rate(base, "ProjectTotals", 10, args.concurrency)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -154,6 +173,7 @@ def main() -> None:
     print(
         f"ProjectOverview {over_rps:8,.0f} req/s  p50 {percentile(over, 50):6.1f} ms  p99 {percentile(over, 99):6.1f} ms  (concurrency {args.concurrency})"
     )
+    print(f"ProjectTotals by wrk: {native}  (target >= 2,000 req/s per worker)")
     print(f"ProjectOverview sequential p50 {percentile(seq, 50):6.1f} ms")
     print(f"raw SQL aggregates of the same data p50 {percentile(raw, 50):6.1f} ms")
     print(
