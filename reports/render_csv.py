@@ -53,8 +53,11 @@ ORDER BY r.occurred_on, r.id, r.currency
 SELECT p.id AS proposal_id, p.title, p.method, p.outcome,
     CASE WHEN p.secret THEN NULL ELSE b.voter_id END AS voter_id,
     CASE WHEN p.secret THEN NULL ELSE v.display_name END AS voter,
-    b.ballot::text AS ballot, encode(b.receipt, 'hex') AS receipt, b.revision,
-    to_char(b.cast_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS cast_at
+    b.ballot::text AS ballot, encode(b.receipt, 'hex') AS receipt,
+    -- Times and revision counts could link receipts to voters: secret ballots omit them.
+    CASE WHEN p.secret THEN NULL ELSE b.revision END AS revision,
+    CASE WHEN p.secret THEN NULL
+        ELSE to_char(b.cast_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END AS cast_at
 FROM proposals p
 JOIN ballots b ON b.project_id = p.project_id AND b.proposal_id = p.id
 JOIN contributors v ON v.id = b.voter_id

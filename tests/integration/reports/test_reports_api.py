@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from datetime import datetime
 from importlib import resources
 
 import asyncpg
@@ -95,3 +97,41 @@ async def test_bad_report_names_get_400_with_a_reason(client: Client, pool: asyn
         assert response.status_code == 400, url
         assert response.json()["field"] == field, url
     assert (await client.get("/projects/nobody/reports/2026.json")).status_code == 404
+
+
+async def test_the_ballots_csv_names_no_voter_time_or_revision_of_a_secret_ballot(
+    client: Client, pool: asyncpg.Pool
+) -> None:
+    seeded = await seed_chaoss(pool)
+    closed = "2026-07-20T00:00:00Z"
+    async with pool.acquire() as conn, conn.transaction():
+        proposal = await conn.fetchval(
+            """INSERT INTO proposals (project_id, title, kind, options, method, electorate_rule,
+                   state, outcome, opens_at, closes_at, closed_at, electorate_size,
+                   electorate_hash, created_by, secret)
+               VALUES ($1, 'Secret', 'general', '[]', 'majority', '{}', 'closed', 'passed',
+                   $2::timestamptz - interval '5 days', $2::timestamptz, $2::timestamptz, 1,
+                   sha256('x'), 't', true)
+               RETURNING id""",
+            seeded.project_id,
+            datetime.fromisoformat(closed),
+        )
+        await conn.execute(
+            "INSERT INTO proposal_electors VALUES ($1, $2, $3)",
+            seeded.project_id,
+            proposal,
+            seeded.contributors[0],
+        )
+        await conn.execute(
+            "INSERT INTO ballots (project_id, proposal_id, voter_id, ballot, receipt) "
+            "VALUES ($1, $2, $3, '\"yes\"', sha256('r'))",
+            seeded.project_id,
+            proposal,
+            seeded.contributors[0],
+        )
+    ballots = await client.get("/projects/chaoss/reports/2026-07.csv?table=ballots")
+    rows = list(csv.DictReader(io.StringIO(ballots.text)))
+    assert [
+        (r["voter_id"], r["voter"], r["revision"], r["cast_at"], r["ballot"]) for r in rows
+    ] == [("", "", "", "", '"yes"')]
+    assert rows[0]["receipt"] == hashlib.sha256(b"r").hexdigest()
