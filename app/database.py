@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+
+from ledger.codecs import use_json
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -84,8 +85,7 @@ async def current_revision(conn: asyncpg.Connection) -> str | None:
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await use_json(conn)
 
 
 async def connect(url: str) -> asyncpg.Connection:

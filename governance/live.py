@@ -11,13 +11,13 @@ At most ``MAX_WATCHERS`` run per process, so subscribers cannot exhaust connecti
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 
 from governance import service, store
+from ledger.codecs import use_json
 from ledger.errors import Forbidden, Unavailable
 from ledger.projects import get_project
 
@@ -34,10 +34,7 @@ class _Slots:
 async def _connect(url: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(url)
     try:
-        for name in ("json", "jsonb"):
-            await conn.set_type_codec(
-                name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
-            )
+        await use_json(conn)
     except BaseException:  # cancelled while setting up: never leak the connection
         conn.terminate()
         raise

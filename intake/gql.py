@@ -20,10 +20,10 @@ from ledger.gql_common import (
     ForbiddenError,
     NotFoundError,
     ValidationError,
+    maintained_project,
     run_mutation,
 )
 from ledger.gql_types import Contributor, Info
-from ledger.models import Project
 
 
 @strawberry.type(description="A forge secret's public facts (never its value).")
@@ -134,11 +134,6 @@ ReplayResult = Annotated[ReplayPayload | Errors, strawberry.union("ReplayDeliver
 MergeResult = Annotated[MergePayload | Errors, strawberry.union("MergeContributorsResult")]
 
 
-async def _maintained(conn: asyncpg.Connection | asyncpg.Pool, info: Info, slug: str) -> Project:
-    info.context.principal.require(slug, "maintainer")
-    return await projects.get_project(conn, slug)
-
-
 def _forget_targets(info: Info) -> None:
     runtime = getattr(info.context, "runtime", None)
     receiver = runtime.extras.get("receiver") if runtime is not None else None
@@ -154,14 +149,14 @@ async def _contributor(conn: asyncpg.Connection, contributor_id: int, slug: str)
 class IntakeQuery:
     @strawberry.field(description="A project's forge secrets, active and retired (maintainers).")
     async def forge_secrets(self, info: Info, project: str) -> list[ForgeSecret]:
-        found = await _maintained(info.context.pool, info, project)
+        found = await maintained_project(info.context.pool, info, project)
         return [
             ForgeSecret.of(s) for s in await connections.list_secrets(info.context.pool, found.id)
         ]
 
     @strawberry.field(description="Deliveries that failed every attempt (maintainers).")
     async def dead_letters(self, info: Info, project: str) -> list[DeadLetter]:
-        found = await _maintained(info.context.pool, info, project)
+        found = await maintained_project(info.context.pool, info, project)
         return [
             DeadLetter(
                 delivery_id=d.inbox_id,
@@ -177,7 +172,7 @@ class IntakeQuery:
 
     @strawberry.field(description="Pushes listed only in part, newest first (maintainers).")
     async def truncated_pushes(self, info: Info, project: str) -> list[TruncatedPush]:
-        found = await _maintained(info.context.pool, info, project)
+        found = await maintained_project(info.context.pool, info, project)
         return [
             TruncatedPush(delivery_id=i, forge=f, delivery_key=k, received_at=at)
             for i, f, k, at in await inbox.truncated_pushes(info.context.pool, found.id)
@@ -185,7 +180,7 @@ class IntakeQuery:
 
     @strawberry.field(description="Contributors who share an email or a name (maintainers).")
     async def merge_suggestions(self, info: Info, project: str) -> list[MergeSuggestion]:
-        found = await _maintained(info.context.pool, info, project)
+        found = await maintained_project(info.context.pool, info, project)
         pairs = await merges.suggestions(info.context.pool, found.id)
         loader = info.context.loaders.get(people.load_contributors)
         result = []
@@ -208,7 +203,7 @@ class IntakeMutation:
     @strawberry.mutation(description="Connect a forge or add a rotation secret (maintainers).")
     async def connect_forge(self, info: Info, input: ConnectForgeInput) -> ForgeSecretResult:
         async def work(conn: asyncpg.Connection) -> ForgeSecretPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             added = await connections.connect_forge(
                 conn, project, input.forge, input.secret, input.label, info.context.principal.actor
             )
@@ -223,7 +218,7 @@ class IntakeMutation:
         self, info: Info, input: RetireForgeSecretInput
     ) -> ForgeSecretResult:
         async def work(conn: asyncpg.Connection) -> ForgeSecretPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             retired = await connections.retire_secret(
                 conn, project, input.forge, input.secret_id, info.context.principal.actor
             )
@@ -236,7 +231,7 @@ class IntakeMutation:
     @strawberry.mutation(description="Process a dead or ignored delivery again (maintainers).")
     async def replay_delivery(self, info: Info, input: ReplayDeliveryInput) -> ReplayResult:
         async def work(conn: asyncpg.Connection) -> ReplayPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             await inbox.replay(conn, project.id, input.delivery_id, info.context.principal.actor)
             return ReplayPayload(delivery_id=input.delivery_id)
 
@@ -248,7 +243,7 @@ class IntakeMutation:
     )
     async def merge_contributors(self, info: Info, input: MergeContributorsInput) -> MergeResult:
         async def work(conn: asyncpg.Connection) -> MergePayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             for _, slug in await merges.affected_projects(conn, [input.source, input.target]):
                 info.context.principal.require(slug, "maintainer")
             merge_id = await merges.merge(
@@ -264,7 +259,7 @@ class IntakeMutation:
         self, info: Info, input: UnmergeContributorsInput
     ) -> MergeResult:
         async def work(conn: asyncpg.Connection) -> MergePayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             for project_id in await merges.merge_record_projects(conn, input.merge_id):
                 (other,) = await projects.load_projects(info.context.pool, [project_id])
                 if other is not None:

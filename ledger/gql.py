@@ -15,6 +15,7 @@ from ledger.gql_common import (
     Connection,
     connection,
     int_key,
+    maintained_project,
     parse_global_id,
     run_mutation,
 )
@@ -41,7 +42,6 @@ from ledger.gql_inputs import (
 )
 from ledger.gql_types import Contribution, Contributor, CreditPolicy, Identity, Info, Project
 from ledger.models import NewContribution, check_name, check_url, check_weight
-from ledger.models import Project as ProjectModel
 from ledger.paging import cursor_int, decode_cursor, make_page, page_size
 
 MAX_METADATA_BYTES = 65_536
@@ -112,11 +112,6 @@ def _contributor_number(value: str) -> int:
     return int_key(parts[0])
 
 
-async def _maintained(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
-    info.context.principal.require(slug, "maintainer")
-    return await projects.get_project(conn, slug)
-
-
 def _check_license(info: Info, expression: str | None) -> str | None:
     if expression is None:
         return None
@@ -147,7 +142,7 @@ class Mutation:
     @strawberry.mutation(description="Change a project's descriptive fields (maintainers).")
     async def update_project(self, info: Info, input: UpdateProjectInput) -> ProjectResult:
         async def work(conn: asyncpg.Connection) -> ProjectPayload:
-            project = await _maintained(conn, info, input.slug)
+            project = await maintained_project(conn, info, input.slug)
             changes: dict[str, object] = {}
             if input.name is not None:
                 changes["name"] = check_name(input.name)
@@ -199,7 +194,7 @@ class Mutation:
     @strawberry.mutation(description="Link a forge identity to a contributor (maintainers).")
     async def link_identity(self, info: Info, input: LinkIdentityInput) -> IdentityResult:
         async def work(conn: asyncpg.Connection) -> IdentityPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             identity, created = await people.link_identity(
                 conn,
                 project.id,
@@ -226,7 +221,7 @@ class Mutation:
         self, info: Info, input: SetCreditPolicyInput
     ) -> CreditPolicyResult:
         async def work(conn: asyncpg.Connection) -> CreditPolicyPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             if project.settings.get("credit_policy_by_vote"):
                 raise Forbidden("this project changes its credit policy by vote only")
             kinds = await projects.project_kinds(conn, project.id)
@@ -250,7 +245,7 @@ class Mutation:
     @strawberry.mutation(description="Define a project-specific contribution kind (maintainers).")
     async def define_kind(self, info: Info, input: DefineKindInput) -> KindResult:
         async def work(conn: asyncpg.Connection) -> KindPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             await projects.define_kind(
                 conn, project, input.kind, input.description[:2000], info.context.principal.actor
             )

@@ -19,7 +19,9 @@ from strawberry.types.nodes import SelectedField
 
 from ledger.context import Context
 from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from ledger.models import Project
 from ledger.paging import Page
+from ledger.projects import get_project
 
 T = TypeVar("T")
 
@@ -76,6 +78,14 @@ def database_error(exc: asyncpg.PostgresError) -> CommonsError | None:
     if isinstance(exc, asyncpg.DataError):
         return InvalidInput(f"value not accepted: {exc.args[0] if exc.args else exc}")
     return None
+
+
+async def maintained_project(
+    conn: asyncpg.Connection | asyncpg.Pool, info: strawberry.Info[Context, None], slug: str
+) -> Project:
+    """The project ``slug`` after checking the caller maintains it (Forbidden, NotFound)."""
+    info.context.principal.require(slug, "maintainer")
+    return await get_project(conn, slug)
 
 
 async def run_mutation(

@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncpg
 import strawberry
 
-from ledger import projects, treasury_expenses, treasury_moves, treasury_reversals
-from ledger.gql_common import run_mutation
-from ledger.models import Project as ProjectModel
+from ledger import treasury_expenses, treasury_moves, treasury_reversals
+from ledger.gql_common import maintained_project, run_mutation
 from ledger.money import parse_amount, parse_rate
 from ledger.treasury import set_policy
 from ledger.treasury_gql_inputs import (
@@ -45,11 +44,6 @@ from ledger.treasury_sponsoring import sponsor_once
 from ledger.treasury_terms import record_sponsor
 
 
-async def _maintained(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
-    info.context.principal.require(slug, "maintainer")
-    return await projects.get_project(conn, slug)
-
-
 def _payload(done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
     tx, replayed = done
     return TreasuryTransactionPayload(transaction=TreasuryTransaction.of(tx), replayed=replayed)
@@ -60,7 +54,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Record an organisation or contributor as a sponsor.")
     async def record_sponsor(self, info: Info, input: RecordSponsorInput) -> SponsorResult:
         async def work(conn: asyncpg.Connection) -> SponsorPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             sponsor, created = await record_sponsor(
                 conn,
                 project.id,
@@ -77,7 +71,7 @@ class TreasuryMutation:
         self, info: Info, input: RecordSponsorshipInput
     ) -> SponsorshipResult:
         async def work(conn: asyncpg.Connection) -> SponsorshipPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             actor = info.context.principal.actor
             money = None
             if input.amount is not None or input.currency is not None:
@@ -113,7 +107,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Record money received from a sponsor.")
     async def record_receipt(self, info: Info, input: RecordReceiptInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_moves.record_receipt(
                     conn,
@@ -134,7 +128,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Pay an approved expense to a payee.")
     async def record_expense(self, info: Info, input: RecordExpenseInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_expenses.record_expense(
                     conn,
@@ -158,7 +152,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Return money to a sponsor (never more than it paid).")
     async def refund(self, info: Info, input: RefundInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_moves.refund(
                     conn,
@@ -178,7 +172,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Move money between two funds.")
     async def transfer(self, info: Info, input: TransferInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_moves.transfer(
                     conn,
@@ -198,7 +192,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Convert currency at an exact, sourced rate.")
     async def convert_currency(self, info: Info, input: ConvertCurrencyInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_moves.convert_currency(
                     conn,
@@ -224,7 +218,7 @@ class TreasuryMutation:
         self, info: Info, input: ReverseTransactionInput
     ) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             return _payload(
                 await treasury_reversals.reverse(
                     conn,
@@ -242,7 +236,7 @@ class TreasuryMutation:
     @strawberry.mutation(description="Set the project's overdraft and approval policy.")
     async def set_treasury_policy(self, info: Info, input: SetTreasuryPolicyInput) -> PolicyResult:
         async def work(conn: asyncpg.Connection) -> TreasuryPolicyPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             policy = await set_policy(
                 conn,
                 project,

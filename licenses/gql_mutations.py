@@ -10,6 +10,7 @@ import strawberry
 from ledger import projects
 from ledger.errors import Forbidden, InvalidInput, NotFound
 from ledger.gql_common import (
+    maintained_project,
     run_mutation,
 )
 from ledger.gql_types import Info
@@ -49,11 +50,6 @@ from licenses.models import (
 
 MAX_LISTED = 1000
 MAX_AUTHORISATIONS = 100
-
-
-async def _maintained(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
-    info.context.principal.require(slug, "maintainer")
-    return await projects.get_project(conn, slug)
 
 
 async def _organisation(conn: asyncpg.Connection, name: str | None) -> int | None:
@@ -232,7 +228,7 @@ class Mutation:
     @strawberry.mutation(description="Publish the next version of an agreement text (maintainers).")
     async def publish_agreement(self, info: Info, input: PublishAgreementInput) -> AgreementResult:
         async def work(conn: asyncpg.Connection) -> AgreementPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             text = await agreements.publish_agreement(
                 conn,
                 project.id,
@@ -249,7 +245,7 @@ class Mutation:
     @strawberry.mutation(description="Store the text of a LicenseRef- license (maintainers).")
     async def add_license_text(self, info: Info, input: AddLicenseTextInput) -> LicenseTextResult:
         async def work(conn: asyncpg.Connection) -> LicenseTextPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             text = await agreements.add_license_text(
                 conn,
                 project.id,
@@ -267,7 +263,7 @@ class Mutation:
         self, info: Info, input: SetCoverageRequirementInput
     ) -> CoverageRequirementResult:
         async def work(conn: asyncpg.Connection) -> CoverageRequirementPayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             known = await projects.project_kinds(conn, project.id)
             kinds = sorted({check_kind(k, known) for k in input.kinds})
             await projects.update_settings(
@@ -282,7 +278,7 @@ class Mutation:
         self, info: Info, input: SetTrademarkNoticeInput
     ) -> TrademarkResult:
         async def work(conn: asyncpg.Connection) -> TrademarkNoticePayload:
-            project = await _maintained(conn, info, input.project)
+            project = await maintained_project(conn, info, input.project)
             notice = await trademarks.set_notice(
                 conn,
                 project.id,
