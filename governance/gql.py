@@ -45,6 +45,7 @@ from ledger.gql_common import (
     as_json,
     connection,
     int_key,
+    maintained_project,
     run_mutation,
 )
 from ledger.models import Project as ProjectModel
@@ -92,11 +93,8 @@ class GovernanceQuery:
         ]
 
 
-async def _project(conn: asyncpg.Connection, info: Info, slug: str, role: str = "") -> ProjectModel:
-    if role == "maintainer":
-        info.context.principal.require(slug, "maintainer")
-    elif role == "member":
-        info.context.principal.require(slug, "member")
+async def _member_project(conn: asyncpg.Connection, info: Info, slug: str) -> ProjectModel:
+    info.context.principal.require(slug, "member")
     return await projects.get_project(conn, slug)
 
 
@@ -142,7 +140,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Draft a proposal (project members).")
     async def create_proposal(self, info: Info, input: CreateProposalInput) -> ProposalResult:
         async def work(conn: asyncpg.Connection) -> ProposalPayload:
-            project = await _project(conn, info, input.project, "member")
+            project = await _member_project(conn, info, input.project)
             e = input.electorate
             rule = check_rule(e.min_credit, e.months, e.maintainers, e.members, e.contributors)
             if input.action is not None and not isinstance(input.action, dict):
@@ -182,7 +180,7 @@ class GovernanceMutation:
     )
     async def open_proposal(self, info: Info, input: ProposalRefInput) -> ProposalResult:
         async def work(conn: asyncpg.Connection) -> ProposalPayload:
-            project = await _project(conn, info, input.project, "maintainer")
+            project = await maintained_project(conn, info, input.project)
             opened = await service.open_(
                 conn, project.id, _number(input.number), info.context.principal.actor
             )
@@ -193,7 +191,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Withdraw a draft or open proposal (maintainers).")
     async def withdraw_proposal(self, info: Info, input: ProposalRefInput) -> ProposalResult:
         async def work(conn: asyncpg.Connection) -> ProposalPayload:
-            project = await _project(conn, info, input.project, "maintainer")
+            project = await maintained_project(conn, info, input.project)
             done = await service.withdraw(
                 conn, project.id, _number(input.number), info.context.principal.actor
             )
@@ -207,7 +205,7 @@ class GovernanceMutation:
     async def cast_ballot(self, info: Info, input: CastBallotInput) -> BallotResult:
         async def work(conn: asyncpg.Connection) -> BallotPayload:
             voter = info.context.principal.require_contributor()
-            project = await _project(conn, info, input.project)
+            project = await projects.get_project(conn, input.project)
             done = await service.cast(
                 conn,
                 project.id,
@@ -230,7 +228,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Close a proposal whose time has passed (anyone may).")
     async def close_proposal(self, info: Info, input: ProposalRefInput) -> ProposalResult:
         async def work(conn: asyncpg.Connection) -> ProposalPayload:
-            project = await _project(conn, info, input.project)
+            project = await projects.get_project(conn, input.project)
             closed = await service.close(
                 conn, project, _number(input.number), info.context.principal.actor
             )
@@ -242,7 +240,7 @@ class GovernanceMutation:
     async def delegate(self, info: Info, input: DelegateInput) -> DelegationResult:
         async def work(conn: asyncpg.Connection) -> DelegationPayload:
             me = info.context.principal.require_contributor()
-            project = await _project(conn, info, input.project)
+            project = await projects.get_project(conn, input.project)
             scope = await voters.delegate(
                 conn, project, me, input.to, input.kind, info.context.principal.actor
             )
@@ -257,7 +255,7 @@ class GovernanceMutation:
     async def revoke_delegation(self, info: Info, input: RevokeDelegationInput) -> RevokeResult:
         async def work(conn: asyncpg.Connection) -> RevokeDelegationPayload:
             me = info.context.principal.require_contributor()
-            project = await _project(conn, info, input.project)
+            project = await projects.get_project(conn, input.project)
             scope = await voters.revoke(conn, project, me, input.kind, info.context.principal.actor)
             return RevokeDelegationPayload(kind=None if scope == "*" else scope)
 
@@ -268,7 +266,7 @@ class GovernanceMutation:
     )
     async def set_voting_role(self, info: Info, input: SetVotingRoleInput) -> RoleResult:
         async def work(conn: asyncpg.Connection) -> VotingRolePayload:
-            project = await _project(conn, info, input.project, "maintainer")
+            project = await maintained_project(conn, info, input.project)
             changed = await voters.set_role(
                 conn, project, input.contributor, input.role, info.context.principal.actor
             )
@@ -285,7 +283,7 @@ class GovernanceMutation:
         self, info: Info, input: GovernanceSettingsInput
     ) -> SettingsResult:
         async def work(conn: asyncpg.Connection) -> GovernanceSettingsPayload:
-            project = await _project(conn, info, input.project, "maintainer")
+            project = await maintained_project(conn, info, input.project)
             actor = info.context.principal.actor
             for key, value in (
                 (service.DELEGATION, input.delegation),

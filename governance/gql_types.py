@@ -248,7 +248,7 @@ async def live_tally(info: Info, proposal: ProposalModel) -> Tally:
     """Count an open public proposal's current ballots."""
     from ledger.projects import load_projects
 
-    (project,) = await load_projects(info.context.pool, [proposal.project_id])
+    project = await info.context.loaders.get(load_projects).load(proposal.project_id)
     delegation = bool(project and project.settings.get(service.DELEGATION))
     counted = await service.count(info.context.pool, proposal, delegation)
     return Tally.of(counted.result(), final=False)

@@ -230,8 +230,11 @@ async def close_due(
     from ledger.projects import load_projects
 
     closed = []
-    for project_id, proposal_id in await store.due(pool, limit):
-        (project,) = await load_projects(pool, [project_id])
+    due = await store.due(pool, limit)
+    ids = sorted({project_id for project_id, _ in due})
+    found = dict(zip(ids, await load_projects(pool, ids), strict=True))
+    for project_id, proposal_id in due:
+        project = found[project_id]
         if project is None:
             continue
         try:

@@ -20,21 +20,6 @@ from ledger.journal import append_event
 
 CHANNEL = "commons_inbox"
 
-_STORE = f"""
-WITH active AS (
-    SELECT 1 FROM forge_secrets
-    WHERE project_id = $1 AND forge = $2 AND id = $3 AND retired_at IS NULL
-), ins AS (
-    INSERT INTO webhook_inbox (project_id, forge, event, delivery_key, headers, body, status)
-    SELECT $1, $2, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM active)
-    ON CONFLICT (project_id, forge, delivery_key) DO NOTHING
-    RETURNING id
-), woke AS (
-    SELECT pg_notify('{CHANNEL}', '') FROM ins WHERE $8 = 'pending'
-)
-SELECT EXISTS (SELECT 1 FROM active) AS active, (SELECT id FROM ins) AS id,
-    (SELECT count(*) FROM woke) AS woke
-"""
 _STORE_MANY = f"""
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[],
@@ -141,24 +126,6 @@ class DeadLetter:
     died_at: datetime
 
 
-async def store(
-    conn: asyncpg.Connection | asyncpg.Pool,
-    project_id: int,
-    forge: str,
-    secret_id: int,
-    event: str,
-    key: str,
-    headers: dict[str, str],
-    body: bytes,
-    status: str,
-) -> Stored:
-    """Insert a verified delivery if its secret is still active and its key is new."""
-    row = await conn.fetchrow(
-        _STORE, project_id, forge, secret_id, event, key, headers, body, status
-    )
-    return Stored(row["active"], row["id"])
-
-
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
     """A verified delivery waiting to be stored."""
@@ -176,7 +143,8 @@ class NewDelivery:
 async def store_many(
     conn: asyncpg.Connection | asyncpg.Pool, deliveries: list[NewDelivery]
 ) -> list[Stored]:
-    """Store several deliveries in one statement (one commit), each as ``store`` would."""
+    """Store several deliveries in one statement (one commit); each is stored only
+    while its connection's secret is active."""
     rows = await conn.fetch(
         _STORE_MANY,
         [d.project_id for d in deliveries],

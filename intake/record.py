@@ -15,14 +15,11 @@ import asyncpg
 from intake.identity import resolve
 from intake.mapping import Activity
 from ledger.bulk import bulk_load
-from ledger.contributions import COLUMNS, record_contributions
-from ledger.models import Contribution, NewContribution
+from ledger.contributions import by_natural_keys, record_contributions
+from ledger.models import NewContribution
 from licenses.dco import record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
-_BY_KEYS = f"""
-SELECT {COLUMNS} FROM contributions WHERE project_id = $1 AND natural_key = any($2::text[])
-"""
 _KNOWN = """
 SELECT natural_key FROM contributions WHERE project_id = $1 AND natural_key = any($2::text[])
 """
@@ -74,8 +71,7 @@ async def record_activities(
     if bulk:
         created = await bulk_load(conn, project_id, items, actor, batch_size=len(items))
         signed_keys = [i.natural_key for i in items if i.metadata.get("signoffs")]
-        rows = await conn.fetch(_BY_KEYS, project_id, signed_keys) if signed_keys else []
-        signed = [Contribution(*(r[c] for c in _FIELDS)) for r in rows]
+        signed = await by_natural_keys(conn, project_id, signed_keys)
     else:
         recorded = await record_contributions(conn, project_id, items, actor)
         made = [r.contribution for r in recorded if r.created]
@@ -84,6 +80,3 @@ async def record_activities(
     if signed:
         await record_signoffs(conn, project_id, signed, actor)
     return created
-
-
-_FIELDS = [c.strip() for c in COLUMNS.split(",")]

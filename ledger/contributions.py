@@ -104,6 +104,13 @@ def _contribution(row: asyncpg.Record) -> Contribution:
     )
 
 
+async def by_natural_keys(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, keys: list[str]
+) -> list[Contribution]:
+    """The project's contributions with these natural keys (any order)."""
+    return [_contribution(r) for r in await conn.fetch(_BY_KEYS, project_id, keys)] if keys else []
+
+
 def _same_facts(stored: Contribution, new: NewContribution, contributor_id: int) -> bool:
     return (
         stored.contributor_id == contributor_id

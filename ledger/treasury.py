@@ -112,20 +112,6 @@ async def authorize_expense(
     return existing.id
 
 
-async def get_approval(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, approval_id: int
-) -> Approval:
-    """One approval; NotFound otherwise."""
-    row = await conn.fetchrow(
-        f"SELECT {_APPROVAL} FROM treasury_approvals WHERE project_id = $1 AND id = $2",
-        project_id,
-        approval_id,
-    )
-    if row is None:
-        raise NotFound(f"no expense approval {approval_id} in this project")
-    return _approval(row)
-
-
 async def set_policy(
     conn: asyncpg.Connection, project: Project, policy: Policy, actor: str
 ) -> Policy:

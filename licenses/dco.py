@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 
 from ledger.errors import InvalidInput
-from ledger.journal import append_event
+from ledger.journal import append_events
 from ledger.models import Contribution
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
@@ -146,6 +146,8 @@ async def _link_existing(
     added: dict[int, list[int]] = {}
     for row in rows:
         added.setdefault(row["grant_id"], []).append(row["contribution_id"])
-    for grant_id, contribution_ids in sorted(added.items()):
-        body = {"grant_id": grant_id, "contribution_ids": sorted(contribution_ids)}
-        await append_event(conn, project_id, "grant.extended", body, actor)
+    events = [
+        ("grant.extended", {"grant_id": g, "contribution_ids": sorted(c)}, actor)
+        for g, c in sorted(added.items())
+    ]
+    await append_events(conn, project_id, events)

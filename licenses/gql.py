@@ -21,7 +21,7 @@ from ledger.gql_common import (
 )
 from ledger.gql_types import Contribution, Info
 from ledger.models import Project as ProjectModel
-from ledger.paging import decode_cursor, make_page, page_size
+from ledger.paging import cursor_int, cursor_time, decode_cursor, make_page, page_size
 from licenses import agreements, compat, coverage, spdx, trademarks
 from licenses import grants as grant_store
 from licenses.gql_enums import (
@@ -120,12 +120,7 @@ class Query:
     ) -> Connection[UncoveredContribution] | None:
         size = page_size(first)
         key = decode_cursor(after, 2)
-        cursor = None
-        if key is not None:
-            try:
-                cursor = (datetime.fromisoformat(str(key[0])), int(key[1]))
-            except (TypeError, ValueError):
-                raise InvalidInput("malformed cursor", "after") from None
+        cursor = (cursor_time(key[0]), cursor_int(key[1])) if key else None
         found = await _project(info, project)
         if found is None:
             return None
@@ -148,7 +143,7 @@ class Query:
     ) -> Connection[ContributorGrantStatus] | None:
         size = page_size(first)
         key = decode_cursor(after, 1)
-        after_id = int_key(str(key[0])) if key else None
+        after_id = cursor_int(key[0]) if key else None
         found = await _project(info, project)
         if found is None:
             return None
@@ -192,7 +187,7 @@ class Query:
     ) -> Connection[Grant] | None:
         size = page_size(first)
         key = decode_cursor(after, 1)
-        before = int_key(str(key[0])) if key else None
+        before = cursor_int(key[0]) if key else None
         found = await _project(info, project)
         if found is None:
             return None
