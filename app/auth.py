@@ -15,8 +15,8 @@ from typing import Any
 import jwt
 
 from app.settings import Settings
-from ledger.keys import KeyRing
-from ledger.principal import ROLES, Principal, Role
+from ledger.journal.keys import KeyRing
+from ledger.kernel.principal import ROLES, Principal, Role
 
 REQUIRED = ["exp", "iat", "iss", "aud", "sub"]
 ACCEPTED_TYP = {"jwt", "at+jwt"}

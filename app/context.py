@@ -14,8 +14,8 @@ from strawberry.litestar import BaseContext
 from app.auth import AuthError
 from app.runtime import Runtime
 from app.settings import Settings
-from ledger.context import Loaders
-from ledger.principal import ANONYMOUS, Principal
+from ledger.kernel.context import Loaders
+from ledger.kernel.principal import ANONYMOUS, Principal
 
 
 class AppContext(BaseContext, kw_only=True):

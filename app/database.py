@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from ledger.codecs import use_json
+from ledger.kernel.codecs import use_json
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -37,8 +37,8 @@ from graphql import (
     ValidationRule,
     VariableNode,
 )
-from ledger.errors import CommonsError
-from ledger.paging import DEFAULT_PAGE, MAX_PAGE
+from ledger.kernel.errors import CommonsError
+from ledger.kernel.paging import DEFAULT_PAGE, MAX_PAGE
 
 log = logging.getLogger("commons.graphql")
 _PAGE_FIELDS = frozenset({"edges", "nodes"})

@@ -21,17 +21,24 @@ from litestar.types import ControllerRouterHandler
 
 from app import database
 from app.auth import TokenService, fetch_external
-from app.routes_graphql import PersistedController, graphql_controller, load_operations
-from app.routes_health import healthz, readyz
-from app.routes_reports import ProofsController, jwks, report
-from app.routes_treasury import transactions_csv
-from app.routes_webhooks import inbox_worker, receive_webhook
+from app.routes.graphql import PersistedController, graphql_controller, load_operations
+from app.routes.health import healthz, readyz
+from app.routes.reports import ProofsController, jwks, report
+from app.routes.treasury import transactions_csv
+from app.routes.webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
 from app.schema import build_schema
 from app.settings import Settings
 from governance import closer as governance_closer
-from ledger.errors import CommonsError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
-from ledger.keys import load_or_create
+from ledger.journal.keys import load_or_create
+from ledger.kernel.errors import (
+    CommonsError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
 from licenses.spdx import normalize
 
 log = logging.getLogger("commons")

@@ -15,7 +15,7 @@ import strawberry
 
 from app.auth import TokenService
 from app.settings import Settings
-from ledger.keys import KeyRing
+from ledger.journal.keys import KeyRing
 
 
 @dataclass

@@ -21,13 +21,12 @@ from strawberry.tools import merge_types
 
 from app.gql_limits import MaskUnexpectedErrors, directive_limit, shape_limit
 from app.settings import Settings
-from governance import gql as governance_gql
+from governance.gql import root as governance_gql
 from intake import gql as intake_gql
-from ledger import gql as ledger_gql
-from ledger import treasury_gql
-from ledger.gql_common import Node, parse_global_id
-from ledger.gql_types import Info
-from licenses import gql as licenses_gql
+from ledger.graphql import Info, Node, parse_global_id
+from ledger.register.gql import root as ledger_gql
+from ledger.treasury.gql import root as treasury_gql
+from licenses.gql import root as licenses_gql
 from reports import gql as reports_gql
 
 NodeResolver = Callable[[Info, list[str]], Awaitable[Any]]

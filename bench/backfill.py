@@ -23,7 +23,7 @@ from pathlib import Path
 from app import database
 from bench.common import scratch_database
 from intake.backfill import git_log_command, import_git
-from ledger.projects import ProjectInput, create_project
+from ledger.register.projects import ProjectInput, create_project
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 

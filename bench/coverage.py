@@ -20,10 +20,10 @@ import asyncpg
 
 from app import database
 from bench.common import scratch_database
-from ledger import people
-from ledger.contributions import record_contributions
-from ledger.models import Contribution, NewContribution
-from ledger.projects import ProjectInput, create_project
+from ledger.register import people
+from ledger.register.contributions import record_contributions
+from ledger.register.models import Contribution, NewContribution
+from ledger.register.projects import ProjectInput, create_project
 from licenses import agreements, coverage, grants
 from licenses.dco import record_signoffs
 from licenses.models import RIGHTS, NewGrant

@@ -30,8 +30,8 @@ import httpx
 from app import database
 from bench.common import percentile, scratch_database
 from bench.seed import contributions
-from ledger.bulk import bulk_load
-from ledger.projects import ProjectInput, create_project
+from ledger.register.bulk import bulk_load
+from ledger.register.projects import ProjectInput, create_project
 
 RAW_SQL = [
     "SELECT count(*), sum(credit), count(DISTINCT contributor_id), min(occurred_at), max(occurred_at) "

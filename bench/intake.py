@@ -167,7 +167,7 @@ async def load(url: str, count: int, concurrency: int) -> tuple[float, list[floa
 
 async def _prepare(url: str) -> None:
     from intake.connections import connect_forge
-    from ledger.projects import ProjectInput, create_project
+    from ledger.register.projects import ProjectInput, create_project
 
     conn = await database.connect(url)
     try:

@@ -4,7 +4,7 @@ The stored tree (``merkle_nodes``: every complete aligned subtree) is written di
 with ``generate_series`` (leaf i = SHA-256(0x00 || i)) and real RFC 6962 parent hashes
 computed level by level in SQL, as ``extend_tree`` would leave it for
 that many events; the journal itself is not materialised, since proofs never read it.
-Prints p50/p99 of inclusion and consistency proofs served by ``ledger.tree_heads``
+Prints p50/p99 of inclusion and consistency proofs served by ``ledger.journal.heads``
 (one query each) against the 20 ms target, and checks a sample of them verify.
 
     .venv/bin/python -m bench.proofs [--small]
@@ -19,8 +19,9 @@ import time
 
 from app import database
 from bench.common import percentile, scratch_database
-from ledger import merkle, tree_heads
-from ledger.projects import ProjectInput, create_project
+from ledger.journal import heads as tree_heads
+from ledger.journal import merkle
+from ledger.register.projects import ProjectInput, create_project
 
 TARGET_MS = 20.0
 

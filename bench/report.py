@@ -23,17 +23,17 @@ import asyncpg
 from app import database
 from bench.common import scratch_database
 from bench.seed import contributions
-from ledger import tree_heads
-from ledger.bulk import bulk_load
-from ledger.keys import KeyRing
-from ledger.money import Money
-from ledger.projects import ProjectInput, create_project
-from ledger.treasury_models import TermsInput
-from ledger.treasury_moves import record_receipt
-from ledger.treasury_terms import record_sponsor
+from ledger.journal import heads as tree_heads
+from ledger.journal.keys import KeyRing
+from ledger.kernel.money import Money
+from ledger.register.bulk import bulk_load
+from ledger.register.projects import ProjectInput, create_project
+from ledger.treasury.models import TermsInput
+from ledger.treasury.movements import record_receipt
+from ledger.treasury.sponsors import record_sponsor
 from reports import service
 from reports.period import parse_period
-from reports.render_csv import TABLES
+from reports.render.csv import TABLES
 
 TARGET = 1.5
 PERIOD = "2020-01-01..2025-12-31"

@@ -20,10 +20,10 @@ from rich.progress import Progress
 
 from app import database
 from bench.common import scratch_database
-from ledger import journal
-from ledger.bulk import bulk_load
-from ledger.models import NewContribution
-from ledger.projects import ProjectInput, create_project
+from ledger.journal import chain as journal
+from ledger.register.bulk import bulk_load
+from ledger.register.models import NewContribution
+from ledger.register.projects import ProjectInput, create_project
 
 KINDS = [
     "code",

@@ -16,8 +16,8 @@ import asyncpg
 
 from governance.count import recount
 from governance.electorate import electorate_hash
-from ledger.canonical import canonical_json, sha256
-from ledger.errors import NotFound
+from ledger.journal.canonical import canonical_json, sha256
+from ledger.kernel.errors import NotFound
 
 EVENTS = ("proposal.created", "proposal.opened", "proposal.closed", "proposal.decided")
 

@@ -16,7 +16,7 @@ from typing import Any
 from governance.delegation import resolve
 from governance.methods import Ballot, Tally, method
 from governance.models import quorum_met
-from ledger.canonical import canonical_json, sha256
+from ledger.journal.canonical import canonical_json, sha256
 
 
 @dataclass(frozen=True, slots=True)

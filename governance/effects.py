@@ -1,8 +1,8 @@
 """What a passed proposal changes, applied once inside the closing transaction.
 
-- ``credit_policy``: the next credit policy version (``ledger.credit.set_policy``);
+- ``credit_policy``: the next credit policy version (``ledger.register.credit.set_policy``);
 - ``expense``: a disbursement authorised in the treasury
-  (``ledger.treasury.authorize_expense``);
+  (``ledger.treasury.approvals.authorize_expense``);
 - ``membership``: a contributor put on (or taken off) the maintainer or member list
   that electorate rules refer to;
 - other kinds record the decision only.
@@ -22,12 +22,12 @@ import asyncpg
 
 from governance import voter_store
 from governance.models import Proposal
-from ledger.credit import parse_weights, set_policy
-from ledger.errors import CommonsError, InvalidInput, Unavailable
-from ledger.journal import append_event
-from ledger.models import check_weight
-from ledger.money import parse_amount
-from ledger.projects import project_kinds
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import CommonsError, InvalidInput, Unavailable
+from ledger.kernel.money import parse_amount
+from ledger.register.credit import parse_weights, set_policy
+from ledger.register.models import check_weight
+from ledger.register.projects import project_kinds
 
 
 async def check_action(
@@ -142,7 +142,7 @@ async def _membership(conn: asyncpg.Connection, proposal: Proposal, actor: str) 
 
 async def _expense(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any]:
     try:
-        treasury = importlib.import_module("ledger.treasury")
+        treasury = importlib.import_module("ledger.treasury.approvals")
     except ImportError:
         raise Unavailable("the treasury cannot authorise expenses on this instance") from None
     action = proposal.action

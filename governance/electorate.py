@@ -16,8 +16,8 @@ from typing import Any
 
 import asyncpg
 
-from ledger.canonical import canonical_json, sha256
-from ledger.errors import InvalidInput
+from ledger.journal.canonical import canonical_json, sha256
+from ledger.kernel.errors import InvalidInput
 
 MAX_LISTED = 10_000
 

@@ -17,9 +17,9 @@ from typing import Any
 import asyncpg
 
 from governance import service, store
-from ledger.codecs import use_json
-from ledger.errors import Forbidden, Unavailable
-from ledger.projects import get_project
+from ledger.kernel.codecs import use_json
+from ledger.kernel.errors import Forbidden, Unavailable
+from ledger.register.projects import get_project
 
 RECHECK_SECONDS = 2.0
 MAX_WATCHERS = 64  # each holds a database connection

@@ -10,7 +10,7 @@ from typing import Any
 
 from governance.electorate import Rule
 from governance.methods import method
-from ledger.errors import Conflict, InvalidInput
+from ledger.kernel.errors import Conflict, InvalidInput
 
 KINDS = ("general", "policy", "credit_policy", "expense", "membership", "release")
 STATES = ("draft", "open", "closed", "withdrawn")

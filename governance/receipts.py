@@ -19,7 +19,7 @@ import hmac
 import secrets
 from typing import Any
 
-from ledger.canonical import canonical_json
+from ledger.journal.canonical import canonical_json
 
 
 def new_secret() -> bytes:

@@ -19,10 +19,10 @@ from governance.delegation import choose
 from governance.electorate import electorate_hash, evaluate
 from governance.methods import method
 from governance.models import Draft, Proposal
-from ledger.canonical import timestamp
-from ledger.errors import Conflict, Forbidden, InvalidInput
-from ledger.journal import append_event, append_events
-from ledger.models import Project
+from ledger.journal.canonical import timestamp
+from ledger.journal.chain import append_event, append_events
+from ledger.kernel.errors import Conflict, Forbidden, InvalidInput
+from ledger.register.models import Project
 
 DELEGATION = "governance_delegation"
 SECRET_BALLOTS = "governance_secret_ballots"  # noqa: S105 (a settings key)
@@ -227,7 +227,7 @@ async def close_due(
 ) -> list[Proposal]:
     """Close every open proposal whose time has passed (each in its own transaction);
     a proposal someone else closed first is skipped."""
-    from ledger.projects import load_projects
+    from ledger.register.projects import load_projects
 
     closed = []
     due = await store.due(pool, limit)

@@ -14,7 +14,7 @@ import asyncpg
 
 from governance.electorate import Rule
 from governance.models import Draft, Proposal
-from ledger.errors import NotFound
+from ledger.kernel.errors import NotFound
 
 _COLUMNS = """project_id, id, title, body, kind, options, method, params, electorate_rule,
     quorum, secret, action, state, outcome, opens_at, closes_at, closed_at, electorate_size,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from ledger.errors import InvalidInput, NotFound
+from ledger.kernel.errors import InvalidInput, NotFound
 
 _DELEGATIONS = "SELECT delegator_id, scope, delegate_id FROM delegations WHERE project_id = $1"
 

@@ -10,9 +10,9 @@ import asyncpg
 from governance import voter_store
 from governance.models import KINDS
 from governance.service import DELEGATION
-from ledger.errors import Forbidden, InvalidInput, NotFound
-from ledger.journal import append_event
-from ledger.models import Project
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Forbidden, InvalidInput, NotFound
+from ledger.register.models import Project
 
 SCOPES = ("*", *KINDS)
 

@@ -1,2 +1,18 @@
 """Forge webhooks (verify, inbox, worker), git history backfill, identity resolution,
-bot filtering."""
+bot filtering.
+
+Where each rule lives:
+
+- which headers carry a forge's signature, id and event name -> ``forges``
+- a signature is checked on the raw body in constant time -> ``verify``
+- a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
+- deliveries are claimed with SKIP LOCKED, retried, dead-lettered -> ``worker``
+- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``)
+- an activity is recorded once per natural key -> ``record``
+- forge accounts and commit emails resolve to contributors -> ``identity``
+- merging, unmerging and merge suggestions -> ``merges``
+- a bot's work is stored but never credited -> ``bots``
+- ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``
+- git history backfill -> ``backfill``
+- forge connections and secret rotation -> ``connections``
+"""

@@ -20,7 +20,7 @@ import asyncpg
 
 from intake.mapping import Activity, Options, commit_contributions
 from intake.record import record_activities
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 RECORD = b"\x1e"
 # A record: RS, then sha NUL name NUL email NUL author date NUL message NUL, then numstat lines.

@@ -13,9 +13,9 @@ import asyncpg
 
 from intake.forges import FORGES
 from intake.verify import Secret, standard_webhook
-from ledger.errors import Conflict, InvalidInput, NotFound
-from ledger.journal import append_event
-from ledger.models import Project
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.register.models import Project
 
 MAX_ACTIVE = 2
 

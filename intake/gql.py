@@ -14,16 +14,17 @@ import asyncpg
 import strawberry
 
 from intake import connections, inbox, merges
-from ledger import people, projects
-from ledger.gql_common import (
+from ledger.graphql import (
     ConflictError,
     ForbiddenError,
+    Info,
     NotFoundError,
     ValidationError,
-    maintained_project,
     run_mutation,
 )
-from ledger.gql_types import Contributor, Info
+from ledger.register import people, projects
+from ledger.register.gql.access import maintained_project
+from ledger.register.gql.types import Contributor
 
 
 @strawberry.type(description="A forge secret's public facts (never its value).")

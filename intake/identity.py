@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from intake.mapping import Actor
-from ledger.journal import append_events
+from ledger.journal.chain import append_events
 
 Key = tuple[str, str]
 

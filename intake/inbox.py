@@ -15,8 +15,8 @@ from typing import Any
 
 import asyncpg
 
-from ledger.errors import Conflict, NotFound
-from ledger.journal import append_event
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Conflict, NotFound
 
 CHANNEL = "commons_inbox"
 

@@ -1,5 +1,5 @@
 """Turning a delivery's payload into activities, driven by the rule tables of
-``intake.rules`` (pure, no I/O).
+``intake.rules.table`` (pure, no I/O).
 
 A rule says when it applies (``when``: dotted paths and the values they must hold)
 and what it emits: commits (each author, each ``Co-authored-by``), or items (one
@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from intake.bots import is_bot
-from intake.rule_types import Commits, Emit, Rule, UserShape
-from intake.rules import RULES, SHAPES
+from intake.rules.table import RULES, SHAPES
+from intake.rules.types import Commits, Emit, Rule, UserShape
 from intake.trailers import normalise_email, parse_author, parse_trailers
 
 _FIELD = re.compile(r"\{([^{}]+)\}")

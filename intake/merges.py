@@ -14,8 +14,8 @@ from typing import Any
 
 import asyncpg
 
-from ledger.errors import Conflict, InvalidInput, NotFound
-from ledger.journal import append_event
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Conflict, InvalidInput, NotFound
 
 _LOCK = (
     "SELECT id, merged_into FROM contributors WHERE id = any($1::bigint[]) ORDER BY id FOR UPDATE"

@@ -21,7 +21,7 @@ from intake.connections import Target, find_target
 from intake.forges import FORGES, Forge
 from intake.mapping import is_relevant
 from intake.verify import Refused, delivery_key, event_name, verify
-from ledger.errors import Unavailable
+from ledger.kernel.errors import Unavailable
 
 # What a lost or refused database connection looks like to asyncpg.
 DATABASE_DOWN: tuple[type[BaseException], ...] = (

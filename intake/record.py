@@ -14,9 +14,9 @@ import asyncpg
 
 from intake.identity import resolve
 from intake.mapping import Activity
-from ledger.bulk import bulk_load
-from ledger.contributions import by_natural_keys, record_contributions
-from ledger.models import NewContribution
+from ledger.register.bulk import bulk_load
+from ledger.register.contributions import by_natural_keys, record_contributions
+from ledger.register.models import NewContribution
 from licenses.dco import record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"

@@ -12,10 +12,10 @@ from importlib import resources
 
 import asyncpg
 
-from ledger.canonical import sha256, timestamp
-from ledger.errors import Conflict, InvalidInput, NotFound
-from ledger.journal import append_event
-from ledger.models import check_name
+from ledger.journal.canonical import sha256, timestamp
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.register.models import check_name
 from licenses import spdx
 from licenses.models import AGREEMENT_INSTRUMENTS, AgreementText, LicenseText, check_text
 

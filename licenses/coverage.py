@@ -16,8 +16,8 @@ from datetime import date, datetime
 
 import asyncpg
 
-from ledger.contributions import _contribution
-from ledger.models import Contribution
+from ledger.register.contributions import _contribution
+from ledger.register.models import Contribution
 from licenses import coverage_sql as sql
 
 REQUIRED_SETTING = "license_coverage_required"

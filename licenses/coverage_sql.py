@@ -9,7 +9,7 @@ anti-joins, so counting uncovered work never has to rank grants.
 
 from __future__ import annotations
 
-from ledger.contributions import COLUMNS
+from ledger.register.contributions import COLUMNS
 
 BASE = """
 WITH base AS (

@@ -13,9 +13,9 @@ from typing import Any
 
 import asyncpg
 
-from ledger.errors import InvalidInput
-from ledger.journal import append_events
-from ledger.models import Contribution
+from ledger.journal.chain import append_events
+from ledger.kernel.errors import InvalidInput
+from ledger.register.models import Contribution
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
 from licenses.models import AgreementText, NewGrant, check_commit

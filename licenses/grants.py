@@ -15,9 +15,9 @@ from typing import Any
 
 import asyncpg
 
-from ledger.canonical import timestamp
-from ledger.errors import Conflict, IdempotencyMismatch, InvalidInput, NotFound
-from ledger.journal import append_event, append_events
+from ledger.journal.canonical import timestamp
+from ledger.journal.chain import append_event, append_events
+from ledger.kernel.errors import Conflict, IdempotencyMismatch, InvalidInput, NotFound
 from licenses.models import Grant, NewGrant
 
 COLUMNS = """project_id, id, natural_key, grantor_contributor_id, grantor_organisation_id,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 Instrument = Literal["dco", "icla", "ccla", "inbound_outbound", "explicit"]
 INSTRUMENTS: tuple[Instrument, ...] = ("dco", "icla", "ccla", "inbound_outbound", "explicit")

@@ -15,7 +15,7 @@ from typing import Any
 from reuse.exceptions import GlobalLicensingConflictError, GlobalLicensingParseError
 from reuse.project import Project
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 from licenses import spdx
 from licenses.compat import Verdict, compatibility
 

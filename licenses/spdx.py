@@ -22,7 +22,7 @@ from license_expression import (
     get_spdx_licensing,
 )
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 MAX_LENGTH = 1000
 _REF = r"LicenseRef-[A-Za-z0-9.-]+"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from ledger.errors import InvalidInput
-from ledger.journal import append_event
-from ledger.models import check_name, check_url
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import InvalidInput
+from ledger.register.models import check_name, check_url
 from licenses.models import TrademarkNotice
 
 _COLUMNS = "project_id, mark, owner, notice, policy_url, updated_at"

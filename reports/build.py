@@ -15,12 +15,12 @@ from typing import Any
 
 import asyncpg
 
-from ledger import tree_heads
-from ledger.canonical import timestamp
-from ledger.errors import Unavailable
-from ledger.keys import KeyRing
-from ledger.models import Project
-from ledger.projects import get_project
+from ledger.journal import heads as tree_heads
+from ledger.journal.canonical import timestamp
+from ledger.journal.keys import KeyRing
+from ledger.kernel.errors import Unavailable
+from ledger.register.models import Project
+from ledger.register.projects import get_project
 from reports import contributor_metrics, evidence, sections
 from reports.period import Period, parse_period
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from ledger.models import CODE_KINDS
+from ledger.register.models import CODE_KINDS
 from reports.figures import decimal_text, share
 from reports.period import Period
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import asyncpg
 
-from ledger import tree_heads
-from ledger.journal import event_document
+from ledger.journal import heads as tree_heads
+from ledger.journal.chain import event_document
 from reports.period import Period
 
 EMBED_LIMIT = 200_000

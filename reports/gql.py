@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from ledger import tree_heads
-from ledger.gql_types import Info
-from ledger.keys import KeyRing
+from ledger.graphql import Info
+from ledger.journal import heads as tree_heads
+from ledger.journal.keys import KeyRing
 from reports import journal_proofs
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncpg
 
-from ledger import tree_heads
-from ledger.errors import InvalidInput
-from ledger.keys import KeyRing
-from ledger.models import Project
-from ledger.projects import get_project
+from ledger.journal import heads as tree_heads
+from ledger.journal.keys import KeyRing
+from ledger.kernel.errors import InvalidInput
+from ledger.register.models import Project
+from ledger.register.projects import get_project
 
 
 async def current_head(

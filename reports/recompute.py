@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ledger.models import CODE_KINDS
+from ledger.register.models import CODE_KINDS
 from reports.figures import absence_factor, decimal_text, gini, share
 from reports.period import Period
 

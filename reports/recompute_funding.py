@@ -3,7 +3,7 @@
 Money received from a sponsor is the net change its transactions
 (``treasury.transaction_posted`` with a ``sponsor``) made to treasury accounts (kind
 ``treasury`` in the report's embedded account list), by value date, as
-``ledger.treasury_metrics`` defines it; sponsors and their non-commons sponsorships
+``ledger.treasury.metrics`` defines it; sponsors and their non-commons sponsorships
 come from ``treasury.sponsor_recorded`` and ``treasury.sponsorship_recorded``.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ledger.treasury_metrics import ratio
+from ledger.treasury.metrics import ratio
 from reports.figures import absence_factor
 from reports.period import Period
 from reports.recompute import Counted

@@ -1,7 +1,7 @@
 """The funding, licensing and decisions sections of a report, in SQL over each area's tables.
 
 Funding is the money each sponsor's receipts brought into the treasury in the period,
-less refunds and reversals, by currency (``ledger.treasury_metrics``); sponsors with a
+less refunds and reversals, by currency (``ledger.treasury.metrics``); sponsors with a
 sponsorship flagged non-commons are marked. Licensing is grant coverage of the period's counted
 contributions (``licenses.coverage``) and inbound licenses incompatible with the
 project's outbound license (``licenses.compat``). Decisions are proposals opened and
@@ -17,8 +17,8 @@ from typing import Any
 
 import asyncpg
 
-from ledger import treasury_metrics
-from ledger.money import format_minor
+from ledger.kernel.money import format_minor
+from ledger.treasury import metrics as treasury_metrics
 from licenses import compat, coverage
 from reports.figures import share
 from reports.period import Period
@@ -56,7 +56,7 @@ SELECT
 
 
 async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> dict[str, Any]:
-    """Money received by sponsor and currency (``ledger.treasury_metrics``), its elephant
+    """Money received by sponsor and currency (``ledger.treasury.metrics``), its elephant
     factor, top sponsor share, affiliates' share of the work, and flagged funding."""
     args = (project_id, period.start, period.end)
     received = await treasury_metrics.funding_by_sponsor(conn, *args)

@@ -8,14 +8,14 @@ from typing import Any
 import asyncpg
 import orjson
 
-from ledger.errors import InvalidInput
-from ledger.keys import KeyRing
-from ledger.projects import get_project
+from ledger.journal.keys import KeyRing
+from ledger.kernel.errors import InvalidInput
+from ledger.register.projects import get_project
 from reports import build, evidence
 from reports.period import parse_period
-from reports.render_csv import check_table, render_csv
-from reports.render_html import render_html
-from reports.render_markdown import render_markdown
+from reports.render.csv import check_table, render_csv
+from reports.render.html import render_html
+from reports.render.markdown import render_markdown
 
 FORMATS: dict[str, str] = {
     "json": "application/json",

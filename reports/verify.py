@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger import merkle
-from ledger.journal import leaf_hash
-from ledger.tree_heads import HEAD_TYPE, verify_jws
+from ledger.journal import merkle
+from ledger.journal.chain import leaf_hash
+from ledger.journal.heads import HEAD_TYPE, verify_jws
 from reports.period import parse_period
 from reports.recompute import (
     contributor_figures,

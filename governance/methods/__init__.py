@@ -10,7 +10,7 @@ from governance.methods.base import Ballot, Tally
 from governance.methods.consensus import Consent, LazyConsensus
 from governance.methods.majority import Majority, Supermajority
 from governance.methods.schulze import Schulze
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 
 class Method(Protocol):

@@ -9,7 +9,7 @@ from itertools import chain
 from typing import Any
 
 from governance.methods.base import Ballot, Tally, check_object, check_options
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 _KEYS = frozenset({"approve"})
 

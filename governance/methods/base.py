@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 Ballot = dict[str, Any]
 MAX_OPTIONS = 50

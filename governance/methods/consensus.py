@@ -16,7 +16,7 @@ from governance.methods.base import (
     check_reason,
     no_params,
 )
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 _KEYS = frozenset({"choice", "reason"})
 

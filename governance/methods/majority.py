@@ -19,7 +19,7 @@ from governance.methods.base import (
     check_object,
     parse_ratio,
 )
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 CHOICES = ("yes", "no", "abstain")
 _KEYS = frozenset({"choice"})

@@ -27,7 +27,7 @@ from governance.methods.base import (
     check_options,
     parse_ratio,
 )
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 DEFAULT_OPTION = "Further discussion"
 CHUNK = 32_768

@@ -19,8 +19,8 @@ from app import database
 from app.main import create_app
 from intake.connections import connect_forge
 from intake.worker import Worker, WorkerConfig
-from ledger.journal import verify
-from ledger.projects import ProjectInput, create_project
+from ledger.journal.chain import verify
+from ledger.register.projects import ProjectInput, create_project
 from tests.unit.intake.forge_requests import signed
 
 SECRET = "outage-secret-1"

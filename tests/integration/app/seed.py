@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from ledger import people, projects
-from ledger.contributions import record_contributions
-from ledger.models import NewContribution
+from ledger.register import people, projects
+from ledger.register.contributions import record_contributions
+from ledger.register.models import NewContribution
 
 KINDS = ("code", "doc", "review", "bug")
 START = datetime(2024, 1, 1, tzinfo=UTC)

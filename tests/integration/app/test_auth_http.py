@@ -11,7 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from app.runtime import Runtime
-from ledger.gql_common import global_id
+from ledger.graphql import global_id
 from tests.conftest import GraphQL
 from tests.integration.app.seed import seed
 
@@ -51,7 +51,7 @@ async def test_a_token_from_another_instance_is_refused(
     client: AsyncTestClient[Litestar], runtime: Runtime
 ) -> None:
     from app.auth import TokenService
-    from ledger.keys import KeyRing
+    from ledger.journal.keys import KeyRing
 
     other = TokenService(runtime.settings, KeyRing.generate())
     response = await post(client, f"Bearer {other.issue('admin', admin=True)}")

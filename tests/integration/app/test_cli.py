@@ -77,7 +77,7 @@ async def test_a_token_from_the_cli_is_accepted_by_the_app_with_its_roles(
 async def test_an_admin_token_with_a_short_lifetime(app_env: dict[str, str]) -> None:
     from app.auth import TokenService
     from app.settings import Settings
-    from ledger.keys import load_or_create
+    from ledger.journal.keys import load_or_create
 
     result = await commons(app_env, "token", "--subject", "root", "--admin", "--ttl", "60")
     settings = Settings.from_env(app_env)

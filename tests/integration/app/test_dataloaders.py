@@ -11,7 +11,7 @@ import pytest
 from app import database
 from app.context import context_for
 from app.runtime import Runtime
-from ledger.principal import ANONYMOUS
+from ledger.kernel.principal import ANONYMOUS
 from tests.integration.app.seed import seed
 
 CONTRIBUTIONS = """

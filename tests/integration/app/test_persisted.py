@@ -8,7 +8,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from app.routes_graphql import load_operations
+from app.routes.graphql import load_operations
 from tests.conftest import GraphQL
 from tests.integration.app.seed import seed
 

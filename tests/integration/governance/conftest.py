@@ -14,10 +14,10 @@ from app.runtime import Runtime
 from governance import service
 from governance.electorate import Rule
 from governance.models import Proposal, check_draft
-from ledger.contributions import record_contributions
-from ledger.models import NewContribution, Project
-from ledger.people import create_contributor
-from ledger.projects import ProjectInput, create_project, update_settings
+from ledger.register.contributions import record_contributions
+from ledger.register.models import NewContribution, Project
+from ledger.register.people import create_contributor
+from ledger.register.projects import ProjectInput, create_project, update_settings
 from tests.conftest import GraphQL
 
 MakeProposal = Callable[..., Awaitable[Proposal]]

@@ -352,7 +352,7 @@ async def test_secret_ballots_return_a_receipt_key_and_publish_receipts_only(
     import hashlib
     import hmac
 
-    from ledger.canonical import canonical_json
+    from ledger.journal.canonical import canonical_json
 
     expected = hmac.new(
         bytes.fromhex(cast["receiptKey"]), canonical_json({"choice": "yes"}), hashlib.sha256

@@ -8,8 +8,8 @@ import asyncpg
 import pytest
 
 from governance import audit, service
-from ledger.errors import NotFound
-from ledger.models import Project
+from ledger.kernel.errors import NotFound
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people
 
 

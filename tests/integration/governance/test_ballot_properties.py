@@ -18,9 +18,9 @@ from governance.delegation import choose
 from governance.electorate import Rule
 from governance.methods import method
 from governance.models import check_draft
-from ledger.errors import CommonsError
-from ledger.people import create_contributor
-from ledger.projects import ProjectInput, create_project, update_settings
+from ledger.kernel.errors import CommonsError
+from ledger.register.people import create_contributor
+from ledger.register.projects import ProjectInput, create_project, update_settings
 
 PEOPLE = 5
 SCOPES = [None, "policy", "general"]

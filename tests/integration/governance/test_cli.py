@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from app.cli import main
 from governance import service
-from ledger.models import Project
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people
 
 

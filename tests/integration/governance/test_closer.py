@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncpg
 
 from governance import closer, store
-from ledger.models import Project
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people
 
 

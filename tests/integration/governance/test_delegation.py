@@ -7,8 +7,8 @@ import asyncpg
 import pytest
 
 from governance import service, voters
-from ledger.errors import Forbidden, InvalidInput, NotFound
-from ledger.models import Project
+from ledger.kernel.errors import Forbidden, InvalidInput, NotFound
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people, set_setting
 
 

@@ -11,9 +11,9 @@ import pytest
 from governance import service, store, voter_store
 from governance.electorate import Rule
 from governance.models import Proposal
-from ledger.credit import current_policy
-from ledger.errors import InvalidInput
-from ledger.models import Project
+from ledger.kernel.errors import InvalidInput
+from ledger.register.credit import current_policy
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people
 
 

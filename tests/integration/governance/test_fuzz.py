@@ -22,8 +22,8 @@ from app.settings import Settings
 from governance import service
 from governance.electorate import Rule
 from governance.models import check_draft
-from ledger.people import create_contributor
-from ledger.projects import ProjectInput, create_project
+from ledger.register.people import create_contributor
+from ledger.register.projects import ProjectInput, create_project
 
 SCHEMA = build_schema(Settings.from_env({}))._schema
 QUERY_FIELDS = ["proposals", "proposal", "delegations"]

@@ -6,7 +6,7 @@ import asyncpg
 
 from governance import receipts, service
 from governance.count import recount
-from ledger.models import Project
+from ledger.register.models import Project
 from tests.integration.governance.conftest import MakeProposal, expire, people, set_setting
 
 

@@ -14,10 +14,10 @@ from governance import service, store
 from governance.electorate import Rule, electorate_hash
 from governance.models import Proposal
 from governance.service import NotAnElector, NotDue, VotingClosed
-from ledger.canonical import canonical_json, sha256
-from ledger.errors import Conflict, InvalidInput
-from ledger.journal import verify
-from ledger.models import Project
+from ledger.journal.canonical import canonical_json, sha256
+from ledger.journal.chain import verify
+from ledger.kernel.errors import Conflict, InvalidInput
+from ledger.register.models import Project
 from tests.integration.governance.conftest import (
     MakeProposal,
     contribute,

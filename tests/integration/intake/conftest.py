@@ -13,8 +13,8 @@ from litestar.testing import AsyncTestClient
 
 from intake.connections import connect_forge
 from intake.forges import FORGES
-from ledger.models import Project
-from ledger.projects import ProjectInput, create_project
+from ledger.register.models import Project
+from ledger.register.projects import ProjectInput, create_project
 from tests.unit.intake.forge_requests import STANDARD_SECRET, signed
 
 SECRET = "forge-secret-0001"

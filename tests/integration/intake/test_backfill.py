@@ -10,9 +10,9 @@ import asyncpg
 import pytest
 
 from intake.backfill import import_git
-from ledger.errors import InvalidInput
-from ledger.journal import verify
-from ledger.projects import ProjectInput, create_project
+from ledger.journal.chain import verify
+from ledger.kernel.errors import InvalidInput
+from ledger.register.projects import ProjectInput, create_project
 
 GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",

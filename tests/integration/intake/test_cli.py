@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 
 from intake.worker import Worker, WorkerConfig
-from ledger.projects import ProjectInput, create_project
+from ledger.register.projects import ProjectInput, create_project
 from tests.integration.intake.conftest import Poster
 from tests.unit.intake.forge_requests import payload
 

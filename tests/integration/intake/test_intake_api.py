@@ -4,7 +4,7 @@ import asyncpg
 
 from app.runtime import Runtime
 from intake.worker import Worker, WorkerConfig
-from ledger.projects import ProjectInput, create_project
+from ledger.register.projects import ProjectInput, create_project
 from tests.conftest import GraphQL
 from tests.integration.intake.conftest import Poster
 from tests.unit.intake.forge_requests import payload

@@ -8,7 +8,7 @@ import asyncpg
 from app.runtime import Runtime
 from intake.mapping import Activity, Actor
 from intake.record import record_activities
-from ledger.projects import ProjectInput, create_project
+from ledger.register.projects import ProjectInput, create_project
 from tests.conftest import GraphQL
 
 MERGE = """

@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from intake.connections import connect_forge, retire_secret
-from ledger.models import Project
+from ledger.register.models import Project
 from tests.integration.intake.conftest import Poster
 from tests.unit.intake.forge_requests import payload
 
@@ -98,7 +98,7 @@ async def test_unknown_forges_and_projects_are_not_found(project: Project, poste
 async def test_a_forge_the_project_did_not_connect_is_not_found(
     pool: asyncpg.Pool, poster: Poster
 ) -> None:
-    from ledger.projects import ProjectInput, create_project
+    from ledger.register.projects import ProjectInput, create_project
 
     async with pool.acquire() as conn, conn.transaction():
         await create_project(conn, ProjectInput("bare", "Bare"), "admin")

@@ -7,9 +7,9 @@ import asyncpg
 
 from intake import inbox
 from intake.worker import Worker, WorkerConfig, process
-from ledger.journal import verify
-from ledger.models import Project
-from ledger.projects import define_kind
+from ledger.journal.chain import verify
+from ledger.register.models import Project
+from ledger.register.projects import define_kind
 from tests.integration.intake.conftest import Poster
 from tests.unit.intake.forge_requests import payload
 

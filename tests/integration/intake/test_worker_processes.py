@@ -8,7 +8,7 @@ from pathlib import Path
 
 import asyncpg
 
-from ledger.models import Project
+from ledger.register.models import Project
 from tests.integration.intake.conftest import Poster
 
 DELIVERIES = 40

@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from ledger.models import Project
-from ledger.projects import ProjectInput, create_project
+from ledger.register.models import Project
+from ledger.register.projects import ProjectInput, create_project
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from ledger import people
-from ledger.contributions import record_contributions
-from ledger.models import Contribution, NewContribution, Project
-from ledger.projects import ProjectInput, create_project
+from ledger.register import people
+from ledger.register.contributions import record_contributions
+from ledger.register.models import Contribution, NewContribution, Project
+from ledger.register.projects import ProjectInput, create_project
 
 
 def at(day: int, month: int = 1, year: int = 2025) -> datetime:

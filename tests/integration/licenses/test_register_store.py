@@ -7,7 +7,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from ledger.errors import IdempotencyMismatch, InvalidInput
+from ledger.kernel.errors import IdempotencyMismatch, InvalidInput
 from licenses import agreements, coverage, grants
 from licenses.dco import record_signoffs
 from licenses.models import RIGHTS, Authorisation, NewGrant

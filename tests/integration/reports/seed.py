@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import asyncpg
 
-from ledger import people
-from ledger.contributions import record_contributions
-from ledger.credit import set_policy
-from ledger.models import NewContribution
-from ledger.projects import ProjectInput, create_project
+from ledger.register import people
+from ledger.register.contributions import record_contributions
+from ledger.register.credit import set_policy
+from ledger.register.models import NewContribution
+from ledger.register.projects import ProjectInput, create_project
 
 COUNTS = [1000, 433, 343, 332, 202, 90, 42, 33]
 JULY = datetime(2026, 7, 10, 12, tzinfo=UTC)

@@ -29,7 +29,7 @@ def env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 def _jwks(env: dict[str, str], tmp_path: Path) -> Path:
-    from ledger.keys import load_or_create
+    from ledger.journal.keys import load_or_create
 
     path = tmp_path / "jwks.json"
     path.write_text(json.dumps(load_or_create(Path(env["COMMONS_DATA_DIR"]) / "keys").jwks()))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from ledger.errors import Conflict
-from ledger.keys import KeyRing
+from app.demo import seed_demo
+from ledger.journal.keys import KeyRing
+from ledger.kernel.errors import Conflict
 from reports.build import signed_report
-from reports.demo import seed_demo
-from reports.render_html import render_html
+from reports.render.html import render_html
 from reports.verify import verify_report
 
 

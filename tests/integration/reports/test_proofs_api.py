@@ -8,8 +8,10 @@ import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ledger import journal, merkle, tree_heads
-from ledger.projects import ProjectInput, create_project
+from ledger.journal import chain as journal
+from ledger.journal import heads as tree_heads
+from ledger.journal import merkle
+from ledger.register.projects import ProjectInput, create_project
 from tests.conftest import GraphQL
 
 Client = AsyncTestClient[Litestar]

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
-from ledger.money import Money
-from ledger.treasury_models import NewSponsorship, TermsInput
-from ledger.treasury_moves import record_receipt
-from ledger.treasury_terms import record_sponsor, record_sponsorship
+from ledger.kernel.money import Money
+from ledger.treasury.models import NewSponsorship, TermsInput
+from ledger.treasury.movements import record_receipt
+from ledger.treasury.sponsors import record_sponsor, record_sponsorship
 from licenses.agreements import ensure_dco
 from licenses.grants import record_grant
 from licenses.models import NewGrant

@@ -10,8 +10,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from ledger import journal, keys
-from ledger.keys import KeyRing
+from ledger.journal import chain as journal
+from ledger.journal import keys
+from ledger.journal.keys import KeyRing
 from reports.build import sign_document, signed_report
 from reports.verify import verify_growth, verify_report
 from tests.integration.reports.seed import seed_chaoss

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 
 from app.auth import AuthError, TokenService
 from app.settings import Settings, SettingsError
-from ledger.keys import KeyRing, public_jwk
+from ledger.journal.keys import KeyRing, public_jwk
 
 SECRET = "s" * 32
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from setuptools import find_packages
+
 import graphql
-from app.routes_graphql import OPERATIONS, load_operations
+from app.routes.graphql import OPERATIONS, load_operations
 from app.schema import build_schema, sdl
 from app.settings import Settings
 from graphql import OperationDefinitionNode, parse, validate
@@ -53,6 +55,20 @@ def test_our_graphql_folder_holds_no_python() -> None:
 
 def test_the_graphql_folder_is_not_a_package_of_ours() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    packages = project["tool"]["setuptools"]["packages"]
-    assert "graphql" not in packages
-    assert {"app", "ledger"} <= set(packages)
+    include = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = set(find_packages(where=str(ROOT), include=include))
+    assert not any(name == "graphql" or name.startswith("graphql.") for name in packages)
+    assert {"app", "ledger", "ledger.treasury", "ledger.journal", "app.cli"} <= packages
+
+
+def test_every_folder_of_our_packages_is_packaged() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packaged = set(find_packages(where=str(ROOT), include=include))
+    roots = {name for name in include if "*" not in name}
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for root in roots
+        for init in (ROOT / root).rglob("__init__.py")
+    }
+    assert on_disk == packaged

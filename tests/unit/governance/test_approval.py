@@ -1,7 +1,7 @@
 import pytest
 
 from governance.methods import method
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 OPTIONS = ("red", "green", "blue")
 

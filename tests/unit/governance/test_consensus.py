@@ -1,7 +1,7 @@
 import pytest
 
 from governance.methods import method
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 
 def test_lazy_consensus_passes_when_nobody_objects_even_with_no_ballots() -> None:

@@ -1,7 +1,7 @@
 import pytest
 
 from governance import live
-from ledger.errors import Unavailable
+from ledger.kernel.errors import Unavailable
 
 
 async def test_watchers_beyond_the_cap_are_refused_before_any_connection(

@@ -4,7 +4,7 @@ import pytest
 
 from governance.methods import method
 from governance.methods.base import Ratio, parse_ratio
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 
 def ballots(yes: int, no: int, abstain: int = 0) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from governance.methods import method
 from governance.methods.base import Ratio
 from governance.methods.schulze import pairwise, rank_matrix, schulze
 from governance.models import quorum_met
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 LABELS = ("A", "B", "C", "D", "E")
 

@@ -3,7 +3,7 @@ import pytest
 
 from governance.methods import method
 from governance.methods.schulze import pairwise, rank_matrix, schulze, widest_paths
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 
 M = method("schulze")
 OPTIONS = ("A", "B", "C", "D", "E")

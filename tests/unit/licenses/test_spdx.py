@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 from licenses.spdx import license_keys, license_refs, normalize
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ledger.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput
 from reports.period import parse_period
 
 

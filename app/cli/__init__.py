@@ -1,0 +1,45 @@
+"""The ``commons`` command: one module per command group, each registered here with
+``add_command`` (no module imports this one back)."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli import core, governance, intake, licenses, reports, treasury
+
+
+@click.group()
+def main() -> None:
+    """Commons Ledger: verifiable records of an open project's work, money, licenses and votes."""
+
+
+@click.group(name="import")
+def import_group() -> None:
+    """Bring existing history in (git history, REUSE/SPDX headers)."""
+
+
+@click.group(name="export")
+def export_group() -> None:
+    """Write records out as files (CSV)."""
+
+
+import_group.add_command(intake.import_git)
+import_group.add_command(licenses.import_reuse)
+export_group.add_command(treasury.export_transactions)
+
+for command in (
+    core.serve,
+    core.migrate,
+    core.token,
+    core.verify,
+    core.schema,
+    import_group,
+    export_group,
+    intake.forge,
+    intake.worker,
+    intake.inbox,
+    reports.report,
+    reports.demo,
+    governance.governance,
+):
+    main.add_command(command)

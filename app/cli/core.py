@@ -1,0 +1,134 @@
+"""The instance's own commands: serve, migrate, token, verify, schema."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import cast
+
+import click
+
+from app import database
+from app.cli.common import database_url, settings_or_exit
+from ledger.kernel.principal import ROLES, Role
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API (starts the embedded PostgreSQL when DATABASE_URL is unset)."""
+    import uvicorn
+
+    settings_or_exit()
+    url = database_url()
+    database.migrate(url)
+    os.environ["DATABASE_URL"] = url
+    click.echo(f"Commons Ledger on http://{host}:{port}/graphql (database {url})", err=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@click.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    url = database_url()
+    database.migrate(url)
+    click.echo(f"migrated to {database.head_revision()}")
+
+
+@click.command()
+@click.option("--subject", required=True, help="Who the token names (the sub claim).")
+@click.option("--project", "projects", multiple=True, help="Project slug (repeatable).")
+@click.option("--role", type=click.Choice(ROLES), default="maintainer", show_default=True)
+@click.option("--admin", is_flag=True, help="Instance administrator.")
+@click.option("--contributor", type=int, default=None, help="Contributor number (to vote).")
+@click.option("--ttl", type=click.IntRange(1), default=None, help="Lifetime in seconds.")
+def token(
+    subject: str,
+    projects: tuple[str, ...],
+    role: str,
+    admin: bool,
+    contributor: int | None,
+    ttl: int | None,
+) -> None:
+    """Issue a signed token (JWT) for a subject, projects and role."""
+    from app.auth import TokenService
+    from ledger.journal.keys import load_or_create
+
+    settings = settings_or_exit()
+    ring = load_or_create(settings.data_dir / "keys")
+    service = TokenService(settings, ring)
+    roles: dict[str, Role] = dict.fromkeys(projects, cast(Role, role))
+    click.echo(
+        service.issue(subject, roles=roles, admin=admin, contributor_id=contributor, ttl=ttl)
+    )
+
+
+@click.command()
+@click.argument(
+    "report_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--project", "slug", default=None, help="Project slug (recompute its journal).")
+@click.option("--jwks", default=None, help="JWK Set file or URL (to verify signed reports).")
+@click.option("--from", "old", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--to", "new", type=click.Path(exists=True, path_type=Path), default=None)
+def verify(
+    report_file: Path | None, slug: str | None, jwks: str | None, old: Path | None, new: Path | None
+) -> None:
+    """Recompute a project's journal (--project), check a signed report offline
+    (REPORT.json --jwks), or prove one report's journal grew into another's (--from --to)."""
+    if report_file is not None or old is not None or new is not None:
+        from app.cli.reports import verify_files
+
+        verify_files(report_file, jwks, old, new)
+        return
+    if slug is None:
+        raise click.UsageError("give --project SLUG, REPORT.json --jwks, or --from/--to")
+    from ledger.journal import chain as journal
+    from ledger.register.projects import get_project
+
+    async def run() -> journal.ChainCheck:
+        conn = await database.connect(database_url())
+        try:
+            project = await get_project(conn, slug)
+            return await journal.verify(conn, project.id)
+        finally:
+            await conn.close()
+
+    from ledger.kernel.errors import NotFound
+
+    try:
+        check = asyncio.run(run())
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from None
+    if check.ok:
+        click.echo(f"ok: {check.checked} events, head {check.head_hash.hex()}")
+        return
+    click.echo(f"broken at event {check.broken_seq}: {check.reason}", err=True)
+    sys.exit(1)
+
+
+@click.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("graphql/schema.graphql"),
+    show_default=True,
+)
+def schema(output: Path) -> None:
+    """Export the GraphQL SDL."""
+    from app.schema import sdl
+
+    output.write_text(sdl())
+    click.echo(f"wrote {output}")

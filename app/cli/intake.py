@@ -1,0 +1,153 @@
+"""Intake commands: ``commons forge add``, ``commons worker``, ``commons inbox replay``
+and ``commons import git``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+import click
+
+from app import database
+from app.cli.common import database_url, settings_or_exit
+from app.routes.webhooks import worker_config
+from ledger.kernel.errors import CommonsError
+
+T = TypeVar("T")
+
+
+def _run(work: Callable[[asyncpg.Pool], Awaitable[T]], pool_max: int = 4) -> T:
+    """Run ``work`` with a pool on the configured (migrated) database."""
+    url = database_url()
+
+    async def go() -> T:
+        await database.ensure_migrated(url)
+        pool = await database.create_pool(url, min_size=1, max_size=pool_max)
+        try:
+            return await work(pool)
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(go())
+    except CommonsError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@click.group()
+def forge() -> None:
+    """Forge connections (webhook secrets)."""
+
+
+@forge.command("add")
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option(
+    "--forge",
+    "forge_name",
+    required=True,
+    type=click.Choice(["github", "gitlab", "gitea", "forgejo", "bitbucket", "standard"]),
+)
+@click.option(
+    "--secret",
+    envvar="COMMONS_FORGE_SECRET",
+    prompt=True,
+    hide_input=True,
+    help="The webhook secret (or COMMONS_FORGE_SECRET); never printed or journaled.",
+)
+@click.option("--label", default="", help="A name for this secret (e.g. its rotation date).")
+def forge_add(slug: str, forge_name: str, secret: str, label: str) -> None:
+    """Connect a forge to a project, or add a second secret for rotation."""
+    from intake.connections import connect_forge
+    from ledger.register.projects import get_project
+
+    async def work(pool: asyncpg.Pool) -> str:
+        async with pool.acquire() as conn, conn.transaction():
+            project = await get_project(conn, slug)
+            info = await connect_forge(conn, project, forge_name, secret, label, "cli")
+        return f"secret {info.id} active; deliveries go to /webhooks/{forge_name}/{slug}"
+
+    click.echo(_run(work))
+
+
+@click.command()
+@click.option("--drain", is_flag=True, help="Process what is due, then exit.")
+def worker(drain: bool) -> None:
+    """Process the webhook inbox (run as many as you like; they share it safely)."""
+    from intake.worker import Worker
+
+    settings = settings_or_exit()
+    url = database_url()
+
+    async def work(pool: asyncpg.Pool) -> int:
+        runner = Worker(pool, url, worker_config(settings))
+        if drain:
+            return await runner.drain()
+        await runner.run()
+        return 0
+
+    with contextlib.suppress(KeyboardInterrupt):
+        settled = _run(work, pool_max=2)
+        click.echo(f"settled {settled} deliveries")
+
+
+@click.group()
+def inbox() -> None:
+    """The webhook inbox."""
+
+
+@inbox.command("replay")
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option("--delivery", "deliveries", type=int, multiple=True, help="Inbox id (repeatable).")
+@click.option("--all-dead", is_flag=True, help="Replay every dead letter of the project.")
+def inbox_replay(slug: str, deliveries: tuple[int, ...], all_dead: bool) -> None:
+    """Make dead (or ignored) deliveries pending again."""
+    from intake import inbox as store
+    from ledger.register.projects import get_project
+
+    async def work(pool: asyncpg.Pool) -> int:
+        async with pool.acquire() as conn, conn.transaction():
+            project = await get_project(conn, slug)
+            ids = list(deliveries)
+            if all_dead:
+                ids += [d.inbox_id for d in await store.dead_letters(conn, project.id)]
+            for inbox_id in dict.fromkeys(ids):
+                await store.replay(conn, project.id, inbox_id, "cli")
+            return len(set(ids))
+
+    click.echo(f"replayed {_run(work)} deliveries")
+
+
+@click.command("git")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option("--numstat", is_flag=True, help="Record lines added/deleted per commit.")
+@click.option("--since", default=None, help="Only commits after this date (YYYY-MM-DD).")
+def import_git(path: Path, slug: str, numstat: bool, since: str | None) -> None:
+    """Import a repository's history (all branches and tags); safe to re-run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from intake.backfill import count_commits
+    from intake.backfill import import_git as run_import
+    from ledger.register.projects import get_project
+
+    async def work(pool: asyncpg.Pool) -> str:
+        project = await get_project(pool, slug)
+        total = await count_commits(path, since)
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=False) as bar:
+            task = bar.add_task("commits", total=total)
+            result = await run_import(
+                pool,
+                project.id,
+                path,
+                numstat=numstat,
+                since=since,
+                progress=lambda n: bar.advance(task, n),
+            )
+        return f"read {result.commits} commits, recorded {result.recorded} new contributions"
+
+    click.echo(_run(work))

@@ -1,0 +1,153 @@
+"""``commons report`` (a period's report in one format, with progress), ``commons demo``
+(a realistic commons to explore), and offline verification of signed reports used by
+``commons verify REPORT.json --jwks ...`` and ``commons verify --from OLD --to NEW``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from app import database
+from app.cli.common import database_url, settings_or_exit
+from ledger.journal.keys import load_or_create
+from ledger.kernel.errors import CommonsError
+from reports import service
+from reports.verify import Verdict, verify_growth, verify_report
+
+STEPS = ["signing the tree head", "contributors", "organisations", "funding", "licensing",
+         "decisions", "evidence", "rendering"]  # fmt: skip
+
+
+@click.command()
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option("--period", required=True, help="2026-07, 2026-Q3, 2026 or 2026-01-01..2026-03-31.")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(service.FORMATS)), default="html", show_default=True
+)
+@click.option("--table", default=None, help="CSV table: contributions, funding or ballots.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def report(slug: str, period: str, fmt: str, table: str | None, output: Path) -> None:
+    """Write a project's transparency report for a period (JSON is signed)."""
+    settings = settings_or_exit()
+    ring = load_or_create(settings.data_dir / "keys")
+    url = database_url()
+    console = Console(stderr=True)
+
+    async def run() -> bytes:
+        pool = await database.create_pool(url, min_size=1, max_size=2)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("starting", total=len(STEPS) if fmt != "csv" else 1)
+
+                def step(name: str) -> None:
+                    bar.update(task, description=name, advance=1)
+
+                return await service.produce(pool, ring, slug, period, fmt, table, step)
+        finally:
+            await pool.close()
+
+    try:
+        body = asyncio.run(run())
+    except CommonsError as exc:
+        raise click.ClickException(exc.message) from None
+    output.write_bytes(body)
+    click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
+
+
+def load_jwks(source: str) -> dict[str, Any]:
+    """A JWK Set from a file or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        import httpx
+
+        response = httpx.get(source, timeout=10)
+        response.raise_for_status()
+        loaded: dict[str, Any] = response.json()
+        return loaded
+    data: dict[str, Any] = json.loads(Path(source).read_text())
+    return data
+
+
+def _load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path} is not a signed report")
+    return data
+
+
+def _print(verdict: Verdict) -> None:
+    for name, ok, detail in verdict.checks:
+        mark = "ok  " if ok else "FAIL"
+        click.echo(f"{mark} {name}" + (f": {detail}" if detail else ""))
+    click.echo("verified" if verdict.ok else "NOT verified")
+
+
+def verify_files(
+    report_file: Path | None, jwks: str | None, old: Path | None, new: Path | None
+) -> None:
+    """Verify one signed report, or that a newer report's journal extends an older one's."""
+    if jwks is None:
+        raise click.UsageError("--jwks FILE_OR_URL is needed to check signatures")
+    try:
+        keys = load_jwks(jwks)
+    except Exception as exc:
+        raise click.ClickException(f"cannot load the key set from {jwks}: {exc}") from None
+    if report_file is not None:
+        verdict = verify_report(_load_report(report_file), keys)
+    elif old is not None and new is not None:
+        verdict = verify_growth(_load_report(old), _load_report(new), keys)
+    else:
+        raise click.UsageError("give REPORT.json, or both --from OLD and --to NEW")
+    _print(verdict)
+    if not verdict.ok:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--contributors", type=click.IntRange(10, 5000), default=300, show_default=True)
+@click.option("--contributions", type=click.IntRange(100, 200_000), default=6000, show_default=True)
+def demo(contributors: int, contributions: int) -> None:
+    """Seed the demo commons ``aurora`` (people, work, sponsors, grants, decided proposals)."""
+    from app.demo import seed_demo
+
+    url = database_url()
+    database.migrate(url)
+    console = Console(stderr=True)
+
+    async def run() -> Any:
+        pool = await database.create_pool(url, min_size=1, max_size=3)
+        try:
+            with console.status("seeding") as status:
+                return await seed_demo(
+                    pool, contributors, contributions, progress=lambda s: status.update(s)
+                )
+        finally:
+            await pool.close()
+
+    try:
+        seeded = asyncio.run(run())
+    except CommonsError as exc:
+        raise click.ClickException(exc.message) from None
+    for name, count in seeded.counts.items():
+        click.echo(f"{count:>7} {name}")
+    year = datetime.now(UTC).year
+    click.echo(
+        f"project {seeded.slug!r} is ready: `make serve`, then open http://127.0.0.1:8000/graphql "
+        f"(GraphiQL) and http://127.0.0.1:8000/projects/{seeded.slug}/reports/{year}.html"
+    )

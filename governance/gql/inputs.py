@@ -1,0 +1,156 @@
+"""GraphQL inputs, payloads and result unions of the vote mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from governance.gql.types import Delegation, Proposal
+from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+
+
+@strawberry.input(description="Who may vote: the union of the clauses given.")
+class ElectorateInput:
+    min_credit: str | None = strawberry.field(
+        default=None, description="Contributors with at least this credit (decimal string)..."
+    )
+    months: int | None = strawberry.field(
+        default=None, description="...in the last N calendar months, this one included (12)."
+    )
+    maintainers: bool = strawberry.field(default=False, description="The maintainer list.")
+    members: bool = strawberry.field(default=False, description="The member list.")
+    contributors: list[int] | None = strawberry.field(
+        default=None, description="An explicit list of contributor numbers."
+    )
+
+
+@strawberry.input
+class CreateProposalInput:
+    project: str
+    title: str
+    method: str = strawberry.field(
+        description="majority, supermajority, approval, schulze, lazy_consensus or consent."
+    )
+    electorate: ElectorateInput
+    closes_at: datetime = strawberry.field(description="Judged by the database's clock.")
+    idempotency_key: str = strawberry.field(description="Replays return the first proposal.")
+    body: str = ""
+    kind: str = "general"
+    options: list[str] = strawberry.field(
+        default_factory=list, description="Approval and ranked votes; yes/no methods take none."
+    )
+    params: JSON | None = strawberry.field(
+        default=None,
+        description='e.g. {"threshold": {"ratio": "3:1", "strict": true}} or {"min": 1, "max": 2}.',
+    )
+    quorum: str = strawberry.field(default="0", description='Share of the electorate, e.g. "1/4".')
+    action: JSON | None = strawberry.field(
+        default=None,
+        description="credit_policy: {weights, default_weight, reason}; "
+        "expense: {amount, currency, payee, purpose}.",
+    )
+
+
+@strawberry.input
+class ProposalRefInput:
+    project: str
+    number: int
+
+
+@strawberry.input
+class CastBallotInput:
+    project: str
+    number: int
+    ballot: JSON = strawberry.field(
+        description='{"choice": "yes"}, {"approve": [...]}, {"ranking": [[...], ...]}, '
+        '{"choice": "veto", "reason": "..."}'
+    )
+
+
+@strawberry.input(
+    description="Delegation applies to public ballots when the project enables it; "
+    "secret ballots are never delegated."
+)
+class DelegateInput:
+    project: str
+    to: int = strawberry.field(description="Contributor number of the delegate.")
+    kind: str | None = strawberry.field(default=None, description="A proposal kind; null: all.")
+
+
+@strawberry.input
+class RevokeDelegationInput:
+    project: str
+    kind: str | None = None
+
+
+@strawberry.input
+class SetVotingRoleInput:
+    project: str
+    contributor: int
+    role: str | None = strawberry.field(description="maintainer, member, or null to remove.")
+
+
+@strawberry.input
+class GovernanceSettingsInput:
+    project: str
+    delegation: bool | None = None
+    secret_ballots: bool | None = None
+
+
+@strawberry.type
+class ProposalPayload:
+    proposal: Proposal
+    replayed: bool = strawberry.field(
+        default=False, description="True when createProposal's key had been used before."
+    )
+
+
+@strawberry.type
+class BallotPayload:
+    proposal: Proposal
+    ballot: JSON = strawberry.field(description="The ballot as stored (canonical form).")
+    revision: int = strawberry.field(description="1 for a first ballot, then each change.")
+    cast_at: datetime
+    receipt: str | None = strawberry.field(description="Secret ballots: find it in the sheet.")
+    receipt_key: str | None = strawberry.field(
+        description="Secret ballots: your key (hex); receipt = HMAC-SHA256(key, RFC 8785 ballot)."
+    )
+
+
+@strawberry.type
+class DelegationPayload:
+    delegation: Delegation
+
+
+@strawberry.type
+class RevokeDelegationPayload:
+    kind: str | None
+
+
+@strawberry.type
+class VotingRolePayload:
+    contributor: int
+    role: str | None
+    changed: bool
+
+
+@strawberry.type
+class GovernanceSettingsPayload:
+    delegation: bool
+    secret_ballots: bool
+
+
+Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
+ProposalResult = Annotated[ProposalPayload | Errors, strawberry.union("ProposalResult")]
+BallotResult = Annotated[BallotPayload | Errors, strawberry.union("CastBallotResult")]
+DelegationResult = Annotated[DelegationPayload | Errors, strawberry.union("DelegationResult")]
+RevokeResult = Annotated[
+    RevokeDelegationPayload | Errors, strawberry.union("RevokeDelegationResult")
+]
+RoleResult = Annotated[VotingRolePayload | Errors, strawberry.union("VotingRoleResult")]
+SettingsResult = Annotated[
+    GovernanceSettingsPayload | Errors, strawberry.union("GovernanceSettingsResult")
+]

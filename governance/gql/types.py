@@ -1,0 +1,258 @@
+"""GraphQL output types of votes: proposals, their electorate, tallies, tally sheets
+and the Schulze matrices anyone can recheck."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from governance import service, store
+from governance.models import Proposal as ProposalModel
+from ledger.graphql import Info, Node, as_json, global_id
+
+
+@strawberry.enum(description="Where a proposal is in its lifecycle.")
+class ProposalState(Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+@strawberry.type(description="Who may vote: the rule, and the snapshot taken at opening.")
+class Electorate:
+    rule: JSON = strawberry.field(description="Union of clauses, as published.")
+    size: int | None = strawberry.field(description="Members snapshotted at opening.")
+    hash: str | None = strawberry.field(
+        description="Hex SHA-256 of the RFC 8785 JSON of the sorted member ids."
+    )
+    _proposal: strawberry.Private[ProposalModel]
+
+    @strawberry.field(description="The snapshotted member ids (contributor numbers), sorted.")
+    async def members(self, info: Info) -> list[int]:
+        if self._proposal.state == "draft":
+            return []
+        return await store.electors(info.context.pool, self._proposal)
+
+
+@strawberry.type(description="The Schulze count: pairwise preferences and strongest paths.")
+class SchulzeMatrices:
+    options: list[str] = strawberry.field(description="Row/column order of `pairwise`.")
+    pairwise: list[list[int]] = strawberry.field(
+        description="pairwise[i][j]: ballots ranking option i above option j."
+    )
+    dropped: list[str] = strawberry.field(
+        description="Options that did not defeat the default option by their required ratio."
+    )
+    considered: list[str] = strawberry.field(description="Row/column order of `strongestPaths`.")
+    strongest_paths: list[list[int]] = strawberry.field(
+        description="Widest path strengths (winning votes) between the considered options."
+    )
+    ranking: list[str]
+
+
+@strawberry.type(description="A count of the ballots: final at close, live while open.")
+class Tally:
+    final: bool = strawberry.field(description="False for a live count of an open proposal.")
+    outcome: str | None = strawberry.field(description="passed, failed or no_quorum (final only).")
+    passed: bool = strawberry.field(description="Whether the method's rule is met by the ballots.")
+    winners: list[str]
+    turnout: int = strawberry.field(
+        description="Ballots counted, abstentions and delegations included."
+    )
+    electorate_size: int
+    details: JSON = strawberry.field(description="The method's own figures.")
+    schulze: SchulzeMatrices | None
+
+    @classmethod
+    def of(cls, result: dict[str, Any], final: bool) -> Tally:
+        details = result["details"]
+        matrices = None
+        if result["method"] == "schulze":
+            matrices = SchulzeMatrices(
+                options=details["options"],
+                pairwise=details["pairwise"],
+                dropped=details["dropped"],
+                considered=details["considered"],
+                strongest_paths=details["strongest_paths"],
+                ranking=details["ranking"],
+            )
+        return cls(
+            final=final,
+            outcome=result["outcome"] if final else None,
+            passed=result["passed"],
+            winners=result["winners"],
+            turnout=result["turnout"],
+            electorate_size=result["electorate_size"],
+            details=as_json(details),
+            schulze=matrices,
+        )
+
+
+@strawberry.type(description="One row of a tally sheet: a voter's ballot, or a receipt's.")
+class TallySheetRow:
+    voter: int | None = strawberry.field(description="Public ballots: the elector counted.")
+    cast_by: int | None = strawberry.field(
+        description="Public ballots: whose ballot it counts as (differs under delegation)."
+    )
+    receipt: str | None = strawberry.field(description="Secret ballots: the ballot's receipt.")
+    ballot: JSON
+
+
+@strawberry.type(description="A question put to a project's electorate.")
+class Proposal(Node):
+    model: strawberry.Private[ProposalModel]
+    project: str = strawberry.field(description="Project slug.")
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return global_id("Proposal", self.model.project_id, self.model.id)
+
+    @strawberry.field(description="Proposal number within the project, as used in inputs.")
+    def number(self) -> int:
+        return self.model.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.model.title
+
+    @strawberry.field
+    def body(self) -> str:
+        return self.model.body
+
+    @strawberry.field(description="general, policy, credit_policy, expense, membership or release.")
+    def kind(self) -> str:
+        return self.model.kind
+
+    @strawberry.field
+    def method(self) -> str:
+        return self.model.method
+
+    @strawberry.field(
+        description="The options; a ranked vote adds params.default_option to every ballot."
+    )
+    def options(self) -> list[str]:
+        return list(self.model.options)
+
+    @strawberry.field(
+        description="Method parameters (thresholds, approval bounds, default option)."
+    )
+    def params(self) -> JSON:
+        return as_json(self.model.params)
+
+    @strawberry.field(description="Share of the electorate that must cast a ballot, exact.")
+    def quorum(self) -> str:
+        return str(self.model.quorum)
+
+    @strawberry.field(description="Secret ballots publish receipts instead of voters.")
+    def secret(self) -> bool:
+        return self.model.secret
+
+    @strawberry.field(description="What passing does (credit policy, expense), as validated.")
+    def action(self) -> JSON:
+        return as_json(self.model.action)
+
+    @strawberry.field
+    def state(self) -> ProposalState:
+        return ProposalState(self.model.state)
+
+    @strawberry.field
+    def outcome(self) -> str | None:
+        return self.model.outcome
+
+    @strawberry.field
+    def opens_at(self) -> datetime | None:
+        return self.model.opens_at
+
+    @strawberry.field
+    def closes_at(self) -> datetime:
+        return self.model.closes_at
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return self.model.closed_at
+
+    @strawberry.field
+    def created_by(self) -> str:
+        return self.model.created_by
+
+    @strawberry.field
+    def electorate(self) -> Electorate:
+        digest = self.model.electorate_hash
+        return Electorate(
+            rule=as_json(self.model.electorate.to_json()),
+            size=self.model.electorate_size,
+            hash=digest.hex() if digest else None,
+            _proposal=self.model,
+        )
+
+    @strawberry.field(description="Final tally once closed; a live count of public open votes.")
+    async def tally(self, info: Info) -> Tally | None:
+        if self.model.result is not None:
+            return Tally.of(self.model.result, final=True)
+        if self.model.state != "open" or self.model.secret:
+            return None
+        return await live_tally(info, self.model)
+
+    @strawberry.field(description="The counted ballots once closed; recount them to check.")
+    async def tally_sheet(self, info: Info) -> list[TallySheetRow] | None:
+        if self.model.state != "closed":
+            return None
+        sheet = await info.context.pool.fetchval(
+            "SELECT body->'sheet' FROM journal_events WHERE project_id = $1 "
+            "AND type = 'proposal.closed' AND (body->>'proposal_id')::bigint = $2",
+            self.model.project_id,
+            self.model.id,
+        )
+        return [
+            TallySheetRow(
+                voter=row.get("voter"),
+                cast_by=row.get("cast_by"),
+                receipt=row.get("receipt"),
+                ballot=as_json(row["ballot"]),
+            )
+            for row in sheet or []
+        ]
+
+    @strawberry.field(description="Hex SHA-256 of the RFC 8785 JSON of the tally sheet.")
+    def sheet_hash(self) -> str | None:
+        return self.model.sheet_hash.hex() if self.model.sheet_hash else None
+
+    @strawberry.field(description="What the passed proposal changed (or why it could not).")
+    def effect(self) -> JSON | None:
+        return as_json(self.model.effect) if self.model.effect is not None else None
+
+    @strawberry.field(description="The caller's current ballot, if they cast one.")
+    async def my_ballot(self, info: Info) -> JSON | None:
+        voter = info.context.principal.contributor_id
+        if voter is None:
+            return None
+        value = await info.context.pool.fetchval(
+            "SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 "
+            "AND voter_id = $3",
+            self.model.project_id,
+            self.model.id,
+            voter,
+        )
+        return as_json(value) if value is not None else None
+
+
+async def live_tally(info: Info, proposal: ProposalModel) -> Tally:
+    """Count an open public proposal's current ballots."""
+    from ledger.register.projects import load_projects
+
+    project = await info.context.loaders.get(load_projects).load(proposal.project_id)
+    delegation = bool(project and project.settings.get(service.DELEGATION))
+    counted = await service.count(info.context.pool, proposal, delegation)
+    return Tally.of(counted.result(), final=False)
+
+
+@strawberry.type(description="A standing delegation of a vote.")
+class Delegation:
+    delegator: int
+    delegate: int
+    kind: str | None = strawberry.field(description="Proposal kind, or null for all kinds.")

@@ -1,0 +1,96 @@
+"""Bitbucket Cloud: repo:push, pull request and issue events."""
+
+from __future__ import annotations
+
+from intake.rules.types import Commits, Emit, Rule
+
+BITBUCKET: dict[str, tuple[Rule, ...]] = {
+    "repo:push": (
+        Rule(
+            commits=Commits(
+                "push.changes[].commits[]",
+                "hash",
+                "message",
+                "date",
+                author_raw="author.raw",
+                url="links.html.href",
+                truncated_flag="push.changes[].truncated",
+            )
+        ),
+    ),
+    "pullrequest:fulfilled": (
+        Rule(
+            emits=(
+                Emit(
+                    "code",
+                    "pullrequest.author",
+                    "pr:{repository.uuid}:{pullrequest.id}:merged",
+                    "pullrequest.updated_on",
+                    "pullrequest.links.html.href",
+                ),
+                Emit(
+                    "maintenance",
+                    "actor",
+                    "pr:{repository.uuid}:{pullrequest.id}:merger",
+                    "pullrequest.updated_on",
+                    "pullrequest.links.html.href",
+                ),
+            )
+        ),
+    ),
+    "pullrequest:approved": (
+        Rule(
+            emits=(
+                Emit(
+                    "review",
+                    "approval.user",
+                    "approval:{repository.uuid}:{pullrequest.id}:{approval.user.uuid}",
+                    "approval.date",
+                    "pullrequest.links.html.href",
+                ),
+            )
+        ),
+    ),
+    "pullrequest:comment_created": (
+        Rule(
+            emits=(
+                Emit(
+                    "review",
+                    "comment.user",
+                    "pr-comment:{comment.id}",
+                    "comment.created_on",
+                    "comment.links.html.href",
+                    on_pull="pullrequest",
+                ),
+            )
+        ),
+    ),
+    "issue:created": (
+        Rule(
+            emits=(
+                Emit(
+                    "bug",
+                    "issue.reporter",
+                    "issue:{repository.uuid}:{issue.id}",
+                    "issue.created_on",
+                    "issue.links.html.href",
+                    labels="issue.kind",
+                ),
+            )
+        ),
+    ),
+    "issue:comment_created": (
+        Rule(
+            emits=(
+                Emit(
+                    "question",
+                    "comment.user",
+                    "issue-comment:{comment.id}",
+                    "comment.created_on",
+                    "comment.links.html.href",
+                    on_pull="pullrequest",
+                ),
+            )
+        ),
+    ),
+}

@@ -1,0 +1,104 @@
+"""GitLab: Push, Merge Request, Note, Issue, Release and Wiki Page hooks."""
+
+from __future__ import annotations
+
+from intake.rules.types import Commits, Emit, Rule, on
+
+GITLAB: dict[str, tuple[Rule, ...]] = {
+    "Push Hook": (
+        Rule(
+            commits=Commits("commits[]", "id", "message", "timestamp", total="total_commits_count")
+        ),
+    ),
+    "Merge Request Hook": (
+        Rule(
+            when=on("object_attributes.action", "merge"),
+            emits=(
+                Emit(
+                    "code",
+                    "object_attributes.author_id",
+                    "mr:{object_attributes.id}:merged",
+                    "object_attributes.updated_at",
+                    "object_attributes.url",
+                ),
+                Emit(
+                    "maintenance",
+                    "user",
+                    "mr:{object_attributes.id}:merger",
+                    "object_attributes.updated_at",
+                    "object_attributes.url",
+                ),
+            ),
+        ),
+        Rule(
+            when=on("object_attributes.action", "approved"),
+            emits=(
+                Emit(
+                    "review",
+                    "user",
+                    "mr:{object_attributes.id}:approval:{user.id}",
+                    "object_attributes.updated_at",
+                    "object_attributes.url",
+                ),
+            ),
+        ),
+    ),
+    "Note Hook": (
+        Rule(
+            emits=(
+                Emit(
+                    "question",
+                    "user",
+                    "note:{object_attributes.id}",
+                    "object_attributes.created_at",
+                    "object_attributes.url",
+                    on_pull="merge_request",
+                ),
+            )
+        ),
+    ),
+    "Issue Hook": (
+        Rule(
+            when=on("object_attributes.action", "open"),
+            emits=(
+                Emit(
+                    "bug",
+                    "user",
+                    "issue:{object_attributes.id}",
+                    "object_attributes.created_at",
+                    "object_attributes.url",
+                    labels="labels[].title",
+                ),
+            ),
+        ),
+    ),
+    "Release Hook": (
+        Rule(
+            when=on("action", "create"),
+            emits=(
+                Emit(
+                    "maintenance",
+                    "commit.author",
+                    "release:{id}",
+                    "created_at",
+                    "url",
+                    git_author=True,
+                ),
+            ),
+        ),
+    ),
+    "Wiki Page Hook": (
+        Rule(
+            when=on("object_attributes.action", "create", "update"),
+            emits=(
+                Emit(
+                    "doc",
+                    "user",
+                    "wiki:{project.id}:{object_attributes.slug}:{$delivery}",
+                    "$received",
+                    "object_attributes.url",
+                ),
+            ),
+        ),
+    ),
+}

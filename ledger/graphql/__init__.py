@@ -1,0 +1,54 @@
+"""GraphQL pieces every domain package shares (Strawberry only, no rules, no SQL).
+
+- ``info``: ``Info`` (the resolver's typed context), ``selects``, ``as_json``.
+- ``relay``: ``Node``, ``Connection`` / ``Edge`` / ``PageInfo`` of a keyset page, global ids.
+- ``errors``: the typed errors of mutation unions and ``mutation_error``.
+- ``mutation``: ``run_mutation`` (one connection, one transaction).
+
+The package is named ``ledger.graphql``; absolute imports keep ``graphql`` itself
+pointing at graphql-core.
+"""
+
+from ledger.graphql.errors import (
+    ConflictError,
+    ForbiddenError,
+    MutationError,
+    NotFoundError,
+    ValidationError,
+    database_error,
+    mutation_error,
+)
+from ledger.graphql.info import Info, as_json, selects
+from ledger.graphql.mutation import run_mutation
+from ledger.graphql.relay import (
+    Connection,
+    Edge,
+    Node,
+    PageInfo,
+    connection,
+    global_id,
+    int_key,
+    parse_global_id,
+)
+
+__all__ = [
+    "ConflictError",
+    "Connection",
+    "Edge",
+    "ForbiddenError",
+    "Info",
+    "MutationError",
+    "Node",
+    "NotFoundError",
+    "PageInfo",
+    "ValidationError",
+    "as_json",
+    "connection",
+    "database_error",
+    "global_id",
+    "int_key",
+    "mutation_error",
+    "parse_global_id",
+    "run_mutation",
+    "selects",
+]

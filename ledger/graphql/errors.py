@@ -1,0 +1,70 @@
+"""The typed errors of mutation unions: ``XSuccess | ValidationError | NotFoundError |
+ConflictError | ForbiddenError``; ``mutation_error`` turns a CommonsError into its type."""
+
+from __future__ import annotations
+
+import asyncpg
+import strawberry
+
+from ledger.kernel.errors import (
+    CommonsError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
+
+
+@strawberry.type(description="The input is malformed; `field` names where.")
+class ValidationError:
+    message: str
+    field: str
+
+
+@strawberry.type(description="A referenced record does not exist.")
+class NotFoundError:
+    message: str
+
+
+@strawberry.type(description="The request contradicts a stored fact; `code` says which.")
+class ConflictError:
+    message: str
+    code: str
+
+
+@strawberry.type(description="The caller lacks the role this change needs.")
+class ForbiddenError:
+    message: str
+
+
+MutationError = ValidationError | NotFoundError | ConflictError | ForbiddenError
+
+
+def mutation_error(exc: CommonsError) -> MutationError:
+    """The GraphQL error type for a domain error (unexpected ones are re-raised)."""
+    if isinstance(exc, InvalidInput):
+        return ValidationError(message=exc.message, field=exc.field)
+    if isinstance(exc, NotFound):
+        return NotFoundError(message=exc.message)
+    if isinstance(exc, Conflict):
+        return ConflictError(message=exc.message, code=exc.code)
+    if isinstance(exc, Forbidden):
+        return ForbiddenError(message=exc.message)
+    raise exc
+
+
+def database_error(exc: asyncpg.PostgresError) -> CommonsError | None:
+    """A domain error for a constraint or data error the stores did not translate."""
+    name = getattr(exc, "constraint_name", None) or ""
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError):
+        return Unavailable("the database is unavailable; retry")
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return Conflict(f"already exists ({name})")
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return NotFound(f"a referenced record does not exist ({name})")
+    if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):
+        return InvalidInput(f"value refused by rule {name or 'not null'}")
+    if isinstance(exc, asyncpg.DataError):
+        return InvalidInput(f"value not accepted: {exc.args[0] if exc.args else exc}")
+    return None

@@ -1,0 +1,15 @@
+"""The journal: one append-only, hash-chained log of events per project, its Merkle
+tree, signed tree heads and the instance's signing keys.
+
+Where each rule lives:
+
+- an event's hash is ``SHA-256(prev_hash || RFC 8785 document)``; appends serialise
+  per project on the head row -> ``chain``
+- RFC 8785 canonical JSON, SHA-256, the genesis value, timestamps -> ``canonical``
+- RFC 9162 tree hashes and proofs, pure -> ``merkle``
+- stored subtrees, proofs served from them, signed tree heads -> ``heads``
+- Ed25519 keys on disk, the newest signs, every one verifies -> ``keys``
+- GraphQL of events, length, head and verification -> ``gql``
+
+The database refuses UPDATE, DELETE and TRUNCATE on ``journal_events``.
+"""

@@ -1,0 +1,84 @@
+"""GraphQL types of the journal: its events, length, head and verification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ledger.graphql import Connection, Info, as_json, connection
+from ledger.journal import chain as journal
+from ledger.journal.chain import JournalEvent as EventModel
+from ledger.kernel.paging import cursor_int, decode_cursor, make_page, page_size
+
+
+@strawberry.type(description="One event of the project's hash-chained journal.")
+class JournalEvent:
+    seq: int
+    type: str
+    body: JSON
+    actor: str
+    recorded_at: datetime
+    prev_hash: str = strawberry.field(description="Hex SHA-256 of the previous event.")
+    hash: str = strawberry.field(description="Hex SHA-256(prev_hash || RFC 8785 event).")
+
+    @classmethod
+    def of(cls, e: EventModel) -> JournalEvent:
+        return cls(
+            seq=e.seq,
+            type=e.type,
+            body=as_json(e.body),
+            actor=e.actor,
+            recorded_at=e.recorded_at,
+            prev_hash=e.prev_hash.hex(),
+            hash=e.hash.hex(),
+        )
+
+
+@strawberry.type(description="The result of recomputing every hash of the chain.")
+class JournalVerification:
+    ok: bool
+    checked: int
+    broken_seq: int | None = strawberry.field(description="First event that does not verify.")
+    reason: str
+    head_hash: str
+
+
+@strawberry.type(description="The project's append-only, hash-chained event log.")
+class Journal:
+    project_id: strawberry.Private[int]
+
+    @strawberry.field(description="Number of events in the chain.")
+    async def length(self, info: Info) -> int:
+        return (await journal.head(info.context.pool, self.project_id))[0]
+
+    @strawberry.field(description="Hex hash of the last event (zeros when empty).")
+    async def head_hash(self, info: Info) -> str:
+        return (await journal.head(info.context.pool, self.project_id))[1].hex()
+
+    @strawberry.field(description="Events in order, keyset-paged by sequence number.")
+    async def events(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[JournalEvent]:
+        size = page_size(first)
+        key = decode_cursor(after, 1)
+        pool = info.context.pool
+        events = await journal.page(
+            pool, self.project_id, cursor_int(key[0]) if key else 0, size + 1
+        )
+        total = (await journal.head(pool, self.project_id))[0]
+        page = make_page(events, size, total, lambda e: (e.seq,))
+        return connection(page, [JournalEvent.of(e) for e in page.items])
+
+    @strawberry.field(description="Recompute the whole chain now and name the first break.")
+    async def verify(self, info: Info) -> JournalVerification:
+        async with info.context.pool.acquire() as conn:
+            check = await journal.verify(conn, self.project_id)
+        return JournalVerification(
+            ok=check.ok,
+            checked=check.checked,
+            broken_seq=check.broken_seq,
+            reason=check.reason,
+            head_hash=check.head_hash.hex(),
+        )

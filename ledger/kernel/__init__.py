@@ -1,0 +1,10 @@
+"""What every package of the service relies on, with no domain in it.
+
+- ``errors``: the error tree every package raises (``CommonsError`` and its kinds).
+- ``paging``: opaque keyset cursors and page-size rules.
+- ``principal``: who is asking (verified token claims) and the role checks.
+- ``context``: what a resolver may rely on in ``info.context``.
+- ``idempotency``: Stripe-style idempotency keys inside the caller's transaction.
+- ``money``: integer minor units of an ISO 4217 currency.
+- ``codecs``: the JSON codecs every database connection shares.
+"""

@@ -1,0 +1,48 @@
+"""What every resolver may rely on in ``info.context``, without knowing the web layer.
+
+The app builds one context per request; loaders are created lazily per request so
+no batch ever leaks between callers. Resolvers never hold a connection across
+awaits of siblings: they acquire from the pool (a mutation takes one connection
+and one transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+import asyncpg
+from strawberry.dataloader import DataLoader
+
+from ledger.kernel.principal import Principal
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+BatchFn = Callable[[asyncpg.Pool, list[K]], Awaitable[Sequence[V]]]
+
+
+class Loaders:
+    """Per-request DataLoaders, one per batch function."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._loaders: dict[Any, DataLoader[Any, Any]] = {}
+
+    def get(self, batch: BatchFn[K, V]) -> DataLoader[K, V]:
+        """The request's loader for ``batch(pool, keys) -> values in key order``."""
+        loader = self._loaders.get(batch)
+        if loader is None:
+            loader = DataLoader(load_fn=partial(batch, self._pool))
+            self._loaders[batch] = loader
+        return loader
+
+
+class Context(Protocol):
+    """The fields of the request context the domain packages use."""
+
+    pool: asyncpg.Pool
+    principal: Principal
+    loaders: Loaders
+    settings: Any
+    acquire_timeout: float

@@ -1,0 +1,14 @@
+"""The register: projects, contributors with their identities and affiliations,
+contributions and the credit they earn.
+
+Where each rule lives:
+
+- a record validates itself (``X.validated()``) -> ``models``
+- a project starts its journal and credit policy -> ``projects``
+- one identity belongs to one contributor; organisations and affiliations -> ``people``
+- a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``
+- a credit weight per kind, versioned and append-only -> ``credit``
+- loading a project's past by COPY -> ``bulk``
+- keyset-paged reads and totals -> ``queries``
+- Strawberry types and resolvers, no rules and no SQL -> ``gql/``
+"""

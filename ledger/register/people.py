@@ -1,0 +1,206 @@
+"""Contributors, their forge identities, organisations and affiliations.
+
+People are instance-wide (one person contributes to many projects); a link made on
+behalf of a project is journaled in that project's chain. Emails are private: they
+never enter the journal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from ledger.journal.chain import append_event
+from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.register.models import Contributor, Identity, Organisation, check_name, check_source
+
+_CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at"
+_IDENTITY = "id, contributor_id, source, external_id, login, email, email_verified, display_name"
+_CONTRIBUTORS_BY_IDS = f"SELECT {_CONTRIBUTOR} FROM contributors WHERE id = any($1::bigint[])"
+_IDENTITIES_BY_CONTRIBUTORS = f"""
+SELECT {_IDENTITY} FROM identities WHERE contributor_id = any($1::bigint[]) ORDER BY id
+"""
+_IDENTITY_BY_KEY = f"SELECT {_IDENTITY} FROM identities WHERE source = $1 AND external_id = $2"
+_INSERT_IDENTITY = f"""
+INSERT INTO identities (contributor_id, source, external_id, login, email, email_verified,
+    display_name)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_IDENTITY}
+"""
+
+
+def _contributor(row: asyncpg.Record) -> Contributor:
+    return Contributor(
+        row["id"], row["display_name"], row["is_bot"], row["merged_into"], row["created_at"]
+    )
+
+
+def _identity(row: asyncpg.Record) -> Identity:
+    return Identity(
+        row["id"],
+        row["contributor_id"],
+        row["source"],
+        row["external_id"],
+        row["login"],
+        row["email"],
+        row["email_verified"],
+        row["display_name"],
+    )
+
+
+async def create_contributor(
+    conn: asyncpg.Connection, display_name: str, is_bot: bool = False
+) -> Contributor:
+    """A new contributor (not journaled alone: the identity or contribution that
+    brings them in is)."""
+    row = await conn.fetchrow(
+        f"INSERT INTO contributors (display_name, is_bot) VALUES ($1, $2) RETURNING {_CONTRIBUTOR}",
+        check_name(display_name, "displayName"),
+        is_bot,
+    )
+    return _contributor(row)
+
+
+async def get_contributor(
+    conn: asyncpg.Connection | asyncpg.Pool, contributor_id: int
+) -> Contributor:
+    """The contributor with this id; NotFound otherwise."""
+    row = await conn.fetchrow(
+        f"SELECT {_CONTRIBUTOR} FROM contributors WHERE id = $1", contributor_id
+    )
+    if row is None:
+        raise NotFound(f"no contributor {contributor_id}")
+    return _contributor(row)
+
+
+async def load_contributors(pool: asyncpg.Pool, ids: list[int]) -> list[Contributor | None]:
+    """Batch lookup by id, in key order."""
+    rows = {r["id"]: _contributor(r) for r in await pool.fetch(_CONTRIBUTORS_BY_IDS, ids)}
+    return [rows.get(i) for i in ids]
+
+
+async def load_identities(pool: asyncpg.Pool, contributor_ids: list[int]) -> list[list[Identity]]:
+    """Each contributor's identities, in key order."""
+    found: dict[int, list[Identity]] = {i: [] for i in contributor_ids}
+    for row in await pool.fetch(_IDENTITIES_BY_CONTRIBUTORS, contributor_ids):
+        found[row["contributor_id"]].append(_identity(row))
+    return [found[i] for i in contributor_ids]
+
+
+async def find_identity(
+    conn: asyncpg.Connection | asyncpg.Pool, source: str, external_id: str
+) -> Identity | None:
+    """The identity keyed by (source, external id), or None."""
+    row = await conn.fetchrow(_IDENTITY_BY_KEY, source, external_id)
+    return _identity(row) if row else None
+
+
+async def link_identity(
+    conn: asyncpg.Connection,
+    project_id: int,
+    *,
+    source: str,
+    external_id: str,
+    contributor_id: int | None,
+    login: str | None = None,
+    email: str | None = None,
+    email_verified: bool = False,
+    display_name: str | None = None,
+    is_bot: bool = False,
+    actor: str,
+) -> tuple[Identity, bool]:
+    """Link (source, external id) to a contributor, creating one when none is named.
+
+    Idempotent: linking an identity again to the same contributor returns it with
+    ``False``; linking it to another contributor is a Conflict (merges are explicit).
+    """
+    check_source(source)
+    if not 1 <= len(external_id) <= 255:
+        raise InvalidInput("external id must be 1 to 255 characters", "externalId")
+    existing = await find_identity(conn, source, external_id)
+    if existing is not None:
+        if contributor_id is None or existing.contributor_id == contributor_id:
+            return existing, False
+        raise Conflict(
+            f"identity {source}:{external_id} belongs to contributor {existing.contributor_id}"
+        )
+    if contributor_id is None:
+        contributor = await create_contributor(
+            conn, display_name or login or f"{source}:{external_id}", is_bot
+        )
+        contributor_id = contributor.id
+    else:
+        await get_contributor(conn, contributor_id)
+    try:
+        async with conn.transaction():
+            row = await conn.fetchrow(
+                _INSERT_IDENTITY,
+                contributor_id,
+                source,
+                external_id,
+                login,
+                email,
+                email_verified,
+                display_name,
+            )
+    except asyncpg.UniqueViolationError:
+        raise Conflict(f"identity {source}:{external_id} was linked concurrently") from None
+    identity = _identity(row)
+    body = {
+        "identity_id": identity.id,
+        "contributor_id": contributor_id,
+        "source": source,
+        "external_id": external_id,
+        "login": login,
+    }
+    await append_event(conn, project_id, "identity.linked", body, actor)
+    return identity, True
+
+
+async def create_organisation(
+    conn: asyncpg.Connection | asyncpg.Pool, name: str, domain: str | None = None
+) -> Organisation:
+    """A new organisation; Conflict when the name is taken."""
+    try:
+        row = await conn.fetchrow(
+            "INSERT INTO organisations (name, domain) VALUES ($1, $2) RETURNING id, name, domain",
+            check_name(name),
+            domain,
+        )
+    except asyncpg.UniqueViolationError:
+        raise Conflict(f"an organisation named {name!r} exists") from None
+    return Organisation(row["id"], row["name"], row["domain"])
+
+
+async def ensure_organisation(conn: asyncpg.Connection, name: str) -> Organisation:
+    """The organisation named ``name``, created when new."""
+    row = await conn.fetchrow("SELECT id, name, domain FROM organisations WHERE name = $1", name)
+    if row is not None:
+        return Organisation(row["id"], row["name"], row["domain"])
+    return await create_organisation(conn, name)
+
+
+async def add_affiliation(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    contributor_id: int,
+    organisation_id: int,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> int:
+    """Affiliate a contributor with an organisation over [from, to); returns its id."""
+    if valid_from and valid_to and valid_from >= valid_to:
+        raise InvalidInput("validFrom must be before validTo", "validTo")
+    try:
+        return int(
+            await conn.fetchval(
+                "INSERT INTO affiliations (contributor_id, organisation_id, valid_from, valid_to) "
+                "VALUES ($1, $2, coalesce($3, '-infinity'::date), coalesce($4, 'infinity'::date)) "
+                "RETURNING id",
+                contributor_id,
+                organisation_id,
+                valid_from,
+                valid_to,
+            )
+        )
+    except asyncpg.ForeignKeyViolationError:
+        raise NotFound("no such contributor or organisation") from None

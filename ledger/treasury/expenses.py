@@ -1,0 +1,90 @@
+"""Expenses: money paid to a payee out of a fund, each under the approval that
+authorised it (a passed proposal, or a maintainer where the policy allows), used
+exactly once, idempotent by key like every movement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from ledger.kernel.errors import InvalidInput
+from ledger.kernel.money import Money
+from ledger.register.models import check_url
+from ledger.treasury.approvals import claim_approval
+from ledger.treasury.models import Movement, PolicyBreach, Transaction, check_slug, check_text
+from ledger.treasury.movements import (
+    Accounts,
+    check_memo,
+    fund_account,
+    idempotent,
+    post_movement,
+    request_of,
+    value_date,
+)
+from ledger.treasury.rules import expense_legs
+
+
+async def record_expense(
+    conn: asyncpg.Connection,
+    project_id: int,
+    *,
+    key: str,
+    money: Money,
+    payee: str,
+    purpose: str,
+    evidence_url: str,
+    approval_id: int | None,
+    category: str = "general",
+    fund: str = "main",
+    on: date | None = None,
+    memo: str = "",
+    actor: str,
+) -> tuple[Transaction, bool]:
+    """Money paid to a payee out of a fund, under the approval that authorised it."""
+    request = request_of(
+        money=money,
+        payee=payee,
+        purpose=purpose,
+        evidence_url=evidence_url,
+        approval=approval_id,
+        category=category,
+        fund=fund,
+        on=on,
+        memo=memo,
+    )
+
+    async def effect() -> Transaction:
+        check_text(payee, "payee", 200)
+        check_text(purpose, "purpose", 2000)
+        url = check_url(evidence_url, "evidenceUrl")
+        if url is None:
+            raise InvalidInput("evidenceUrl is required", "evidenceUrl")
+        check_slug(category, "category")
+        when = await value_date(conn, on)
+        approval = await claim_approval(conn, project_id, approval_id, money, payee, purpose, actor)
+        movement = Movement(
+            "expense",
+            when,
+            check_memo(memo),
+            approval_id=approval.id,
+            payee=payee,
+            purpose=purpose,
+            evidence_url=url,
+        )
+        accounts: Accounts = [
+            fund_account(fund, money.currency),
+            (("expense", category, money.currency), None),
+            (("payable", payee, money.currency), None),
+        ]
+        legs = expense_legs(money, category, payee, fund)
+        try:
+            return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == "treasury_transactions_approval_key":
+                raise PolicyBreach(
+                    f"approval {approval.id} was used concurrently", "approval_used"
+                ) from None
+            raise
+
+    return await idempotent(conn, project_id, "treasury.expense", key, request, effect)

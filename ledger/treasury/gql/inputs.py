@@ -1,0 +1,199 @@
+"""GraphQL inputs, payloads and result unions of the treasury's mutations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ledger.treasury.gql.types import (
+    Sponsor,
+    Sponsorship,
+    SponsorshipKind,
+    TreasuryPolicy,
+    TreasuryTransaction,
+)
+from ledger.treasury.models import TermsInput
+
+
+@strawberry.input
+class RecordSponsorInput:
+    project: str
+    organisation: str | None = strawberry.field(
+        default=None, description="Organisation name (created in the register if new)."
+    )
+    contributor: int | None = strawberry.field(default=None, description="Contributor number.")
+
+
+@strawberry.input(description="The terms text the sponsor acknowledged, with explicit flags.")
+class CommonsTermsInput:
+    title: str
+    version: str
+    text: str
+    no_ownership: bool
+    no_exclusive_license: bool
+    no_access_restriction: bool
+    no_roadmap_control: bool
+    no_votes_bought: bool
+
+
+@strawberry.input
+class RecordSponsorshipInput:
+    project: str
+    sponsor: int
+    kind: SponsorshipKind
+    terms: CommonsTermsInput
+    idempotency_key: str
+    amount: str | None = strawberry.field(default=None, description="Decimal string.")
+    currency: str | None = None
+    in_kind_description: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    recurrence: str | None = strawberry.field(
+        default=None, description="monthly, quarterly, yearly."
+    )
+    earmark: str | None = None
+    non_commons_reason: str | None = strawberry.field(
+        default=None,
+        description="Record explicitly as non-commons funding (shown as such in every report).",
+    )
+    pledge: bool = strawberry.field(default=False, description="Also post the amount as a pledge.")
+
+
+@strawberry.input
+class RecordReceiptInput:
+    project: str
+    sponsor: int
+    amount: str
+    currency: str
+    idempotency_key: str
+    fund: str = "main"
+    sponsorship: int | None = None
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class RecordExpenseInput:
+    project: str
+    amount: str
+    currency: str
+    payee: str
+    purpose: str
+    evidence_url: str
+    idempotency_key: str
+    approval: int | None = strawberry.field(
+        default=None,
+        description="Approval number; left out, a maintainer approves where the policy allows.",
+    )
+    category: str = "general"
+    fund: str = "main"
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class RefundInput:
+    project: str
+    sponsor: int
+    amount: str
+    currency: str
+    idempotency_key: str
+    fund: str = "main"
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class TransferInput:
+    project: str
+    amount: str
+    currency: str
+    from_fund: str
+    to_fund: str
+    idempotency_key: str
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class ConvertCurrencyInput:
+    project: str
+    amount: str
+    currency: str
+    to_currency: str
+    rate: str = strawberry.field(description="Units of toCurrency per unit, exact decimal string.")
+    rate_source: str
+    rate_date: date
+    idempotency_key: str
+    from_fund: str = "main"
+    to_fund: str | None = None
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class ReverseTransactionInput:
+    project: str
+    transaction: int
+    idempotency_key: str
+    occurred_on: date | None = None
+    memo: str = ""
+
+
+@strawberry.input
+class SetTreasuryPolicyInput:
+    project: str
+    allow_overdraft: bool
+    maintainer_approval: bool
+
+
+@strawberry.type
+class SponsorPayload:
+    sponsor: Sponsor
+    created: bool
+
+
+@strawberry.type
+class SponsorshipPayload:
+    sponsorship: Sponsorship
+    pledge: TreasuryTransaction | None
+    replayed: bool
+
+
+@strawberry.type
+class TreasuryTransactionPayload:
+    transaction: TreasuryTransaction
+    replayed: bool = strawberry.field(description="True when the key had been used before.")
+
+
+@strawberry.type
+class TreasuryPolicyPayload:
+    policy: TreasuryPolicy
+
+
+Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
+SponsorResult = Annotated[SponsorPayload | Errors, strawberry.union("RecordSponsorResult")]
+SponsorshipResult = Annotated[
+    SponsorshipPayload | Errors, strawberry.union("RecordSponsorshipResult")
+]
+TransactionResult = Annotated[
+    TreasuryTransactionPayload | Errors, strawberry.union("TreasuryTransactionResult")
+]
+PolicyResult = Annotated[TreasuryPolicyPayload | Errors, strawberry.union("TreasuryPolicyResult")]
+
+
+def terms_input(t: CommonsTermsInput) -> TermsInput:
+    """The domain form of the terms input."""
+    return TermsInput(
+        t.title,
+        t.version,
+        t.text,
+        t.no_ownership,
+        t.no_exclusive_license,
+        t.no_access_restriction,
+        t.no_roadmap_control,
+        t.no_votes_bought,
+    )

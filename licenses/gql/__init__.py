@@ -1,0 +1,2 @@
+"""GraphQL of licenses: ``root`` (queries and node resolvers), ``mutations``, ``types``,
+``inputs`` and ``enums``."""
