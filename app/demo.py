@@ -22,7 +22,7 @@ import asyncpg
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
-from ledger.kernel.errors import Conflict
+from ledger.kernel.errors import Conflict, ConflictCode
 from ledger.kernel.money import Money
 from ledger.register import people
 from ledger.register.contributions import record_contributions
@@ -81,7 +81,10 @@ async def seed_demo(
 ) -> Seeded:
     """Seed project ``aurora``; Conflict when it already exists."""
     if await find_project(pool, SLUG) is not None:
-        raise Conflict(f"the demo project {SLUG!r} already exists in this database")
+        raise Conflict(
+            f"the demo project {SLUG!r} already exists in this database",
+            ConflictCode.ALREADY_EXISTS,
+        )
     rng = random.Random(seed)
     done = Seeded()
     today = datetime.now(UTC).replace(microsecond=0)

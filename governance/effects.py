@@ -112,7 +112,7 @@ async def apply(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dic
                 return await _membership(conn, proposal, actor)
             return await _expense(conn, proposal, actor)
     except CommonsError as exc:
-        return {"applied": False, "error": exc.code, "message": exc.message}
+        return {"applied": False, "error": str(exc.code), "message": exc.message}
 
 
 async def _credit_policy(

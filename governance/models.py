@@ -10,7 +10,7 @@ from typing import Any
 
 from governance.electorate import Rule
 from governance.methods import method
-from ledger.kernel.errors import Conflict, InvalidInput
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 
 KINDS = ("general", "policy", "credit_policy", "expense", "membership", "release")
 STATES = ("draft", "open", "closed", "withdrawn")
@@ -49,7 +49,10 @@ class Proposal:
     def require_state(self, *states: str) -> None:
         """Conflict unless the proposal is in one of ``states``."""
         if self.state not in states:
-            raise Conflict(f"proposal {self.id} is {self.state}, not {' or '.join(states)}")
+            raise Conflict(
+                f"proposal {self.id} is {self.state}, not {' or '.join(states)}",
+                ConflictCode.PROPOSAL_STATE,
+            )
 
     def public(self) -> dict[str, Any]:
         """The journaled description of the proposal."""

@@ -21,7 +21,7 @@ from governance.methods import method
 from governance.models import Draft, Proposal
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_event, append_events
-from ledger.kernel.errors import Conflict, Forbidden, InvalidInput
+from ledger.kernel.errors import Conflict, ConflictCode, Forbidden, InvalidInput
 from ledger.register.models import Project
 
 DELEGATION = "governance_delegation"
@@ -34,13 +34,15 @@ SECRET_ACTOR = "secret-ballot"  # noqa: S105 (the journal actor of secret ballot
 class VotingClosed(Conflict):
     """The proposal no longer (or not yet) takes ballots."""
 
-    code = "voting_closed"
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ConflictCode.VOTING_CLOSED)
 
 
 class NotDue(Conflict):
     """The proposal's closing time has not come by the database's clock."""
 
-    code = "not_due"
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ConflictCode.NOT_DUE)
 
 
 class NotAnElector(Forbidden):
@@ -89,7 +91,10 @@ async def open_(
     proposal = await store.get(conn, project_id, proposal_id, lock="update")
     proposal.require_state("draft")
     if await store.db_now(conn) >= proposal.closes_at:
-        raise Conflict("the closing time has already passed; create a new proposal")
+        raise Conflict(
+            "the closing time has already passed; create a new proposal",
+            ConflictCode.CLOSING_TIME_PASSED,
+        )
     members = await evaluate(conn, project_id, proposal.electorate)
     digest = electorate_hash(members)
     opened = await store.mark_open(conn, proposal, members, digest)

@@ -14,7 +14,7 @@ import asyncpg
 from intake.forges import FORGES
 from intake.verify import Secret, standard_webhook
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import Project
 
 MAX_ACTIVE = 2
@@ -95,9 +95,12 @@ async def connect_forge(
     await conn.execute(_CONNECT, project.id, forge)
     active = await conn.fetch(_ACTIVE + " FOR UPDATE", project.id, forge)
     if any(r["secret"] == secret for r in active):
-        raise Conflict("this secret is already active")
+        raise Conflict("this secret is already active", ConflictCode.ALREADY_EXISTS)
     if len(active) >= MAX_ACTIVE:
-        raise Conflict(f"{MAX_ACTIVE} secrets are active; retire one before adding another")
+        raise Conflict(
+            f"{MAX_ACTIVE} secrets are active; retire one before adding another",
+            ConflictCode.TOO_MANY_SECRETS,
+        )
     row = await conn.fetchrow(_ADD, project.id, forge, secret, label[:200])
     info = SecretInfo(forge, row["id"], row["label"], row["created_at"], row["retired_at"])
     body = {"forge": forge, "secret_id": info.id, "label": info.label}

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 
 CHANNEL = "commons_inbox"
 
@@ -223,7 +223,10 @@ async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor
         status = await conn.fetchval(_STATUS, project_id, inbox_id)
         if status is None:
             raise NotFound(f"no delivery {inbox_id} in this project's inbox")
-        raise Conflict(f"delivery {inbox_id} is {status}; only dead or ignored ones replay")
+        raise Conflict(
+            f"delivery {inbox_id} is {status}; only dead or ignored ones replay",
+            ConflictCode.NOT_REPLAYABLE,
+        )
     body: dict[str, Any] = {"delivery_id": inbox_id, "forge": row["forge"], "event": row["event"]}
     await append_event(conn, project_id, "intake.delivery_replayed", body, actor)
 

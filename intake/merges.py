@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 
 _LOCK = (
     "SELECT id, merged_into FROM contributors WHERE id = any($1::bigint[]) ORDER BY id FOR UPDATE"
@@ -147,7 +147,10 @@ async def merge(
         if who not in rows:
             raise NotFound(f"no contributor {who}")
         if rows[who] is not None:
-            raise Conflict(f"contributor {who} is already merged into {rows[who]}")
+            raise Conflict(
+                f"contributor {who} is already merged into {rows[who]}",
+                ConflictCode.ALREADY_MERGED,
+            )
     moved = {
         r["project_id"]: list(r["ids"])
         for r in await conn.fetch(_MOVE_CONTRIBUTIONS, source, target)
@@ -172,7 +175,10 @@ async def unmerge(conn: asyncpg.Connection, project_id: int, merge_id: int, acto
     source, target = record["source_id"], record["target_id"]
     parent = await conn.fetchval("SELECT merged_into FROM contributors WHERE id = $1", target)
     if parent is not None:
-        raise Conflict(f"contributor {target} was merged into {parent} later; unmerge that first")
+        raise Conflict(
+            f"contributor {target} was merged into {parent} later; unmerge that first",
+            ConflictCode.MERGED_LATER,
+        )
     moved = {int(p): ids for p, ids in record["moved_contributions"].items()}
     for p, ids in moved.items():
         await conn.execute(_RESTORE_CONTRIBUTIONS, p, ids, source, target)

@@ -14,7 +14,7 @@ import asyncpg
 
 from ledger.journal.canonical import sha256, timestamp
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import check_name
 from licenses import spdx
 from licenses.models import AGREEMENT_INSTRUMENTS, AgreementText, LicenseText, check_text
@@ -131,8 +131,13 @@ async def publish_agreement(
             )
     except asyncpg.UniqueViolationError as exc:
         if exc.constraint_name == "agreement_texts_same_text":
-            raise Conflict("this text was already published for this instrument") from None
-        raise Conflict(f"version {version} was published concurrently") from None
+            raise Conflict(
+                "this text was already published for this instrument",
+                ConflictCode.ALREADY_EXISTS,
+            ) from None
+        raise Conflict(
+            f"version {version} was published concurrently", ConflictCode.CONCURRENT_CHANGE
+        ) from None
     agreement = _agreement(row)
     body = {
         "instrument": instrument,
@@ -196,7 +201,9 @@ async def add_license_text(
     digest = sha256(text.encode())
     row = await conn.fetchrow(_INSERT_LICENSE, project_id, license_ref, name, text, digest)
     if row is None:
-        raise Conflict(f"{license_ref} already has a text (texts never change)")
+        raise Conflict(
+            f"{license_ref} already has a text (texts never change)", ConflictCode.ALREADY_EXISTS
+        )
     body = {"license_ref": license_ref, "name": name, "sha256": digest.hex()}
     await append_event(conn, project_id, "license_text.added", body, actor)
     return _license(row)

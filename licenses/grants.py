@@ -17,7 +17,7 @@ import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_event, append_events
-from ledger.kernel.errors import Conflict, IdempotencyMismatch, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, IdempotencyMismatch, InvalidInput, NotFound
 from licenses.models import Grant, NewGrant
 
 COLUMNS = """project_id, id, natural_key, grantor_contributor_id, grantor_organisation_id,
@@ -268,11 +268,13 @@ async def withdraw_grant(
     if at < now:
         raise InvalidInput("a withdrawal cannot take effect in the past", "at")
     if grant.withdrawn_at is not None:
-        raise Conflict(f"grant {grant_id} was already withdrawn")
+        raise Conflict(f"grant {grant_id} was already withdrawn", ConflictCode.ALREADY_WITHDRAWN)
     if at < grant.effective_at:
         at = grant.effective_at
     if await conn.fetchval(_WITHDRAW, project_id, grant_id, at, reason) is None:
-        raise Conflict(f"grant {grant_id} was withdrawn concurrently")
+        raise Conflict(
+            f"grant {grant_id} was withdrawn concurrently", ConflictCode.ALREADY_WITHDRAWN
+        )
     body = {"grant_id": grant_id, "withdrawn_at": timestamp(at), "reason": reason}
     await append_event(conn, project_id, "grant.withdrawn", body, actor)
     return await get_grant(conn, project_id, grant_id)

@@ -1,19 +1,42 @@
 """The typed errors of mutation unions: ``XSuccess | ValidationError | NotFoundError |
-ConflictError | ForbiddenError``; ``mutation_error`` turns a CommonsError into its type."""
+ConflictError | ForbiddenError``; ``mutation_error`` turns a CommonsError into its type.
+
+``ConflictError.code`` is the GraphQL enum of ``ConflictCode``: its names are the codes
+themselves (the strings HTTP answers carry), each described by its meaning."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 import strawberry
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from ledger.kernel.errors import (
     CommonsError,
     Conflict,
+    ConflictCode,
     Forbidden,
     InvalidInput,
     NotFound,
     Unavailable,
 )
+
+
+def _conflict_codes() -> None:
+    """Register ``ConflictCode`` as a GraphQL enum whose values carry their meanings."""
+    registered: Any = strawberry.enum(
+        ConflictCode,
+        description="Why a request contradicts a stored fact (the closed list of refusals).",
+        graphql_name_from="value",
+    )
+    definition = registered.__strawberry_definition__
+    assert isinstance(definition, StrawberryEnumDefinition)
+    for member, value in zip(ConflictCode, definition.values, strict=True):
+        value.description = member.meaning
+
+
+_conflict_codes()
 
 
 @strawberry.type(description="The input is malformed; `field` names where.")
@@ -30,7 +53,7 @@ class NotFoundError:
 @strawberry.type(description="The request contradicts a stored fact; `code` says which.")
 class ConflictError:
     message: str
-    code: str
+    code: ConflictCode
 
 
 @strawberry.type(description="The caller lacks the role this change needs.")
@@ -42,7 +65,7 @@ MutationError = ValidationError | NotFoundError | ConflictError | ForbiddenError
 
 
 def mutation_error(exc: CommonsError) -> MutationError:
-    """The GraphQL error type for a domain error (unexpected ones are re-raised)."""
+    """The GraphQL error type for a domain error (others, such as Unavailable, are re-raised)."""
     if isinstance(exc, InvalidInput):
         return ValidationError(message=exc.message, field=exc.field)
     if isinstance(exc, NotFound):
@@ -60,7 +83,7 @@ def database_error(exc: asyncpg.PostgresError) -> CommonsError | None:
     if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError):
         return Unavailable("the database is unavailable; retry")
     if isinstance(exc, asyncpg.UniqueViolationError):
-        return Conflict(f"already exists ({name})")
+        return Conflict(f"already exists ({name})", ConflictCode.ALREADY_EXISTS)
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
         return NotFound(f"a referenced record does not exist ({name})")
     if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):

@@ -3,21 +3,74 @@
     CommonsError
     ├── InvalidInput        bad input: names the field and what is wrong with it
     ├── NotFound            a referenced record does not exist
-    ├── Conflict            the request contradicts a stored fact
+    ├── Conflict            the request contradicts a stored fact; ``code`` says which
     │   └── IdempotencyMismatch   a key replayed with different input
     ├── Forbidden           the caller lacks the role the change needs
     └── Unavailable         the database cannot be reached right now
 
-asyncpg errors never leave a ``store``: each translates them into one of these.
+``ConflictCode`` is the closed list of refusal codes a ``Conflict`` carries, each
+with its meaning.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ConflictCode(StrEnum):
+    """Why a request contradicts a stored fact: one member per refusal a client can
+    act on, each with a one-line ``meaning``. The value is the wire form (HTTP
+    ``error``, GraphQL ``ConflictError.code``)."""
+
+    meaning: str
+
+    def __new__(cls, value: str, meaning: str) -> ConflictCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    # any record with a natural key
+    ALREADY_EXISTS = "already_exists", "a record with this natural key exists already"
+    CONCURRENT_CHANGE = "concurrent_change", "another request wrote the same record first; retry"
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch", "the key was first used with different input"
+    # people and forge intake
+    IDENTITY_LINKED = "identity_linked", "another contributor holds this identity; merge explicitly"
+    ALREADY_MERGED = "already_merged", "the contributor is already merged into another one"
+    MERGED_LATER = "merged_later", "the merge's target was merged again since; undo that first"
+    NOT_REPLAYABLE = "not_replayable", "only dead or ignored deliveries can be replayed"
+    TOO_MANY_SECRETS = "too_many_secrets", "the forge has all the active secrets it may; retire one"
+    # license grants
+    ALREADY_WITHDRAWN = "already_withdrawn", "the grant was withdrawn already"
+    # governance
+    PROPOSAL_STATE = "proposal_state", "the proposal is not in the state this step needs"
+    CLOSING_TIME_PASSED = "closing_time_passed", "the closing time passed before the vote opened"
+    VOTING_CLOSED = "voting_closed", "the proposal takes no ballots (not open, or past closing)"
+    NOT_DUE = "not_due", "the proposal's closing time has not come by the database's clock"
+    # treasury: sponsors and terms
+    NON_COMMONS_TERMS = "non_commons_terms", "terms claim ownership, exclusivity, control or votes"
+    TERMS_PINNED = "terms_pinned", "this title and version name another text or other flags"
+    # treasury: movements against the policy
+    OVERDRAFT = "overdraft", "a fund would go below zero and the policy allows no overdraft"
+    PLEDGE_EXCEEDED = "pledge_exceeded", "a sponsor would have paid more than it pledged"
+    PAYABLE_IN_DEBIT = "payable_in_debit", "a payee would be paid before the expense is owed"
+    REFUND_EXCEEDS_RECEIPTS = "refund_exceeds_receipts", "a refund is larger than what was paid"
+    # treasury: expense approvals
+    APPROVAL_REQUIRED = "approval_required", "the policy needs a passed proposal for an expense"
+    APPROVAL_USED = "approval_used", "the approval already paid another expense"
+    APPROVAL_CURRENCY = "approval_currency", "the expense is in another currency than approved"
+    APPROVAL_EXCEEDED = "approval_exceeded", "the expense is larger than the approved amount"
+    APPROVAL_PAYEE = "approval_payee", "the expense pays another payee than the approved one"
+    APPROVAL_DIFFERS = "approval_differs", "the proposal already approved an expense on other terms"
+    # treasury: corrections
+    REVERSAL_OF_REVERSAL = "reversal_of_reversal", "a reversal cannot itself be reversed"
+    ALREADY_REVERSED = "already_reversed", "the transaction was reversed already"
 
 
 class CommonsError(Exception):
     """Base of every error a client should expect."""
 
-    code = "error"
+    code: str = "error"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -41,15 +94,21 @@ class NotFound(CommonsError):
 
 
 class Conflict(CommonsError):
-    """The request contradicts a stored fact (duplicate, wrong state...)."""
+    """The request contradicts a stored fact (duplicate, wrong state...); ``code``
+    says which, from the closed list ``ConflictCode``."""
 
-    code = "conflict"
+    code: ConflictCode
+
+    def __init__(self, message: str, code: ConflictCode) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class IdempotencyMismatch(Conflict):
     """An idempotency key was replayed with input different from its first use."""
 
-    code = "idempotency_mismatch"
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ConflictCode.IDEMPOTENCY_MISMATCH)
 
 
 class Forbidden(CommonsError):

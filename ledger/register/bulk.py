@@ -22,7 +22,7 @@ import asyncpg
 import orjson
 
 from ledger.journal.chain import chain_hash, event_document
-from ledger.kernel.errors import Conflict, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.register.contributions import _event, _roll_up, _validate
 from ledger.register.credit import CreditPolicy, current_policy
 from ledger.register.models import Contribution, NewContribution
@@ -123,7 +123,9 @@ async def _write(conn: asyncpg.Connection, project_id: int, prepared: _Prepared)
             format="csv",
         )
     except asyncpg.UniqueViolationError:
-        raise Conflict("a natural key in the load is already recorded") from None
+        raise Conflict(
+            "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
+        ) from None
     await conn.copy_to_table(
         "journal_events", source=prepared.events, columns=_EVENT_COLUMNS, format="csv"
     )

@@ -12,7 +12,7 @@ from datetime import date
 import asyncpg
 
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import Contributor, Identity, Organisation, check_name, check_source
 
 _CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at"
@@ -122,7 +122,8 @@ async def link_identity(
         if contributor_id is None or existing.contributor_id == contributor_id:
             return existing, False
         raise Conflict(
-            f"identity {source}:{external_id} belongs to contributor {existing.contributor_id}"
+            f"identity {source}:{external_id} belongs to contributor {existing.contributor_id}",
+            ConflictCode.IDENTITY_LINKED,
         )
     if contributor_id is None:
         contributor = await create_contributor(
@@ -144,7 +145,10 @@ async def link_identity(
                 display_name,
             )
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"identity {source}:{external_id} was linked concurrently") from None
+        raise Conflict(
+            f"identity {source}:{external_id} was linked concurrently",
+            ConflictCode.CONCURRENT_CHANGE,
+        ) from None
     identity = _identity(row)
     body = {
         "identity_id": identity.id,
@@ -168,7 +172,9 @@ async def create_organisation(
             domain,
         )
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"an organisation named {name!r} exists") from None
+        raise Conflict(
+            f"an organisation named {name!r} exists", ConflictCode.ALREADY_EXISTS
+        ) from None
     return Organisation(row["id"], row["name"], row["domain"])
 
 

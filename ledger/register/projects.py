@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.chain import append_event, start_chain
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.credit import DEFAULT_WEIGHT, set_policy
 from ledger.register.models import Project, check_name, check_new_kind, check_slug, check_url
 
@@ -115,7 +115,9 @@ async def create_project(conn: asyncpg.Connection, data: ProjectInput, actor: st
                 {},
             )
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"a project with slug {data.slug!r} already exists") from None
+        raise Conflict(
+            f"a project with slug {data.slug!r} already exists", ConflictCode.ALREADY_EXISTS
+        ) from None
     project = _project(row)
     await start_chain(conn, project.id)
     await conn.execute("INSERT INTO project_stats (project_id) VALUES ($1)", project.id)
@@ -206,7 +208,7 @@ async def define_kind(
         description,
     )
     if not inserted:
-        raise Conflict(f"kind {kind!r} is already defined")
+        raise Conflict(f"kind {kind!r} is already defined", ConflictCode.ALREADY_EXISTS)
     await append_event(
         conn, project.id, "kind.defined", {"kind": kind, "description": description}, actor
     )

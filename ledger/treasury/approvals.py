@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.kernel.money import Money, parse_amount
 from ledger.register.models import Project
 from ledger.register.projects import update_settings
@@ -108,7 +108,10 @@ async def authorize_expense(
     )
     existing = _approval(row)
     if (existing.amount, existing.payee, existing.purpose) != (money, payee, purpose):
-        raise Conflict(f"proposal {proposal_id} already authorised a different expense")
+        raise Conflict(
+            f"proposal {proposal_id} already authorised a different expense",
+            ConflictCode.APPROVAL_DIFFERS,
+        )
     return existing.id
 
 
@@ -136,7 +139,7 @@ async def claim_approval(
         if not (await policy_of(conn, project_id)).maintainer_approval:
             raise PolicyBreach(
                 "this project's policy requires a passed proposal to approve an expense",
-                "approval_required",
+                ConflictCode.APPROVAL_REQUIRED,
             )
         approval = await _insert_approval(
             conn, project_id, "maintainer", None, money, payee, purpose, actor
@@ -158,20 +161,23 @@ async def claim_approval(
     )
     if used is not None:
         raise PolicyBreach(
-            f"approval {approval_id} was already used by transaction {used}", "approval_used"
+            f"approval {approval_id} was already used by transaction {used}",
+            ConflictCode.APPROVAL_USED,
         )
     if approval.amount.currency != money.currency:
         raise PolicyBreach(
             f"approval {approval_id} is for {approval.amount.currency}, not {money.currency}",
-            "approval_currency",
+            ConflictCode.APPROVAL_CURRENCY,
         )
     if approval.amount.minor < money.minor:
         raise PolicyBreach(
-            f"approval {approval_id} authorises at most {approval.amount}", "approval_exceeded"
+            f"approval {approval_id} authorises at most {approval.amount}",
+            ConflictCode.APPROVAL_EXCEEDED,
         )
     if approval.payee != payee:
         raise PolicyBreach(
-            f"approval {approval_id} names the payee {approval.payee!r}", "approval_payee"
+            f"approval {approval_id} names the payee {approval.payee!r}",
+            ConflictCode.APPROVAL_PAYEE,
         )
     return approval
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import asyncpg
 
-from ledger.kernel.errors import InvalidInput
+from ledger.kernel.errors import ConflictCode, InvalidInput
 from ledger.kernel.money import Money
 from ledger.register.models import check_url
 from ledger.treasury.approvals import claim_approval
@@ -83,7 +83,7 @@ async def record_expense(
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "treasury_transactions_approval_key":
                 raise PolicyBreach(
-                    f"approval {approval.id} was used concurrently", "approval_used"
+                    f"approval {approval.id} was used concurrently", ConflictCode.APPROVAL_USED
                 ) from None
             raise
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ledger.journal.canonical import sha256
-from ledger.kernel.errors import Conflict, InvalidInput
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 from ledger.kernel.money import Money
 
 SponsorshipKind = Literal["one_off", "recurring_pledge", "matching_fund", "in_kind"]
@@ -47,15 +47,12 @@ _SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}", re.ASCII)
 class PolicyBreach(Conflict):
     """A movement would leave an account outside its policy; ``code`` says which."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
-
 
 class NonCommonsTerms(Conflict):
     """Terms claim ownership, exclusivity, access restriction, control or votes."""
 
-    code = "non_commons_terms"
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ConflictCode.NON_COMMONS_TERMS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import date
 
 import asyncpg
 
+from ledger.kernel.errors import ConflictCode
 from ledger.treasury.books import get_transaction
 from ledger.treasury.models import Leg, Movement, PolicyBreach, Transaction
 from ledger.treasury.movements import (
@@ -36,7 +37,8 @@ async def reverse(
         original = await get_transaction(conn, project_id, transaction_id)
         if original.movement.kind == "reversal":
             raise PolicyBreach(
-                f"transaction {transaction_id} is itself a reversal", "reversal_of_reversal"
+                f"transaction {transaction_id} is itself a reversal",
+                ConflictCode.REVERSAL_OF_REVERSAL,
             )
         done = await conn.fetchval(
             "SELECT id FROM treasury_transactions WHERE project_id = $1 AND reverses_id = $2",
@@ -45,7 +47,8 @@ async def reverse(
         )
         if done is not None:
             raise PolicyBreach(
-                f"transaction {transaction_id} was already reversed by {done}", "already_reversed"
+                f"transaction {transaction_id} was already reversed by {done}",
+                ConflictCode.ALREADY_REVERSED,
             )
         legs = [
             Leg(
@@ -70,7 +73,8 @@ async def reverse(
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "treasury_transactions_reverses_key":
                 raise PolicyBreach(
-                    f"transaction {transaction_id} was reversed concurrently", "already_reversed"
+                    f"transaction {transaction_id} was reversed concurrently",
+                    ConflictCode.ALREADY_REVERSED,
                 ) from None
             raise
 

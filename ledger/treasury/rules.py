@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from ledger.kernel.errors import InvalidInput
+from ledger.kernel.errors import ConflictCode, InvalidInput
 from ledger.kernel.money import Money
 from ledger.treasury.models import Leg, Policy, PolicyBreach
 
@@ -102,21 +102,23 @@ def policy_breach(
         if kind == "treasury" and delta < 0 and after < 0 and not policy.allow_overdraft:
             return PolicyBreach(
                 f"fund {name!r} would go below zero in {currency}; the policy allows no overdraft",
-                "overdraft",
+                ConflictCode.OVERDRAFT,
             )
         if kind == "receivable" and delta < 0 and after < 0:
             return PolicyBreach(
                 f"sponsor {name} would have received more than pledged in {currency}",
-                "pledge_exceeded",
+                ConflictCode.PLEDGE_EXCEEDED,
             )
         if kind == "payable" and after > 0:
-            return PolicyBreach(f"payee {name!r} would be paid in advance", "payable_in_debit")
+            return PolicyBreach(
+                f"payee {name!r} would be paid in advance", ConflictCode.PAYABLE_IN_DEBIT
+            )
         if kind in ("income", "receivable") and delta > 0:
             paid = -balances[("income", name, currency)] - balances[("receivable", name, currency)]
             if paid < 0:
                 return PolicyBreach(
                     f"sponsor {name} would be refunded more than it paid in {currency}",
-                    "refund_exceeds_receipts",
+                    ConflictCode.REFUND_EXCEEDS_RECEIPTS,
                 )
     return None
 

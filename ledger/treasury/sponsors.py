@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal.chain import append_event
-from ledger.kernel.errors import Conflict, InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.kernel.money import Money
 from ledger.register import people
 from ledger.treasury.models import (
@@ -139,7 +139,8 @@ async def record_terms(
             return existing
     raise Conflict(
         f"terms {data.title!r} version {data.version!r} are pinned to another text "
-        "or this text was recorded with other flags or another name"
+        "or this text was recorded with other flags or another name",
+        ConflictCode.TERMS_PINNED,
     )
 
 

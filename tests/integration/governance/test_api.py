@@ -211,7 +211,7 @@ async def test_a_majority_vote_from_draft_to_result(
             "closeProposal": {
                 "__typename": "ConflictError",
                 "message": "proposal 1 is closed, not open",
-                "code": "conflict",
+                "code": "proposal_state",
             }
         }
     }

@@ -86,7 +86,7 @@ async def test_two_secrets_rotate_a_third_is_refused_and_a_retired_one_is_inacti
     assert third["data"]["connectForge"] == {
         "__typename": "ConflictError",
         "message": "2 secrets are active; retire one before adding another",
-        "code": "conflict",
+        "code": "too_many_secrets",
     }
     listed = (await gql(SECRETS, {"p": "demo"}, token))["data"]["forgeSecrets"]
     old = next(s for s in listed if s["label"] == "old")
