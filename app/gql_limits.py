@@ -1,5 +1,5 @@
 """Limits on GraphQL documents that Strawberry does not ship (or ships in a form that
-costs exponential time on nested fragments), and error masking.
+costs exponential time on nested fragments).
 
 Depth, aliases and cost are measured on the document with fragments expanded, each
 fragment measured once (so ``...A ...A`` chains cannot make validation slow), and
@@ -15,14 +15,8 @@ the estimate is the same however the document is written:
 
 from __future__ import annotations
 
-import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
-
-import asyncpg
-from asyncpg.exceptions import _base as asyncpg_base
-from strawberry.extensions import MaskErrors
 
 from graphql import (
     DirectiveNode,
@@ -37,10 +31,8 @@ from graphql import (
     ValidationRule,
     VariableNode,
 )
-from ledger.kernel.errors import CommonsError
 from ledger.kernel.paging import DEFAULT_PAGE, MAX_PAGE
 
-log = logging.getLogger("commons.graphql")
 _PAGE_FIELDS = frozenset({"edges", "nodes"})
 
 
@@ -175,61 +167,3 @@ def directive_limit(max_directives: int) -> type[ValidationRule]:
                 )
 
     return DirectiveLimit
-
-
-# Values PostgreSQL or the driver refuses (SQLSTATE class 22 "data exception", e.g. a
-# NUL character in text; an integer outside int64): the caller's input, not our bug.
-_REFUSED_VALUES: tuple[type[Exception], ...] = (asyncpg.DataError, asyncpg_base.DataError)
-# What a request-level error (syntax, validation, variable coercion: no path) may
-# carry without being a fault of ours.
-_REQUEST_ERRORS: tuple[type[Exception], ...] = (GraphQLError, ValueError, TypeError)
-
-
-def _unexpected(error: GraphQLError) -> bool:
-    original = error.original_error
-    if original is None or isinstance(original, (CommonsError, *_REFUSED_VALUES)):
-        return False
-    return error.path is not None or not isinstance(original, _REQUEST_ERRORS)
-
-
-class MaskUnexpectedErrors(MaskErrors):
-    """Hide unexpected errors behind a generic message with an id the log also has;
-    domain errors raised in queries keep their message and gain their code, and values
-    the database refuses are reported as invalid input."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=_unexpected, error_message="Unexpected error.")
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        error_id = uuid.uuid4().hex
-        log.error("unexpected GraphQL error %s", error_id, exc_info=error.original_error)
-        return GraphQLError(
-            message=f"Unexpected error (id {error_id}).",
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": "INTERNAL", "errorId": error_id},
-        )
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        out = []
-        for error in super()._process_errors(errors):
-            original = error.original_error
-            if isinstance(original, CommonsError):
-                error.extensions = {**(error.extensions or {}), "code": original.code}
-            elif isinstance(original, _REFUSED_VALUES):
-                error = GraphQLError(
-                    message=f"value not accepted: {_first_line(original)}",
-                    nodes=error.nodes,
-                    source=error.source,
-                    positions=error.positions,
-                    path=error.path,
-                    extensions={"code": "invalid_input"},
-                )
-            out.append(error)
-        return out
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -7,19 +7,16 @@ migrations, opens the pool, loads the signing keys and starts background service
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
-import asyncpg
 import strawberry
-from asyncpg.exceptions._base import DataError as ClientDataError
-from litestar import Litestar, MediaType, Request, Response
+from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
-from app import database
+from app import database, http_errors
 from app.auth import TokenService, fetch_external
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
@@ -31,17 +28,7 @@ from app.schema import build_schema
 from app.settings import Settings
 from governance import closer as governance_closer
 from ledger.journal.keys import load_or_create
-from ledger.kernel.errors import (
-    CommonsError,
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    Unavailable,
-)
 from licenses.spdx import normalize
-
-log = logging.getLogger("commons")
 
 ROUTES: list[ControllerRouterHandler] = [
     healthz,
@@ -60,31 +47,6 @@ SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
 ]
-
-_STATUS = {InvalidInput: 400, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
-
-
-def _domain_error(_: Request[Any, Any, Any], exc: CommonsError) -> Response[dict[str, str]]:
-    status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
-    body = {"error": exc.code, "message": exc.message}
-    if isinstance(exc, InvalidInput) and exc.field:
-        body["field"] = exc.field
-    return Response(body, status_code=status, media_type=MediaType.JSON)
-
-
-def _client_data_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
-    return Response(
-        {"error": "invalid_input", "message": f"value not accepted: {exc}"}, status_code=400
-    )
-
-
-def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
-    log.warning("database unavailable: %s", exc)
-    return Response(
-        {"error": "unavailable", "message": "the database is unavailable; retry later"},
-        status_code=503,
-        headers={"Retry-After": "1"},
-    )
 
 
 async def start_runtime(
@@ -134,18 +96,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
     return Litestar(
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
-        exception_handlers={
-            CommonsError: _domain_error,
-            # The driver's own data errors (a value it cannot encode) are the caller's input,
-            # not an outage, though they descend from its InterfaceError.
-            ClientDataError: _client_data_error,
-            asyncpg.CannotConnectNowError: _unavailable,
-            asyncpg.ConnectionDoesNotExistError: _unavailable,
-            asyncpg.InterfaceError: _unavailable,
-            ConnectionError: _unavailable,
-            OSError: _unavailable,
-            TimeoutError: _unavailable,
-        },
+        exception_handlers=http_errors.handlers(),
         request_max_body_size=settings.webhook_max_body,
         debug=False,
     )

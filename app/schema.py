@@ -19,7 +19,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.gql_limits import MaskUnexpectedErrors, directive_limit, shape_limit
+from app.gql_errors import ErrorBoundary, Schema
+from app.gql_limits import directive_limit, shape_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import gql as intake_gql
@@ -60,7 +61,7 @@ class NodeQuery:
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Limits, caches and masking, in the order they apply (a fresh instance per
+    """Limits, caches and the error boundary, in the order they apply (a fresh instance per
     request; the parser and validation caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
@@ -73,7 +74,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
-        MaskUnexpectedErrors,
+        ErrorBoundary,
     ]
 
 
@@ -82,7 +83,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
-    return strawberry.Schema(
+    return Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 
 from governance.service import close_due
+from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.governance")
 INTERVAL_SECONDS = 30.0
@@ -34,8 +35,11 @@ class Closer:
         """One pass: the number of proposals it closed."""
         try:
             done = len(await close_due(self.pool))
-        except (asyncpg.PostgresError, OSError) as exc:
-            log.warning("closing due proposals failed: %s", exc)
+        except Exception as exc:  # the next pass tries again; the closer never stops
+            if is_outage(exc):
+                log.warning("closing due proposals waits for the database: %r", exc)
+            else:
+                log.exception("closing due proposals failed")
             done = 0
         self.closed += done
         self.passed.set()

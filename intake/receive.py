@@ -2,7 +2,9 @@
 
 ``Receiver.receive`` answers 202 once the delivery is durably in the inbox, 200 for
 a delivery key seen before, and refuses (writing nothing) with 404 / 413 / 401 /
-400; a database that cannot be reached raises ``Unavailable`` (503), never a 2xx.
+400. A database that cannot be reached is never a 2xx: its error goes up to the
+caller's boundary (503 over HTTP, by ``ledger.kernel.boundary``), and the pool drops
+its connections so the next delivery reconnects.
 """
 
 from __future__ import annotations
@@ -21,18 +23,7 @@ from intake.connections import Target, find_target
 from intake.forges import FORGES, Forge
 from intake.mapping import is_relevant
 from intake.verify import Refused, delivery_key, event_name, verify
-from ledger.kernel.errors import Unavailable
-
-# What a lost or refused database connection looks like to asyncpg.
-DATABASE_DOWN: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.InsufficientResourcesError,
-)
+from ledger.kernel.boundary import is_outage
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +127,10 @@ class Receiver:
             return await self._receive(forge, slug, body, headers)
         except Refused as exc:
             return _refusal(exc.status, exc.code, exc.message)
-        except DATABASE_DOWN as exc:
-            await self.pool.expire_connections()  # reconnect, rather than reuse dead ones
-            raise Unavailable(f"the inbox cannot be reached ({type(exc).__name__})") from None
+        except Exception as exc:
+            if is_outage(exc):
+                await self.pool.expire_connections()  # reconnect, rather than reuse dead ones
+            raise
 
     async def _target(self, forge: Forge, slug: str, fresh: bool) -> Target:
         target = await self.targets.get(self.pool, slug, forge.name, fresh)

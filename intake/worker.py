@@ -23,8 +23,8 @@ import asyncpg
 from intake import inbox
 from intake.inbox import Delivery
 from intake.mapping import Options, map_delivery
-from intake.receive import DATABASE_DOWN
 from intake.record import record_activities
+from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.intake")
 
@@ -98,9 +98,9 @@ class Worker:
                 async with conn.transaction():
                     truncated = await process(conn, delivery)
                     await inbox.mark_done(conn, delivery, self.name, truncated)
-            except DATABASE_DOWN:
-                raise
             except Exception as exc:  # any failure of this delivery is retried
+                if is_outage(exc):
+                    raise  # not the delivery's fault: nothing is counted against it
                 error = f"{type(exc).__name__}: {exc}"
                 delay = self.config.backoff(delivery.attempts)
                 status = await inbox.mark_failed(
@@ -141,8 +141,10 @@ class Worker:
                     self.idle.set()
                     await asyncio.wait_for(self.wake.wait(), self.config.poll_seconds)
                 self.idle.clear()
-            except DATABASE_DOWN as exc:
-                log.warning("worker %s waiting for the database: %s", self.name, exc)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("worker %s waiting for the database: %r", self.name, exc)
                 await self.pool.expire_connections()
                 if listener is not None and not listener.is_closed():
                     listener.terminate()

@@ -1,14 +1,16 @@
 """The ``commons`` command: one module per command group, each registered here with
-``add_command`` (no module imports this one back)."""
+``add_command`` (no module imports this one back). ``Commons`` answers every
+command's errors in one place."""
 
 from __future__ import annotations
 
 import click
 
 from app.cli import core, governance, intake, licenses, reports, treasury
+from app.cli.common import Commons
 
 
-@click.group()
+@click.group(cls=Commons)
 def main() -> None:
     """Commons Ledger: verifiable records of an open project's work, money, licenses and votes."""
 

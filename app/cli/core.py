@@ -105,12 +105,7 @@ def verify(
         finally:
             await conn.close()
 
-    from ledger.kernel.errors import NotFound
-
-    try:
-        check = asyncio.run(run())
-    except NotFound as exc:
-        raise click.ClickException(exc.message) from None
+    check = asyncio.run(run())
     if check.ok:
         click.echo(f"ok: {check.checked} events, head {check.head_hash.hex()}")
         return

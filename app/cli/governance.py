@@ -12,7 +12,6 @@ import click
 from app import database
 from app.cli.common import database_url
 from governance import audit, service
-from ledger.kernel.errors import CommonsError
 from ledger.register.projects import get_project
 
 
@@ -54,9 +53,6 @@ def recheck(slug: str, number: int) -> None:
         finally:
             await conn.close()
 
-    try:
-        problems = asyncio.run(run())
-    except CommonsError as exc:
-        raise click.ClickException(exc.message) from None
+    problems = asyncio.run(run())
     click.echo(json.dumps({"project": slug, "proposal": number, "problems": problems}))
     sys.exit(1 if problems else 0)

@@ -15,7 +15,6 @@ import click
 from app import database
 from app.cli.common import database_url, settings_or_exit
 from app.routes.webhooks import worker_config
-from ledger.kernel.errors import CommonsError
 
 T = TypeVar("T")
 
@@ -32,10 +31,7 @@ def _run(work: Callable[[asyncpg.Pool], Awaitable[T]], pool_max: int = 4) -> T:
         finally:
             await pool.close()
 
-    try:
-        return asyncio.run(go())
-    except CommonsError as exc:
-        raise click.ClickException(exc.message) from None
+    return asyncio.run(go())
 
 
 @click.group()

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from app import database
 from app.cli.common import database_url
-from ledger.kernel.errors import CommonsError, InvalidInput
+from ledger.kernel.errors import InvalidInput
 from licenses.reuse_scan import ScanReport, scan
 
 
@@ -46,11 +46,8 @@ def _table(report: ScanReport) -> Table:
 def import_reuse(path: Path, slug: str, as_json: bool) -> None:
     """Read REUSE/SPDX headers (SPDX-License-Identifier, REUSE.toml, .reuse/dep5) and
     list files whose license is incompatible with the project's outbound license."""
-    try:
-        outbound = asyncio.run(_outbound(slug))
-        report = scan(path, outbound)
-    except CommonsError as exc:
-        raise click.ClickException(exc.message) from None
+    outbound = asyncio.run(_outbound(slug))
+    report = scan(path, outbound)
     if as_json:
         click.echo(json.dumps({"project": slug, **report.as_json()}, indent=2))
         return

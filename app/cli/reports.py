@@ -18,7 +18,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from app import database
 from app.cli.common import database_url, settings_or_exit
 from ledger.journal.keys import load_or_create
-from ledger.kernel.errors import CommonsError
 from reports import service
 from reports.verify import Verdict, verify_growth, verify_report
 
@@ -60,10 +59,7 @@ def report(slug: str, period: str, fmt: str, table: str | None, output: Path) ->
         finally:
             await pool.close()
 
-    try:
-        body = asyncio.run(run())
-    except CommonsError as exc:
-        raise click.ClickException(exc.message) from None
+    body = asyncio.run(run())
     output.write_bytes(body)
     click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
 
@@ -140,10 +136,7 @@ def demo(contributors: int, contributions: int) -> None:
         finally:
             await pool.close()
 
-    try:
-        seeded = asyncio.run(run())
-    except CommonsError as exc:
-        raise click.ClickException(exc.message) from None
+    seeded = asyncio.run(run())
     for name, count in seeded.counts.items():
         click.echo(f"{count:>7} {name}")
     year = datetime.now(UTC).year

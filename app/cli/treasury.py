@@ -12,7 +12,6 @@ import click
 
 from app import database
 from app.cli.common import database_url
-from ledger.kernel.errors import NotFound
 from ledger.register.projects import get_project
 from ledger.treasury.export import TransactionsCsv
 
@@ -48,12 +47,9 @@ def export_transactions(
     first, last = (since.date() if since else None), (until.date() if until else None)
     if first and last and first > last:
         raise click.BadParameter("--since is after --until")
-    try:
-        if output is None:
-            rows = asyncio.run(_write(slug, sys.stdout, first, last))
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                rows = asyncio.run(_write(slug, handle, first, last))
-    except NotFound as exc:
-        raise click.ClickException(exc.message) from None
+    if output is None:
+        rows = asyncio.run(_write(slug, sys.stdout, first, last))
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            rows = asyncio.run(_write(slug, handle, first, last))
     click.echo(f"exported {rows} rows", err=True)

@@ -2,6 +2,7 @@
 
 ``POST /graphql/persisted/{name}`` runs ``graphql/operations/{name}.graphql`` with
 the JSON body's ``variables``; ``GET`` takes them as a ``variables`` query parameter.
+While the database is unavailable a persisted operation answers 503 with the reason.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from strawberry.litestar import make_graphql_controller
 from app.context import context_for, graphql_context, principal_from
 from app.runtime import Runtime
 from app.settings import Settings
+from ledger.kernel.errors import Unavailable
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
 
@@ -73,9 +75,15 @@ async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: 
     result = await runtime.schema.execute(
         document, variable_values=variables, context_value=context_for(runtime, principal)
     )
+    errors = result.errors or []
+    outage = next(
+        (e.original_error for e in errors if isinstance(e.original_error, Unavailable)), None
+    )
+    if outage is not None:
+        raise outage  # a dashboard's GET is answered 503 with the reason, as HTTP does
     body: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        body["errors"] = [e.formatted for e in result.errors]
+    if errors:
+        body["errors"] = [e.formatted for e in errors]
     return body
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from litestar import Request, Response, get
 
 from app.database import current_revision, head_revision
 from app.runtime import Runtime
+from ledger.kernel.boundary import is_outage
 
 
 @get("/healthz", sync_to_thread=False)
@@ -24,7 +24,9 @@ async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     try:
         async with runtime.pool.acquire(timeout=2) as conn:
             revision = await current_revision(conn)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
         return Response({"status": "unavailable", "reason": type(exc).__name__}, status_code=503)
     if revision != head_revision():
         return Response(

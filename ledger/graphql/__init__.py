@@ -15,7 +15,6 @@ from ledger.graphql.errors import (
     MutationError,
     NotFoundError,
     ValidationError,
-    database_error,
     mutation_error,
 )
 from ledger.graphql.info import Info, as_json, selects
@@ -44,7 +43,6 @@ __all__ = [
     "ValidationError",
     "as_json",
     "connection",
-    "database_error",
     "global_id",
     "int_key",
     "mutation_error",

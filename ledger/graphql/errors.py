@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
@@ -19,7 +18,6 @@ from ledger.kernel.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
-    Unavailable,
 )
 
 
@@ -75,19 +73,3 @@ def mutation_error(exc: CommonsError) -> MutationError:
     if isinstance(exc, Forbidden):
         return ForbiddenError(message=exc.message)
     raise exc
-
-
-def database_error(exc: asyncpg.PostgresError) -> CommonsError | None:
-    """A domain error for a constraint or data error the stores did not translate."""
-    name = getattr(exc, "constraint_name", None) or ""
-    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError):
-        return Unavailable("the database is unavailable; retry")
-    if isinstance(exc, asyncpg.UniqueViolationError):
-        return Conflict(f"already exists ({name})", ConflictCode.ALREADY_EXISTS)
-    if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        return NotFound(f"a referenced record does not exist ({name})")
-    if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):
-        return InvalidInput(f"value refused by rule {name or 'not null'}")
-    if isinstance(exc, asyncpg.DataError):
-        return InvalidInput(f"value not accepted: {exc.args[0] if exc.args else exc}")
-    return None

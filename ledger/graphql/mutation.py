@@ -8,9 +8,10 @@ from typing import TypeVar
 import asyncpg
 import strawberry
 
-from ledger.graphql.errors import MutationError, database_error, mutation_error
+from ledger.graphql.errors import MutationError, mutation_error
+from ledger.kernel.boundary import translate
 from ledger.kernel.context import Context
-from ledger.kernel.errors import CommonsError, Unavailable
+from ledger.kernel.errors import Unavailable
 
 T = TypeVar("T")
 
@@ -19,20 +20,15 @@ async def run_mutation(
     info: strawberry.Info[Context, None],
     work: Callable[[asyncpg.Connection], Awaitable[T]],
 ) -> T | MutationError:
-    """Run ``work`` in one connection and one transaction; expected errors roll it
-    back and come back as typed results."""
+    """Run ``work`` in one connection and one transaction; expected errors (the
+    boundary's table) roll it back and come back as typed results, while an outage or
+    a bug is raised for the schema's error boundary to answer."""
     try:
         pool = info.context.pool
         async with pool.acquire(timeout=info.context.acquire_timeout) as conn, conn.transaction():
             return await work(conn)
-    except CommonsError as exc:
-        return mutation_error(exc)
-    except asyncpg.PostgresError as exc:
-        translated = database_error(exc)
-        if translated is None:
+    except Exception as exc:
+        error = translate(exc)
+        if error is None or isinstance(error, Unavailable):
             raise
-        if isinstance(translated, Unavailable):
-            raise translated from None
-        return mutation_error(translated)
-    except (TimeoutError, OSError, asyncpg.InterfaceError) as exc:
-        raise Unavailable(f"the database is unavailable ({type(exc).__name__}); retry") from None
+        return mutation_error(error)

