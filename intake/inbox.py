@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.intake import DeliveryReplayed
 from ledger.kernel.errors import Conflict, NotFound
 
 CHANNEL = "commons_inbox"
@@ -224,8 +224,8 @@ async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor
         if status is None:
             raise NotFound(f"no delivery {inbox_id} in this project's inbox")
         raise Conflict(f"delivery {inbox_id} is {status}; only dead or ignored ones replay")
-    body: dict[str, Any] = {"delivery_id": inbox_id, "forge": row["forge"], "event": row["event"]}
-    await append_event(conn, project_id, "intake.delivery_replayed", body, actor)
+    event = DeliveryReplayed(delivery_id=inbox_id, forge=row["forge"], event=row["event"])
+    await append_event(conn, project_id, event, actor)
 
 
 async def dead_letters(

@@ -14,6 +14,7 @@ import asyncpg
 
 from ledger.journal.canonical import sha256, timestamp
 from ledger.journal.chain import append_event
+from ledger.journal.events.licenses import AgreementPublished, LicenseTextAdded
 from ledger.kernel.errors import Conflict, InvalidInput, NotFound
 from ledger.register.models import check_name
 from licenses import spdx
@@ -134,14 +135,14 @@ async def publish_agreement(
             raise Conflict("this text was already published for this instrument") from None
         raise Conflict(f"version {version} was published concurrently") from None
     agreement = _agreement(row)
-    body = {
-        "instrument": instrument,
-        "version": version,
-        "title": title,
-        "sha256": digest.hex(),
-        "effective_from": timestamp(effective_from),
-    }
-    await append_event(conn, project_id, "agreement.published", body, actor)
+    event = AgreementPublished(
+        instrument=instrument,
+        version=version,
+        title=title,
+        sha256=digest.hex(),
+        effective_from=timestamp(effective_from),
+    )
+    await append_event(conn, project_id, event, actor)
     return agreement
 
 
@@ -197,8 +198,8 @@ async def add_license_text(
     row = await conn.fetchrow(_INSERT_LICENSE, project_id, license_ref, name, text, digest)
     if row is None:
         raise Conflict(f"{license_ref} already has a text (texts never change)")
-    body = {"license_ref": license_ref, "name": name, "sha256": digest.hex()}
-    await append_event(conn, project_id, "license_text.added", body, actor)
+    event = LicenseTextAdded(license_ref=license_ref, name=name, sha256=digest.hex())
+    await append_event(conn, project_id, event, actor)
     return _license(row)
 
 

@@ -13,9 +13,11 @@ added the same way, as ``Annotated[str, Meta(extra={...})]``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import msgspec
+
+T = TypeVar("T")
 
 Timestamp = Annotated[
     str,
@@ -35,6 +37,11 @@ Hex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]*$", description="Bytes as 
 Json = Annotated[
     dict[str, Any], msgspec.Meta(description="A JSON object whose shape the field names.")
 ]
+
+
+def or_unset(value: T | None) -> T | msgspec.UnsetType:
+    """``value``, or UNSET (the key is left out of the body) when it is None."""
+    return msgspec.UNSET if value is None else value
 
 
 class Part(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
