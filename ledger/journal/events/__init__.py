@@ -84,7 +84,7 @@ TYPES = frozenset(CATALOGUE)
 
 def event_class(name: str, version: int | None = None) -> type[Event]:
     """The type of event ``name`` in ``version`` (the newest when None)."""
-    versions = CATALOGUE.get(name)
+    versions = CATALOGUE.get(name) if isinstance(name, str) else None
     if versions is None:
         raise UnknownEventType(name)
     wanted = max(versions) if version is None else version
@@ -100,12 +100,12 @@ def decode(kind: type[E], body: object) -> E: ...
 def decode(kind: str, body: object, version: int | None = None) -> Event: ...
 def decode(kind: type[Event] | str, body: object, version: int | None = None) -> Event:
     """The body as its event type; MalformedEvent when it does not have that shape."""
-    if isinstance(kind, str):
+    if not isinstance(kind, type):
         cls = event_class(kind, version)
-    elif CATALOGUE.get(kind.TYPE, {}).get(kind.VERSION) is kind:
+    elif CATALOGUE.get(getattr(kind, "TYPE", ""), {}).get(getattr(kind, "VERSION", 0)) is kind:
         cls = kind
     else:
-        raise UnknownEventType(f"{kind.__qualname__} (not in the catalogue)")
+        raise UnknownEventType(kind)
     try:
         return msgspec.convert(body, cls, strict=True)
     except msgspec.ValidationError as exc:

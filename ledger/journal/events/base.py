@@ -44,6 +44,11 @@ def or_unset(value: T | None) -> T | msgspec.UnsetType:
     return msgspec.UNSET if value is None else value
 
 
+def or_none(value: T | msgspec.UnsetType) -> T | None:
+    """A decoded field's value, or None when its key was left out."""
+    return None if value is msgspec.UNSET else value
+
+
 class Part(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A record nested in an event body (an entry, a tally sheet row...)."""
 
@@ -63,8 +68,11 @@ class EventError(ValueError):
 class UnknownEventType(EventError):
     """No event type of that name is in the catalogue."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"unknown journal event type {name!r}")
+    def __init__(self, name: object) -> None:
+        shown = (
+            f"{name.__qualname__} (not in the catalogue)" if isinstance(name, type) else repr(name)
+        )
+        super().__init__(f"unknown journal event type {shown}")
         self.name = name
 
 
