@@ -13,7 +13,7 @@ added the same way, as ``Annotated[str, Meta(extra={...})]``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 
 import msgspec
 
@@ -34,9 +34,6 @@ DecimalText = Annotated[
 ]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="Hex SHA-256.")]
 Hex = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]*$", description="Bytes as lowercase hex.")]
-Json = Annotated[
-    dict[str, Any], msgspec.Meta(description="A JSON object whose shape the field names.")
-]
 
 
 def or_unset(value: T | None) -> T | msgspec.UnsetType:

@@ -8,11 +8,16 @@ a recount reads them as the method does.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET, Meta, UnsetType
 
-from ledger.journal.events.base import DecimalText, Event, Hex, Json, Part, Sha256, Timestamp
+from ledger.journal.events.base import DecimalText, Event, Hex, Part, Sha256, Timestamp
+
+Json = Annotated[
+    dict[str, Any],
+    Meta(description="A JSON object shaped by the proposal's method or kind."),
+]
 
 Outcome = Literal["passed", "failed", "no_quorum"]
 Role = Literal["maintainer", "member"]

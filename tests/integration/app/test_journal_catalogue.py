@@ -1,12 +1,14 @@
 """The journal's catalogue describes exactly what the writers write: the demo and the
-writers it leaves out produce every event type, and each stored body decodes to its
-type and encodes back to the very bytes that were hashed."""
+writers it leaves out produce every event type, each stored body decodes to its type
+and encodes back to the very bytes that were hashed, and every document validates
+against the published JSON Schema."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 import asyncpg
+import jsonschema  # type: ignore[import-untyped]
 import msgspec
 import pytest
 from litestar import Litestar
@@ -15,7 +17,8 @@ from litestar.testing import AsyncTestClient
 from app.demo import seed_demo
 from ledger.journal import events
 from ledger.journal.canonical import canonical_json
-from ledger.journal.chain import verify
+from ledger.journal.chain import event_document, verify
+from ledger.journal.events.schema import catalogue_schema
 from tests.integration.app.writers import write_the_rest
 from tests.integration.intake.conftest import Poster
 
@@ -36,7 +39,9 @@ async def journal(
     await seed_demo(pool, contributors=40, contributions=400)
     by_demo = {r["type"] for r in await pool.fetch("SELECT DISTINCT type FROM journal_events")}
     await write_the_rest(pool, Poster(client), database_url)
-    rows = await pool.fetch("SELECT project_id, type, body FROM journal_events ORDER BY seq")
+    rows = await pool.fetch(
+        "SELECT project_id, seq, type, body, actor, recorded_at FROM journal_events ORDER BY seq"
+    )
     async with pool.acquire() as conn:
         assert (await verify(conn, rows[0]["project_id"])).ok
     return by_demo, list(rows)
@@ -71,3 +76,16 @@ def test_every_key_a_writer_may_leave_out_was_written_both_ways(
                 seen[(row["type"], field.name)].add(field.name in row["body"])
     assert seen
     assert {key: ways for key, ways in seen.items() if ways != {True, False}} == {}
+
+
+def test_every_written_document_validates_against_the_published_schema(
+    journal: tuple[set[str], list[asyncpg.Record]],
+) -> None:
+    _, rows = journal
+    validator = jsonschema.Draft202012Validator(catalogue_schema())
+    for row in rows:
+        document = event_document(
+            row["project_id"], row["seq"], row["type"], row["body"], row["actor"],
+            row["recorded_at"],
+        )  # fmt: skip
+        assert [e.message for e in validator.iter_errors(document)] == [], row["type"]
