@@ -23,6 +23,8 @@ import asyncpg
 from governance import voter_store
 from governance.models import Proposal
 from ledger.journal.chain import append_event
+from ledger.journal.events import decode
+from ledger.journal.events.governance import RoleSet
 from ledger.kernel.errors import CommonsError, InvalidInput, Unavailable
 from ledger.kernel.money import parse_amount
 from ledger.register.credit import parse_weights, set_policy
@@ -126,7 +128,7 @@ async def _credit_policy(
         Decimal(action["default_weight"]),
         action.get("reason") or f"proposal {proposal.id}: {proposal.title}",
         actor,
-        extra={"proposal_id": proposal.id},
+        proposal_id=proposal.id,
     )
     return {"applied": True, "credit_policy_version": policy.version}
 
@@ -136,7 +138,7 @@ async def _membership(conn: asyncpg.Connection, proposal: Proposal, actor: str) 
     changed = await voter_store.set_role(conn, proposal.project_id, contributor, role, actor)
     if changed:
         body = {"contributor": contributor, "role": role, "proposal_id": proposal.id}
-        await append_event(conn, proposal.project_id, "governance.role_set", body, actor)
+        await append_event(conn, proposal.project_id, decode(RoleSet, body), actor)
     return {"applied": True, "changed": changed}
 
 

@@ -21,6 +21,16 @@ from governance.methods import method
 from governance.models import Draft, Proposal
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_event, append_events
+from ledger.journal.events import decode
+from ledger.journal.events.governance import (
+    BallotCast,
+    ProposalClosed,
+    ProposalCreated,
+    ProposalDecided,
+    ProposalOpened,
+    ProposalWithdrawn,
+    SheetRow,
+)
 from ledger.kernel.errors import Conflict, ConflictCode, Forbidden, InvalidInput
 from ledger.register.models import Project
 
@@ -76,7 +86,7 @@ async def create(
     secret = bool(project.settings.get(SECRET_BALLOTS))
     proposal = await store.insert(conn, project.id, checked, secret, closes_at, actor)
     body = {**proposal.public(), "closes_at": timestamp(proposal.closes_at)}
-    await append_event(conn, project.id, "proposal.created", body, actor)
+    await append_event(conn, project.id, decode(ProposalCreated, body), actor)
     return proposal
 
 
@@ -101,15 +111,15 @@ async def open_(
     if opened.secret:
         await store.save_secret(conn, opened, receipts.new_secret())
     assert opened.opens_at is not None
-    body = {
-        "proposal_id": opened.id,
-        "opens_at": timestamp(opened.opens_at),
-        "closes_at": timestamp(opened.closes_at),
-        "electorate_size": len(members),
-        "electorate_hash": digest.hex(),
-        "electors": members,
-    }
-    await append_event(conn, project_id, "proposal.opened", body, actor)
+    event = ProposalOpened(
+        proposal_id=opened.id,
+        opens_at=timestamp(opened.opens_at),
+        closes_at=timestamp(opened.closes_at),
+        electorate_size=len(members),
+        electorate_hash=digest.hex(),
+        electors=tuple(members),
+    )
+    await append_event(conn, project_id, event, actor)
     return opened
 
 
@@ -120,7 +130,7 @@ async def withdraw(
     proposal = await store.get(conn, project_id, proposal_id, lock="update")
     proposal.require_state("draft", "open")
     done = await store.mark_withdrawn(conn, proposal)
-    await append_event(conn, project_id, "proposal.withdrawn", {"proposal_id": done.id}, actor)
+    await append_event(conn, project_id, ProposalWithdrawn(proposal_id=done.id), actor)
     await _notify(conn, project_id, done.id)
     return done
 
@@ -143,11 +153,11 @@ async def cast(
         receipt = receipts.receipt(key, ballot)
     revision, cast_at = await store.upsert_ballot(conn, proposal, voter, ballot, receipt)
     if receipt is not None:
-        body: dict[str, Any] = {"proposal_id": proposal.id, "receipt": receipt.hex()}
-        await append_event(conn, project_id, "ballot.cast", body, SECRET_ACTOR)
+        secret = BallotCast(proposal_id=proposal.id, receipt=receipt.hex())
+        await append_event(conn, project_id, secret, SECRET_ACTOR)
     else:
-        body = {"proposal_id": proposal.id, "voter": voter, "ballot": ballot, "revision": revision}
-        await append_event(conn, project_id, "ballot.cast", body, actor)
+        public = BallotCast(proposal_id=proposal.id, voter=voter, ballot=ballot, revision=revision)
+        await append_event(conn, project_id, public, actor)
         await _notify(conn, project_id, proposal.id)
     return Cast(proposal, voter, ballot, revision, cast_at, receipt, key)
 
@@ -190,34 +200,22 @@ async def close(
         conn, proposal, counted.outcome, counted.result(), counted.sheet_hash, effect
     )
     assert closed.closed_at is not None
-    await append_events(
-        conn,
-        project.id,
-        [
-            (
-                "proposal.closed",
-                {
-                    "proposal_id": closed.id,
-                    "closed_at": timestamp(closed.closed_at),
-                    "turnout": counted.tally.counted,
-                    "sheet_hash": counted.sheet_hash.hex(),
-                    "sheet": counted.sheet,
-                },
-                actor,
-            ),
-            (
-                "proposal.decided",
-                {
-                    "proposal_id": closed.id,
-                    "outcome": counted.outcome,
-                    "electorate_hash": (closed.electorate_hash or b"").hex(),
-                    "result": counted.result(),
-                    "effect": effect,
-                },
-                actor,
-            ),
-        ],
+    closing = ProposalClosed(
+        proposal_id=closed.id,
+        closed_at=timestamp(closed.closed_at),
+        turnout=counted.tally.counted,
+        sheet_hash=counted.sheet_hash.hex(),
+        sheet=tuple(SheetRow(**row) for row in counted.sheet),
     )
+    decided = {
+        "proposal_id": closed.id,
+        "outcome": counted.outcome,
+        "electorate_hash": (closed.electorate_hash or b"").hex(),
+        "result": counted.result(),
+        "effect": effect,
+    }
+    decision = decode(ProposalDecided, decided)
+    await append_events(conn, project.id, [(closing, actor), (decision, actor)])
     await _notify(conn, project.id, closed.id)
     return closed
 

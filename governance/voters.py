@@ -3,14 +3,14 @@ member lists electorate rules refer to) and delegations. Each change is journale
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 
 from governance import voter_store
 from governance.models import KINDS
 from governance.service import DELEGATION
 from ledger.journal.chain import append_event
+from ledger.journal.events import decode
+from ledger.journal.events.governance import DelegationRevoked, DelegationSet, RoleSet
 from ledger.kernel.errors import Forbidden, InvalidInput, NotFound
 from ledger.register.models import Project
 
@@ -33,8 +33,8 @@ async def set_role(
         raise InvalidInput("role is maintainer or member (or null to remove)", "role")
     changed = await voter_store.set_role(conn, project.id, contributor, role, actor)
     if changed:
-        body: dict[str, Any] = {"contributor": contributor, "role": role}
-        await append_event(conn, project.id, "governance.role_set", body, actor)
+        body = {"contributor": contributor, "role": role}
+        await append_event(conn, project.id, decode(RoleSet, body), actor)
     return changed
 
 
@@ -53,8 +53,8 @@ async def delegate(
     if delegator == to:
         raise InvalidInput("a voter cannot delegate to themselves", "delegate")
     await voter_store.set_delegation(conn, project.id, delegator, scope, to)
-    body = {"delegator": delegator, "delegate": to, "scope": scope}
-    await append_event(conn, project.id, "delegation.set", body, actor)
+    event = DelegationSet(delegator=delegator, delegate=to, scope=scope)
+    await append_event(conn, project.id, event, actor)
     return scope
 
 
@@ -65,6 +65,5 @@ async def revoke(
     scope = check_scope(kind)
     if not await voter_store.delete_delegation(conn, project.id, delegator, scope):
         raise NotFound("you have no delegation for this scope")
-    body = {"delegator": delegator, "scope": scope}
-    await append_event(conn, project.id, "delegation.revoked", body, actor)
+    await append_event(conn, project.id, DelegationRevoked(delegator=delegator, scope=scope), actor)
     return scope

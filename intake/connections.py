@@ -14,6 +14,7 @@ import asyncpg
 from intake.forges import FORGES
 from intake.verify import Secret, standard_webhook
 from ledger.journal.chain import append_event
+from ledger.journal.events.intake import ForgeSecretAdded, ForgeSecretRetired
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import Project
 
@@ -103,8 +104,8 @@ async def connect_forge(
         )
     row = await conn.fetchrow(_ADD, project.id, forge, secret, label[:200])
     info = SecretInfo(forge, row["id"], row["label"], row["created_at"], row["retired_at"])
-    body = {"forge": forge, "secret_id": info.id, "label": info.label}
-    await append_event(conn, project.id, "intake.forge_secret_added", body, actor)
+    event = ForgeSecretAdded(forge=forge, secret_id=info.id, label=info.label)
+    await append_event(conn, project.id, event, actor)
     return info
 
 
@@ -117,8 +118,8 @@ async def retire_secret(
     if row is None:
         raise NotFound(f"no active {forge} secret {secret_id} on this project")
     info = SecretInfo(forge, row["id"], row["label"], row["created_at"], row["retired_at"])
-    body = {"forge": forge, "secret_id": secret_id}
-    await append_event(conn, project.id, "intake.forge_secret_retired", body, actor)
+    event = ForgeSecretRetired(forge=forge, secret_id=secret_id)
+    await append_event(conn, project.id, event, actor)
     return info
 
 

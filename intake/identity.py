@@ -11,12 +11,13 @@ is a suggestion for maintainers, never applied silently (see ``intake.merges``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
+from msgspec import UNSET
 
 from intake.mapping import Actor
 from ledger.journal.chain import append_events
+from ledger.journal.events.register import IdentityLinked
 
 Key = tuple[str, str]
 
@@ -69,16 +70,15 @@ def _display_name(actor: Actor) -> str:
     return (name or f"{actor.source}:{actor.external_id}")[:200]
 
 
-def _public_body(row: asyncpg.Record) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "identity_id": row["id"],
-        "contributor_id": row["contributor_id"],
-        "source": row["source"],
-        "login": row["login"],
-    }
-    if row["source"] != "git":  # a git identity's external id is an email: private
-        body["external_id"] = row["external_id"]
-    return body
+def _linked(row: asyncpg.Record) -> IdentityLinked:
+    private = row["source"] == "git"  # a git identity's external id is an email
+    return IdentityLinked(
+        identity_id=row["id"],
+        contributor_id=row["contributor_id"],
+        source=row["source"],
+        login=row["login"],
+        external_id=UNSET if private else row["external_id"],
+    )
 
 
 async def _links(conn: asyncpg.Connection, fresh: list[Actor]) -> dict[Key, int]:
@@ -152,6 +152,6 @@ async def resolve(
         )
         found.update({(r["source"], r["external_id"]): r["contributor_id"] for r in rows})
         await conn.execute(_DROP_ORPHANS, ids)
-    events = [("identity.linked", _public_body(r), by) for r in inserted]
+    events = [(_linked(r), by) for r in inserted]
     await append_events(conn, project_id, events)
     return found

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.intake import DeliveryReplayed
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 
 CHANNEL = "commons_inbox"
@@ -227,8 +227,8 @@ async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor
             f"delivery {inbox_id} is {status}; only dead or ignored ones replay",
             ConflictCode.NOT_REPLAYABLE,
         )
-    body: dict[str, Any] = {"delivery_id": inbox_id, "forge": row["forge"], "event": row["event"]}
-    await append_event(conn, project_id, "intake.delivery_replayed", body, actor)
+    event = DeliveryReplayed(delivery_id=inbox_id, forge=row["forge"], event=row["event"])
+    await append_event(conn, project_id, event, actor)
 
 
 async def dead_letters(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.intake import ContributorsMerged, ContributorsUnmerged
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 
 _LOCK = (
@@ -123,17 +123,21 @@ async def rebuild_rollups(
 
 async def _settle(
     conn: asyncpg.Connection,
-    type_: str,
+    kind: type[ContributorsMerged | ContributorsUnmerged],
     moved: dict[int, list[int]],
     project_id: int,
-    body: dict[str, Any],
+    merge: tuple[int, int, int],
     actor: str,
 ) -> None:
-    """Rebuild rollups and journal one event in every project that changed hands."""
-    people = [body["source"], body["target"]]
+    """Rebuild rollups and journal one event in every project that changed hands
+    (``merge`` is the merge record, its source and its target)."""
+    merge_id, source, target = merge
     for p in sorted({*moved, project_id}):
-        await rebuild_rollups(conn, p, people)
-        await append_event(conn, p, type_, {**body, "contributions": len(moved.get(p, []))}, actor)
+        await rebuild_rollups(conn, p, [source, target])
+        event = kind(
+            merge_id=merge_id, source=source, target=target, contributions=len(moved.get(p, []))
+        )
+        await append_event(conn, p, event, actor)
 
 
 async def merge(
@@ -162,8 +166,7 @@ async def merge(
     merge_id = await conn.fetchval(
         _RECORD, source, target, None, identities, children, stored, actor
     )
-    body = {"merge_id": merge_id, "source": source, "target": target}
-    await _settle(conn, "contributors.merged", moved, project_id, body, actor)
+    await _settle(conn, ContributorsMerged, moved, project_id, (merge_id, source, target), actor)
     return int(merge_id)
 
 
@@ -201,8 +204,7 @@ async def unmerge(conn: asyncpg.Connection, project_id: int, merge_id: int, acto
         merge_id,
         actor,
     )
-    body = {"merge_id": merge_id, "source": source, "target": target}
-    await _settle(conn, "contributors.unmerged", moved, project_id, body, actor)
+    await _settle(conn, ContributorsUnmerged, moved, project_id, (merge_id, source, target), actor)
     return int(source)
 
 

@@ -14,6 +14,7 @@ import asyncpg
 
 from ledger.journal.canonical import sha256, timestamp
 from ledger.journal.chain import append_event
+from ledger.journal.events.licenses import AgreementPublished, LicenseTextAdded
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import check_name
 from licenses import spdx
@@ -139,14 +140,14 @@ async def publish_agreement(
             f"version {version} was published concurrently", ConflictCode.CONCURRENT_CHANGE
         ) from None
     agreement = _agreement(row)
-    body = {
-        "instrument": instrument,
-        "version": version,
-        "title": title,
-        "sha256": digest.hex(),
-        "effective_from": timestamp(effective_from),
-    }
-    await append_event(conn, project_id, "agreement.published", body, actor)
+    event = AgreementPublished(
+        instrument=instrument,
+        version=version,
+        title=title,
+        sha256=digest.hex(),
+        effective_from=timestamp(effective_from),
+    )
+    await append_event(conn, project_id, event, actor)
     return agreement
 
 
@@ -204,8 +205,8 @@ async def add_license_text(
         raise Conflict(
             f"{license_ref} already has a text (texts never change)", ConflictCode.ALREADY_EXISTS
         )
-    body = {"license_ref": license_ref, "name": name, "sha256": digest.hex()}
-    await append_event(conn, project_id, "license_text.added", body, actor)
+    event = LicenseTextAdded(license_ref=license_ref, name=name, sha256=digest.hex())
+    await append_event(conn, project_id, event, actor)
     return _license(row)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.chain import append_events
+from ledger.journal.events.licenses import GrantExtended
 from ledger.kernel.errors import InvalidInput
 from ledger.register.models import Contribution
 from licenses import grants
@@ -147,7 +148,7 @@ async def _link_existing(
     for row in rows:
         added.setdefault(row["grant_id"], []).append(row["contribution_id"])
     events = [
-        ("grant.extended", {"grant_id": g, "contribution_ids": sorted(c)}, actor)
+        (GrantExtended(grant_id=g, contribution_ids=tuple(sorted(c))), actor)
         for g, c in sorted(added.items())
     ]
     await append_events(conn, project_id, events)

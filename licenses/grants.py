@@ -17,6 +17,7 @@ import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_event, append_events
+from ledger.journal.events.licenses import GrantRecorded, GrantWithdrawn
 from ledger.kernel.errors import Conflict, ConflictCode, IdempotencyMismatch, InvalidInput, NotFound
 from licenses.models import Grant, NewGrant
 
@@ -96,32 +97,32 @@ def grant_of(row: asyncpg.Record) -> Grant:
     return Grant(**values)
 
 
-def public_body(grant: NewGrant, grant_id: int, text_sha: bytes | None) -> dict[str, Any]:
-    """The journal body of a recorded grant (no private evidence)."""
-    return {
-        "grant_id": grant_id,
-        "instrument": grant.instrument,
-        "grantor_contributor_id": grant.grantor_contributor_id,
-        "grantor_organisation_id": grant.grantor_organisation_id,
-        "grantee": grant.grantee,
-        "agreement_version": grant.agreement_version,
-        "text_sha256": text_sha.hex() if text_sha else None,
-        "license_expression": grant.license_expression,
-        "rights": list(grant.rights),
-        "patent_grant": grant.patent_grant,
-        "irrevocable": grant.irrevocable,
-        "royalty_free": grant.royalty_free,
-        "exclusive": False,
-        "ownership_retained": True,
-        "trademark_excluded": True,
-        "scope": "from_date" if grant.scope_from else "contributions",
-        "scope_from": timestamp(grant.scope_from) if grant.scope_from else None,
-        "contribution_ids": sorted(grant.contribution_ids),
-        "authorisations": len(grant.authorisations),
-        "commit": grant.commit_sha,
-        "signature_method": grant.signature_method,
-        "effective_at": timestamp(grant.effective_at),
-    }
+def public_body(grant: NewGrant, grant_id: int, text_sha: bytes | None) -> GrantRecorded:
+    """The journal event of a recorded grant (no private evidence)."""
+    return GrantRecorded(
+        grant_id=grant_id,
+        instrument=grant.instrument,
+        grantor_contributor_id=grant.grantor_contributor_id,
+        grantor_organisation_id=grant.grantor_organisation_id,
+        grantee=grant.grantee,
+        agreement_version=grant.agreement_version,
+        text_sha256=text_sha.hex() if text_sha else None,
+        license_expression=grant.license_expression,
+        rights=tuple(grant.rights),
+        patent_grant=grant.patent_grant,
+        irrevocable=grant.irrevocable,
+        royalty_free=grant.royalty_free,
+        exclusive=False,
+        ownership_retained=True,
+        trademark_excluded=True,
+        scope="from_date" if grant.scope_from else "contributions",
+        scope_from=timestamp(grant.scope_from) if grant.scope_from else None,
+        contribution_ids=tuple(sorted(grant.contribution_ids)),
+        authorisations=len(grant.authorisations),
+        commit=grant.commit_sha,
+        signature_method=grant.signature_method,
+        effective_at=timestamp(grant.effective_at),
+    )
 
 
 def _columns(grants: Sequence[tuple[NewGrant, bytes | None]]) -> list[list[Any]]:
@@ -160,7 +161,7 @@ async def insert_grants(
         return {}
     rows = await conn.fetch(_INSERT, project_id, actor, *_columns(grants))
     created = {r["natural_key"]: r["id"] for r in rows}
-    events: list[tuple[str, dict[str, Any], str]] = []
+    events: list[tuple[GrantRecorded, str]] = []
     link_grants: list[int] = []
     link_items: list[int] = []
     for grant, sha in grants:
@@ -179,7 +180,7 @@ async def insert_grants(
                 [a.contributor_id for a in auth],
                 [a.email_domain for a in auth],
             )
-        events.append(("grant.recorded", public_body(grant, grant_id, sha), actor))
+        events.append((public_body(grant, grant_id, sha), actor))
     if link_grants:
         await conn.execute(_LINK, project_id, link_grants, link_items)
     if events:
@@ -275,8 +276,8 @@ async def withdraw_grant(
         raise Conflict(
             f"grant {grant_id} was withdrawn concurrently", ConflictCode.ALREADY_WITHDRAWN
         )
-    body = {"grant_id": grant_id, "withdrawn_at": timestamp(at), "reason": reason}
-    await append_event(conn, project_id, "grant.withdrawn", body, actor)
+    event = GrantWithdrawn(grant_id=grant_id, withdrawn_at=timestamp(at), reason=reason)
+    await append_event(conn, project_id, event, actor)
     return await get_grant(conn, project_id, grant_id)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.licenses import TrademarkNoticeSet
 from ledger.kernel.errors import InvalidInput
 from ledger.register.models import check_name, check_url
 from licenses.models import TrademarkNotice
@@ -53,8 +54,8 @@ async def set_notice(
         raise InvalidInput("notice must be 1 to 2000 characters", "notice")
     url = check_url(policy_url, "policyUrl")
     row = await conn.fetchrow(_UPSERT, project_id, mark, owner, notice, url, actor)
-    body = {"mark": mark, "owner": owner, "notice": notice, "policy_url": url}
-    await append_event(conn, project_id, "trademark.notice_set", body, actor)
+    event = TrademarkNoticeSet(mark=mark, owner=owner, notice=notice, policy_url=url)
+    await append_event(conn, project_id, event, actor)
     return _notice(row)
 
 

@@ -1,6 +1,7 @@
 """Recomputing a report's figures from its published evidence (pure, no I/O).
 
-Input: the journal's event documents and the affiliations embedded in the report.
+Input: the journal's events (decoded from the report's event documents) and the
+affiliations embedded in the report.
 Output: the same ``contributors``, ``organisations`` and ``decisions`` figures the SQL produced,
 by the reference definitions of ``reports.figures``.
 """
@@ -14,11 +15,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ledger.journal.events import Event
+from ledger.journal.events.governance import (
+    ProposalClosed,
+    ProposalCreated,
+    ProposalDecided,
+    ProposalOpened,
+)
+from ledger.journal.events.register import ContributionRecorded
 from ledger.register.models import CODE_KINDS
 from reports.figures import absence_factor, decimal_text, gini, share
 from reports.period import Period
-
-RECORDED = "contribution.recorded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +38,13 @@ class Counted:
     credit: Decimal
 
 
-def counted_contributions(events: Iterable[dict[str, Any]]) -> list[Counted]:
-    """Counted (non-bot) contributions from event documents."""
-    out = []
-    for e in events:
-        body = e.get("body") or {}
-        if e.get("type") != RECORDED or not body.get("counted"):
-            continue
-        at = datetime.fromisoformat(str(body["occurred_at"]).replace("Z", "+00:00"))
-        out.append(
-            Counted(int(body["contributor_id"]), str(body["kind"]), at, Decimal(body["credit"]))
-        )
-    return out
+def counted_contributions(events: Iterable[Event]) -> list[Counted]:
+    """Counted (non-bot) contributions from the journal's events."""
+    return [
+        Counted(e.contributor_id, e.kind, _instant(e.occurred_at), Decimal(e.credit))
+        for e in events
+        if isinstance(e, ContributionRecorded) and e.counted
+    ]
 
 
 def contributor_figures(all_counted: list[Counted], period: Period) -> dict[str, Any]:
@@ -147,31 +149,30 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def decision_figures(events: Iterable[dict[str, Any]], period: Period) -> dict[str, Any]:
+def decision_figures(events: Iterable[Event], period: Period) -> dict[str, Any]:
     """The ``decisions`` summary recomputed from the governance events of the journal."""
     method: dict[int, str] = {}
     opened = 0
     closed_at: dict[int, datetime] = {}
-    decided: dict[int, dict[str, Any]] = {}
+    decided: dict[int, ProposalDecided] = {}
     for e in events:
-        body = e.get("body") or {}
-        kind = e.get("type")
-        if kind == "proposal.created":
-            method[int(body["proposal_id"])] = str(body["method"])
-        elif kind == "proposal.opened" and period.contains(_instant(body["opens_at"])):
-            opened += 1
-        elif kind == "proposal.closed":
-            closed_at[int(body["proposal_id"])] = _instant(body["closed_at"])
-        elif kind == "proposal.decided":
-            decided[int(body["proposal_id"])] = body
+        match e:
+            case ProposalCreated():
+                method[e.proposal_id] = e.method
+            case ProposalOpened() if period.contains(_instant(e.opens_at)):
+                opened += 1
+            case ProposalClosed():
+                closed_at[e.proposal_id] = _instant(e.closed_at)
+            case ProposalDecided():
+                decided[e.proposal_id] = e
     inside = [
         (pid, decided[pid])
         for pid, at in closed_at.items()
         if pid in decided and period.contains(at)
     ]
-    outcomes = [d["outcome"] for _, d in inside]
-    sizes = [int(d["result"].get("electorate_size") or 0) for _, d in inside]
-    ballots = sum(int(d["result"].get("turnout") or 0) for _, d in inside)
+    outcomes = [d.outcome for _, d in inside]
+    sizes = [d.result.electorate_size for _, d in inside]
+    ballots = sum(d.result.turnout for _, d in inside)
     return {
         "opened": opened,
         "closed": len(inside),
@@ -181,7 +182,7 @@ def decision_figures(events: Iterable[dict[str, Any]], period: Period) -> dict[s
         "vetoes": sum(
             1
             for pid, d in inside
-            if method.get(pid) in ("consent", "lazy_consensus") and d["outcome"] == "failed"
+            if method.get(pid) in ("consent", "lazy_consensus") and d.outcome == "failed"
         ),
         "turnout": share(ballots, sum(sizes)),
         "electorate_sizes": sorted(sizes),

@@ -14,6 +14,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from msgspec import UNSET
+
+from ledger.journal.events import Event
+from ledger.journal.events.treasury import (
+    SponsorRecorded,
+    SponsorshipRecorded,
+    TransactionPosted,
+)
 from ledger.treasury.metrics import ratio
 from reports.figures import absence_factor
 from reports.period import Period
@@ -37,8 +45,13 @@ def _affiliated(
     )
 
 
+def _sponsor_of(sponsor: SponsorRecorded | None) -> tuple[int | None, int | None]:
+    """The organisation and the contributor a sponsor is (either may be None)."""
+    return (sponsor.organisation, sponsor.contributor) if sponsor else (None, None)
+
+
 def funding_figures(
-    events: Iterable[dict[str, Any]],
+    events: Iterable[Event],
     accounts: list[dict[str, Any]],
     affiliations: list[dict[str, Any]],
     counted: list[Counted],
@@ -46,25 +59,24 @@ def funding_figures(
 ) -> dict[str, Any]:
     """The funding figures in the shape of ``published_funding``."""
     treasury = {int(a["account_id"]) for a in accounts if a["kind"] == "treasury"}
-    sponsors: dict[int, dict[str, Any]] = {}
+    sponsors: dict[int, SponsorRecorded] = {}
     flagged_sponsors: set[int] = set()
     flagged: list[int] = []
     totals: dict[tuple[str, int], int] = defaultdict(int)
     for e in events:
-        body = e.get("body") or {}
-        kind = e.get("type")
-        if kind == "treasury.sponsor_recorded":
-            sponsors[int(body["sponsor"])] = body
-        elif kind == "treasury.sponsorship_recorded" and body.get("non_commons"):
-            flagged_sponsors.add(int(body["sponsor"]))
-            flagged.append(int(body["sponsorship"]))
-        elif kind == "treasury.transaction_posted" and body.get("sponsor") is not None:
-            day = date.fromisoformat(body["occurred_on"])
-            if not period.start <= day < period.end:
-                continue
-            for entry in body["entries"]:
-                if int(entry["account"]) in treasury:
-                    totals[(entry["currency"], int(body["sponsor"]))] += int(entry["minor"])
+        match e:
+            case SponsorRecorded():
+                sponsors[e.sponsor] = e
+            case SponsorshipRecorded(non_commons=True):
+                flagged_sponsors.add(e.sponsor)
+                flagged.append(e.sponsorship)
+            case TransactionPosted(sponsor=sponsor) if sponsor is not UNSET:
+                day = date.fromisoformat(e.occurred_on)
+                if not period.start <= day < period.end:
+                    continue
+                for entry in e.entries:
+                    if entry.account in treasury:
+                        totals[(entry.currency, sponsor)] += int(entry.minor)
     inside = [c for c in counted if period.contains(c.at)]
     currencies = []
     for currency in sorted({cur for (cur, _), amount in totals.items() if amount}):
@@ -86,12 +98,7 @@ def funding_figures(
                         amount,
                         str(ratio(amount, total)) if total else None,
                         s in flagged_sponsors,
-                        _affiliated(
-                            inside,
-                            affiliations,
-                            sponsors.get(s, {}).get("organisation"),
-                            sponsors.get(s, {}).get("contributor"),
-                        ),
+                        _affiliated(inside, affiliations, *_sponsor_of(sponsors.get(s))),
                     ]
                     for s, amount in rows
                 ],

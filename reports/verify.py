@@ -5,7 +5,8 @@ embedded signed tree head (its own JWS, and that it states the report's size and
 root); each sample inclusion proof against that root; when the events are embedded,
 that they are exactly the journal's first ``tree_size`` events (their Merkle root is
 the signed root); and that the contributor, organisation, funding and decision figures
-recompute from those events and the embedded affiliations and accounts.
+recompute from those events (each decoded by the journal's catalogue: an unknown type
+or a malformed body fails the report) and the embedded affiliations and accounts.
 ``verify_growth`` proves with an RFC 9162
 consistency proof that an older report's journal is a prefix of a newer one's.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from ledger.journal import merkle
 from ledger.journal.chain import leaf_hash
+from ledger.journal.events import decode
 from ledger.journal.heads import HEAD_TYPE, verify_jws
 from reports.period import parse_period
 from reports.recompute import (
@@ -119,8 +121,9 @@ def _events(
     return events
 
 
-def _figures(report: dict[str, Any], events: list[dict[str, Any]], verdict: Verdict) -> None:
+def _figures(report: dict[str, Any], documents: list[dict[str, Any]], verdict: Verdict) -> None:
     period = parse_period(report["period"]["label"])
+    events = [decode(d["type"], d["body"]) for d in documents]
     counted = counted_contributions(events)
     mine, orgs = published_figures(report)
     again = contributor_figures(counted, period)

@@ -121,9 +121,19 @@ def verify(
     default=Path("graphql/schema.graphql"),
     show_default=True,
 )
-def schema(output: Path) -> None:
-    """Export the GraphQL SDL."""
+@click.option(
+    "--events",
+    type=click.Path(path_type=Path),
+    default=Path("ledger/journal/events/schema.json"),
+    show_default=True,
+    help="Where the journal event catalogue's JSON Schema goes.",
+)
+def schema(output: Path, events: Path) -> None:
+    """Export the GraphQL SDL and the JSON Schema of the journal's events."""
     from app.schema import sdl
+    from ledger.journal.events.schema import schema_text
 
     output.write_text(sdl())
     click.echo(f"wrote {output}")
+    events.write_text(schema_text())
+    click.echo(f"wrote {events}")

@@ -13,6 +13,9 @@ from strawberry.scalars import JSON
 from governance import service, store
 from governance.models import Proposal as ProposalModel
 from ledger.graphql import Info, Node, as_json, global_id
+from ledger.journal.events import decode
+from ledger.journal.events.base import or_none
+from ledger.journal.events.governance import ProposalClosed
 
 
 @strawberry.enum(description="Where a proposal is in its lifecycle.")
@@ -202,20 +205,23 @@ class Proposal(Node):
     async def tally_sheet(self, info: Info) -> list[TallySheetRow] | None:
         if self.model.state != "closed":
             return None
-        sheet = await info.context.pool.fetchval(
-            "SELECT body->'sheet' FROM journal_events WHERE project_id = $1 "
-            "AND type = 'proposal.closed' AND (body->>'proposal_id')::bigint = $2",
+        body = await info.context.pool.fetchval(
+            "SELECT body FROM journal_events WHERE project_id = $1 "
+            "AND type = $3 AND (body->>'proposal_id')::bigint = $2",
             self.model.project_id,
             self.model.id,
+            ProposalClosed.TYPE,
         )
+        if body is None:
+            return []
         return [
             TallySheetRow(
-                voter=row.get("voter"),
-                cast_by=row.get("cast_by"),
-                receipt=row.get("receipt"),
-                ballot=as_json(row["ballot"]),
+                voter=or_none(row.voter),
+                cast_by=or_none(row.cast_by),
+                receipt=or_none(row.receipt),
+                ballot=as_json(row.ballot),
             )
-            for row in sheet or []
+            for row in decode(ProposalClosed, body).sheet
         ]
 
     @strawberry.field(description="Hex SHA-256 of the RFC 8785 JSON of the tally sheet.")

@@ -3,6 +3,10 @@ tree, signed tree heads and the instance's signing keys.
 
 Where each rule lives:
 
+- what events exist, the shape of each body, reading one (``decode``) and writing one
+  (``encode``), refusing unknown types and versions, the published JSON Schema
+  -> ``events`` (one module per area: ``register``, ``treasury``, ``governance``,
+  ``licenses``, ``intake``)
 - an event's hash is ``SHA-256(prev_hash || RFC 8785 document)``; appends serialise
   per project on the head row -> ``chain``
 - RFC 8785 canonical JSON, SHA-256, the genesis value, timestamps -> ``canonical``

@@ -2,7 +2,8 @@
 
 Each event's ``hash = SHA-256(prev_hash || RFC8785(document))`` where the document
 is ``{project_id, seq, type, body, actor, recorded_at}``; the first event chains
-from 32 zero bytes. Writers serialise per project on the ``journal_heads`` row, so
+from 32 zero bytes. Writers append typed events of the catalogue
+(``ledger.journal.events``): ``type`` is the event type's name, ``body`` its encoding. Writers serialise per project on the ``journal_heads`` row, so
 concurrent transactions still produce one gap-free chain. The database refuses
 UPDATE, DELETE and TRUNCATE on ``journal_events`` (see migration 0001).
 """
@@ -17,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.canonical import GENESIS_HASH, canonical_json, sha256, timestamp
+from ledger.journal.events import Event, encode
 from ledger.kernel.errors import NotFound
 
 
@@ -175,25 +177,25 @@ async def start_chain(conn: asyncpg.Connection, project_id: int) -> None:
 
 
 async def append_event(
-    conn: asyncpg.Connection, project_id: int, type_: str, body: dict[str, Any], actor: str
+    conn: asyncpg.Connection, project_id: int, event: Event, actor: str
 ) -> JournalEvent:
     """Append one event in the caller's transaction; serialised per project."""
-    return (await append_events(conn, project_id, [(type_, body, actor)]))[0]
+    return (await append_events(conn, project_id, [(event, actor)]))[0]
 
 
 async def append_events(
-    conn: asyncpg.Connection,
-    project_id: int,
-    events: Sequence[tuple[str, dict[str, Any], str]],
+    conn: asyncpg.Connection, project_id: int, events: Sequence[tuple[Event, str]]
 ) -> list[JournalEvent]:
-    """Append several events under one head lock, in one statement."""
+    """Append several events (each with its actor) under one head lock, in one statement;
+    each is journaled under its type's name with ``encode(event)`` as its body."""
     head = await conn.fetchrow(_LOCK_HEAD, project_id)
     if head is None:
         raise NotFound(f"project {project_id} has no journal")
     seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
     written: list[JournalEvent] = []
-    for type_, body, actor in events:
+    for event, actor in events:
         seq += 1
+        type_, body = event.TYPE, encode(event)
         digest = chain_hash(prev, event_document(project_id, seq, type_, body, actor, now))
         written.append(JournalEvent(project_id, seq, type_, body, actor, now, prev, digest))
         prev = digest

@@ -22,6 +22,7 @@ import asyncpg
 import orjson
 
 from ledger.journal.chain import chain_hash, event_document
+from ledger.journal.events import encode
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.register.contributions import _event, _roll_up, _validate
 from ledger.register.credit import CreditPolicy, current_policy
@@ -95,7 +96,8 @@ def _prepare(
     events = []
     for c in done:
         chain.seq += 1
-        type_, body, who = _event(c, chain.actor)
+        event, who = _event(c), chain.actor
+        type_, body = event.TYPE, encode(event)
         doc = event_document(chain.project_id, chain.seq, type_, body, who, chain.now)
         digest = chain_hash(chain.prev, doc)
         events.append(

@@ -19,6 +19,7 @@ import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_events
+from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import IdempotencyMismatch, InvalidInput, NotFound
 from ledger.register.credit import current_policy
 from ledger.register.models import (
@@ -203,24 +204,23 @@ async def record_contributions(
         results.append(Recorded(stored, False))
     created = [r.contribution for r in results if r.created]
     await _roll_up(conn, project_id, [c for c in created if c.counted])
-    await append_events(conn, project_id, [_event(c, actor) for c in created])
+    await append_events(conn, project_id, [(_event(c), actor) for c in created])
     return results
 
 
-def _event(c: Contribution, actor: str) -> tuple[str, dict[str, Any], str]:
-    body = {
-        "contribution_id": c.id,
-        "contributor_id": c.contributor_id,
-        "kind": c.kind,
-        "occurred_at": timestamp(c.occurred_at),
-        "source": c.source,
-        "natural_key": c.natural_key,
-        "evidence_url": c.evidence_url,
-        "credit": str(c.credit),
-        "policy_version": c.policy_version,
-        "counted": c.counted,
-    }
-    return "contribution.recorded", body, actor
+def _event(c: Contribution) -> ContributionRecorded:
+    return ContributionRecorded(
+        contribution_id=c.id,
+        contributor_id=c.contributor_id,
+        kind=c.kind,
+        occurred_at=timestamp(c.occurred_at),
+        source=c.source,
+        natural_key=c.natural_key,
+        evidence_url=c.evidence_url,
+        credit=str(c.credit),
+        policy_version=c.policy_version,
+        counted=c.counted,
+    )
 
 
 def _month(at: datetime) -> date:

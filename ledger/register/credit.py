@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.base import or_unset
+from ledger.journal.events.register import CreditPolicySet
 from ledger.kernel.errors import NotFound
 from ledger.register.models import check_kind, check_weight
 
@@ -111,11 +112,11 @@ async def set_policy(
     default_weight: Decimal,
     reason: str,
     actor: str,
-    extra: dict[str, Any] | None = None,
+    proposal_id: int | None = None,
 ) -> CreditPolicy:
     """Create the next policy version and journal it (caller's transaction).
 
-    ``extra`` is merged into the journal body (e.g. the proposal that decided it).
+    ``proposal_id`` names the vote that decided it, when one did.
     Callers serialise on the journal head first, so versions never race.
     """
     await conn.execute("SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE", project_id)
@@ -128,11 +129,12 @@ async def set_policy(
         actor,
     )
     policy = _policy(row)
-    body: dict[str, Any] = {
-        "version": policy.version,
-        "weights": {k: _fixed(v) for k, v in sorted(weights.items())},
-        "default_weight": _fixed(default_weight),
-        "reason": reason,
-    }
-    await append_event(conn, project_id, "credit_policy.set", body | (extra or {}), actor)
+    event = CreditPolicySet(
+        version=policy.version,
+        weights={k: _fixed(v) for k, v in sorted(weights.items())},
+        default_weight=_fixed(default_weight),
+        reason=reason,
+        proposal_id=or_unset(proposal_id),
+    )
+    await append_event(conn, project_id, event, actor)
     return policy

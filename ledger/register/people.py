@@ -12,6 +12,7 @@ from datetime import date
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.register import IdentityLinked
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import Contributor, Identity, Organisation, check_name, check_source
 
@@ -150,14 +151,14 @@ async def link_identity(
             ConflictCode.CONCURRENT_CHANGE,
         ) from None
     identity = _identity(row)
-    body = {
-        "identity_id": identity.id,
-        "contributor_id": contributor_id,
-        "source": source,
-        "external_id": external_id,
-        "login": login,
-    }
-    await append_event(conn, project_id, "identity.linked", body, actor)
+    event = IdentityLinked(
+        identity_id=identity.id,
+        contributor_id=contributor_id,
+        source=source,
+        external_id=external_id,
+        login=login,
+    )
+    await append_event(conn, project_id, event, actor)
     return identity, True
 
 

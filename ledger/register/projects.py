@@ -8,6 +8,13 @@ from typing import Any
 import asyncpg
 
 from ledger.journal.chain import append_event, start_chain
+from ledger.journal.events import decode
+from ledger.journal.events.register import (
+    KindDefined,
+    ProjectCreated,
+    ProjectSettingsChanged,
+    ProjectUpdated,
+)
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.credit import DEFAULT_WEIGHT, set_policy
 from ledger.register.models import Project, check_name, check_new_kind, check_slug, check_url
@@ -86,16 +93,16 @@ def _project(row: asyncpg.Record) -> Project:
     )
 
 
-def _public(project: Project) -> dict[str, Any]:
-    return {
-        "slug": project.slug,
-        "name": project.name,
-        "description": project.description,
-        "homepage": project.homepage,
-        "repositories": project.repositories,
-        "outbound_license": project.outbound_license,
-        "trademark_notice": project.trademark_notice,
-    }
+def _public(project: Project) -> ProjectCreated:
+    return ProjectCreated(
+        slug=project.slug,
+        name=project.name,
+        description=project.description,
+        homepage=project.homepage,
+        repositories=tuple(project.repositories),
+        outbound_license=project.outbound_license,
+        trademark_notice=project.trademark_notice,
+    )
 
 
 async def create_project(conn: asyncpg.Connection, data: ProjectInput, actor: str) -> Project:
@@ -121,7 +128,7 @@ async def create_project(conn: asyncpg.Connection, data: ProjectInput, actor: st
     project = _project(row)
     await start_chain(conn, project.id)
     await conn.execute("INSERT INTO project_stats (project_id) VALUES ($1)", project.id)
-    await append_event(conn, project.id, "project.created", _public(project), actor)
+    await append_event(conn, project.id, _public(project), actor)
     await set_policy(conn, project.id, {}, DEFAULT_WEIGHT, "initial policy", actor)
     return project
 
@@ -142,15 +149,18 @@ async def update_project(
         *changes.values(),
     )
     updated = _project(row)
-    body = {k: v for k, v in _public(updated).items() if k in changes}
-    await append_event(conn, project.id, "project.updated", body, actor)
+    public = _public(updated)
+    event = ProjectUpdated(**{k: getattr(public, k) for k in changes})
+    await append_event(conn, project.id, event, actor)
     return updated
 
 
 async def update_settings(
     conn: asyncpg.Connection, project: Project, key: str, value: Any, actor: str
 ) -> Project:
-    """Set one project setting (policy switches owned by other packages) and journal it."""
+    """Set one project setting (policy switches owned by other packages) and journal it;
+    a key the journal's catalogue does not know is refused first (MalformedEvent)."""
+    event = decode(ProjectSettingsChanged, {key: value})
     row = await conn.fetchrow(
         f"UPDATE projects SET settings = settings || jsonb_build_object($2::text, $3::jsonb) "
         f"WHERE id = $1 RETURNING {_COLUMNS}",
@@ -158,7 +168,7 @@ async def update_settings(
         key,
         value,
     )
-    await append_event(conn, project.id, "project.settings_changed", {key: value}, actor)
+    await append_event(conn, project.id, event, actor)
     return _project(row)
 
 
@@ -209,6 +219,4 @@ async def define_kind(
     )
     if not inserted:
         raise Conflict(f"kind {kind!r} is already defined", ConflictCode.ALREADY_EXISTS)
-    await append_event(
-        conn, project.id, "kind.defined", {"kind": kind, "description": description}, actor
-    )
+    await append_event(conn, project.id, KindDefined(kind=kind, description=description), actor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.treasury import ExpenseAuthorized
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.kernel.money import Money, parse_amount
 from ledger.register.models import Project
@@ -69,16 +70,16 @@ async def _insert_approval(
     if row is None:
         return None
     approval = _approval(row)
-    body = {
-        "approval": approval.id,
-        "source": source,
-        "proposal": proposal_id,
-        "currency": money.currency,
-        "amount": money.decimal,
-        "payee": payee,
-        "purpose": purpose,
-    }
-    await append_event(conn, project_id, "treasury.expense_authorized", body, actor)
+    event = ExpenseAuthorized(
+        approval=approval.id,
+        source=source,
+        proposal=proposal_id,
+        currency=money.currency,
+        amount=money.decimal,
+        payee=payee,
+        purpose=purpose,
+    )
+    await append_event(conn, project_id, event, actor)
     return approval
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_event
+from ledger.journal.events.base import or_unset
+from ledger.journal.events.treasury import Entry as PostedEntry
+from ledger.journal.events.treasury import TransactionPosted
 from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.kernel.money import Money
 from ledger.treasury.models import (
@@ -157,43 +159,40 @@ async def post(
         [e.amount.minor for e in entries],
     )
     tx = Transaction(row["id"], movement, actor, row["recorded_at"], entries)
-    await append_event(conn, project_id, "treasury.transaction_posted", event_body(tx), actor)
+    await append_event(conn, project_id, posted_event(tx), actor)
     return tx
 
 
-def event_body(tx: Transaction) -> dict[str, Any]:
-    """The public journal form of a transaction (minor units as strings)."""
+def posted_event(tx: Transaction) -> TransactionPosted:
+    """The public journal form of a transaction (minor units as strings; what is not
+    set is left out)."""
     m = tx.movement
-    body: dict[str, Any] = {
-        "transaction": tx.id,
-        "kind": m.kind,
-        "occurred_on": m.occurred_on.isoformat(),
-        "recorded_at": timestamp(tx.recorded_at),
-        "entries": [
-            {
-                "line": e.line,
-                "account": e.account_id,
-                "currency": e.amount.currency,
-                "minor": str(e.amount.minor),
-            }
+    return TransactionPosted(
+        transaction=tx.id,
+        kind=m.kind,
+        occurred_on=m.occurred_on.isoformat(),
+        recorded_at=timestamp(tx.recorded_at),
+        entries=tuple(
+            PostedEntry(
+                line=e.line,
+                account=e.account_id,
+                currency=e.amount.currency,
+                minor=str(e.amount.minor),
+            )
             for e in tx.entries
-        ],
-    }
-    optional = {
-        "memo": m.memo or None,
-        "sponsor": m.sponsor_id,
-        "sponsorship": m.sponsorship_id,
-        "approval": m.approval_id,
-        "payee": m.payee,
-        "purpose": m.purpose,
-        "evidence_url": m.evidence_url,
-        "fx_rate": str(m.fx_rate) if m.fx_rate is not None else None,
-        "fx_source": m.fx_source,
-        "fx_date": m.fx_date.isoformat() if m.fx_date else None,
-        "reverses": m.reverses_id,
-    }
-    body.update({k: v for k, v in optional.items() if v is not None})
-    return body
+        ),
+        memo=or_unset(m.memo or None),
+        sponsor=or_unset(m.sponsor_id),
+        sponsorship=or_unset(m.sponsorship_id),
+        approval=or_unset(m.approval_id),
+        payee=or_unset(m.payee),
+        purpose=or_unset(m.purpose),
+        evidence_url=or_unset(m.evidence_url),
+        fx_rate=or_unset(str(m.fx_rate) if m.fx_rate is not None else None),
+        fx_source=or_unset(m.fx_source),
+        fx_date=or_unset(m.fx_date.isoformat() if m.fx_date else None),
+        reverses=or_unset(m.reverses_id),
+    )
 
 
 def movement_of(row: asyncpg.Record) -> Movement:

@@ -11,6 +11,7 @@ from datetime import date
 import asyncpg
 
 from ledger.journal import chain as journal
+from ledger.journal.events.treasury import TransactionPosted
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.paging import Page, decode_cursor, make_page
 from ledger.treasury.books import load_transactions
@@ -106,7 +107,7 @@ _UNJOURNALED = """
 WITH posted AS (
     SELECT (body->>'transaction')::bigint AS id, body->>'kind' AS kind,
            body->'entries' AS entries, count(*) OVER (PARTITION BY body->>'transaction') AS n
-    FROM journal_events WHERE project_id = $1 AND type = 'treasury.transaction_posted'
+    FROM journal_events WHERE project_id = $1 AND type = $2
 ), booked AS (
     SELECT t.id, t.kind, (
         SELECT jsonb_agg(jsonb_build_object('line', e.line, 'account', e.account_id,
@@ -168,7 +169,8 @@ async def books_problems(
     )
     unbalanced = [r["id"] for r in await conn.fetch(_UNBALANCED, project_id)]
     mismatched = [r["id"] for r in await conn.fetch(_MISMATCHED, project_id)]
-    unjournaled = [r["id"] for r in await conn.fetch(_UNJOURNALED, project_id)]
+    posted = await conn.fetch(_UNJOURNALED, project_id, TransactionPosted.TYPE)
+    unjournaled = [r["id"] for r in posted]
     return count, unbalanced, mismatched, unjournaled
 
 

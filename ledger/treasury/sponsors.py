@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal.chain import append_event
+from ledger.journal.events.treasury import SponsorRecorded, SponsorshipRecorded, TermsRecorded
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.kernel.money import Money
 from ledger.register import people
@@ -123,14 +124,14 @@ async def record_terms(
     )
     if row is not None:
         terms = _terms(row)
-        body = {
-            "terms": terms.id,
-            "title": data.title,
-            "version": data.version,
-            "sha256": digest.hex(),
+        event = TermsRecorded(
+            terms=terms.id,
+            title=data.title,
+            version=data.version,
+            sha256=digest.hex(),
             **{flag: getattr(data, flag) for flag in TERMS_FLAGS},
-        }
-        await append_event(conn, project_id, "treasury.terms_recorded", body, actor)
+        )
+        await append_event(conn, project_id, event, actor)
         return terms
     for existing in map(
         _terms, await conn.fetch(_TERMS_BY_KEY, project_id, digest, data.title, data.version)
@@ -183,13 +184,13 @@ async def record_sponsor(
         )
     sponsor = await get_sponsor(conn, project_id, sponsor_id)
     if created:
-        body = {
-            "sponsor": sponsor.id,
-            "organisation": sponsor.organisation_id,
-            "contributor": sponsor.contributor_id,
-            "name": sponsor.name,
-        }
-        await append_event(conn, project_id, "treasury.sponsor_recorded", body, actor)
+        event = SponsorRecorded(
+            sponsor=sponsor.id,
+            organisation=sponsor.organisation_id,
+            contributor=sponsor.contributor_id,
+            name=sponsor.name,
+        )
+        await append_event(conn, project_id, event, actor)
     return sponsor, created
 
 
@@ -248,22 +249,22 @@ async def record_sponsorship(
         actor,
     )
     sponsorship = _sponsorship(row)
-    body = {
-        "sponsorship": sponsorship.id,
-        "sponsor": data.sponsor_id,
-        "kind": data.kind,
-        "currency": amount.currency if amount else None,
-        "amount": amount.decimal if amount else None,
-        "in_kind_description": data.in_kind_description,
-        "period_start": data.period_start.isoformat() if data.period_start else None,
-        "period_end": data.period_end.isoformat() if data.period_end else None,
-        "recurrence": data.recurrence,
-        "earmark": data.earmark,
-        "terms_sha256": terms.digest.hex(),
-        "non_commons": non_commons_reason is not None,
-        "non_commons_reason": non_commons_reason,
-    }
-    await append_event(conn, project_id, "treasury.sponsorship_recorded", body, actor)
+    event = SponsorshipRecorded(
+        sponsorship=sponsorship.id,
+        sponsor=data.sponsor_id,
+        kind=data.kind,
+        currency=amount.currency if amount else None,
+        amount=amount.decimal if amount else None,
+        in_kind_description=data.in_kind_description,
+        period_start=data.period_start.isoformat() if data.period_start else None,
+        period_end=data.period_end.isoformat() if data.period_end else None,
+        recurrence=data.recurrence,
+        earmark=data.earmark,
+        terms_sha256=terms.digest.hex(),
+        non_commons=non_commons_reason is not None,
+        non_commons_reason=non_commons_reason,
+    )
+    await append_event(conn, project_id, event, actor)
     return sponsorship, stored_terms
 
 

@@ -1,9 +1,11 @@
 """The ``commons`` command against the test database: tokens the app accepts,
-migrations, journal verification that names the broken event, SDL export."""
+migrations, journal verification that names the broken event, SDL and event schema
+export."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import asyncpg
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 from app import database
 from app.cli import main
 from app.schema import sdl
+from ledger.journal.events.schema import catalogue_schema
 from tests.integration.app.conftest import ClientFactory, revision
 from tests.integration.app.seed import seed
 
@@ -146,10 +149,11 @@ async def test_verify_of_an_unknown_project_fails_with_its_name(app_env: dict[st
     assert (result.exit_code, result.stderr) == (1, "Error: no project 'nope'\n")
 
 
-async def test_schema_writes_the_sdl_to_the_given_file(
+async def test_schema_writes_the_sdl_and_the_journal_event_schema_to_the_given_files(
     app_env: dict[str, str], tmp_path: Path
 ) -> None:
-    target = tmp_path / "out.graphql"
-    result = await commons(app_env, "schema", "-o", str(target))
-    assert (result.exit_code, result.stdout) == (0, f"wrote {target}\n")
+    target, events = tmp_path / "out.graphql", tmp_path / "events.json"
+    result = await commons(app_env, "schema", "-o", str(target), "--events", str(events))
+    assert (result.exit_code, result.stdout) == (0, f"wrote {target}\nwrote {events}\n")
     assert target.read_text() == sdl()
+    assert json.loads(events.read_text()) == catalogue_schema()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 import asyncpg
 import pytest
+from msgspec import structs
 
 from governance import audit, service
 from ledger.kernel.errors import NotFound
@@ -33,20 +34,19 @@ async def test_a_decided_vote_rechecks_clean_and_any_tampering_is_named(
     events = await audit.published(pool, project.id, proposal.id)
     assert audit.recheck(events) == []
 
-    flipped = copy.deepcopy(events)
-    flipped["proposal.closed"]["sheet"][1]["ballot"] = {"ranking": [["Spaces"]]}
+    sheet = list(events.closed.sheet)
+    sheet[1] = structs.replace(sheet[1], ballot={"ranking": [["Spaces"]]})
+    flipped = replace(events, closed=structs.replace(events.closed, sheet=tuple(sheet)))
     assert audit.recheck(flipped) == [
         "the tally sheet does not hash to the published sheet hash",
         "recounting the sheet gives another result than the published one",
     ]
-    dropped = copy.deepcopy(events)
-    dropped["proposal.opened"]["electors"] = voters[:2]
+    dropped = replace(events, opened=structs.replace(events.opened, electors=tuple(voters[:2])))
     assert audit.recheck(dropped) == [
         "the elector list does not hash to the published electorate hash",
         "the sheet counts a voter twice or someone outside the electorate",
         "the sheet holds more ballots than there are electors",
         "recounting the sheet gives another result than the published one",
     ]
-    claimed = copy.deepcopy(events)
-    claimed["proposal.decided"]["outcome"] = "failed"
+    claimed = replace(events, decided=structs.replace(events.decided, outcome="failed"))
     assert audit.recheck(claimed) == ["recount says passed, the decision says failed"]

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from ledger.journal import chain as journal
 from ledger.journal import heads as tree_heads
 from ledger.journal import merkle
+from ledger.journal.events.register import KindDefined
 from ledger.register.projects import ProjectInput, create_project
 from tests.conftest import GraphQL
 
@@ -21,7 +22,9 @@ async def _project(pool: asyncpg.Pool, events: int = 9) -> int:
     async with pool.acquire() as conn, conn.transaction():
         project = await create_project(conn, ProjectInput("open", "Open"), "admin")
         await journal.append_events(
-            conn, project.id, [("note.added", {"n": i}, "admin") for i in range(events)]
+            conn,
+            project.id,
+            [(KindDefined(kind=f"k{i}", description=""), "admin") for i in range(events)],
         )
         return project.id
 

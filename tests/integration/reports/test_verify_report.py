@@ -12,6 +12,7 @@ import pytest
 
 from ledger.journal import chain as journal
 from ledger.journal import keys
+from ledger.journal.events.register import KindDefined
 from ledger.journal.keys import KeyRing
 from reports.build import sign_document, signed_report
 from reports.verify import verify_growth, verify_report
@@ -122,7 +123,9 @@ async def test_a_later_report_proves_the_journal_only_grew(
     old, ring = signed
     async with pool.acquire() as conn, conn.transaction():
         project_id = old["report"]["project"]["id"]
-        await journal.append_event(conn, project_id, "note.added", {"n": 1}, "admin")
+        await journal.append_event(
+            conn, project_id, KindDefined(kind="k1", description=""), "admin"
+        )
     new = await signed_report(pool, "chaoss", "2026-07", ring)
     verdict = verify_growth(old, new, ring.jwks())
     assert verdict.ok, verdict.checks

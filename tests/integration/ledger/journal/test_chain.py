@@ -6,12 +6,15 @@ import asyncpg
 import pytest
 
 from ledger.journal import chain as journal
+from ledger.journal.events.register import KindDefined
 from ledger.register.models import Project
 
 
 async def append(pool: asyncpg.Pool, project_id: int, n: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await journal.append_event(conn, project_id, "test.event", {"n": n}, "writer")
+        await journal.append_event(
+            conn, project_id, KindDefined(kind=f"k{n}", description=""), "writer"
+        )
 
 
 async def test_many_concurrent_writers_produce_one_unbroken_chain(

@@ -8,6 +8,7 @@ import pytest
 from ledger.journal import chain as journal
 from ledger.journal import heads as tree_heads
 from ledger.journal import merkle
+from ledger.journal.events.register import KindDefined
 from ledger.journal.keys import KeyRing
 from ledger.kernel.errors import InvalidInput
 from ledger.register.projects import ProjectInput, create_project
@@ -17,7 +18,9 @@ async def _project_with_events(pool: asyncpg.Pool, slug: str, count: int) -> int
     async with pool.acquire() as conn, conn.transaction():
         project = await create_project(conn, ProjectInput(slug, slug.title()), "admin")
         await journal.append_events(
-            conn, project.id, [("note.added", {"n": i}, "admin") for i in range(count)]
+            conn,
+            project.id,
+            [(KindDefined(kind=f"k{i}", description=""), "admin") for i in range(count)],
         )
         return project.id
 
@@ -36,7 +39,9 @@ async def test_the_tree_grows_in_steps_and_keeps_the_root_of_the_whole_journal(
         assert await tree_heads.extend_tree(conn, project_id) == 13
         async with conn.transaction():
             await journal.append_events(
-                conn, project_id, [("note.added", {"n": i}, "admin") for i in range(20)]
+                conn,
+                project_id,
+                [(KindDefined(kind=f"k{i}", description=""), "admin") for i in range(20)],
             )
         assert await tree_heads.extend_tree(conn, project_id) == 33
         assert await tree_heads.extend_tree(conn, project_id) == 33

@@ -1,0 +1,67 @@
+"""Events of intake: forge connections and their secrets, replayed deliveries, and
+merging contributors (written by ``intake``)."""
+
+from __future__ import annotations
+
+from ledger.journal.events.base import Event
+
+
+class ForgeSecretAdded(Event, frozen=True, kw_only=True):
+    """A webhook secret of a forge became active (the secret itself is never published)."""
+
+    TYPE = "intake.forge_secret_added"
+    VERSION = 1
+    forge: str
+    secret_id: int
+    label: str
+
+
+class ForgeSecretRetired(Event, frozen=True, kw_only=True):
+    """A webhook secret was retired: deliveries signed with it are refused from now on."""
+
+    TYPE = "intake.forge_secret_retired"
+    VERSION = 1
+    forge: str
+    secret_id: int
+
+
+class DeliveryReplayed(Event, frozen=True, kw_only=True):
+    """A dead or ignored webhook delivery was made pending again."""
+
+    TYPE = "intake.delivery_replayed"
+    VERSION = 1
+    delivery_id: int
+    forge: str
+    event: str
+
+
+class ContributorsMerged(Event, frozen=True, kw_only=True):
+    """Contributor ``source`` was merged into ``target``; ``contributions`` is how many
+    of this project's contributions changed hands (one event per project touched)."""
+
+    TYPE = "contributors.merged"
+    VERSION = 1
+    merge_id: int
+    source: int
+    target: int
+    contributions: int
+
+
+class ContributorsUnmerged(Event, frozen=True, kw_only=True):
+    """Merge ``merge_id`` was undone: what it moved from ``source`` went back."""
+
+    TYPE = "contributors.unmerged"
+    VERSION = 1
+    merge_id: int
+    source: int
+    target: int
+    contributions: int
+
+
+EVENTS: tuple[type[Event], ...] = (
+    ForgeSecretAdded,
+    ForgeSecretRetired,
+    DeliveryReplayed,
+    ContributorsMerged,
+    ContributorsUnmerged,
+)

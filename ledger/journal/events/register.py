@@ -1,0 +1,124 @@
+"""Events of the register: projects, their settings and kinds, contributions,
+identities and the credit policy (written by ``ledger.register``; ``intake`` links
+identities too)."""
+
+from __future__ import annotations
+
+from msgspec import UNSET, UnsetType
+
+from ledger.journal.events.base import DecimalText, Event, Part, Timestamp
+
+
+class ProjectCreated(Event, frozen=True, kw_only=True):
+    """A project was created with these public fields."""
+
+    TYPE = "project.created"
+    VERSION = 1
+    slug: str
+    name: str
+    description: str
+    homepage: str | None
+    repositories: tuple[str, ...]
+    outbound_license: str | None
+    trademark_notice: str | None
+
+
+class ProjectUpdated(Event, frozen=True, kw_only=True):
+    """A maintainer changed some public fields of a project: only those are present."""
+
+    TYPE = "project.updated"
+    VERSION = 1
+    name: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    homepage: str | UnsetType | None = UNSET
+    repositories: tuple[str, ...] | UnsetType = UNSET
+    outbound_license: str | UnsetType | None = UNSET
+    trademark_notice: str | UnsetType | None = UNSET
+
+
+class TreasuryPolicy(Part, frozen=True, kw_only=True):
+    """The treasury's policy switches."""
+
+    allow_overdraft: bool
+    maintainer_approval: bool
+
+
+class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
+    """One project setting (a policy switch owned by another area) took a new value:
+    exactly one of the fields is present."""
+
+    TYPE = "project.settings_changed"
+    VERSION = 1
+    governance_delegation: bool | UnsetType = UNSET
+    governance_secret_ballots: bool | UnsetType = UNSET
+    license_coverage_required: tuple[str, ...] | UnsetType = UNSET
+    treasury: TreasuryPolicy | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        present = [f for f in self.__struct_fields__ if getattr(self, f) is not UNSET]
+        if len(present) != 1:
+            raise ValueError(f"exactly one setting changes per event, not {len(present)}")
+
+
+class KindDefined(Event, frozen=True, kw_only=True):
+    """A project added a contribution kind of its own."""
+
+    TYPE = "kind.defined"
+    VERSION = 1
+    kind: str
+    description: str
+
+
+class ContributionRecorded(Event, frozen=True, kw_only=True):
+    """A contribution entered the register with its credit under a policy version;
+    ``counted`` is false for bots."""
+
+    TYPE = "contribution.recorded"
+    VERSION = 1
+    contribution_id: int
+    contributor_id: int
+    kind: str
+    occurred_at: Timestamp
+    source: str
+    natural_key: str
+    evidence_url: str | None
+    credit: DecimalText
+    policy_version: int
+    counted: bool
+
+
+class IdentityLinked(Event, frozen=True, kw_only=True):
+    """A forge or git identity was linked to a contributor. ``external_id`` is absent
+    for git identities linked by intake (there it is an email address)."""
+
+    TYPE = "identity.linked"
+    VERSION = 1
+    identity_id: int
+    contributor_id: int
+    source: str
+    login: str | None
+    external_id: str | UnsetType = UNSET
+
+
+class CreditPolicySet(Event, frozen=True, kw_only=True):
+    """A new version of the project's credit policy: a weight per kind (four decimals)
+    and the weight of every other kind; ``proposal_id`` when a vote decided it."""
+
+    TYPE = "credit_policy.set"
+    VERSION = 1
+    version: int
+    weights: dict[str, DecimalText]
+    default_weight: DecimalText
+    reason: str
+    proposal_id: int | UnsetType = UNSET
+
+
+EVENTS: tuple[type[Event], ...] = (
+    ProjectCreated,
+    ProjectUpdated,
+    ProjectSettingsChanged,
+    KindDefined,
+    ContributionRecorded,
+    IdentityLinked,
+    CreditPolicySet,
+)

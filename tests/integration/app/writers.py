@@ -1,0 +1,197 @@
+"""Every journal writer the demo does not reach, each driven through its own use case
+on the demo project (webhooks over HTTP and the intake worker included). After
+``seed_demo`` and ``write_the_rest`` the journal holds every event type of the
+catalogue, and every key a writer sometimes leaves out both present and absent."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from app.demo import ACTOR, SLUG
+from governance import service, voters
+from governance.electorate import Rule
+from governance.models import Proposal, check_draft
+from intake import inbox, merges
+from intake.connections import connect_forge, retire_secret
+from intake.worker import Worker, WorkerConfig
+from ledger.kernel.money import Money
+from ledger.register import people, projects
+from ledger.register.models import Project
+from ledger.treasury import approvals
+from ledger.treasury.models import Policy
+from ledger.treasury.movements import convert_currency
+from ledger.treasury.reversals import reverse
+from licenses import agreements, coverage, grants, trademarks
+from tests.integration.intake.conftest import Poster, secret_for
+from tests.integration.licenses.conftest import contribute
+from tests.unit.intake.forge_requests import payload
+
+SHA = "89abcdef0123456789abcdef0123456789abcdef"
+
+
+async def write_the_rest(pool: asyncpg.Pool, poster: Poster, database_url: str) -> None:
+    """Drive the writers the demo leaves out, on the demo project."""
+    project = await projects.get_project(pool, SLUG)
+    ids = [r["contributor_id"] for r in await pool.fetch(_ACTIVE, project.id)]
+    project = await _register(pool, project, ids)
+    await _governance(pool, project, ids)
+    await _licenses(pool, project, ids[0])
+    await _treasury(pool, project)
+    await _intake(pool, project, poster, database_url, ids)
+
+
+_ACTIVE = """
+SELECT contributor_id FROM contributions WHERE project_id = $1 AND counted
+GROUP BY contributor_id ORDER BY count(*) DESC, contributor_id LIMIT 6
+"""
+
+
+async def _register(pool: asyncpg.Pool, project: Project, ids: list[int]) -> Project:
+    async with pool.acquire() as conn, conn.transaction():
+        project = await projects.update_project(
+            conn, project, {"description": "Open maps.", "homepage": None}, ACTOR
+        )
+        project = await projects.update_project(
+            conn,
+            project,
+            {
+                "name": "Aurora Maps",
+                "repositories": ["https://git.invalid/aurora-maps"],
+                "outbound_license": "MIT",
+                "trademark_notice": "Aurora is a mark of its stewards.",
+            },
+            ACTOR,
+        )
+        await projects.define_kind(conn, project, "cartography", "Map making", ACTOR)
+        project = await projects.update_settings(conn, project, service.DELEGATION, True, ACTOR)
+        project = await projects.update_settings(conn, project, service.SECRET_BALLOTS, True, ACTOR)
+        project = await projects.update_settings(
+            conn, project, coverage.REQUIRED_SETTING, ["code"], ACTOR
+        )
+        await approvals.set_policy(conn, project, Policy(allow_overdraft=True), ACTOR)
+        await people.link_identity(
+            conn,
+            project.id,
+            source="github",
+            external_id="4242",
+            contributor_id=ids[0],
+            login="aurora-dev",
+            actor=ACTOR,
+        )
+        return await projects.get_project(conn, SLUG)
+
+
+async def _proposal(
+    conn: asyncpg.Connection, project: Project, kind: str, action: dict[str, Any], ids: list[int]
+) -> Proposal:
+    draft = check_draft(
+        f"A {kind} vote", "Because.", kind, [], "majority", {}, Rule(contributors=tuple(ids)), "0",
+        action,
+    )  # fmt: skip
+    closes = datetime.now(UTC) + timedelta(days=1)
+    return await service.create(conn, project, draft, closes, ACTOR)
+
+
+async def _governance(pool: asyncpg.Pool, project: Project, ids: list[int]) -> None:
+    """A withdrawn draft, delegations, a role, and two passed votes: a secret one on the
+    credit policy, a public one on membership (each effect journals its own event)."""
+    policy = {"weights": {"code": "2"}, "default_weight": "1", "reason": "a vote"}
+    membership = {"contributor": ids[1], "role": "member"}
+    async with pool.acquire() as conn, conn.transaction():
+        await voters.set_role(conn, project, ids[0], "maintainer", ACTOR)
+        await voters.delegate(conn, project, ids[2], ids[3], None, ACTOR)
+        await voters.delegate(conn, project, ids[4], ids[3], "general", ACTOR)
+        await voters.revoke(conn, project, ids[4], "general", ACTOR)
+        drafted = await _proposal(conn, project, "general", {}, ids)
+        await service.withdraw(conn, project.id, drafted.id, ACTOR)
+        secret = await _proposal(conn, project, "credit_policy", policy, ids)
+        project = await projects.update_settings(
+            conn, project, service.SECRET_BALLOTS, False, ACTOR
+        )
+        public = await _proposal(conn, project, "membership", membership, ids)
+        for proposal in (secret, public):
+            await service.open_(conn, project.id, proposal.id, ACTOR)
+            for voter in ids[:3]:
+                await service.cast(conn, project.id, proposal.id, voter, {"choice": "yes"}, ACTOR)
+    await pool.execute(
+        "UPDATE proposals SET closes_at = clock_timestamp() - interval '1 second' "
+        "WHERE project_id = $1 AND state = 'open'",
+        project.id,
+    )
+    assert len(await service.close_due(pool)) == 2
+
+
+async def _licenses(pool: asyncpg.Pool, project: Project, author: int) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await agreements.add_license_text(
+            conn, project.id, "LicenseRef-Aurora-Data", "Aurora Data License", "Share.", ACTOR
+        )
+        await trademarks.set_notice(
+            conn, project.id, "Aurora", "Aurora stewards", "Use it kindly.", None, ACTOR
+        )
+        await trademarks.set_notice(
+            conn, project.id, "Aurora", "Aurora stewards", "Use it kindly.",
+            "https://aurora.invalid/marks", ACTOR,
+        )  # fmt: skip
+        grant_id = await conn.fetchval(
+            "SELECT min(id) FROM grants WHERE project_id = $1 AND instrument = 'icla'", project.id
+        )
+        now = await conn.fetchval("SELECT clock_timestamp()")
+        await grants.withdraw_grant(conn, project.id, grant_id, now, "left", now, ACTOR)
+    await _signoffs(pool, project, author)
+
+
+async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
+    """A sign-off seen on a second contribution of the same commit extends its grant."""
+    from licenses.dco import record_signoffs
+
+    async with pool.acquire() as conn, conn.transaction():
+        await people.link_identity(
+            conn, project.id, source="gitlab", external_id="77", contributor_id=author,
+            email="dev@aurora.invalid", actor=ACTOR,
+        )  # fmt: skip
+    signed = {"commit": SHA, "signoffs": [{"name": "Dev", "email": "dev@aurora.invalid"}]}
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    first = await contribute(pool, project.id, author, when, f"tour:{SHA}", metadata=signed)
+    again = await contribute(pool, project.id, author, when, f"tour:{SHA}:2", metadata=signed)
+    for contribution in (first, again):
+        async with pool.acquire() as conn, conn.transaction():
+            await record_signoffs(conn, project.id, [contribution], ACTOR)
+
+
+async def _treasury(pool: asyncpg.Pool, project: Project) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        converted, _ = await convert_currency(
+            conn, project.id, key="tour-fx", money=Money(10_000, "EUR"), to_currency="USD",
+            rate=Decimal("1.0825"), rate_source="ECB", rate_date=date(2026, 3, 2),
+            memo="dollars for the audit", actor=ACTOR,
+        )  # fmt: skip
+        await reverse(
+            conn, project.id, key="tour-undo", transaction_id=converted.id,
+            memo="wrong rate", actor=ACTOR,
+        )  # fmt: skip
+
+
+async def _intake(
+    pool: asyncpg.Pool, project: Project, poster: Poster, database_url: str, ids: list[int]
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        for forge in ("github", "standard"):
+            await connect_forge(conn, project, forge, secret_for(forge), "tour", ACTOR)
+        spare = await connect_forge(conn, project, "github", "spare-secret-0002", "spare", ACTOR)
+        await retire_secret(conn, project, "github", spare.id, ACTOR)
+    worker = Worker(pool, database_url, WorkerConfig(max_attempts=1, backoff_seconds=0))
+    assert (await poster.post("github", payload("github_push"), slug=SLUG)).status_code == 202
+    unknown = payload("standard_contribution")
+    unknown["data"]["kind"] = "poetry"
+    assert (await poster.post("standard", unknown, slug=SLUG)).status_code == 202
+    assert await worker.drain() == 2
+    (letter,) = await inbox.dead_letters(pool, project.id)
+    async with pool.acquire() as conn, conn.transaction():
+        await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)
+        merge_id = await merges.merge(conn, project.id, ids[5], ids[4], ACTOR)
+        await merges.unmerge(conn, project.id, merge_id, ACTOR)
