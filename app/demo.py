@@ -255,12 +255,14 @@ async def _proposals(
     async with pool.acquire() as conn, conn.transaction():
         project = await get_project(conn, SLUG)
         closes = await conn.fetchval("SELECT clock_timestamp() + interval '2 seconds'")
-        for title, method_name, options, _ in plans:
+        for n, (title, method_name, options, _) in enumerate(plans):
             kind, action = ("expense", audit) if title.startswith("Fund") else ("general", {})
             draft = check_draft(
                 title, f"{title}.", kind, options, method_name, {}, electorate, "1/4", action
             )
-            proposal = await votes.create(conn, project, draft, closes, ACTOR)
+            proposal, _ = await votes.create(
+                conn, project, draft, closes, ACTOR, key=f"demo-proposal-{n}"
+            )
             opened.append(await votes.open_(conn, project_id, proposal.id, ACTOR))
         for proposal, (_, method_name, options, yes_share) in zip(opened, plans, strict=True):
             for voter in ids[:40]:

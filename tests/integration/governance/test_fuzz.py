@@ -130,8 +130,8 @@ async def admin(runtime: Runtime, pool: asyncpg.Pool) -> dict[str, str]:
             "0",
             {},
         )
-        made = await service.create(
-            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a"
+        made, _ = await service.create(
+            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a", key="fuzzed"
         )
         await service.open_(conn, project.id, made.id, "a")
     token = runtime.tokens.issue("fuzz", admin=True, contributor_id=voter.id)
