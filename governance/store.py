@@ -65,6 +65,13 @@ RETURNING revision, cast_at
 _BALLOTS = """
 SELECT voter_id, ballot, receipt FROM ballots WHERE project_id = $1 AND proposal_id = $2
 """
+_BALLOT_OF = """
+SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 AND voter_id = $3
+"""
+_CLOSED_SHEET = """
+SELECT body->'sheet' FROM journal_events WHERE project_id = $1
+    AND type = 'proposal.closed' AND (body->>'proposal_id')::bigint = $2
+"""
 _ELECTORS = """
 SELECT contributor_id FROM proposal_electors WHERE project_id = $1 AND proposal_id = $2
 ORDER BY contributor_id
@@ -260,3 +267,23 @@ async def ballots(
         r["voter_id"]: (r["ballot"], bytes(r["receipt"]) if r["receipt"] is not None else None)
         for r in rows
     }
+
+
+async def ballot_of(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, voter: int
+) -> dict[str, Any] | None:
+    """The voter's current ballot, or None."""
+    ballot: dict[str, Any] | None = await conn.fetchval(
+        _BALLOT_OF, proposal.project_id, proposal.id, voter
+    )
+    return ballot
+
+
+async def closed_sheet(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal
+) -> list[dict[str, Any]]:
+    """The tally sheet journaled when the proposal closed (empty before)."""
+    sheet: list[dict[str, Any]] | None = await conn.fetchval(
+        _CLOSED_SHEET, proposal.project_id, proposal.id
+    )
+    return sheet or []

@@ -202,12 +202,7 @@ class Proposal(Node):
     async def tally_sheet(self, info: Info) -> list[TallySheetRow] | None:
         if self.model.state != "closed":
             return None
-        sheet = await info.context.pool.fetchval(
-            "SELECT body->'sheet' FROM journal_events WHERE project_id = $1 "
-            "AND type = 'proposal.closed' AND (body->>'proposal_id')::bigint = $2",
-            self.model.project_id,
-            self.model.id,
-        )
+        sheet = await store.closed_sheet(info.context.pool, self.model)
         return [
             TallySheetRow(
                 voter=row.get("voter"),
@@ -215,7 +210,7 @@ class Proposal(Node):
                 receipt=row.get("receipt"),
                 ballot=as_json(row["ballot"]),
             )
-            for row in sheet or []
+            for row in sheet
         ]
 
     @strawberry.field(description="Hex SHA-256 of the RFC 8785 JSON of the tally sheet.")
@@ -231,13 +226,7 @@ class Proposal(Node):
         voter = info.context.principal.contributor_id
         if voter is None:
             return None
-        value = await info.context.pool.fetchval(
-            "SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 "
-            "AND voter_id = $3",
-            self.model.project_id,
-            self.model.id,
-            voter,
-        )
+        value = await store.ballot_of(info.context.pool, self.model, voter)
         return as_json(value) if value is not None else None
 
 
