@@ -32,8 +32,6 @@ TRANSACTION_KINDS = (
     "conversion",
     "reversal",
 )
-ACCOUNT_KINDS = ("treasury", "receivable", "income", "expense", "payable", "exchange")
-MAIN_FUND = "main"
 TERMS_FLAGS = (
     "no_ownership",
     "no_exclusive_license",
