@@ -25,6 +25,8 @@ from governance.models import check_draft
 from ledger.register.people import create_contributor
 from ledger.register.projects import ProjectInput, create_project
 
+pytestmark = pytest.mark.slow  # fuzzing every vote field takes seconds
+
 SCHEMA = build_schema(Settings.from_env({}))._schema
 QUERY_FIELDS = ["proposals", "proposal", "delegations"]
 MUTATION_FIELDS = [

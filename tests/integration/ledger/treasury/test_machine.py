@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 import asyncpg
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -403,6 +404,7 @@ class TreasuryMachine(RuleBasedStateMachine):
         assert cash == {place: held for place, held in self.cash.items() if held}
 
 
+@pytest.mark.slow  # many random programs against the real books
 def test_random_movements_keep_the_books_balanced_and_within_policy(database_url: str) -> None:
     TreasuryMachine.url = database_url
     TreasuryMachine.loop = asyncio.new_event_loop()
