@@ -177,10 +177,10 @@ async def _funding(
     moves = 0
     await record_pledge(conn, project_id, key="demo-flagged", sponsor_id=sponsors[2],
                         money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                        on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
+                        occurred_on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
     await record_receipt(conn, project_id, key="demo-flagged-paid", sponsor_id=sponsors[2],
                          money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                         on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
+                         occurred_on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
     moves += 2
     for month in range(12):
         on = min(first + timedelta(days=30 * month + 3), date.today())
@@ -188,7 +188,7 @@ async def _funding(
             if (month + i) % 3 == 0 or i == 1:
                 amount = 50_000 * (len(sponsors) - i) + rng.randint(0, 9) * 1_000
                 await record_receipt(conn, project_id, key=f"demo-{month}-{i}", sponsor_id=sponsor_id,
-                                     money=Money(amount, "EUR"), on=on, actor=ACTOR)  # fmt: skip
+                                     money=Money(amount, "EUR"), occurred_on=on, actor=ACTOR)  # fmt: skip
                 moves += 1
     return moves
 

@@ -37,7 +37,7 @@ async def record_expense(
     approval_id: int | None,
     category: str = "general",
     fund: str = "main",
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
@@ -50,7 +50,7 @@ async def record_expense(
         approval=approval_id,
         category=category,
         fund=fund,
-        on=on,
+        occurred_on=occurred_on,
         memo=memo,
     )
 
@@ -61,7 +61,7 @@ async def record_expense(
         if url is None:
             raise InvalidInput("evidenceUrl is required", "evidenceUrl")
         check_slug(category, "category")
-        when = await value_date(conn, on)
+        when = await value_date(conn, occurred_on)
         approval = await claim_approval(conn, project_id, approval_id, money, payee, purpose, actor)
         movement = Movement(
             "expense",

@@ -54,7 +54,7 @@ async def test_funding_by_sponsor_and_currency_with_flagged_and_affiliate_shares
         ):
             when = date(2026, 6, 30) if key == "e" else on
             await record_receipt(
-                conn, pid, key=key, sponsor_id=sponsor, money=money, on=when, actor="t"
+                conn, pid, key=key, sponsor_id=sponsor, money=money, occurred_on=when, actor="t"
             )
         funding = await sections.funding(conn, pid, JULY)
     eur, usd = funding["currencies"]
