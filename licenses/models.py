@@ -22,6 +22,7 @@ DCO_RIGHTS: tuple[str, ...] = ("reproduce", "modify", "distribute", "perform_dis
 # Instruments a person signs (never an organisation).
 PERSONAL_INSTRUMENTS: tuple[str, ...] = ("dco", "icla", "inbound_outbound")
 MAX_LISTED = 1000
+MAX_TEXT = 1_000_000  # characters of an agreement or license text
 MAX_AUTHORISATIONS = 100
 
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -222,13 +223,6 @@ def check_commit(value: str | None) -> str | None:
     if not _SHA.match(sha):
         raise InvalidInput("commit must be a hex object id", "commit")
     return sha
-
-
-def check_text(text: str, field_name: str = "text") -> str:
-    """An agreement or license text: 1 to 1,000,000 characters, not blank."""
-    if not text.strip() or len(text) > 1_000_000:
-        raise InvalidInput(f"{field_name} must be 1 to 1000000 characters", field_name)
-    return text
 
 
 def check_authorisation(item: Authorisation) -> Authorisation:

@@ -20,15 +20,10 @@ import asyncpg
 from ledger.kernel import idempotency
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.money import Money, convert
+from ledger.register.models import check_slug, check_text
 from ledger.treasury.approvals import policy_of
 from ledger.treasury.books import AccountKey, Balances, get_transaction, post
-from ledger.treasury.models import (
-    Leg,
-    Movement,
-    Transaction,
-    check_slug,
-    check_text,
-)
+from ledger.treasury.models import NAME_LIMIT, Leg, Movement, Transaction
 from ledger.treasury.rules import (
     conversion_legs,
     pledge_legs,
@@ -81,7 +76,7 @@ def _sponsor_accounts(sponsor_id: int, currency: str) -> Accounts:
 
 def fund_account(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
     """The treasury account of a fund (a checked slug) in one currency."""
-    return (("treasury", check_slug(name, field), currency), None)
+    return (("treasury", check_slug(name, field, NAME_LIMIT), currency), None)
 
 
 def request_of(**fields: Any) -> dict[str, Any]:

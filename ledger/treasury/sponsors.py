@@ -14,6 +14,7 @@ from ledger.journal.chain import append_event
 from ledger.kernel.errors import Conflict, InvalidInput, NotFound
 from ledger.kernel.money import Money
 from ledger.register import people
+from ledger.register.models import check_text
 from ledger.treasury.models import (
     TERMS_FLAGS,
     NewSponsorship,
@@ -22,7 +23,6 @@ from ledger.treasury.models import (
     Sponsorship,
     Terms,
     TermsInput,
-    check_text,
 )
 
 _TERMS = """id, title, version, body, sha256, no_ownership, no_exclusive_license,

@@ -240,7 +240,8 @@ async def test_bad_rates_dates_and_funds_are_typed_validation_errors(
         },
         "old": {
             "__typename": "ValidationError",
-            "message": "fund must be lower-case letters, digits or dashes (at most 40)",
+            "message": "fund must be 1-40 lower-case letters, digits or inner dashes, "
+            "starting with a letter",
             "field": "fund",
         },
         "transfer": {
