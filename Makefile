@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck unit schema bench-quick clean
+.PHONY: serve test quick lint typecheck unit schema bench-quick clean
+
+# Every benchmark module in bench/ (the shared helpers excepted).
+BENCHMARKS := $(filter-out __init__ common,$(basename $(notdir $(wildcard bench/*.py))))
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +28,18 @@ typecheck: $(STAMP)
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q -p no:cacheprovider
 
+# The suite without the long property and fuzz tests (marked slow); `make test` runs all.
+quick: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow"
+
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
+
+# Each benchmark at its small size, one after the other (figures only, never a pass/fail).
+bench-quick: $(STAMP)
+	@set -e; for name in $(BENCHMARKS); do \
+		echo "== bench.$$name --small"; $(BIN)/python -m bench.$$name --small; \
+	done
 
 schema: $(STAMP)
 	$(BIN)/commons schema

@@ -1,9 +1,9 @@
-"""The per-request GraphQL context: pool, caller, loaders, settings."""
+"""The per-request GraphQL context: pool, caller, loaders, settings and the instance's
+services the resolvers reach (listening URL, webhook targets, signing ring)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import asyncpg
 from litestar.datastructures import Headers
@@ -14,17 +14,23 @@ from strawberry.litestar import BaseContext
 from app.auth import AuthError
 from app.runtime import Runtime
 from app.settings import Settings
-from ledger.kernel.context import Loaders
+from ledger.journal.keys import KeyRing
+from ledger.kernel.context import Cache, Loaders
 from ledger.kernel.principal import ANONYMOUS, Principal
 
 
 class AppContext(BaseContext, kw_only=True):
+    """What every package's resolvers read (``ledger.kernel.context.Context`` and the
+    signing ring of ``reports.gql.ProofContext``), filled from the runtime."""
+
     pool: asyncpg.Pool
     principal: Principal
     loaders: Loaders
     settings: Settings
+    database_url: str
+    webhook_targets: Cache
+    ring: KeyRing
     validate_license: Callable[[str], str] | None = None
-    runtime: Any = None
     acquire_timeout: float = 10.0
 
 
@@ -54,8 +60,10 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         principal=principal,
         loaders=Loaders(runtime.pool),
         settings=runtime.settings,
+        database_url=runtime.database_url,
+        webhook_targets=runtime.receiver.targets,
+        ring=runtime.ring,
         validate_license=runtime.validate_license,
-        runtime=runtime,
         acquire_timeout=runtime.settings.acquire_timeout,
     )
 

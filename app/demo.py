@@ -27,15 +27,15 @@ from ledger.kernel.money import Money
 from ledger.register import people
 from ledger.register.contributions import record_contributions
 from ledger.register.credit import set_policy
-from ledger.register.models import NewContribution
+from ledger.register.models import NewContribution, Project
 from ledger.register.projects import ProjectInput, create_project, find_project, get_project
 from ledger.treasury.expenses import record_expense
 from ledger.treasury.models import NewSponsorship, TermsInput
 from ledger.treasury.movements import record_pledge, record_receipt
 from ledger.treasury.sponsors import record_sponsor, record_sponsorship
 from licenses.agreements import ensure_dco, publish_agreement
-from licenses.grants import record_grant
-from licenses.models import Authorisation, NewGrant
+from licenses.models import Authorisation, NewGrant, default_rights
+from licenses.service import record_grant
 
 SLUG = "aurora"
 ACTOR = "demo"
@@ -56,7 +56,6 @@ STRINGS = TermsInput(
     "The sponsor asks for a roadmap commitment to its feature in return for funding.",
     True, True, True, False, True,
 )  # fmt: skip
-RIGHTS = ("reproduce", "modify", "distribute", "sublicense", "perform_display")
 
 
 @dataclass
@@ -140,7 +139,7 @@ async def seed_demo(
         done.counts["funding transactions"] = await _funding(conn, project.id, ids, rng, start)
     async with pool.acquire() as conn, conn.transaction():
         progress("license grants")
-        done.counts["grants"] = await _grants(conn, project.id, ids, orgs[0].id, by_person, start)
+        done.counts["grants"] = await _grants(conn, project, ids, orgs[0].id, by_person, start)
     progress("proposals")
     done.counts["proposals"] = await _proposals(pool, project.id, ids, rng)
     return done
@@ -181,10 +180,10 @@ async def _funding(
     moves = 0
     await record_pledge(conn, project_id, key="demo-flagged", sponsor_id=sponsors[2],
                         money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                        on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
+                        occurred_on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
     await record_receipt(conn, project_id, key="demo-flagged-paid", sponsor_id=sponsors[2],
                          money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                         on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
+                         occurred_on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
     moves += 2
     for month in range(12):
         on = min(first + timedelta(days=30 * month + 3), date.today())
@@ -192,25 +191,24 @@ async def _funding(
             if (month + i) % 3 == 0 or i == 1:
                 amount = 50_000 * (len(sponsors) - i) + rng.randint(0, 9) * 1_000
                 await record_receipt(conn, project_id, key=f"demo-{month}-{i}", sponsor_id=sponsor_id,
-                                     money=Money(amount, "EUR"), on=on, actor=ACTOR)  # fmt: skip
+                                     money=Money(amount, "EUR"), occurred_on=on, actor=ACTOR)  # fmt: skip
                 moves += 1
     return moves
 
 
 async def _grants(
     conn: asyncpg.Connection,
-    project_id: int,
+    project: Project,
     ids: list[int],
     org_id: int,
     by_person: dict[int, list[int]],
     start: datetime,
 ) -> int:
-    dco = await ensure_dco(conn, project_id, ACTOR)
-    texts = {"dco": dco}
+    await ensure_dco(conn, project.id, ACTOR)
     for instrument, title in (("icla", "Aurora Individual CLA"), ("ccla", "Aurora Corporate CLA"),
                               ("inbound_outbound", "Inbound = outbound (Apache-2.0)")):  # fmt: skip
-        texts[instrument] = await publish_agreement(
-            conn, project_id, instrument, title, f"{title}: the contributor grants a "
+        await publish_agreement(
+            conn, project.id, instrument, title, f"{title}: the contributor grants a "
             "non-exclusive, irrevocable, royalty-free license to the work.", start, ACTOR,
         )  # fmt: skip
     made = 0
@@ -220,26 +218,25 @@ async def _grants(
         if chosen is None:
             continue  # left uncovered on purpose
         instrument = chosen
-        text = texts.get(instrument)
         license_expression = "Apache-2.0"
         if instrument == "explicit":
             license_expression = "GPL-3.0-only" if i % 20 == 3 else "MIT"
+        listed = instrument in ("dco", "explicit")
         grant = NewGrant(
             f"demo-grant-{who}", instrument, "public" if instrument == "dco" else "steward",
-            license_expression, RIGHTS, True, True, True, start,
+            license_expression, default_rights(instrument), True, True, True, start,
             grantor_contributor_id=who,
-            agreement_version=text.version if text else None,
-            contribution_ids=tuple(by_person[who][:50]) if instrument in ("dco", "explicit") else (),
-            scope_from=None if instrument in ("dco", "explicit") else start,
+            contribution_ids=tuple(by_person[who][:50]) if listed else (),
+            scope_from=None if listed else start,
         )  # fmt: skip
-        await record_grant(conn, project_id, grant, text.sha256 if text else None, ACTOR)
+        await record_grant(conn, project, grant, ACTOR)
         made += 1
     corporate = NewGrant(
-        "demo-ccla", "ccla", "steward", "Apache-2.0", RIGHTS, True, True, True, start,
-        grantor_organisation_id=org_id, agreement_version=texts["ccla"].version, scope_from=start,
+        "demo-ccla", "ccla", "steward", "Apache-2.0", default_rights("ccla"), True, True, True,
+        start, grantor_organisation_id=org_id, scope_from=start,
         authorisations=(Authorisation("membership"),),
     )  # fmt: skip
-    await record_grant(conn, project_id, corporate, texts["ccla"].sha256, ACTOR)
+    await record_grant(conn, project, corporate, ACTOR)
     return made + 1
 
 
@@ -261,12 +258,14 @@ async def _proposals(
     async with pool.acquire() as conn, conn.transaction():
         project = await get_project(conn, SLUG)
         closes = await conn.fetchval("SELECT clock_timestamp() + interval '2 seconds'")
-        for title, method_name, options, _ in plans:
+        for n, (title, method_name, options, _) in enumerate(plans):
             kind, action = ("expense", audit) if title.startswith("Fund") else ("general", {})
             draft = check_draft(
                 title, f"{title}.", kind, options, method_name, {}, electorate, "1/4", action
             )
-            proposal = await votes.create(conn, project, draft, closes, ACTOR)
+            proposal, _ = await votes.create(
+                conn, project, draft, closes, ACTOR, key=f"demo-proposal-{n}"
+            )
             opened.append(await votes.open_(conn, project_id, proposal.id, ACTOR))
         for proposal, (_, method_name, options, yes_share) in zip(opened, plans, strict=True):
             for voter in ids[:40]:

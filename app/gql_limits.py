@@ -111,11 +111,6 @@ def _multiplier(field: FieldNode, selected: frozenset[str]) -> int:
     return DEFAULT_PAGE if selected & _PAGE_FIELDS else 1
 
 
-def selection_cost(selection_set: SelectionSetNode | None, context: ValidationContext) -> int:
-    """Estimated cost of resolving a selection set."""
-    return ShapeMeter(context).measure(selection_set).cost
-
-
 def shape_limit(max_depth: int, max_aliases: int, max_cost: int) -> type[ValidationRule]:
     """A validation rule refusing operations deeper, more aliased or costlier than allowed."""
 
@@ -142,11 +137,6 @@ def shape_limit(max_depth: int, max_aliases: int, max_cost: int) -> type[Validat
                     )
 
     return ShapeLimit
-
-
-def cost_limit(max_cost: int) -> type[ValidationRule]:
-    """A validation rule refusing operations whose estimated cost exceeds ``max_cost``."""
-    return shape_limit(2**62, 2**62, max_cost)
 
 
 def directive_limit(max_directives: int) -> type[ValidationRule]:

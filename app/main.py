@@ -27,6 +27,7 @@ from app.runtime import Runtime
 from app.schema import build_schema
 from app.settings import Settings
 from governance import closer as governance_closer
+from intake.receive import Receiver
 from ledger.journal.keys import load_or_create
 from licenses.spdx import normalize
 
@@ -68,9 +69,16 @@ async def start_runtime(
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
     )
     runtime = Runtime(
-        env, settings, url, pool, ring, TokenService(settings, ring, external), schema
+        env,
+        settings,
+        url,
+        pool,
+        ring,
+        TokenService(settings, ring, external),
+        schema,
+        Receiver(pool, settings.webhook_max_body),
+        load_operations(),
     )
-    runtime.extras["operations"] = load_operations()
     runtime.validate_license = normalize
     return runtime
 

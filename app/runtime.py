@@ -1,4 +1,5 @@
-"""What a running instance holds: settings, pool, keys, token service, schema.
+"""What a running instance holds: settings, pool, keys, token service, schema, the
+webhook receiver, the persisted operations and the embedded inbox worker.
 
 Built once in the app's lifespan from the injected environment; handlers reach it
 through ``request.app.state.runtime``.
@@ -7,14 +8,15 @@ through ``request.app.state.runtime``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import asyncpg
 import strawberry
 
 from app.auth import TokenService
 from app.settings import Settings
+from intake.receive import Receiver
+from intake.worker import Worker
 from ledger.journal.keys import KeyRing
 
 
@@ -27,5 +29,9 @@ class Runtime:
     ring: KeyRing
     tokens: TokenService
     schema: strawberry.Schema
+    receiver: Receiver
+    operations: Mapping[str, str]
+    """The dashboards' persisted GraphQL documents, by name."""
     validate_license: Callable[[str], str] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    worker: Worker | None = None
+    """The embedded inbox worker, when this instance runs one."""

@@ -22,9 +22,9 @@ from app import database
 from bench.common import scratch_database
 from ledger.register import people
 from ledger.register.contributions import record_contributions
-from ledger.register.models import Contribution, NewContribution
+from ledger.register.models import Contribution, NewContribution, Project
 from ledger.register.projects import ProjectInput, create_project
-from licenses import agreements, coverage, grants
+from licenses import agreements, coverage, service
 from licenses.dco import record_signoffs
 from licenses.models import RIGHTS, NewGrant
 
@@ -32,7 +32,7 @@ BATCH = 1000
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-async def seed(conn: asyncpg.Connection, commits: int, authors: int) -> tuple[int, list[int]]:
+async def seed(conn: asyncpg.Connection, commits: int, authors: int) -> tuple[Project, list[int]]:
     async with conn.transaction():
         project = await create_project(
             conn, ProjectInput("bench", "Bench", outbound_license="GPL-2.0-or-later"), "bench"
@@ -50,7 +50,7 @@ async def seed(conn: asyncpg.Connection, commits: int, authors: int) -> tuple[in
                 actor="bench",
             )
             ids.append(identity.contributor_id)
-    return project.id, ids
+    return project, ids
 
 
 async def record(
@@ -91,7 +91,8 @@ async def timed(conn: asyncpg.Connection, query: object, repeat: int = 3) -> flo
 async def run(url: str, commits: int, authors: int) -> None:
     conn = await database.connect(url)
     try:
-        project_id, ids = await seed(conn, commits, authors)
+        project, ids = await seed(conn, commits, authors)
+        project_id = project.id
         contributions = await record(conn, project_id, ids, commits)
         began = time.perf_counter()
         created = 0
@@ -119,7 +120,7 @@ async def run(url: str, commits: int, authors: int) -> None:
                 agreement_version=text.version,
                 scope_from=START,
             )
-            await grants.record_grant(conn, project_id, icla, text.sha256, "bench")
+            await service.record_grant(conn, project, icla, "bench")
         await conn.execute("ANALYZE")
         print(f"contributions: {commits}, authors: {authors}, DCO grants created: {created}")
         print(f"sign-offs -> DCO grants: {created / elapsed:,.0f} grants/s ({elapsed:.2f} s)")

@@ -93,7 +93,7 @@ async def _seed(url: str, n: int, m: int, receipts: int, proposals: int) -> None
                         key=f"receipt-{i}",
                         sponsor_id=sponsors[(i * i) % len(sponsors)],
                         money=Money(10_000 + 37 * i, "EUR" if i % 5 else "USD"),
-                        on=date(2020, 1, 1) + timedelta(days=i % 2000),
+                        occurred_on=date(2020, 1, 1) + timedelta(days=i % 2000),
                         actor="bench",
                     )
         await conn.execute(_PROPOSALS, project.id, proposals)

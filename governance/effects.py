@@ -14,7 +14,6 @@ because the effect runs in a savepoint.
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -25,11 +24,12 @@ from governance.models import Proposal
 from ledger.journal.chain import append_event
 from ledger.journal.events import decode
 from ledger.journal.events.governance import RoleSet
-from ledger.kernel.errors import CommonsError, InvalidInput, Unavailable
+from ledger.kernel.errors import CommonsError, InvalidInput
 from ledger.kernel.money import parse_amount
 from ledger.register.credit import parse_weights, set_policy
 from ledger.register.models import check_weight
 from ledger.register.projects import project_kinds
+from ledger.treasury.approvals import authorize_expense
 
 
 async def check_action(
@@ -143,12 +143,8 @@ async def _membership(conn: asyncpg.Connection, proposal: Proposal, actor: str) 
 
 
 async def _expense(conn: asyncpg.Connection, proposal: Proposal, actor: str) -> dict[str, Any]:
-    try:
-        treasury = importlib.import_module("ledger.treasury.approvals")
-    except ImportError:
-        raise Unavailable("the treasury cannot authorise expenses on this instance") from None
     action = proposal.action
-    authorization = await treasury.authorize_expense(
+    authorization = await authorize_expense(
         conn,
         proposal.project_id,
         proposal_id=proposal.id,

@@ -13,8 +13,6 @@ from governance.methods import method
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 
 KINDS = ("general", "policy", "credit_policy", "expense", "membership", "release")
-STATES = ("draft", "open", "closed", "withdrawn")
-OUTCOMES = ("passed", "failed", "no_quorum")
 # Kinds whose passing changes the ledger need a method with a yes/no verdict.
 EFFECT_METHODS = frozenset({"majority", "supermajority", "lazy_consensus", "consent"})
 

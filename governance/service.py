@@ -1,6 +1,7 @@
 """The use cases of a vote, each in the caller's transaction with its journal events:
-create, open (snapshot the electorate), withdraw, cast a ballot, close (count, record,
-apply the effect once), and close every proposal that is due.
+create (idempotent on its key), open (snapshot the electorate), withdraw, cast a
+ballot, close (count, record, apply the effect once), and close every proposal that
+is due.
 
 Deadlines are judged by the database's clock, never the application's.
 """
@@ -8,7 +9,7 @@ Deadlines are judged by the database's clock, never the application's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -31,6 +32,7 @@ from ledger.journal.events.governance import (
     ProposalWithdrawn,
     SheetRow,
 )
+from ledger.kernel import idempotency
 from ledger.kernel.errors import Conflict, ConflictCode, Forbidden, InvalidInput
 from ledger.register.models import Project
 
@@ -39,6 +41,7 @@ SECRET_BALLOTS = "governance_secret_ballots"  # noqa: S105 (a settings key)
 CHANNEL = "governance_ballots"
 MAX_DURATION = timedelta(days=366)
 SECRET_ACTOR = "secret-ballot"  # noqa: S105 (the journal actor of secret ballots)
+CREATE_SCOPE = "governance.create_proposal"
 
 
 class VotingClosed(Conflict):
@@ -73,25 +76,63 @@ class Cast:
 
 
 async def create(
-    conn: asyncpg.Connection, project: Project, draft: Draft, closes_at: datetime, actor: str
-) -> Proposal:
-    """Store a draft; its action is validated against the ledger first."""
-    if closes_at.tzinfo is None:
-        raise InvalidInput("closesAt needs a time zone", "closesAt")
+    conn: asyncpg.Connection,
+    project: Project,
+    draft: Draft,
+    closes_at: datetime,
+    actor: str,
+    *,
+    key: str,
+) -> tuple[Proposal, bool]:
+    """Store a draft, its action validated against the ledger first; replaying ``key``
+    with the same draft returns the first proposal (created=False), with another is
+    refused."""
+    closes_at = _closing_time(closes_at)
+    action = await effects.check_action(conn, project.id, draft.kind, draft.action)
+    checked = Draft(**{**_fields(draft), "action": action})
+    request = {"input": _request(checked, closes_at), "actor": actor}
+    stored = await idempotency.claim(conn, project.id, CREATE_SCOPE, key, request)
+    if stored is not None:
+        return await store.get(conn, project.id, stored["proposal_id"]), False
     now = await store.db_now(conn)
     if not now < closes_at <= now + MAX_DURATION:
         raise InvalidInput("closesAt must be in the future, within a year", "closesAt")
-    action = await effects.check_action(conn, project.id, draft.kind, draft.action)
-    checked = Draft(**{**_fields(draft), "action": action})
     secret = bool(project.settings.get(SECRET_BALLOTS))
     proposal = await store.insert(conn, project.id, checked, secret, closes_at, actor)
     body = {**proposal.public(), "closes_at": timestamp(proposal.closes_at)}
     await append_event(conn, project.id, decode(ProposalCreated, body), actor)
-    return proposal
+    await idempotency.remember(conn, project.id, CREATE_SCOPE, key, {"proposal_id": proposal.id})
+    return proposal, True
 
 
 def _fields(draft: Draft) -> dict[str, Any]:
     return {name: getattr(draft, name) for name in Draft.__slots__}
+
+
+def _closing_time(value: datetime) -> datetime:
+    """``closesAt`` in UTC; it must name its time zone."""
+    if value.tzinfo is None:
+        raise InvalidInput("closesAt needs a time zone", "closesAt")
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput("closesAt is out of range", "closesAt") from None
+
+
+def _request(draft: Draft, closes_at: datetime) -> dict[str, object]:
+    """The fingerprinted form of a validated draft (for replays of its key)."""
+    return {
+        "title": draft.title,
+        "body": draft.body,
+        "kind": draft.kind,
+        "method": draft.method,
+        "options": list(draft.options),
+        "params": draft.params,
+        "electorate": draft.electorate.to_json(),
+        "quorum": str(draft.quorum),
+        "closes_at": timestamp(closes_at),
+        "action": draft.action,
+    }
 
 
 async def open_(

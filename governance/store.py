@@ -14,6 +14,8 @@ import asyncpg
 
 from governance.electorate import Rule
 from governance.models import Draft, Proposal
+from ledger.journal.events import decode
+from ledger.journal.events.governance import ProposalClosed, SheetRow
 from ledger.kernel.errors import NotFound
 
 _COLUMNS = """project_id, id, title, body, kind, options, method, params, electorate_rule,
@@ -64,6 +66,13 @@ RETURNING revision, cast_at
 """
 _BALLOTS = """
 SELECT voter_id, ballot, receipt FROM ballots WHERE project_id = $1 AND proposal_id = $2
+"""
+_BALLOT_OF = """
+SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 AND voter_id = $3
+"""
+_CLOSED_SHEET = """
+SELECT body FROM journal_events WHERE project_id = $1
+    AND type = $3 AND (body->>'proposal_id')::bigint = $2
 """
 _ELECTORS = """
 SELECT contributor_id FROM proposal_electors WHERE project_id = $1 AND proposal_id = $2
@@ -260,3 +269,21 @@ async def ballots(
         r["voter_id"]: (r["ballot"], bytes(r["receipt"]) if r["receipt"] is not None else None)
         for r in rows
     }
+
+
+async def ballot_of(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, voter: int
+) -> dict[str, Any] | None:
+    """The voter's current ballot, or None."""
+    ballot: dict[str, Any] | None = await conn.fetchval(
+        _BALLOT_OF, proposal.project_id, proposal.id, voter
+    )
+    return ballot
+
+
+async def closed_sheet(
+    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal
+) -> list[SheetRow]:
+    """The tally sheet journaled when the proposal closed (empty before)."""
+    body = await conn.fetchval(_CLOSED_SHEET, proposal.project_id, proposal.id, ProposalClosed.TYPE)
+    return list(decode(ProposalClosed, body).sheet) if body is not None else []

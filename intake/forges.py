@@ -16,8 +16,6 @@ from typing import Literal
 
 Scheme = Literal["hmac-prefixed", "hmac-hex", "gitlab", "standard"]
 
-STANDARD_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
-
 
 @dataclass(frozen=True, slots=True)
 class Forge:

@@ -135,13 +135,6 @@ ReplayResult = Annotated[ReplayPayload | Errors, strawberry.union("ReplayDeliver
 MergeResult = Annotated[MergePayload | Errors, strawberry.union("MergeContributorsResult")]
 
 
-def _forget_targets(info: Info) -> None:
-    runtime = getattr(info.context, "runtime", None)
-    receiver = runtime.extras.get("receiver") if runtime is not None else None
-    if receiver is not None:
-        receiver.targets.clear()
-
-
 async def _contributor(conn: asyncpg.Connection, contributor_id: int, slug: str) -> Contributor:
     return Contributor.of(await people.get_contributor(conn, contributor_id), slug)
 
@@ -208,7 +201,7 @@ class IntakeMutation:
             added = await connections.connect_forge(
                 conn, project, input.forge, input.secret, input.label, info.context.principal.actor
             )
-            _forget_targets(info)
+            info.context.webhook_targets.clear()
             path = f"/webhooks/{input.forge}/{project.slug}"
             return ForgeSecretPayload(secret=ForgeSecret.of(added), webhook_path=path)
 
@@ -223,7 +216,7 @@ class IntakeMutation:
             retired = await connections.retire_secret(
                 conn, project, input.forge, input.secret_id, info.context.principal.actor
             )
-            _forget_targets(info)
+            info.context.webhook_targets.clear()
             path = f"/webhooks/{input.forge}/{project.slug}"
             return ForgeSecretPayload(secret=ForgeSecret.of(retired), webhook_path=path)
 

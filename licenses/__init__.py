@@ -4,8 +4,12 @@ compatibility and trademark notices.
 Where each rule lives:
 
 - an SPDX expression parses, validates and normalises -> ``spdx``
-- a grant's records and their validation (pure) -> ``models``
-- every grant is non-exclusive; record, withdraw, read -> ``grants``
+- a grant's records and their validation (pure): a CCLA is granted by an organisation
+  and authorises someone, a DCO sign-off grants no sublicensing -> ``models``
+  (``NewGrant.validated``)
+- recording or withdrawing a grant, for every caller: its license settled against the
+  project's, its agreement text pinned -> ``service``
+- every grant is non-exclusive; its rows, read and written -> ``grants``
 - a sign-off trailer becomes a DCO grant -> ``dco``
 - agreement texts pinned by SHA-256; ``LicenseRef-`` texts -> ``agreements``
 - which grant covers a contribution, in SQL -> ``coverage`` (``coverage_sql``)

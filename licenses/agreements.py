@@ -16,9 +16,9 @@ from ledger.journal.canonical import sha256, timestamp
 from ledger.journal.chain import append_event
 from ledger.journal.events.licenses import AgreementPublished, LicenseTextAdded
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
-from ledger.register.models import check_name
+from ledger.register.models import check_name, check_text
 from licenses import spdx
-from licenses.models import AGREEMENT_INSTRUMENTS, AgreementText, LicenseText, check_text
+from licenses.models import AGREEMENT_INSTRUMENTS, MAX_TEXT, AgreementText, LicenseText
 
 DCO_TITLE = "Developer Certificate of Origin 1.1"
 DCO_EFFECTIVE = datetime(2006, 1, 1, tzinfo=UTC)
@@ -99,7 +99,7 @@ async def publish_agreement(
             f"instrument must be one of {', '.join(AGREEMENT_INSTRUMENTS)}", "instrument"
         )
     title = check_name(title, "title")
-    check_text(text)
+    check_text(text, "text", MAX_TEXT)
     if effective_from.tzinfo is None:
         raise InvalidInput("effectiveFrom needs a time zone", "effectiveFrom")
     latest = await latest_agreement(conn, project_id, instrument)
@@ -198,7 +198,7 @@ async def add_license_text(
     if not spdx.LICENSE_REF.match(license_ref) or len(license_ref) > 111:
         raise InvalidInput("licenseRef must look like LicenseRef-[A-Za-z0-9.-]+", "licenseRef")
     name = check_name(name)
-    check_text(text)
+    check_text(text, "text", MAX_TEXT)
     digest = sha256(text.encode())
     row = await conn.fetchrow(_INSERT_LICENSE, project_id, license_ref, name, text, digest)
     if row is None:

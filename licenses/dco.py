@@ -19,11 +19,8 @@ from ledger.kernel.errors import InvalidInput
 from ledger.register.models import Contribution
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
-from licenses.models import AgreementText, NewGrant, check_commit
+from licenses.models import DCO_RIGHTS, AgreementText, NewGrant, check_commit
 
-# What the open source license indicated in the file allows everyone; a DCO sign-off
-# grants no right to sublicense (GPL-2.0 section 4 forbids it, for one).
-DCO_RIGHTS = ("reproduce", "modify", "distribute", "perform_display")
 _EMAILS = """
 SELECT DISTINCT c.id AS contributor_id, lower(i.email) AS email
 FROM unnest($1::bigint[]) AS c(id)

@@ -73,6 +73,7 @@ _WITHDRAW = """
 UPDATE grants SET withdrawn_at = $3, withdrawal_reason = $4
 WHERE project_id = $1 AND id = $2 AND withdrawn_at IS NULL RETURNING id
 """
+_NOW = "SELECT now()"
 _PAGE = f"""
 SELECT {COLUMNS} FROM grant_windows
 WHERE project_id = $1 AND ($2::text IS NULL OR instrument = $2)
@@ -188,11 +189,12 @@ async def insert_grants(
     return created
 
 
-async def record_grant(
+async def insert_grant(
     conn: asyncpg.Connection, project_id: int, grant: NewGrant, sha: bytes | None, actor: str
 ) -> tuple[Grant, bool]:
-    """Record one grant; a replay of its natural key returns the first (created=False)
-    and is refused when the facts differ."""
+    """Store one validated grant (``licenses.service.record_grant`` settles it first); a
+    replay of its natural key returns the first (created=False) and is refused when the
+    facts differ."""
     owners = dict(await conn.fetch(_OWNED, project_id, list(grant.contribution_ids)))
     missing = sorted(set(grant.contribution_ids) - set(owners))
     if missing:
@@ -253,6 +255,12 @@ async def load_grant_contributions(
     for row in rows:
         found[(row["project_id"], row["grant_id"])].append(row["contribution_id"])
     return [found[k] for k in keys]
+
+
+async def db_now(conn: asyncpg.Connection) -> datetime:
+    """The database's clock (the transaction's start), which judges withdrawals."""
+    now: datetime = await conn.fetchval(_NOW)
+    return now
 
 
 async def withdraw_grant(

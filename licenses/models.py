@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -16,6 +16,14 @@ RIGHTS: tuple[str, ...] = ("reproduce", "modify", "distribute", "sublicense", "p
 GRANTEES: tuple[str, ...] = ("steward", "public")
 SCOPES: tuple[str, ...] = ("contributions", "from_date")
 AUTHORISATION_KINDS: tuple[str, ...] = ("contributor", "email_domain", "membership")
+# What the open source license indicated in the file allows everyone; a DCO sign-off
+# grants no right to sublicense (GPL-2.0 section 4 forbids it, for one).
+DCO_RIGHTS: tuple[str, ...] = ("reproduce", "modify", "distribute", "perform_display")
+# Instruments a person signs (never an organisation).
+PERSONAL_INSTRUMENTS: tuple[str, ...] = ("dco", "icla", "inbound_outbound")
+MAX_LISTED = 1000
+MAX_TEXT = 1_000_000  # characters of an agreement or license text
+MAX_AUTHORISATIONS = 100
 
 _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
@@ -55,7 +63,10 @@ class Authorisation:
 
 @dataclass(frozen=True, slots=True)
 class NewGrant:
-    """A grant to record; ``natural_key`` makes recording it idempotent."""
+    """A grant to record; ``natural_key`` makes recording it idempotent.
+
+    Scope: either ``contribution_ids`` (listed) or ``scope_from`` (all the grantor's
+    work from that instant). ``agreement_version`` None means the newest text."""
 
     natural_key: str
     instrument: str
@@ -76,6 +87,66 @@ class NewGrant:
     signature_method: str | None = None
     delivery_id: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    def validated(self) -> NewGrant:
+        """This grant with its shape checked for its instrument, and its rights, commit
+        and authorisations in canonical form; InvalidInput names the first bad field."""
+        instrument = check_instrument(self.instrument)
+        if self.grantee not in GRANTEES:
+            raise InvalidInput(f"grantee must be one of {', '.join(GRANTEES)}", "grantee")
+        _check_scope(self.scope_from, self.contribution_ids)
+        _check_grantor(self, instrument)
+        for name, limit in (("signature_method", 100), ("delivery_id", 100)):
+            value = getattr(self, name)
+            if value is not None and not 1 <= len(value) <= limit:
+                raise InvalidInput(f"{name} must be 1 to {limit} characters", name)
+        if instrument == "explicit" and self.agreement_version is not None:
+            raise InvalidInput("an explicit grant accepts no agreement text", "agreementVersion")
+        if self.effective_at.tzinfo is None:
+            raise InvalidInput("effectiveAt needs a time zone", "effectiveAt")
+        return replace(
+            self,
+            rights=check_rights(self.rights),
+            commit_sha=check_commit(self.commit_sha),
+            authorisations=tuple(check_authorisation(a) for a in self.authorisations),
+        )
+
+
+def _check_scope(scope_from: datetime | None, listed: tuple[int, ...]) -> None:
+    if scope_from is not None and scope_from.tzinfo is None:
+        raise InvalidInput("scopeFrom needs a time zone", "scopeFrom")
+    if (scope_from is None) == (not listed):
+        raise InvalidInput("give either contributions or scopeFrom", "scopeFrom")
+    if len(listed) > MAX_LISTED or len(set(listed)) != len(listed):
+        raise InvalidInput(f"at most {MAX_LISTED} distinct contributions", "contributions")
+
+
+def _check_grantor(grant: NewGrant, instrument: str) -> None:
+    """Who may grant by which instrument, and whom a corporate CLA authorises."""
+    if len(grant.authorisations) > MAX_AUTHORISATIONS:
+        raise InvalidInput(f"at most {MAX_AUTHORISATIONS} authorisations", "authorisations")
+    person, organisation = grant.grantor_contributor_id, grant.grantor_organisation_id
+    if instrument == "ccla":
+        if organisation is None or person is not None:
+            raise InvalidInput(
+                "a corporate CLA is granted by an organisation", "grantorOrganisation"
+            )
+        if grant.scope_from is not None and not grant.authorisations:
+            raise InvalidInput("a corporate CLA authorises someone", "authorisations")
+    elif grant.authorisations:
+        raise InvalidInput("only a corporate CLA authorises contributors", "authorisations")
+    if (person is None) == (organisation is None):
+        raise InvalidInput(
+            "name one grantor: a contributor or an organisation", "grantorContributor"
+        )
+    if instrument in PERSONAL_INSTRUMENTS and person is None:
+        raise InvalidInput(f"a {instrument} grant is made by a contributor", "grantorContributor")
+
+
+def default_rights(instrument: str) -> tuple[str, ...]:
+    """The rights a grant gives when it names none: all five, but no sublicensing
+    by a DCO sign-off."""
+    return DCO_RIGHTS if instrument == "dco" else RIGHTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +223,6 @@ def check_commit(value: str | None) -> str | None:
     if not _SHA.match(sha):
         raise InvalidInput("commit must be a hex object id", "commit")
     return sha
-
-
-def check_text(text: str, field_name: str = "text") -> str:
-    """An agreement or license text: 1 to 1,000,000 characters, not blank."""
-    if not text.strip() or len(text) > 1_000_000:
-        raise InvalidInput(f"{field_name} must be 1 to 1000000 characters", field_name)
-    return text
 
 
 def check_authorisation(item: Authorisation) -> Authorisation:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Protocol
 
 import strawberry
 
 from ledger.graphql import Info
 from ledger.journal import heads as tree_heads
 from ledger.journal.keys import KeyRing
+from ledger.kernel.context import Context
 from reports import journal_proofs
 
 
-def _ring(info: Info) -> KeyRing:
-    runtime: Any = getattr(info.context, "runtime")  # noqa: B009 - the app's context carries it
-    ring: KeyRing = runtime.ring
-    return ring
+class ProofContext(Context, Protocol):
+    """The request context with the instance's signing ring (the app fills it)."""
+
+    ring: KeyRing
+
+
+ProofInfo = strawberry.Info[ProofContext, None]
 
 
 @strawberry.type(description="A signed statement of the journal's Merkle tree (RFC 9162).")
@@ -68,8 +72,8 @@ class ConsistencyProof:
 @strawberry.type
 class Query:
     @strawberry.field(description="The project's signed tree head covering its whole journal.")
-    async def tree_head(self, info: Info, project: str) -> TreeHead:
-        _, head = await journal_proofs.current_head(info.context.pool, project, _ring(info))
+    async def tree_head(self, info: ProofInfo, project: str) -> TreeHead:
+        _, head = await journal_proofs.current_head(info.context.pool, project, info.context.ring)
         return TreeHead.of(head)
 
     @strawberry.field(description="Inclusion proof of event `seq` in the tree of `treeSize`.")

@@ -66,7 +66,7 @@ def _too_deep(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[st
 
 async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: Any) -> Any:
     runtime: Runtime = request.app.state.runtime
-    document = runtime.extras.get("operations", {}).get(name)
+    document = runtime.operations.get(name)
     if document is None:
         raise NotFoundException(detail=f"no persisted operation {name!r}")
     if variables is not None and not isinstance(variables, dict):

@@ -17,18 +17,7 @@ from litestar.params import FromPath
 
 from app.runtime import Runtime
 from app.settings import Settings
-from intake.receive import Receiver
 from intake.worker import Worker, WorkerConfig
-
-
-def receiver_of(runtime: Runtime) -> Receiver:
-    """The instance's receiver (with its cache of targets), made on first use."""
-    receiver = runtime.extras.get("receiver")
-    if receiver is None:
-        receiver = Receiver(runtime.pool, runtime.settings.webhook_max_body)
-        runtime.extras["receiver"] = receiver
-    assert isinstance(receiver, Receiver)
-    return receiver
 
 
 @post("/webhooks/{forge:str}/{project_slug:str}", status_code=202)
@@ -48,7 +37,7 @@ async def receive_webhook(
         )
     # ASGI header names are lower case already: one plain dict, read many times below
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
-    answer = await receiver_of(runtime).receive(forge, project_slug, body, headers)
+    answer = await runtime.receiver.receive(forge, project_slug, body, headers)
     return Response(answer.body, status_code=answer.status)
 
 
@@ -68,7 +57,7 @@ async def inbox_worker(runtime: Runtime) -> AsyncIterator[None]:
         yield
         return
     worker = Worker(runtime.pool, runtime.database_url, worker_config(runtime.settings))
-    runtime.extras["worker"] = worker
+    runtime.worker = worker
     task = asyncio.create_task(worker.run(), name="inbox-worker")
     try:
         yield

@@ -7,12 +7,11 @@ error; the voter is always the token's contributor, never an argument.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 
 import asyncpg
 import strawberry
 
-from governance import effects, live, service, store, voter_store, voters
+from governance import live, service, store, voter_store, voters
 from governance.electorate import check_rule
 from governance.gql.inputs import (
     BallotPayload,
@@ -36,11 +35,9 @@ from governance.gql.inputs import (
     VotingRolePayload,
 )
 from governance.gql.types import Delegation, Proposal, ProposalState, Tally
-from governance.models import Draft, check_draft
+from governance.models import check_draft
 from ledger.graphql import Connection, Info, as_json, connection, int_key, run_mutation
-from ledger.journal.canonical import timestamp
-from ledger.kernel import idempotency
-from ledger.kernel.errors import Forbidden, InvalidInput
+from ledger.kernel.errors import InvalidInput
 from ledger.kernel.paging import decode_cursor, make_page, page_size
 from ledger.register import projects
 from ledger.register.gql.access import maintained_project
@@ -93,37 +90,6 @@ async def _member_project(conn: asyncpg.Connection, info: Info, slug: str) -> Pr
     return await projects.get_project(conn, slug)
 
 
-_CREATE_SCOPE = "governance.create_proposal"
-
-
-def _request(
-    input: CreateProposalInput, draft: Draft, action: dict[str, object]
-) -> dict[str, object]:
-    """The fingerprinted form of a validated createProposal input (for replays)."""
-    return {
-        "title": draft.title,
-        "body": draft.body,
-        "kind": draft.kind,
-        "method": draft.method,
-        "options": list(draft.options),
-        "params": draft.params,
-        "electorate": draft.electorate.to_json(),
-        "quorum": str(draft.quorum),
-        "closes_at": timestamp(_closing_time(input.closes_at)),
-        "action": action,
-    }
-
-
-def _closing_time(value: datetime) -> datetime:
-    """``closesAt`` in UTC; it must name its time zone."""
-    if value.tzinfo is None:
-        raise InvalidInput("closesAt needs a time zone", "closesAt")
-    try:
-        return value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        raise InvalidInput("closesAt is out of range", "closesAt") from None
-
-
 def _number(value: int) -> int:
     if value <= 0:
         raise InvalidInput("a proposal number is positive", "number")
@@ -151,22 +117,17 @@ class GovernanceMutation:
                 input.quorum,
                 input.action or {},
             )
-            actor = info.context.principal.actor
-            action = await effects.check_action(conn, project.id, draft.kind, draft.action)
-            request = {"input": _request(input, draft, action), "actor": actor}
-            key = input.idempotency_key
-            stored = await idempotency.claim(conn, project.id, _CREATE_SCOPE, key, request)
-            if stored is not None:
-                again = await store.get(conn, project.id, stored["proposal_id"])
-                return ProposalPayload(
-                    proposal=Proposal(model=again, project=project.slug), replayed=True
-                )
-            closes_at = _closing_time(input.closes_at)
-            made = await service.create(conn, project, draft, closes_at, actor)
-            await idempotency.remember(
-                conn, project.id, _CREATE_SCOPE, key, {"proposal_id": made.id}
+            made, created = await service.create(
+                conn,
+                project,
+                draft,
+                input.closes_at,
+                info.context.principal.actor,
+                key=input.idempotency_key,
             )
-            return ProposalPayload(proposal=Proposal(model=made, project=project.slug))
+            return ProposalPayload(
+                proposal=Proposal(model=made, project=project.slug), replayed=not created
+            )
 
         return await run_mutation(info, work)
 
@@ -302,11 +263,7 @@ class GovernanceSubscription:
     async def proposal_tally(
         self, info: Info, project: str, number: int
     ) -> AsyncGenerator[Tally, None]:
-        runtime = getattr(info.context, "runtime", None)
-        url = getattr(runtime, "database_url", None)
-        if not isinstance(url, str):
-            raise Forbidden("live tallies are not available on this connection")
-        async for result, final in live.watch(url, project, number):
+        async for result, final in live.watch(info.context.database_url, project, number):
             yield Tally.of(result, final=final)
 
 

@@ -13,9 +13,7 @@ from strawberry.scalars import JSON
 from governance import service, store
 from governance.models import Proposal as ProposalModel
 from ledger.graphql import Info, Node, as_json, global_id
-from ledger.journal.events import decode
 from ledger.journal.events.base import or_none
-from ledger.journal.events.governance import ProposalClosed
 
 
 @strawberry.enum(description="Where a proposal is in its lifecycle.")
@@ -205,15 +203,7 @@ class Proposal(Node):
     async def tally_sheet(self, info: Info) -> list[TallySheetRow] | None:
         if self.model.state != "closed":
             return None
-        body = await info.context.pool.fetchval(
-            "SELECT body FROM journal_events WHERE project_id = $1 "
-            "AND type = $3 AND (body->>'proposal_id')::bigint = $2",
-            self.model.project_id,
-            self.model.id,
-            ProposalClosed.TYPE,
-        )
-        if body is None:
-            return []
+        sheet = await store.closed_sheet(info.context.pool, self.model)
         return [
             TallySheetRow(
                 voter=or_none(row.voter),
@@ -221,7 +211,7 @@ class Proposal(Node):
                 receipt=or_none(row.receipt),
                 ballot=as_json(row.ballot),
             )
-            for row in decode(ProposalClosed, body).sheet
+            for row in sheet
         ]
 
     @strawberry.field(description="Hex SHA-256 of the RFC 8785 JSON of the tally sheet.")
@@ -237,13 +227,7 @@ class Proposal(Node):
         voter = info.context.principal.contributor_id
         if voter is None:
             return None
-        value = await info.context.pool.fetchval(
-            "SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 "
-            "AND voter_id = $3",
-            self.model.project_id,
-            self.model.id,
-            voter,
-        )
+        value = await store.ballot_of(info.context.pool, self.model, voter)
         return as_json(value) if value is not None else None
 
 

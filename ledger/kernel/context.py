@@ -38,11 +38,21 @@ class Loaders:
         return loader
 
 
+class Cache(Protocol):
+    """Copies kept in this process that a write here makes stale."""
+
+    def clear(self) -> None:
+        """Forget every copy."""
+
+
 class Context(Protocol):
-    """The fields of the request context the domain packages use."""
+    """The fields of the request context the domain packages use; the app fills them."""
 
     pool: asyncpg.Pool
     principal: Principal
     loaders: Loaders
-    settings: Any
     acquire_timeout: float
+    database_url: str
+    """Where a subscription opens its own listening connection (live tallies)."""
+    webhook_targets: Cache
+    """The webhook receiver's projects and secrets, forgotten when a secret changes."""

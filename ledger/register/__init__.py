@@ -4,6 +4,7 @@ contributions and the credit they earn.
 Where each rule lives:
 
 - a record validates itself (``X.validated()``) -> ``models``
+- the field checks every package shares (a slug, a name, free text, a URL) -> ``models``
 - a project starts its journal and credit policy -> ``projects``
 - one identity belongs to one contributor; organisations and affiliations -> ``people``
 - a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``

@@ -51,7 +51,7 @@ STANDARD_KINDS: frozenset[str] = frozenset(
 )
 CODE_KINDS: frozenset[str] = frozenset({"code", "test", "infra", "platform", "plugin", "tool"})
 
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_SLUG = re.compile(r"[a-z](?:[a-z0-9-]*[a-z0-9])?", re.ASCII)
 _KIND = re.compile(r"^[a-z][A-Za-z0-9]{0,39}$")
 _SOURCE = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
 
@@ -128,11 +128,24 @@ class NewContribution:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def check_slug(slug: str) -> str:
-    """A project slug: lower-case letters, digits and inner dashes, 1-64 characters."""
-    if not _SLUG.match(slug):
-        raise InvalidInput("slug must be 1-64 lower-case letters, digits or inner dashes", "slug")
-    return slug
+def check_slug(value: str, field_name: str = "slug", limit: int = 64) -> str:
+    """A URL-safe name (a project slug; a fund or expense category name): a lower-case
+    letter, then lower-case letters, digits or inner dashes, at most ``limit`` long."""
+    if len(value) > limit or not _SLUG.fullmatch(value):
+        raise InvalidInput(
+            f"{field_name} must be 1-{limit} lower-case letters, digits or inner dashes, "
+            "starting with a letter",
+            field_name,
+        )
+    return value
+
+
+def check_text(value: str | None, field_name: str, limit: int) -> str:
+    """Free text given as is (a payee, a purpose, an agreement): not blank, at most
+    ``limit`` characters."""
+    if value is None or not value.strip() or len(value) > limit:
+        raise InvalidInput(f"{field_name} must be 1 to {limit} characters", field_name)
+    return value
 
 
 def check_name(name: str, field_name: str = "name") -> str:

@@ -23,6 +23,8 @@ _IDENTITIES_BY_CONTRIBUTORS = f"""
 SELECT {_IDENTITY} FROM identities WHERE contributor_id = any($1::bigint[]) ORDER BY id
 """
 _IDENTITY_BY_KEY = f"SELECT {_IDENTITY} FROM identities WHERE source = $1 AND external_id = $2"
+_ORGANISATION_BY_NAME = "SELECT id, name, domain FROM organisations WHERE name = $1"
+_ORGANISATION_NAMES = "SELECT id, name FROM organisations WHERE id = any($1::bigint[])"
 _INSERT_IDENTITY = f"""
 INSERT INTO identities (contributor_id, source, external_id, login, email, email_verified,
     display_name)
@@ -179,12 +181,32 @@ async def create_organisation(
     return Organisation(row["id"], row["name"], row["domain"])
 
 
+async def find_organisation(
+    conn: asyncpg.Connection | asyncpg.Pool, name: str
+) -> Organisation | None:
+    """The organisation named ``name``, or None."""
+    row = await conn.fetchrow(_ORGANISATION_BY_NAME, name)
+    return Organisation(row["id"], row["name"], row["domain"]) if row is not None else None
+
+
+async def get_organisation(conn: asyncpg.Connection | asyncpg.Pool, name: str) -> Organisation:
+    """The organisation named ``name``; NotFound otherwise."""
+    found = await find_organisation(conn, name)
+    if found is None:
+        raise NotFound(f"no organisation named {name!r}")
+    return found
+
+
 async def ensure_organisation(conn: asyncpg.Connection, name: str) -> Organisation:
     """The organisation named ``name``, created when new."""
-    row = await conn.fetchrow("SELECT id, name, domain FROM organisations WHERE name = $1", name)
-    if row is not None:
-        return Organisation(row["id"], row["name"], row["domain"])
-    return await create_organisation(conn, name)
+    found = await find_organisation(conn, name)
+    return found if found is not None else await create_organisation(conn, name)
+
+
+async def load_organisation_names(pool: asyncpg.Pool, ids: list[int]) -> list[str | None]:
+    """Organisation names by id, in key order."""
+    names = {r["id"]: r["name"] for r in await pool.fetch(_ORGANISATION_NAMES, ids)}
+    return [names.get(i) for i in ids]
 
 
 async def add_affiliation(

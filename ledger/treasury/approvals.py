@@ -13,9 +13,9 @@ from ledger.journal.chain import append_event
 from ledger.journal.events.treasury import ExpenseAuthorized
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.kernel.money import Money, parse_amount
-from ledger.register.models import Project
+from ledger.register.models import Project, check_text
 from ledger.register.projects import update_settings
-from ledger.treasury.models import Approval, Policy, PolicyBreach, check_text
+from ledger.treasury.models import Approval, Policy, PolicyBreach
 
 _APPROVAL = "id, source, proposal_id, amount, currency, payee, purpose, actor, recorded_at"
 _INSERT_APPROVAL = f"""

@@ -10,9 +10,9 @@ import asyncpg
 
 from ledger.kernel.errors import ConflictCode, InvalidInput
 from ledger.kernel.money import Money
-from ledger.register.models import check_url
+from ledger.register.models import check_slug, check_text, check_url
 from ledger.treasury.approvals import claim_approval
-from ledger.treasury.models import Movement, PolicyBreach, Transaction, check_slug, check_text
+from ledger.treasury.models import NAME_LIMIT, Movement, PolicyBreach, Transaction
 from ledger.treasury.movements import (
     Accounts,
     check_memo,
@@ -37,7 +37,7 @@ async def record_expense(
     approval_id: int | None,
     category: str = "general",
     fund: str = "main",
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
@@ -50,7 +50,7 @@ async def record_expense(
         approval=approval_id,
         category=category,
         fund=fund,
-        on=on,
+        occurred_on=occurred_on,
         memo=memo,
     )
 
@@ -60,8 +60,8 @@ async def record_expense(
         url = check_url(evidence_url, "evidenceUrl")
         if url is None:
             raise InvalidInput("evidenceUrl is required", "evidenceUrl")
-        check_slug(category, "category")
-        when = await value_date(conn, on)
+        check_slug(category, "category", NAME_LIMIT)
+        when = await value_date(conn, occurred_on)
         approval = await claim_approval(conn, project_id, approval_id, money, payee, purpose, actor)
         movement = Movement(
             "expense",

@@ -4,7 +4,6 @@ entries, transactions. The rules for posting them live in ``treasury_rules``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from typing import Any, Literal
 from ledger.journal.canonical import sha256
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 from ledger.kernel.money import Money
+from ledger.register.models import check_text
 
 SponsorshipKind = Literal["one_off", "recurring_pledge", "matching_fund", "in_kind"]
 SPONSORSHIP_KINDS: tuple[SponsorshipKind, ...] = (
@@ -32,8 +32,6 @@ TRANSACTION_KINDS = (
     "conversion",
     "reversal",
 )
-ACCOUNT_KINDS = ("treasury", "receivable", "income", "expense", "payable", "exchange")
-MAIN_FUND = "main"
 TERMS_FLAGS = (
     "no_ownership",
     "no_exclusive_license",
@@ -41,7 +39,8 @@ TERMS_FLAGS = (
     "no_roadmap_control",
     "no_votes_bought",
 )
-_SLUG = re.compile(r"[a-z][a-z0-9-]{0,39}", re.ASCII)
+# Fund and expense category names are slugs of at most this length.
+NAME_LIMIT = 40
 
 
 class PolicyBreach(Conflict):
@@ -237,20 +236,3 @@ class Transaction:
     actor: str
     recorded_at: datetime
     entries: list[Entry] = field(default_factory=list)
-
-
-def check_text(value: str | None, field_name: str, limit: int) -> str:
-    """Non-blank text of at most ``limit`` characters."""
-    if value is None or not value.strip() or len(value) > limit:
-        raise InvalidInput(f"{field_name} must be 1 to {limit} characters", field_name)
-    return value
-
-
-def check_slug(value: str, field_name: str) -> str:
-    """A fund or expense category name: lower-case letters, digits, dashes."""
-    if not _SLUG.fullmatch(value):
-        raise InvalidInput(
-            f"{field_name} must be lower-case letters, digits or dashes (at most 40)",
-            field_name,
-        )
-    return value

@@ -20,15 +20,10 @@ import asyncpg
 from ledger.kernel import idempotency
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.money import Money, convert
+from ledger.register.models import check_slug, check_text
 from ledger.treasury.approvals import policy_of
 from ledger.treasury.books import AccountKey, Balances, get_transaction, post
-from ledger.treasury.models import (
-    Leg,
-    Movement,
-    Transaction,
-    check_slug,
-    check_text,
-)
+from ledger.treasury.models import NAME_LIMIT, Leg, Movement, Transaction
 from ledger.treasury.rules import (
     conversion_legs,
     pledge_legs,
@@ -81,7 +76,7 @@ def _sponsor_accounts(sponsor_id: int, currency: str) -> Accounts:
 
 def fund_account(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
     """The treasury account of a fund (a checked slug) in one currency."""
-    return (("treasury", check_slug(name, field), currency), None)
+    return (("treasury", check_slug(name, field, NAME_LIMIT), currency), None)
 
 
 def request_of(**fields: Any) -> dict[str, Any]:
@@ -128,19 +123,27 @@ async def record_pledge(
     sponsor_id: int,
     money: Money,
     sponsorship_id: int | None = None,
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
     """A sponsor's promise to pay: receivable from them, recognised as their funding."""
     request = request_of(
-        sponsor=sponsor_id, money=money, sponsorship=sponsorship_id, on=on, memo=memo
+        sponsor=sponsor_id,
+        money=money,
+        sponsorship=sponsorship_id,
+        occurred_on=occurred_on,
+        memo=memo,
     )
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
         movement = Movement(
-            "pledge", await value_date(conn, on), check_memo(memo), sponsor_id, sponsorship_id
+            "pledge",
+            await value_date(conn, occurred_on),
+            check_memo(memo),
+            sponsor_id,
+            sponsorship_id,
         )
         accounts = _sponsor_accounts(sponsor_id, money.currency)
         return await post_movement(
@@ -159,19 +162,28 @@ async def record_receipt(
     money: Money,
     fund: str = "main",
     sponsorship_id: int | None = None,
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money received from a sponsor into a fund; it settles their open pledge first."""
     request = request_of(
-        sponsor=sponsor_id, money=money, fund=fund, sponsorship=sponsorship_id, on=on, memo=memo
+        sponsor=sponsor_id,
+        money=money,
+        fund=fund,
+        sponsorship=sponsorship_id,
+        occurred_on=occurred_on,
+        memo=memo,
     )
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
         movement = Movement(
-            "receipt", await value_date(conn, on), check_memo(memo), sponsor_id, sponsorship_id
+            "receipt",
+            await value_date(conn, occurred_on),
+            check_memo(memo),
+            sponsor_id,
+            sponsorship_id,
         )
         accounts = [
             fund_account(fund, money.currency),
@@ -195,16 +207,20 @@ async def refund(
     sponsor_id: int,
     money: Money,
     fund: str = "main",
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money returned to a sponsor out of a fund, never more than they paid."""
-    request = request_of(sponsor=sponsor_id, money=money, fund=fund, on=on, memo=memo)
+    request = request_of(
+        sponsor=sponsor_id, money=money, fund=fund, occurred_on=occurred_on, memo=memo
+    )
 
     async def effect() -> Transaction:
         await _sponsor_check(conn, project_id, sponsor_id, None)
-        movement = Movement("refund", await value_date(conn, on), check_memo(memo), sponsor_id)
+        movement = Movement(
+            "refund", await value_date(conn, occurred_on), check_memo(memo), sponsor_id
+        )
         accounts = [
             fund_account(fund, money.currency),
             *_sponsor_accounts(sponsor_id, money.currency),
@@ -221,22 +237,24 @@ async def transfer(
     *,
     key: str,
     money: Money,
-    source: str,
-    target: str,
-    on: date | None = None,
+    from_fund: str,
+    to_fund: str,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Money moved from one fund to another in one currency."""
-    request = request_of(money=money, source=source, target=target, on=on, memo=memo)
+    request = request_of(
+        money=money, from_fund=from_fund, to_fund=to_fund, occurred_on=occurred_on, memo=memo
+    )
 
     async def effect() -> Transaction:
         accounts = [
-            fund_account(source, money.currency),
-            fund_account(target, money.currency, "toFund"),
+            fund_account(from_fund, money.currency, "fromFund"),
+            fund_account(to_fund, money.currency, "toFund"),
         ]
-        legs = transfer_legs(money, source, target)
-        movement = Movement("transfer", await value_date(conn, on), check_memo(memo))
+        legs = transfer_legs(money, from_fund, to_fund)
+        movement = Movement("transfer", await value_date(conn, occurred_on), check_memo(memo))
         return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
     return await idempotent(conn, project_id, "treasury.transfer", key, request, effect)
@@ -249,12 +267,12 @@ async def convert_currency(
     key: str,
     money: Money,
     to_currency: str,
-    rate: Decimal,
-    rate_source: str,
-    rate_date: date,
-    source: str = "main",
-    target: str | None = None,
-    on: date | None = None,
+    fx_rate: Decimal,
+    fx_source: str,
+    fx_date: date,
+    from_fund: str = "main",
+    to_fund: str | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
@@ -262,34 +280,34 @@ async def convert_currency(
     request = request_of(
         money=money,
         to=to_currency,
-        rate=rate,
-        rate_source=rate_source,
-        rate_date=rate_date,
-        source=source,
-        target=target,
-        on=on,
+        fx_rate=fx_rate,
+        fx_source=fx_source,
+        fx_date=fx_date,
+        from_fund=from_fund,
+        to_fund=to_fund,
+        occurred_on=occurred_on,
         memo=memo,
     )
 
     async def effect() -> Transaction:
-        bought = convert(money, to_currency, rate)
-        check_text(rate_source, "rateSource", 200)
-        await value_date(conn, rate_date, "rateDate")
-        into = target or source
-        legs = conversion_legs(money, bought, source, into)
+        bought = convert(money, to_currency, fx_rate)
+        check_text(fx_source, "fxSource", 200)
+        await value_date(conn, fx_date, "fxDate")
+        into = to_fund or from_fund
+        legs = conversion_legs(money, bought, from_fund, into)
         accounts: Accounts = [
-            fund_account(source, money.currency),
+            fund_account(from_fund, money.currency, "fromFund"),
             fund_account(into, bought.currency, "toFund"),
             (("exchange", "fx", money.currency), None),
             (("exchange", "fx", bought.currency), None),
         ]
         movement = Movement(
             "conversion",
-            await value_date(conn, on),
+            await value_date(conn, occurred_on),
             check_memo(memo),
-            fx_rate=rate,
-            fx_source=rate_source,
-            fx_date=rate_date,
+            fx_rate=fx_rate,
+            fx_source=fx_source,
+            fx_date=fx_date,
         )
         return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 

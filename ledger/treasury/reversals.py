@@ -26,12 +26,12 @@ async def reverse(
     *,
     key: str,
     transaction_id: int,
-    on: date | None = None,
+    occurred_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
     """Correct a posted transaction by posting its exact opposite (once)."""
-    request = request_of(transaction=transaction_id, on=on, memo=memo)
+    request = request_of(transaction=transaction_id, occurred_on=occurred_on, memo=memo)
 
     async def effect() -> Transaction:
         original = await get_transaction(conn, project_id, transaction_id)
@@ -62,7 +62,7 @@ async def reverse(
         accounts: Accounts = [(leg.key, leg.sponsor_id) for leg in legs]
         movement = Movement(
             "reversal",
-            await value_date(conn, on),
+            await value_date(conn, occurred_on),
             check_memo(memo),
             sponsor_id=original.movement.sponsor_id,
             sponsorship_id=original.movement.sponsorship_id,

@@ -56,21 +56,21 @@ def refund_legs(sponsor_id: int, money: Money, fund: str) -> list[Leg]:
     return [Leg("income", str(sponsor_id), money, sponsor_id), Leg("treasury", fund, -money)]
 
 
-def transfer_legs(money: Money, source: str, target: str) -> list[Leg]:
+def transfer_legs(money: Money, from_fund: str, to_fund: str) -> list[Leg]:
     """Money moved between two funds in one currency."""
-    if source == target:
+    if from_fund == to_fund:
         raise InvalidInput("a transfer needs two different funds", "toFund")
-    return [Leg("treasury", target, money), Leg("treasury", source, -money)]
+    return [Leg("treasury", to_fund, money), Leg("treasury", from_fund, -money)]
 
 
-def conversion_legs(sold: Money, bought: Money, source: str, target: str) -> list[Leg]:
+def conversion_legs(sold: Money, bought: Money, from_fund: str, to_fund: str) -> list[Leg]:
     """Currency sold from one fund and bought into another, through the trading account."""
     if sold.currency == bought.currency:
         raise InvalidInput("a conversion needs two different currencies", "toCurrency")
     return [
         Leg("exchange", "fx", sold),
-        Leg("treasury", source, -sold),
-        Leg("treasury", target, bought),
+        Leg("treasury", from_fund, -sold),
+        Leg("treasury", to_fund, bought),
         Leg("exchange", "fx", -bought),
     ]
 

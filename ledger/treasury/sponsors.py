@@ -15,6 +15,7 @@ from ledger.journal.events.treasury import SponsorRecorded, SponsorshipRecorded,
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.kernel.money import Money
 from ledger.register import people
+from ledger.register.models import check_text
 from ledger.treasury.models import (
     TERMS_FLAGS,
     NewSponsorship,
@@ -23,7 +24,6 @@ from ledger.treasury.models import (
     Sponsorship,
     Terms,
     TermsInput,
-    check_text,
 )
 
 _TERMS = """id, title, version, body, sha256, no_ownership, no_exclusive_license,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import asyncpg
 import strawberry
 
 from ledger.graphql import Info, Node, global_id
@@ -25,13 +24,6 @@ from licenses.models import AgreementText as AgreementModel
 from licenses.models import Grant as GrantModel
 from licenses.models import LicenseText as LicenseTextModel
 from licenses.models import TrademarkNotice as TrademarkModel
-
-
-async def load_organisation_names(pool: asyncpg.Pool, ids: list[int]) -> list[str | None]:
-    """Organisation names by id, in key order."""
-    rows = await pool.fetch("SELECT id, name FROM organisations WHERE id = any($1::bigint[])", ids)
-    names = {r["id"]: r["name"] for r in rows}
-    return [names.get(i) for i in ids]
 
 
 @strawberry.type(
@@ -70,7 +62,7 @@ class Grant(Node):
     async def grantor_organisation(self, info: Info) -> str | None:
         if self.model.grantor_organisation_id is None:
             return None
-        loader = info.context.loaders.get(load_organisation_names)
+        loader = info.context.loaders.get(people.load_organisation_names)
         return await loader.load(self.model.grantor_organisation_id)
 
     @strawberry.field

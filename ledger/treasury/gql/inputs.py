@@ -124,9 +124,11 @@ class ConvertCurrencyInput:
     amount: str
     currency: str
     to_currency: str
-    rate: str = strawberry.field(description="Units of toCurrency per unit, exact decimal string.")
-    rate_source: str
-    rate_date: date
+    fx_rate: str = strawberry.field(
+        description="Units of toCurrency per unit, exact decimal string."
+    )
+    fx_source: str = strawberry.field(description="Where the rate comes from, e.g. the ECB.")
+    fx_date: date = strawberry.field(description="The day the rate was quoted.")
     idempotency_key: str
     from_fund: str = "main"
     to_fund: str | None = None

@@ -21,6 +21,8 @@ from app.schema import build_schema
 from app.settings import Settings
 from tests.integration.app.seed import seed
 
+pytestmark = pytest.mark.slow  # fuzzing the whole schema is the longest part of the suite
+
 SCHEMA = build_schema(Settings.from_env({}))._schema
 QUERY_FIELDS = ["project", "projects", "contributor", "node"]
 MUTATION_FIELDS = [

@@ -93,7 +93,8 @@ async def _proposal(
         action,
     )  # fmt: skip
     closes = datetime.now(UTC) + timedelta(days=1)
-    return await service.create(conn, project, draft, closes, ACTOR)
+    proposal, _ = await service.create(conn, project, draft, closes, ACTOR, key=f"tour-{kind}")
+    return proposal
 
 
 async def _governance(pool: asyncpg.Pool, project: Project, ids: list[int]) -> None:
@@ -167,7 +168,7 @@ async def _treasury(pool: asyncpg.Pool, project: Project) -> None:
     async with pool.acquire() as conn, conn.transaction():
         converted, _ = await convert_currency(
             conn, project.id, key="tour-fx", money=Money(10_000, "EUR"), to_currency="USD",
-            rate=Decimal("1.0825"), rate_source="ECB", rate_date=date(2026, 3, 2),
+            fx_rate=Decimal("1.0825"), fx_source="ECB", fx_date=date(2026, 3, 2),
             memo="dollars for the audit", actor=ACTOR,
         )  # fmt: skip
         await reverse(

@@ -3,6 +3,7 @@ credit, and proposals built through the service."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from ledger.register.projects import ProjectInput, create_project, update_settin
 from tests.conftest import GraphQL
 
 MakeProposal = Callable[..., Awaitable[Proposal]]
+serial = itertools.count()
 
 
 @pytest.fixture
@@ -90,7 +92,9 @@ def make_proposal(pool: asyncpg.Pool, project: Project) -> MakeProposal:
         )
         closes = datetime.now(UTC) + timedelta(days=7)
         async with pool.acquire() as conn, conn.transaction():
-            proposal = await service.create(conn, target, draft, closes, "mia")
+            proposal, _ = await service.create(
+                conn, target, draft, closes, "mia", key=f"proposal-{next(serial)}"
+            )
             if open_it:
                 proposal = await service.open_(conn, target.id, proposal.id, "mia")
         return proposal

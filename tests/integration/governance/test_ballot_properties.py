@@ -58,8 +58,8 @@ async def test_the_store_keeps_one_ballot_per_voter_and_counts_like_the_model(
         draft = check_draft(
             "Q", "", "policy", [], "majority", None, Rule(contributors=tuple(ids)), "0", {}
         )
-        made = await service.create(
-            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a"
+        made, _ = await service.create(
+            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a", key="q"
         )
         proposal = await service.open_(conn, project.id, made.id, "a")
     ballots: dict[int, dict[str, str]] = {}

@@ -25,6 +25,8 @@ from governance.models import check_draft
 from ledger.register.people import create_contributor
 from ledger.register.projects import ProjectInput, create_project
 
+pytestmark = pytest.mark.slow  # fuzzing every vote field takes seconds
+
 SCHEMA = build_schema(Settings.from_env({}))._schema
 QUERY_FIELDS = ["proposals", "proposal", "delegations"]
 MUTATION_FIELDS = [
@@ -130,8 +132,8 @@ async def admin(runtime: Runtime, pool: asyncpg.Pool) -> dict[str, str]:
             "0",
             {},
         )
-        made = await service.create(
-            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a"
+        made, _ = await service.create(
+            conn, project, draft, datetime.now(UTC) + timedelta(days=1), "a", key="fuzzed"
         )
         await service.open_(conn, project.id, made.id, "a")
     token = runtime.tokens.issue("fuzz", admin=True, contributor_id=voter.id)

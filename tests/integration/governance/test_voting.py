@@ -4,6 +4,8 @@ closing, journal events."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,11 +14,11 @@ import pytest
 
 from governance import service, store
 from governance.electorate import Rule, electorate_hash
-from governance.models import Proposal
+from governance.models import Proposal, check_draft
 from governance.service import NotAnElector, NotDue, VotingClosed
 from ledger.journal.canonical import canonical_json, sha256
 from ledger.journal.chain import verify
-from ledger.kernel.errors import Conflict, InvalidInput
+from ledger.kernel.errors import Conflict, IdempotencyMismatch, InvalidInput
 from ledger.register.models import Project
 from tests.integration.governance.conftest import (
     MakeProposal,
@@ -197,3 +199,19 @@ async def test_close_due_closes_only_proposals_whose_time_has_passed(
     assert [(p.id, p.outcome) for p in closed] == [(due.id, "passed")]
     assert (await store.get(pool, project.id, later.id)).state == "open"
     assert await service.close_due(pool) == []
+
+
+async def test_replaying_a_creation_key_returns_the_first_proposal_to_every_caller(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    rule = Rule(contributors=tuple(await people(pool, "Ann")))
+    draft = check_draft("Adopt it", "", "general", [], "majority", None, rule, "0", {})
+    closes = datetime.now(UTC) + timedelta(days=3)
+    async with pool.acquire() as conn, conn.transaction():
+        first, created = await service.create(conn, project, draft, closes, "mia", key="k")
+        again, replayed = await service.create(conn, project, draft, closes, "mia", key="k")
+        assert (created, replayed, again) == (True, False, first)
+        other = replace(draft, title="Adopt something else")
+        with pytest.raises(IdempotencyMismatch):
+            await service.create(conn, project, other, closes, "mia", key="k")
+    assert [t for t, _ in await events(pool, project, "proposal.")] == ["proposal.created"]

@@ -21,5 +21,5 @@ def app_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 async def test_serve_starts_one_inbox_worker_when_asked(runtime: Runtime) -> None:
-    assert isinstance(runtime.extras["worker"], Worker)
-    assert runtime.extras["worker"].config.poll_seconds == 3600
+    assert isinstance(runtime.worker, Worker)
+    assert runtime.worker.config.poll_seconds == 3600

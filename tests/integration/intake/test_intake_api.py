@@ -65,6 +65,19 @@ async def test_a_maintainer_connects_a_forge_and_the_secret_never_comes_back(
     assert not any("s3cret-value" in e["b"] for e in events)
 
 
+async def test_a_forge_connected_over_graphql_takes_deliveries_at_once(
+    gql: GraphQL, runtime: Runtime, pool: asyncpg.Pool, poster: Poster
+) -> None:
+    await _project(pool)
+    before = await poster.post("github", payload("github_push"), secret="s3cret-value")
+    assert (before.status_code, before.json()["error"]) == (404, "not_connected")
+    variables = {"project": "demo", "forge": "github", "secret": "s3cret-value", "label": "v1"}
+    body = await gql(CONNECT, {"input": variables}, _maintainer(runtime))
+    assert body["data"]["connectForge"]["__typename"] == "ForgeSecretPayload"
+    after = await poster.post("github", payload("github_push"), secret="s3cret-value")
+    assert after.status_code == 202
+
+
 async def test_two_secrets_rotate_a_third_is_refused_and_a_retired_one_is_inactive(
     gql: GraphQL, runtime: Runtime, pool: asyncpg.Pool
 ) -> None:

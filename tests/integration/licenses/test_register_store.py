@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from ledger.kernel.errors import IdempotencyMismatch, InvalidInput
-from licenses import agreements, coverage, grants
+from licenses import agreements, coverage, grants, service
 from licenses.dco import record_signoffs
 from licenses.models import RIGHTS, Authorisation, NewGrant
 from tests.integration.licenses.conftest import World, at, contribute
@@ -59,11 +59,11 @@ async def test_a_grant_can_only_be_withdrawn_never_rewritten_or_deleted(
     pool: asyncpg.Pool, world: World
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        text = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "I grant.", at(1), "admin"
         )
-        grant, created = await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "k1", 1), text.sha256, "admin"
+        grant, created = await service.record_grant(
+            conn, world.project, icla(world.ada, "k1", 1), "admin"
         )
     assert created
     with pytest.raises(asyncpg.exceptions.RestrictViolationError):
@@ -76,20 +76,18 @@ async def test_a_replayed_grant_key_returns_the_first_and_refuses_other_facts(
     pool: asyncpg.Pool, world: World
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        text = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "I grant.", at(1), "admin"
         )
-        first, _ = await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "k1", 1), text.sha256, "admin"
+        first, _ = await service.record_grant(
+            conn, world.project, icla(world.ada, "k1", 1), "admin"
         )
-        again, created = await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "k1", 1), text.sha256, "admin"
+        again, created = await service.record_grant(
+            conn, world.project, icla(world.ada, "k1", 1), "admin"
         )
         assert (again.id, created) == (first.id, False)
         with pytest.raises(IdempotencyMismatch):
-            await grants.record_grant(
-                conn, world.project.id, icla(world.bob, "k1", 1), text.sha256, "admin"
-            )
+            await service.record_grant(conn, world.project, icla(world.bob, "k1", 1), "admin")
 
 
 async def test_sign_offs_matching_the_author_become_one_dco_grant_each(
@@ -136,11 +134,11 @@ async def test_a_new_agreement_version_stops_old_acceptances_covering_later_work
     before = await contribute(pool, world.project.id, world.ada, at(5), "c1")
     after = await contribute(pool, world.project.id, world.ada, at(20, 1, 2031), "c2")
     async with pool.acquire() as conn, conn.transaction():
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "v1 text", at(1), "admin"
         )
-        grant, _ = await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "k1", 1), v1.sha256, "admin"
+        grant, _ = await service.record_grant(
+            conn, world.project, icla(world.ada, "k1", 1), "admin"
         )
         assert await coverage.covering_grant(conn, world.project.id, after.id) == grant.id
         with pytest.raises(InvalidInput):
@@ -158,18 +156,18 @@ async def test_withdrawal_leaves_earlier_contributions_covered(
     pool: asyncpg.Pool, world: World
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "v1", at(1), "admin"
         )
-        grant, _ = await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "k1", 1), v1.sha256, "admin"
+        grant, _ = await service.record_grant(
+            conn, world.project, icla(world.ada, "k1", 1), "admin"
         )
         now = await conn.fetchval("SELECT now()")
         with pytest.raises(InvalidInput):
-            await grants.withdraw_grant(
-                conn, world.project.id, grant.id, now - timedelta(days=1), "", now, "admin"
+            await service.withdraw_grant(
+                conn, world.project.id, grant.id, now - timedelta(days=1), "", "admin"
             )
-        await grants.withdraw_grant(conn, world.project.id, grant.id, now, "left", now, "admin")
+        await service.withdraw_grant(conn, world.project.id, grant.id, now, "left", "admin")
     earlier = await contribute(pool, world.project.id, world.ada, now - timedelta(hours=1), "c1")
     later = await contribute(pool, world.project.id, world.ada, now + timedelta(hours=1), "c2")
     assert await coverage.covering_grant(pool, world.project.id, earlier.id) == grant.id
@@ -181,7 +179,7 @@ async def test_a_corporate_cla_covers_people_by_domain_and_by_membership(
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
         org = await conn.fetchval("INSERT INTO organisations (name) VALUES ('Corp') RETURNING id")
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "ccla", "CCLA", "corp grants", at(1), "admin"
         )
         ccla = NewGrant(
@@ -199,11 +197,9 @@ async def test_a_corporate_cla_covers_people_by_domain_and_by_membership(
             scope_from=at(1),
             authorisations=(Authorisation("email_domain", None, "corp.example"),),
         )
-        grant, _ = await grants.record_grant(conn, world.project.id, ccla, v1.sha256, "admin")
+        grant, _ = await service.record_grant(conn, world.project, ccla, "admin")
         members = replace(ccla, natural_key="ccla2", authorisations=(Authorisation("membership"),))
-        member_grant, _ = await grants.record_grant(
-            conn, world.project.id, members, v1.sha256, "admin"
-        )
+        member_grant, _ = await service.record_grant(conn, world.project, members, "admin")
         await conn.execute(
             "INSERT INTO affiliations (contributor_id, organisation_id, valid_from, valid_to) "
             "VALUES ($1, $2, '2025-01-10', '2025-01-20')",
@@ -249,7 +245,7 @@ async def test_a_corporate_cla_covers_a_named_contributor_and_journals_one_event
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
         org = await conn.fetchval("INSERT INTO organisations (name) VALUES ('Corp') RETURNING id")
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "ccla", "CCLA", "corp grants", at(1), "admin"
         )
         before = await conn.fetchval(
@@ -270,7 +266,7 @@ async def test_a_corporate_cla_covers_a_named_contributor_and_journals_one_event
             scope_from=at(1),
             authorisations=(Authorisation("contributor", world.ada),),
         )
-        grant, _ = await grants.record_grant(conn, world.project.id, ccla, v1.sha256, "admin")
+        grant, _ = await service.record_grant(conn, world.project, ccla, "admin")
         events = await conn.fetch(
             "SELECT type, body FROM journal_events WHERE project_id = $1 AND seq > $2",
             world.project.id,
@@ -290,14 +286,12 @@ async def test_a_grant_listing_a_contribution_wins_over_a_date_scoped_one(
 ) -> None:
     work = await contribute(pool, world.project.id, world.ada, at(5), "c1")
     async with pool.acquire() as conn, conn.transaction():
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "v1", at(1), "admin"
         )
-        await grants.record_grant(
-            conn, world.project.id, icla(world.ada, "wide", 1), v1.sha256, "admin"
-        )
+        await service.record_grant(conn, world.project, icla(world.ada, "wide", 1), "admin")
         listed = replace(icla(world.ada, "narrow", 1), scope_from=None, contribution_ids=(work.id,))
-        narrow, _ = await grants.record_grant(conn, world.project.id, listed, v1.sha256, "admin")
+        narrow, _ = await service.record_grant(conn, world.project, listed, "admin")
     assert await coverage.covering_grant(pool, world.project.id, work.id) == narrow.id
 
 
@@ -305,14 +299,14 @@ async def test_concurrent_recordings_of_one_key_make_one_grant_and_one_event(
     pool: asyncpg.Pool, world: World
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        v1 = await agreements.publish_agreement(
+        await agreements.publish_agreement(
             conn, world.project.id, "icla", "ICLA", "v1", at(1), "admin"
         )
 
     async def attempt() -> tuple[int, bool]:
         async with pool.acquire() as conn, conn.transaction():
-            grant, created = await grants.record_grant(
-                conn, world.project.id, icla(world.ada, "same", 1), v1.sha256, "admin"
+            grant, created = await service.record_grant(
+                conn, world.project, icla(world.ada, "same", 1), "admin"
             )
             return grant.id, created
 

@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime
 import asyncpg
 
 from ledger.kernel.money import Money
+from ledger.register.projects import get_project
 from ledger.treasury.models import NewSponsorship, TermsInput
 from ledger.treasury.movements import record_receipt
 from ledger.treasury.sponsors import record_sponsor, record_sponsorship
 from licenses.agreements import ensure_dco
-from licenses.grants import record_grant
 from licenses.models import NewGrant
+from licenses.service import record_grant
 from reports import sections
 from reports.period import parse_period
 from tests.integration.reports.seed import seed_chaoss
@@ -53,7 +54,7 @@ async def test_funding_by_sponsor_and_currency_with_flagged_and_affiliate_shares
         ):
             when = date(2026, 6, 30) if key == "e" else on
             await record_receipt(
-                conn, pid, key=key, sponsor_id=sponsor, money=money, on=when, actor="t"
+                conn, pid, key=key, sponsor_id=sponsor, money=money, occurred_on=when, actor="t"
             )
         funding = await sections.funding(conn, pid, JULY)
     eur, usd = funding["currencies"]
@@ -85,18 +86,20 @@ async def test_licensing_counts_covered_work_and_incompatible_inbound(pool: asyn
         )]  # fmt: skip
         rights = ("reproduce", "modify", "distribute")
         signed = datetime(2026, 1, 1, tzinfo=UTC)
+        project = await get_project(conn, "chaoss")
         await record_grant(
-            conn, pid,
+            conn, project,
             NewGrant("dco-p0", "dco", "public", "Apache-2.0", rights, True, True, True, signed,
                      grantor_contributor_id=seeded.contributors[0], agreement_version=dco.version,
                      contribution_ids=tuple(ids)),
-            dco.sha256, "t",
+            "t",
         )  # fmt: skip
         await record_grant(
-            conn, pid,
+            conn, project,
             NewGrant("gpl-p1", "explicit", "steward", "GPL-3.0-only", rights, True, True, True,
-                     signed, grantor_contributor_id=seeded.contributors[1]),
-            None, "t",
+                     signed, grantor_contributor_id=seeded.contributors[1],
+                     scope_from=datetime(2026, 8, 1, tzinfo=UTC)),  # covers none of July's work
+            "t",
         )  # fmt: skip
         licensing = await sections.licensing(conn, pid, JULY)
     assert (licensing["covered"], licensing["uncovered"], licensing["coverage_share"]) == (

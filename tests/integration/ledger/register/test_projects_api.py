@@ -38,7 +38,8 @@ async def test_a_bad_slug_is_a_validation_error(gql: GraphQL, admin_token: str) 
     body = await gql(CREATE, {"input": {"slug": "Not A Slug", "name": "x"}}, admin_token)
     assert body["data"]["createProject"] == {
         "__typename": "ValidationError",
-        "message": "slug must be 1-64 lower-case letters, digits or inner dashes",
+        "message": "slug must be 1-64 lower-case letters, digits or inner dashes, "
+        "starting with a letter",
         "field": "slug",
     }
 

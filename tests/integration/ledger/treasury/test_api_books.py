@@ -91,9 +91,9 @@ def _moves(**overrides: dict[str, Any]) -> dict[str, Any]:
             "amount": "10.00",
             "currency": "EUR",
             "toCurrency": "BHD",
-            "rate": "0.4105",
-            "rateSource": "ECB reference rate",
-            "rateDate": "2026-01-02",
+            "fxRate": "0.4105",
+            "fxSource": "ECB reference rate",
+            "fxDate": "2026-01-02",
             "idempotencyKey": "c",
         },
         "refund": {"sponsor": 2, "amount": "5", "currency": "EUR", "idempotencyKey": "f"},
@@ -227,7 +227,7 @@ async def test_bad_rates_dates_and_funds_are_typed_validation_errors(
             receipt={"occurredOn": "2999-01-01"},
             old={"fund": "Main Fund"},
             transfer={"toFund": "main"},
-            convert={"rate": "1.2e1"},
+            convert={"fxRate": "1.2e1"},
             refund={"amount": "5.001"},
         ),
         maintainer,
@@ -240,7 +240,8 @@ async def test_bad_rates_dates_and_funds_are_typed_validation_errors(
         },
         "old": {
             "__typename": "ValidationError",
-            "message": "fund must be lower-case letters, digits or dashes (at most 40)",
+            "message": "fund must be 1-40 lower-case letters, digits or inner dashes, "
+            "starting with a letter",
             "field": "fund",
         },
         "transfer": {
@@ -250,8 +251,8 @@ async def test_bad_rates_dates_and_funds_are_typed_validation_errors(
         },
         "convertCurrency": {
             "__typename": "ValidationError",
-            "message": "rate must be a positive plain decimal string",
-            "field": "rate",
+            "message": "fxRate must be a positive plain decimal string",
+            "field": "fxRate",
         },
         "refund": {
             "__typename": "ValidationError",

@@ -66,9 +66,9 @@ async def _seed(conn: asyncpg.Connection, project: Project) -> None:
         key="c",
         money=eur("50"),
         to_currency="JPY",
-        rate=Decimal("161.234"),
-        rate_source="ECB",
-        rate_date=date(2026, 1, 2),
+        fx_rate=Decimal("161.234"),
+        fx_source="ECB",
+        fx_date=date(2026, 1, 2),
         actor="alice",
     )
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 import asyncpg
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -274,9 +275,9 @@ class TreasuryMachine(RuleBasedStateMachine):
             self.paid[(sid, currency)] -= minor
         return tx
 
-    @rule(target=posted, currency=currencies, minor=amounts, source=funds)
-    def transfer(self, currency: str, minor: int, source: str) -> int | None:
-        target_fund = FUNDS[1 - FUNDS.index(source)]
+    @rule(target=posted, currency=currencies, minor=amounts, from_fund=funds)
+    def transfer(self, currency: str, minor: int, from_fund: str) -> int | None:
+        to_fund = FUNDS[1 - FUNDS.index(from_fund)]
         money = parse_amount(format_minor(minor, currency), currency)
         return self.attempt(
             lambda k: treasury_moves.transfer(
@@ -284,12 +285,12 @@ class TreasuryMachine(RuleBasedStateMachine):
                 self.project.id,
                 key=k,
                 money=money,
-                source=source,
-                target=target_fund,
+                from_fund=from_fund,
+                to_fund=to_fund,
                 actor="a",
             ),
-            {(source, currency): -minor, (target_fund, currency): minor},
-            self.short(source, money),
+            {(from_fund, currency): -minor, (to_fund, currency): minor},
+            self.short(from_fund, money),
         )
 
     @rule(
@@ -312,10 +313,10 @@ class TreasuryMachine(RuleBasedStateMachine):
                 key=k,
                 money=sold,
                 to_currency=pair[1],
-                rate=Decimal(rate),
-                rate_source="ECB",
-                rate_date=self.project.created_at.date(),
-                source=fund,
+                fx_rate=Decimal(rate),
+                fx_source="ECB",
+                fx_date=self.project.created_at.date(),
+                from_fund=fund,
                 actor="a",
             ),
             {(fund, sold.currency): -sold.minor, (fund, bought.currency): bought.minor},
@@ -403,6 +404,7 @@ class TreasuryMachine(RuleBasedStateMachine):
         assert cash == {place: held for place, held in self.cash.items() if held}
 
 
+@pytest.mark.slow  # many random programs against the real books
 def test_random_movements_keep_the_books_balanced_and_within_policy(database_url: str) -> None:
     TreasuryMachine.url = database_url
     TreasuryMachine.loop = asyncio.new_event_loop()

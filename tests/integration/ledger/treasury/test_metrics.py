@@ -49,7 +49,7 @@ async def test_the_funding_elephant_factor_follows_the_chaoss_example(
             key="old",
             sponsor_id=ids[6],
             money=eur("9000"),
-            on=date(2025, 12, 31),
+            occurred_on=date(2025, 12, 31),
             actor="a",
         )
         await receive(conn, project.id, ids[5], eur("10"), "extra")

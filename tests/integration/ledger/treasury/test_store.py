@@ -190,8 +190,8 @@ async def test_reversal_posts_the_opposite_once_and_respects_the_overdraft_polic
             project.id,
             key="t1",
             money=eur("4"),
-            source="main",
-            target="reserve",
+            from_fund="main",
+            to_fund="reserve",
             actor="alice",
         )
         with pytest.raises(PolicyBreach) as overdraft:
@@ -228,9 +228,9 @@ async def test_a_conversion_books_both_currencies_through_the_trading_account(
             key="c1",
             money=eur("100"),
             to_currency="JPY",
-            rate=Decimal("161.2345"),
-            rate_source="ECB reference rate",
-            rate_date=date(2026, 1, 2),
+            fx_rate=Decimal("161.2345"),
+            fx_source="ECB reference rate",
+            fx_date=date(2026, 1, 2),
             actor="alice",
         )
         books = await balance_map(conn, project.id)

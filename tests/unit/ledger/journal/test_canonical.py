@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ documents = st.recursive(
 )
 
 
+@pytest.mark.slow  # 400 generated documents against the reference
 @settings(max_examples=400)
 @given(documents)
 def test_canonical_json_is_byte_identical_to_the_rfc8785_reference(doc: Any) -> None:

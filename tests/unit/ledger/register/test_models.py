@@ -12,6 +12,7 @@ from ledger.register.models import (
     check_kind,
     check_new_kind,
     check_slug,
+    check_text,
     check_weight,
 )
 
@@ -26,11 +27,19 @@ def test_url_safe_slugs_are_accepted(slug: str) -> None:
     assert check_slug(slug) == slug
 
 
-@pytest.mark.parametrize("slug", ["", "Linux", "-x", "x-", "a b", "ü", "a" * 65])
+@pytest.mark.parametrize("slug", ["", "Linux", "-x", "x-", "1x", "a b", "ü", "a" * 65, "linux\n"])
 def test_other_slugs_are_refused(slug: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         check_slug(slug)
     assert caught.value.field == "slug"
+
+
+def test_free_text_is_kept_as_given_but_never_blank_or_too_long() -> None:
+    assert check_text(" A payee ", "payee", 200) == " A payee "
+    for bad in (None, "", "   ", "x" * 201):
+        with pytest.raises(InvalidInput) as raised:
+            check_text(bad, "payee", 200)
+        assert raised.value.message == "payee must be 1 to 200 characters"
 
 
 def test_a_project_kind_is_accepted_only_for_that_project() -> None:

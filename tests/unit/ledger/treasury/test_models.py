@@ -8,11 +8,12 @@ import pytest
 
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.money import Money
+from ledger.register.models import check_slug
 from ledger.treasury.models import (
+    NAME_LIMIT,
     NewSponsorship,
     Policy,
     TermsInput,
-    check_slug,
 )
 
 TERMS = TermsInput("Terms", "1", "We own nothing.", True, True, True, True, True)
@@ -69,7 +70,9 @@ def test_policy_defaults_to_no_overdraft_and_approval_by_proposal() -> None:
     assert Policy.of({"treasury": {"allow_overdraft": True}}).allow_overdraft is True
 
 
-@pytest.mark.parametrize("name", ["Main", "1fund", "a b", "x" * 41, ""])
+@pytest.mark.parametrize("name", ["Main", "1fund", "main-", "a b", "x" * 41, ""])
 def test_fund_and_category_names_are_lower_case_slugs(name: str) -> None:
-    with pytest.raises(InvalidInput):
-        check_slug(name, "fund")
+    assert check_slug("x" * NAME_LIMIT, "fund", NAME_LIMIT) == "x" * NAME_LIMIT
+    with pytest.raises(InvalidInput) as raised:
+        check_slug(name, "fund", NAME_LIMIT)
+    assert raised.value.field == "fund"
