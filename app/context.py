@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -15,6 +14,7 @@ from app.auth import AuthError
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.kernel.context import Loaders
+from ledger.kernel.license_check import LicenseChecker
 from ledger.kernel.principal import ANONYMOUS, Principal
 
 
@@ -23,7 +23,7 @@ class AppContext(BaseContext, kw_only=True):
     principal: Principal
     loaders: Loaders
     settings: Settings
-    validate_license: Callable[[str], str] | None = None
+    check_license: LicenseChecker
     runtime: Any = None
     acquire_timeout: float = 10.0
 
@@ -54,7 +54,7 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         principal=principal,
         loaders=Loaders(runtime.pool),
         settings=runtime.settings,
-        validate_license=runtime.validate_license,
+        check_license=runtime.check_license,
         runtime=runtime,
         acquire_timeout=runtime.settings.acquire_timeout,
     )

@@ -39,7 +39,7 @@ from ledger.kernel.errors import (
     NotFound,
     Unavailable,
 )
-from licenses.spdx import normalize
+from licenses.spdx import check
 
 log = logging.getLogger("commons")
 
@@ -106,10 +106,9 @@ async def start_runtime(
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
     )
     runtime = Runtime(
-        env, settings, url, pool, ring, TokenService(settings, ring, external), schema
+        env, settings, url, pool, ring, TokenService(settings, ring, external), schema, check
     )
     runtime.extras["operations"] = load_operations()
-    runtime.validate_license = normalize
     return runtime
 
 

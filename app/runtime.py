@@ -6,7 +6,7 @@ through ``request.app.state.runtime``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ import strawberry
 from app.auth import TokenService
 from app.settings import Settings
 from ledger.journal.keys import KeyRing
+from ledger.kernel.license_check import LicenseChecker
 
 
 @dataclass
@@ -27,5 +28,5 @@ class Runtime:
     ring: KeyRing
     tokens: TokenService
     schema: strawberry.Schema
-    validate_license: Callable[[str], str] | None = None
+    check_license: LicenseChecker
     extras: dict[str, Any] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from ledger.kernel.license_check import LicenseChecker
 from ledger.kernel.principal import Principal
 
 K = TypeVar("K", bound=Hashable)
@@ -45,4 +46,5 @@ class Context(Protocol):
     principal: Principal
     loaders: Loaders
     settings: Any
+    check_license: LicenseChecker
     acquire_timeout: float
