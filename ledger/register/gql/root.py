@@ -133,7 +133,8 @@ class Mutation:
                 input.trademark_notice,
             )
             created = await projects.create_project(conn, data, info.context.principal.actor)
-            return ProjectPayload(project=Project(model=created))
+            warnings = list(checked.warnings) if checked else []
+            return ProjectPayload(project=Project(model=created), warnings=warnings)
 
         return await run_mutation(info, work)
 
@@ -159,7 +160,8 @@ class Mutation:
             updated = await projects.update_project(
                 conn, project, changes, info.context.principal.actor
             )
-            return ProjectPayload(project=Project(model=updated))
+            warnings = list(checked.warnings) if checked else []
+            return ProjectPayload(project=Project(model=updated), warnings=warnings)
 
         return await run_mutation(info, work)
 
