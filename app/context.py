@@ -3,8 +3,6 @@ services the resolvers reach (listening URL, webhook targets, signing ring)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import asyncpg
 from litestar.datastructures import Headers
 from litestar.exceptions import NotAuthorizedException
@@ -16,6 +14,7 @@ from app.runtime import Runtime
 from app.settings import Settings
 from ledger.journal.keys import KeyRing
 from ledger.kernel.context import Cache, Loaders
+from ledger.kernel.license_check import LicenseChecker
 from ledger.kernel.principal import ANONYMOUS, Principal
 
 
@@ -30,7 +29,7 @@ class AppContext(BaseContext, kw_only=True):
     database_url: str
     webhook_targets: Cache
     ring: KeyRing
-    validate_license: Callable[[str], str] | None = None
+    check_license: LicenseChecker
     acquire_timeout: float = 10.0
 
 
@@ -63,7 +62,7 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         database_url=runtime.database_url,
         webhook_targets=runtime.receiver.targets,
         ring=runtime.ring,
-        validate_license=runtime.validate_license,
+        check_license=runtime.check_license,
         acquire_timeout=runtime.settings.acquire_timeout,
     )
 

@@ -29,7 +29,7 @@ from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
 from ledger.journal.keys import load_or_create
-from licenses.spdx import normalize
+from licenses.spdx import check
 
 ROUTES: list[ControllerRouterHandler] = [
     healthz,
@@ -78,8 +78,8 @@ async def start_runtime(
         schema,
         Receiver(pool, settings.webhook_max_body),
         load_operations(),
+        check,
     )
-    runtime.validate_license = normalize
     return runtime
 
 

@@ -7,7 +7,7 @@ through ``request.app.state.runtime``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import asyncpg
@@ -18,6 +18,7 @@ from app.settings import Settings
 from intake.receive import Receiver
 from intake.worker import Worker
 from ledger.journal.keys import KeyRing
+from ledger.kernel.license_check import LicenseChecker
 
 
 @dataclass
@@ -32,6 +33,6 @@ class Runtime:
     receiver: Receiver
     operations: Mapping[str, str]
     """The dashboards' persisted GraphQL documents, by name."""
-    validate_license: Callable[[str], str] | None = None
+    check_license: LicenseChecker
     worker: Worker | None = None
     """The embedded inbox worker, when this instance runs one."""

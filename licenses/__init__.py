@@ -3,7 +3,8 @@ compatibility and trademark notices.
 
 Where each rule lives:
 
-- an SPDX expression parses, validates and normalises -> ``spdx``
+- an SPDX expression parses strictly (SPDX 2.3 / 3.0), normalises, and says what it
+  read leniently (deprecated ids, ScanCode aliases) -> ``spdx/``
 - a grant's records and their validation (pure): a CCLA is granted by an organisation
   and authorises someone, a DCO sign-off grants no sublicensing -> ``models``
   (``NewGrant.validated``)
@@ -13,9 +14,9 @@ Where each rule lives:
 - a sign-off trailer becomes a DCO grant -> ``dco``
 - agreement texts pinned by SHA-256; ``LicenseRef-`` texts -> ``agreements``
 - which grant covers a contribution, in SQL -> ``coverage`` (``coverage_sql``)
-- may inbound work be included under the outbound license -> ``compat``
-  (the cited table in ``compat_data``)
-- a checkout's REUSE/SPDX declarations -> ``reuse_scan``
+- may inbound work be included under the outbound license -> ``compat/`` (the OSADL
+  matrix, the project's cited rules over it, "or later" and ``WITH`` exceptions)
+- a checkout's REUSE/SPDX declarations, file by file -> ``reuse_scan``
 - trademarks stay apart from copyright -> ``trademarks``
 - Strawberry types and resolvers -> ``gql/``
 """

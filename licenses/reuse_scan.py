@@ -8,10 +8,11 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from reuse.copyright import SpdxExpression
 from reuse.exceptions import GlobalLicensingConflictError, GlobalLicensingParseError
 from reuse.project import Project
 
@@ -31,11 +32,29 @@ class FileLicense:
 
 @dataclass(frozen=True, slots=True)
 class FileVerdict:
+    """One file's answer: ``status`` is compatible, incompatible, unknown, invalid (the
+    declaration is not SPDX; ``reason`` says where) or undeclared."""
+
     path: str
     declared: str | None
     status: str
     reason: str
-    sources: tuple[str, ...] = ()
+    verdict: Verdict | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The file's entry in a JSON report."""
+        entry: dict[str, Any] = {"path": self.path, "declared": self.declared}
+        entry["reason"] = self.reason
+        if self.verdict is not None:
+            entry["decided_by"] = list(self.verdict.decided_by)
+            entry["sources"] = list(self.verdict.sources)
+        return entry
+
+
+STATUSES = ("compatible", "incompatible", "unknown", "invalid", "undeclared")
+LISTED = ("incompatible", "unknown", "invalid")
+"""The statuses a report lists file by file, each as prominently as the others."""
 
 
 @dataclass
@@ -48,28 +67,49 @@ class ScanReport:
     @property
     def summary(self) -> dict[str, int]:
         counts = Counter(f.status for f in self.files)
-        statuses = ("compatible", "incompatible", "unknown", "invalid", "undeclared")
-        return {s: counts.get(s, 0) for s in statuses}
+        return {s: counts.get(s, 0) for s in STATUSES}
+
+    def having(self, status: str) -> list[FileVerdict]:
+        """The files with ``status``, by path."""
+        return [f for f in self.files if f.status == status]
 
     @property
-    def incompatible(self) -> list[FileVerdict]:
-        return [f for f in self.files if f.status == "incompatible"]
+    def disputed(self) -> list[FileVerdict]:
+        """Files whose verdict another source disagrees with."""
+        return [f for f in self.files if f.verdict is not None and f.verdict.disputed]
 
     def as_json(self) -> dict[str, Any]:
-        """The report as JSON-compatible data (incompatible files in full)."""
-        return {
-            "outbound": self.outbound,
-            "summary": self.summary,
-            "incompatible": [
-                {
-                    "path": f.path,
-                    "declared": f.declared,
-                    "reason": f.reason,
-                    "sources": list(f.sources),
-                }
-                for f in self.incompatible
-            ],
+        """The report as JSON-compatible data: incompatible, unknown and invalid files in
+        full, the disputed verdicts with every source's opinion, the lenient readings."""
+        report: dict[str, Any] = {"outbound": self.outbound, "summary": self.summary}
+        for status in LISTED:
+            report[status] = [f.as_json() for f in self.having(status)]
+        report["disputed"] = [
+            {**f.as_json(), "status": f.status, "opinions": _opinions(f)} for f in self.disputed
+        ]
+        report["warnings"] = [
+            {"path": f.path, "declared": f.declared, "warnings": list(f.warnings)}
+            for f in self.files
+            if f.warnings
+        ]
+        return report
+
+
+def _opinions(item: FileVerdict) -> list[dict[str, Any]]:
+    assert item.verdict is not None
+    return [
+        {
+            "inbound": finding.inbound,
+            "outbound": finding.outbound,
+            "source": opinion.source,
+            "status": opinion.status,
+            "verdict": opinion.verdict,
+            "reason": opinion.reason,
         }
+        for finding in item.verdict.findings
+        for opinion in finding.opinions
+        if opinion.status != finding.status
+    ]
 
 
 def declared_licenses(root: Path) -> Iterator[FileLicense]:
@@ -86,7 +126,7 @@ def declared_licenses(root: Path) -> Iterator[FileLicense]:
     paths = sorted(project.all_files(), key=lambda p: project.relative_from_root(p).as_posix())
     for path in paths:
         infos = project.reuse_info_of(path)
-        expressions = sorted({str(e) for info in infos for e in info.spdx_expressions})
+        expressions = sorted({_text(e) for info in infos for e in info.spdx_expressions})
         sources = tuple(sorted({str(i.source_type.value) for i in infos if i.source_type}))
         declared = None
         if expressions:
@@ -96,29 +136,35 @@ def declared_licenses(root: Path) -> Iterator[FileLicense]:
         yield FileLicense(project.relative_from_root(path).as_posix(), declared, sources)
 
 
+def _text(expression: SpdxExpression) -> str:
+    """The expression as the file wrote it: ``str()`` would have the library parse and
+    rewrite it (and raise on some invalid ones), before this package judged it."""
+    return str(vars(expression)["_text"])
+
+
 def judge(declared: str | None, outbound: str, cache: dict[str, FileVerdict]) -> FileVerdict:
     """The verdict for one declared expression (memoised in ``cache`` by expression)."""
     if declared is None:
         return FileVerdict("", None, "undeclared", "no SPDX-License-Identifier or REUSE entry")
     if declared not in cache:
         try:
-            verdict: Verdict = compatibility(spdx.normalize(declared), outbound)
+            checked = spdx.check(declared)
+            verdict = compatibility(checked.expression, outbound)
             cache[declared] = FileVerdict(
-                "", declared, verdict.status, verdict.reason, verdict.sources
+                "", declared, verdict.status, verdict.reason, verdict, checked.warnings
             )
-        except InvalidInput as exc:
+        except spdx.ExpressionError as exc:
             cache[declared] = FileVerdict("", declared, "invalid", exc.message)
     return cache[declared]
 
 
 def scan(root: Path, outbound: str) -> ScanReport:
-    """Judge every file of the checkout at ``root`` against the outbound license."""
-    outbound = spdx.normalize(outbound)
+    """Judge every file of the checkout at ``root`` against the outbound license; a file
+    whose declaration is not SPDX is reported ``invalid`` and the scan goes on."""
+    outbound = spdx.check(outbound).expression
     report = ScanReport(outbound)
     cache: dict[str, FileVerdict] = {}
     for item in declared_licenses(root):
         verdict = judge(item.declared, outbound, cache)
-        report.files.append(
-            FileVerdict(item.path, item.declared, verdict.status, verdict.reason, verdict.sources)
-        )
+        report.files.append(replace(verdict, path=item.path))
     return report

@@ -1,5 +1,6 @@
 """``commons import reuse PATH --project SLUG``: report the files of a checkout whose
-declared REUSE/SPDX license is incompatible with the project's outbound license."""
+declared REUSE/SPDX license is incompatible with the project's outbound license, of
+unknown compatibility, or not valid SPDX, each listed as prominently as the others."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rich.table import Table
 from app import database
 from app.cli.common import database_url
 from ledger.kernel.errors import InvalidInput
-from licenses.reuse_scan import ScanReport, scan
+from licenses.reuse_scan import LISTED, ScanReport, scan
 
 
 async def _outbound(slug: str) -> str:
@@ -30,12 +31,39 @@ async def _outbound(slug: str) -> str:
     return project.outbound_license
 
 
-def _table(report: ScanReport) -> Table:
-    table = Table(title=f"Files incompatible with {report.outbound}")
-    for column in ("File", "Declared", "Reason"):
+TITLES = {
+    "incompatible": "Files incompatible with {outbound}",
+    "unknown": "Files whose compatibility with {outbound} is unknown",
+    "invalid": "Files whose declared license is not a valid SPDX expression",
+}
+
+
+def _tables(report: ScanReport) -> list[Table]:
+    tables = []
+    for status in LISTED:
+        table = Table(title=TITLES[status].format(outbound=report.outbound))
+        for column in ("File", "Declared", "Decided by", "Reason"):
+            table.add_column(column)
+        for item in report.having(status):
+            decided = ", ".join(item.verdict.decided_by) if item.verdict else "SPDX grammar"
+            table.add_row(item.path, item.declared or "", decided, item.reason)
+        tables.append(table)
+    return tables
+
+
+def _disputed(report: ScanReport) -> Table:
+    table = Table(title="Verdicts another source disagrees with")
+    for column in ("File", "Verdict", "Other source says"):
         table.add_column(column)
-    for item in report.incompatible:
-        table.add_row(item.path, item.declared or "", item.reason)
+    for item in report.disputed:
+        assert item.verdict is not None
+        others = "; ".join(
+            f"{o.source}: {o.verdict} ({f.inbound} into {f.outbound})"
+            for f in item.verdict.findings
+            for o in f.opinions
+            if o.status != f.status
+        )
+        table.add_row(item.path, f"{item.status} ({', '.join(item.verdict.decided_by)})", others)
     return table
 
 
@@ -45,13 +73,20 @@ def _table(report: ScanReport) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_reuse(path: Path, slug: str, as_json: bool) -> None:
     """Read REUSE/SPDX headers (SPDX-License-Identifier, REUSE.toml, .reuse/dep5) and
-    list files whose license is incompatible with the project's outbound license."""
+    list the files whose license is incompatible with the project's outbound license,
+    of unknown compatibility or invalid, with the source that decided each verdict."""
     outbound = asyncio.run(_outbound(slug))
     report = scan(path, outbound)
     if as_json:
         click.echo(json.dumps({"project": slug, **report.as_json()}, indent=2))
         return
     console = Console(width=160)
-    console.print(_table(report))
+    for table in _tables(report):
+        console.print(table)
+    if report.disputed:
+        console.print(_disputed(report))
+    for item in report.files:
+        for warning in item.warnings:
+            console.print(f"warning: {item.path}: {warning}")
     counts = ", ".join(f"{n} {status}" for status, n in report.summary.items())
     console.print(f"{len(report.files)} files: {counts}")

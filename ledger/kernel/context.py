@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from ledger.kernel.license_check import LicenseChecker
 from ledger.kernel.principal import Principal
 
 K = TypeVar("K", bound=Hashable)
@@ -51,6 +52,7 @@ class Context(Protocol):
     pool: asyncpg.Pool
     principal: Principal
     loaders: Loaders
+    check_license: LicenseChecker
     acquire_timeout: float
     database_url: str
     """Where a subscription opens its own listening connection (live tallies)."""

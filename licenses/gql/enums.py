@@ -60,8 +60,17 @@ class GrantStatus(Enum):
     UNCOVERED = "uncovered"
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="A compatibility answer; an invalid expression is a ValidationError instead."
+)
 class CompatibilityStatus(Enum):
     COMPATIBLE = "compatible"
     INCOMPATIBLE = "incompatible"
     UNKNOWN = "unknown"
+
+
+@strawberry.enum(description="Who decided a compatibility answer.")
+class VerdictSource(Enum):
+    OSADL = "osadl"
+    PROJECT = "project"
+    NONE = "none"

@@ -25,6 +25,7 @@ from ledger.register.gql.types import Contribution
 from ledger.register.models import Project as ProjectModel
 from licenses import agreements, compat, coverage, spdx, trademarks
 from licenses import grants as grant_store
+from licenses.gql.compat_types import LicenseCompatibility
 from licenses.gql.enums import (
     AgreementInstrument,
     CoveragePeriod,
@@ -38,7 +39,6 @@ from licenses.gql.types import (
     CoverageReport,
     CoverageRow,
     Grant,
-    LicenseCompatibility,
     LicenseText,
     TrademarkNotice,
     UncoveredContribution,
@@ -233,19 +233,24 @@ class Query:
 
     @strawberry.field(
         description="Whether work under `inbound` may be included in a work under `outbound` "
-        "(SPDX expressions), with the reason and its sources."
+        "(SPDX expressions): the reason, who decided (OSADL or a project rule) and what every "
+        "other source says; an invalid expression is a ValidationError naming the position."
     )
     def license_compatibility(self, inbound: str, outbound: str) -> CompatibilityResult:
         try:
-            normal_in = spdx.normalize(inbound)
+            checked_in = spdx.check(inbound)
         except InvalidInput as exc:
             return ValidationError(message=exc.message, field="inbound")
         try:
-            normal_out = spdx.normalize(outbound)
+            checked_out = spdx.check(outbound)
         except InvalidInput as exc:
             return ValidationError(message=exc.message, field="outbound")
-        verdict = compat.compatibility(normal_in, normal_out)
-        return LicenseCompatibility.of(normal_in, normal_out, verdict)
+        verdict = compat.compatibility(checked_in.expression, checked_out.expression)
+        warnings = [f"inbound: {w}" for w in checked_in.warnings]
+        warnings += [f"outbound: {w}" for w in checked_out.warnings]
+        return LicenseCompatibility.of(
+            checked_in.expression, checked_out.expression, verdict, warnings
+        )
 
 
 async def _grant_node(info: Info, parts: list[str]) -> Grant | None:

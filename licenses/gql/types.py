@@ -1,5 +1,5 @@
 """GraphQL output types of the license register: grants, agreement and license texts,
-trademark notices, coverage and compatibility."""
+trademark notices and coverage (compatibility: ``licenses.gql.compat_types``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from ledger.graphql import Info, Node, global_id
 from ledger.register import people
 from ledger.register.gql.types import Contribution, Contributor
 from licenses import grants as grant_store
-from licenses.compat import Verdict
 from licenses.gql.enums import (
     AgreementInstrument,
-    CompatibilityStatus,
     Grantee,
     GrantInstrument,
     GrantRight,
@@ -255,22 +253,3 @@ class ContributorGrantStatus:
         loader = info.context.loaders.get(grant_store.load_grants)
         found = await loader.load_many([(self.project_id, g) for g in self.grant_ids])
         return [Grant(model=g, project_slug=self.project_slug) for g in found if g]
-
-
-@strawberry.type(description="Whether inbound work may go into a work under the outbound license.")
-class LicenseCompatibility:
-    inbound: str
-    outbound: str
-    status: CompatibilityStatus
-    reason: str
-    sources: list[str]
-
-    @classmethod
-    def of(cls, inbound: str, outbound: str, verdict: Verdict) -> LicenseCompatibility:
-        return cls(
-            inbound=inbound,
-            outbound=outbound,
-            status=CompatibilityStatus(verdict.status),
-            reason=verdict.reason,
-            sources=list(verdict.sources),
-        )

@@ -92,6 +92,11 @@ class AffiliationInput:
 @strawberry.type
 class ProjectPayload:
     project: Project
+    warnings: list[str] = strawberry.field(
+        default_factory=list,
+        description="What the outbound license was read as, where it was read leniently "
+        "(a deprecated SPDX id, a ScanCode alias).",
+    )
 
 
 @strawberry.type

@@ -9,6 +9,7 @@ import strawberry
 from ledger.graphql import Connection, Info, connection, int_key, parse_global_id, run_mutation
 from ledger.journal.canonical import canonical_json
 from ledger.kernel.errors import Forbidden, InvalidInput
+from ledger.kernel.license_check import CheckedLicense
 from ledger.kernel.paging import cursor_int, decode_cursor, make_page, page_size
 from ledger.register import people, projects, queries
 from ledger.register.contributions import record_contributions
@@ -106,11 +107,11 @@ def _contributor_number(value: str) -> int:
     return int_key(parts[0])
 
 
-def _check_license(info: Info, expression: str | None) -> str | None:
-    if expression is None:
-        return None
-    validate = getattr(info.context, "validate_license", None)
-    return validate(expression) if validate else expression
+def _check_license(info: Info, expression: str) -> CheckedLicense:
+    try:
+        return info.context.check_license(expression)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, "outboundLicense") from None
 
 
 @strawberry.type
@@ -119,17 +120,21 @@ class Mutation:
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectResult:
         async def work(conn: asyncpg.Connection) -> ProjectPayload:
             info.context.principal.require_admin()
+            checked = None
+            if input.outbound_license is not None:
+                checked = _check_license(info, input.outbound_license)
             data = projects.ProjectInput(
                 input.slug,
                 input.name,
                 input.description,
                 input.homepage,
                 tuple(input.repositories),
-                _check_license(info, input.outbound_license),
+                checked.expression if checked else None,
                 input.trademark_notice,
             )
             created = await projects.create_project(conn, data, info.context.principal.actor)
-            return ProjectPayload(project=Project(model=created))
+            warnings = list(checked.warnings) if checked else []
+            return ProjectPayload(project=Project(model=created), warnings=warnings)
 
         return await run_mutation(info, work)
 
@@ -146,14 +151,17 @@ class Mutation:
                 changes["homepage"] = check_url(input.homepage, "homepage")
             if input.repositories is not None:
                 changes["repositories"] = list(projects.check_repositories(input.repositories))
+            checked = None
             if input.outbound_license is not None:
-                changes["outbound_license"] = _check_license(info, input.outbound_license)
+                checked = _check_license(info, input.outbound_license)
+                changes["outbound_license"] = checked.expression
             if input.trademark_notice is not None:
                 changes["trademark_notice"] = input.trademark_notice
             updated = await projects.update_project(
                 conn, project, changes, info.context.principal.actor
             )
-            return ProjectPayload(project=Project(model=updated))
+            warnings = list(checked.warnings) if checked else []
+            return ProjectPayload(project=Project(model=updated), warnings=warnings)
 
         return await run_mutation(info, work)
 

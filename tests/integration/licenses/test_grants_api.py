@@ -243,41 +243,6 @@ async def test_a_license_ref_is_accepted_once_its_text_is_stored(
     }
 
 
-async def test_compatibility_answers_with_reason_and_sources(gql: GraphQL) -> None:
-    query = """
-    query($in: String!, $out: String!) {
-      licenseCompatibility(inbound: $in, outbound: $out) {
-        __typename
-        ... on LicenseCompatibility { inbound outbound status reason sources }
-        ... on ValidationError { message field }
-      }
-    }
-    """
-    body = await gql(query, {"in": "apache-2.0", "out": "GPL-2.0-only"})
-    assert body == {
-        "data": {
-            "licenseCompatibility": {
-                "__typename": "LicenseCompatibility",
-                "inbound": "Apache-2.0",
-                "outbound": "GPL-2.0-only",
-                "status": "INCOMPATIBLE",
-                "reason": "Apache-2.0's patent termination and indemnification terms are "
-                "further restrictions that GPL-2.0 does not allow",
-                "sources": [
-                    "https://www.apache.org/licenses/GPL-compatibility.html",
-                    "https://www.gnu.org/licenses/license-list.html#apache2",
-                ],
-            }
-        }
-    }
-    bad = await gql(query, {"in": "MIT", "out": "GPL-2.0-only AND ("})
-    assert bad["data"]["licenseCompatibility"] == {
-        "__typename": "ValidationError",
-        "message": "invalid license expression: incomplete or unbalanced at position 17",
-        "field": "outbound",
-    }
-
-
 async def test_inbound_outbound_grants_take_the_project_license_and_are_nodes(
     gql: GraphQL, runtime: Runtime, world: World
 ) -> None:

@@ -1,17 +1,21 @@
-"""The compatibility table: may work under license A be included in a work distributed
-under license B? Each rule cites where the answer comes from.
+"""The project's own compatibility rules, laid over the OSADL matrix: each names
+fixed-version pairs, says why and cites the steward or authority it follows (FSF,
+OSI, Apache, MPL, Creative Commons).
 
-Rules are read top to bottom; the first rule naming a pair decides it. Versions with
-"or later" are expanded by ``compat`` before the table is consulted, so the table
-names only fixed versions. Pairs no rule names are "unknown".
+A rule decides the pairs it names even where OSADL answers too; the answer then
+carries OSADL's opinion beside it, so where the two disagree both are shown (Apache-2.0
+into MIT: OSADL says Yes, these rules say No because Apache-2.0's NOTICE and patent
+terms still bind that part). Rules are read top to bottom; the first rule naming a
+pair decides it. They name fixed versions only: "or later" and ``WITH`` are read by
+``licenses.compat._pairs``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
 
-Status = Literal["compatible", "incompatible", "unknown"]
+from licenses.compat._verdict import Status
 
 FSF_LIST = "https://www.gnu.org/licenses/license-list.html"
 FSF_MATRIX = "https://www.gnu.org/licenses/gpl-faq.html#AllCompatibility"
@@ -41,22 +45,12 @@ CC_BY = ("CC-BY-3.0", "CC-BY-4.0")
 CC_BY_SA = ("CC-BY-SA-3.0", "CC-BY-SA-4.0")
 KNOWN = (*SOFTWARE, "CC0-1.0", *CC_BY, *CC_BY_SA)
 
-# "X-or-later" means X or any later version the table knows.
-LATER_VERSIONS: dict[str, tuple[str, ...]] = {
-    "GPL-2.0-or-later": ("GPL-2.0-only", "GPL-3.0-only"),
-    "GPL-3.0-or-later": ("GPL-3.0-only",),
-    "LGPL-2.1-or-later": ("LGPL-2.1-only", "LGPL-3.0-only"),
-    "LGPL-3.0-or-later": ("LGPL-3.0-only",),
-    "AGPL-3.0-or-later": ("AGPL-3.0-only",),
-}
-# Deprecated SPDX ids the table reads as their current equivalents.
-ALIASES: dict[str, str] = {"AGPL-3.0": "AGPL-3.0-only", "GPL-3.0": "GPL-3.0-only"}
-
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     """``inbound`` work may (or may not) go into ``outbound`` works, because ``reason``."""
 
+    name: str
     inbound: tuple[str, ...]
     outbound: tuple[str, ...]
     status: Status
@@ -66,6 +60,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(
+        "cc0-in",
         ("CC0-1.0",),
         KNOWN,
         "compatible",
@@ -74,7 +69,8 @@ RULES: tuple[Rule, ...] = (
         (FSF_CC0, CC_COMPATIBLE),
     ),
     Rule(
-        KNOWN,
+        "cc0-out",
+        tuple(k for k in KNOWN if k not in ("CC0-1.0", "0BSD")),
         ("CC0-1.0",),
         "incompatible",
         "a CC0 work waives every condition, but {inbound} keeps at least its notice or "
@@ -82,6 +78,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_CC0, FSF_COMPATIBILITY),
     ),
     Rule(
+        "permissive",
         PERMISSIVE,
         SOFTWARE,
         "compatible",
@@ -90,6 +87,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_LIST, OSI),
     ),
     Rule(
+        "apache-gpl2",
         ("Apache-2.0",),
         (*GPL2, *LGPL21),
         "incompatible",
@@ -98,6 +96,7 @@ RULES: tuple[Rule, ...] = (
         (APACHE_GPL, FSF_LIST + "#apache2"),
     ),
     Rule(
+        "apache-gpl3",
         ("Apache-2.0",),
         (*LGPL3, *GPL3, *AGPL3),
         "compatible",
@@ -105,6 +104,7 @@ RULES: tuple[Rule, ...] = (
         (APACHE_GPL, FSF_LIST + "#apache2"),
     ),
     Rule(
+        "mpl-secondary",
         ("MPL-2.0",),
         GNU,
         "compatible",
@@ -113,6 +113,7 @@ RULES: tuple[Rule, ...] = (
         (MPL_FAQ, FSF_LIST + "#MPL-2.0"),
     ),
     Rule(
+        "lgpl21-to-gpl",
         LGPL21,
         (*GPL2, *GPL3, *AGPL3),
         "compatible",
@@ -120,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX,),
     ),
     Rule(
+        "lgpl3-to-gpl3",
         LGPL3,
         (*GPL3, *AGPL3),
         "compatible",
@@ -127,6 +129,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX,),
     ),
     Rule(
+        "gpl3-agpl3",
         GPL3,
         AGPL3,
         "compatible",
@@ -135,6 +138,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX, FSF_LIST + "#AGPLv3.0"),
     ),
     Rule(
+        "agpl3-gpl3",
         AGPL3,
         GPL3,
         "compatible",
@@ -143,6 +147,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX, FSF_LIST + "#AGPLv3.0"),
     ),
     Rule(
+        "gnu-v2-only",
         (*GPL2, *LGPL21),
         (*GPL3, *LGPL3, *AGPL3),
         "incompatible",
@@ -151,6 +156,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX,),
     ),
     Rule(
+        "gnu-v3-into-v2",
         (*GPL3, *LGPL3, *AGPL3),
         (*GPL2, *LGPL21),
         "incompatible",
@@ -158,6 +164,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX,),
     ),
     Rule(
+        "gpl-into-lgpl",
         (*GPL2, *GPL3, *AGPL3),
         (*LGPL21, *LGPL3),
         "incompatible",
@@ -165,6 +172,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_MATRIX,),
     ),
     Rule(
+        "copyleft-into-permissive",
         ("MPL-2.0", *GNU, *CC_BY_SA),
         (*PERMISSIVE, "Apache-2.0", "MPL-2.0", *CC_BY),
         "incompatible",
@@ -173,6 +181,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_COMPATIBILITY, MPL_FAQ),
     ),
     Rule(
+        "apache-notice",
         ("Apache-2.0",),
         (*PERMISSIVE, *CC_BY),
         "incompatible",
@@ -181,6 +190,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_COMPATIBILITY, OSI),
     ),
     Rule(
+        "cc-by-adaptation",
         CC_BY,
         (*CC_BY, *CC_BY_SA),
         "compatible",
@@ -189,6 +199,7 @@ RULES: tuple[Rule, ...] = (
         (CC_COMPATIBLE,),
     ),
     Rule(
+        "cc-by-sa-later",
         ("CC-BY-SA-3.0",),
         ("CC-BY-SA-4.0",),
         "compatible",
@@ -196,6 +207,7 @@ RULES: tuple[Rule, ...] = (
         (CC_COMPATIBLE,),
     ),
     Rule(
+        "cc-by-sa-earlier",
         ("CC-BY-SA-4.0",),
         ("CC-BY-SA-3.0",),
         "incompatible",
@@ -203,6 +215,7 @@ RULES: tuple[Rule, ...] = (
         (CC_COMPATIBLE,),
     ),
     Rule(
+        "cc-by-sa4-gpl3",
         ("CC-BY-SA-4.0",),
         GPL3,
         "compatible",
@@ -210,6 +223,16 @@ RULES: tuple[Rule, ...] = (
         (CC_BYSA_GPL, FSF_CCBYSA),
     ),
     Rule(
+        "cc-by-sa4-gnu",
+        ("CC-BY-SA-4.0",),
+        (*GPL2, *LGPL21, *LGPL3),
+        "incompatible",
+        "Creative Commons declared CC BY-SA 4.0 compatible with GPL-3.0 only (one way); "
+        "{outbound} is not on its list of compatible licenses",
+        (CC_COMPATIBLE, FSF_CCBYSA),
+    ),
+    Rule(
+        "cc-by-sa3-gnu",
         ("CC-BY-SA-3.0",),
         GNU,
         "incompatible",
@@ -217,6 +240,7 @@ RULES: tuple[Rule, ...] = (
         (FSF_CCBYSA, CC_BYSA_GPL),
     ),
     Rule(
+        "cc-by4-gpl3",
         ("CC-BY-4.0",),
         GPL3,
         "compatible",
@@ -224,3 +248,15 @@ RULES: tuple[Rule, ...] = (
         (FSF_CCBY,),
     ),
 )
+
+
+@cache
+def table() -> dict[tuple[str, str], Rule]:
+    """Each (inbound, outbound) pair the rules name, first rule first."""
+    pairs: dict[tuple[str, str], Rule] = {}
+    for rule in RULES:
+        for inbound in rule.inbound:
+            for outbound in rule.outbound:
+                if inbound != outbound:
+                    pairs.setdefault((inbound, outbound), rule)
+    return pairs
