@@ -9,9 +9,10 @@ to j) is summed in chunks with numpy. Then, with a default option D:
 - A.5(3): an option that does not defeat D by its own majority ratio (``Ratio.met``:
   V(A,D) >= N·V(D,A) and V(A,D) > V(D,A)) is dropped;
 - A.5(4)-(8): among the rest, the Schwartz set after dropping the weakest defeats.
-  That is the Schulze winner set (Schulze 2011, §4), found here as widest paths by
-  Floyd–Warshall. A defeat's strength is its winning votes, then fewer losing votes
-  (A.5(7)(1), Schulze 2011 §2.1), encoded as one integer
+  That is the Schulze winner set (the paper shows the two agree; a property test
+  holds this count to the text), found here as widest paths by Floyd–Warshall. A
+  defeat's strength is its winning votes, then fewer losing votes (A.5(7)(1),
+  Schulze 2011 §2.1), encoded as one integer
   ``V(A,X)·(n+1) + (n − V(X,A))`` with ``n`` the largest entry of ``d``.
 
 Rules 1 proposals (see ``base.RULES``) compare winning votes only and publish the
