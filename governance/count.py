@@ -1,9 +1,11 @@
 """The count at close (and for live tallies), and the recount anyone can do.
 
 The tally sheet is the public evidence: with public ballots one row per counted
-elector ``{voter, cast_by, ballot}`` (``cast_by`` differs when the vote came through
-delegation); with secret ballots one row per ballot ``{receipt, ballot}`` sorted by
-receipt. ``recount(sheet, ...)`` recomputes the outcome from the sheet alone.
+person ``{voter, cast_by, ballot}``: ``voter`` is the elector record counted,
+``cast_by`` the record whose ballot it counts as (another person's under delegation);
+with secret ballots one row per ballot ``{receipt, ballot}`` sorted by receipt.
+People, not records, vote (``people``). ``recount(sheet, ...)`` recomputes the outcome
+from the sheet alone; a casting voter (Debian A.5(8)) is found on it by ``voter``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from governance import people
 from governance.delegation import resolve
 from governance.methods import Ballot, Tally, method
 from governance.models import quorum_met
@@ -42,20 +45,35 @@ class Count:
 
 
 def public_sheet(
-    electors: Sequence[int], ballots: Mapping[int, Ballot], delegations: Mapping[int, int]
+    electors: Sequence[int],
+    ballots: Mapping[int, Ballot],
+    delegations: Mapping[int, int],
+    person: people.Person | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of a public tally sheet, delegation applied, by voter id."""
-    counted = resolve(electors, ballots.keys(), delegations)
-    return [
-        {"voter": voter, "cast_by": caster, "ballot": ballots[caster]}
-        for voter, caster in sorted(counted.items())
-    ]
+    """Rows of a public tally sheet, delegation applied, by voter id; ``ballots`` are
+    the standing ones (at most one per person, see ``people.standing``)."""
+    who = person or {}
+    represented = people.representatives(electors, who)
+    cast = {people.of(who, record): record for record in sorted(ballots)}
+    counted = resolve(list(represented), cast.keys(), people.delegations(delegations, who))
+    rows = []
+    for voter, caster in counted.items():
+        record = cast[voter] if voter == caster else represented[voter]
+        rows.append({"voter": record, "cast_by": cast[caster], "ballot": ballots[cast[caster]]})
+    return sorted(rows, key=lambda r: r["voter"])
 
 
 def secret_sheet(ballots: Mapping[int, tuple[Ballot, bytes]]) -> list[dict[str, Any]]:
     """Rows of a secret tally sheet: receipt -> ballot, in receipt order."""
     rows = [{"receipt": receipt.hex(), "ballot": ballot} for ballot, receipt in ballots.values()]
     return sorted(rows, key=lambda r: r["receipt"])
+
+
+def casting_ballot(sheet: Sequence[Mapping[str, Any]], params: dict[str, Any]) -> Ballot | None:
+    """The counted ballot of the proposal's casting voter, if one is named and counted."""
+    voter = (params.get("casting_vote") or {}).get("voter")
+    found = [row["ballot"] for row in sheet if voter is not None and row.get("voter") == voter]
+    return found[0] if found else None
 
 
 def recount(
@@ -67,7 +85,8 @@ def recount(
     electorate_size: int,
 ) -> Count:
     """The outcome of a tally sheet under the proposal's method and quorum."""
-    tally = method(method_name).tally([row["ballot"] for row in sheet], options, params)
+    ballots = [row["ballot"] for row in sheet]
+    tally = method(method_name).tally(ballots, options, params, casting_ballot(sheet, params))
     if not quorum_met(quorum, tally.counted, electorate_size):
         outcome = "no_quorum"
     else:

@@ -2,7 +2,9 @@
 
 An elector without a ballot of their own follows their delegation (the one for the
 proposal's kind, else their global one) from delegate to delegate until someone who
-voted directly; their vote then counts as that ballot. A chain that returns to a
+voted directly; their vote then counts as that ballot. A chain runs only through the
+proposal's electorate: at a delegate outside it the chain ends and the vote is not
+counted (an outsider may neither vote nor pass votes on). A chain that returns to a
 voter already on it is a cycle: it is ignored and those electors do not vote. A
 direct ballot always overrides a delegation.
 """
@@ -24,8 +26,9 @@ def choose(delegations: Mapping[tuple[int, str], int], kind: str) -> dict[int, i
 def resolve(
     electors: Collection[int], direct: Collection[int], delegations: Mapping[int, int]
 ) -> dict[int, int]:
-    """For each elector whose vote counts, the voter whose ballot it counts as."""
-    voted = set(direct)
+    """For each elector whose vote counts, the elector whose ballot it counts as."""
+    eligible = set(electors)
+    voted = set(direct) & eligible
     counted: dict[int, int] = {}
     for elector in electors:
         if elector in voted:
@@ -33,7 +36,7 @@ def resolve(
             continue
         seen = {elector}
         current = delegations.get(elector)
-        while current is not None and current not in seen:
+        while current is not None and current in eligible and current not in seen:
             if current in voted:
                 counted[elector] = current
                 break

@@ -1,4 +1,5 @@
-"""Live tallies of open public proposals, for subscriptions.
+"""Live tallies of open public proposals, for subscriptions (a proposal whose
+``running_tally`` is off yields only its final result).
 
 Each watcher holds one dedicated connection (never a pool connection) that LISTENs on
 the ballots channel; every ballot transaction NOTIFYs ``<project>:<proposal>`` at
@@ -80,13 +81,14 @@ async def _watch(
                 return
             if proposal.state != "open":
                 return
-            counted = await service.count(
-                conn, proposal, bool(project.settings.get(service.DELEGATION))
-            )
-            snapshot = counted.result()
-            if snapshot != last:
-                yield snapshot, False
-                last = snapshot
+            if proposal.running_tally:
+                counted = await service.count(
+                    conn, proposal, bool(project.settings.get(service.DELEGATION))
+                )
+                snapshot = counted.result()
+                if snapshot != last:
+                    yield snapshot, False
+                    last = snapshot
             if await store.db_now(conn) >= proposal.closes_at:
                 return
             try:

@@ -1,5 +1,10 @@
 """Proposals and the pure rules on them: kinds, lifecycle, quorum, validation of a
-new proposal (method, options, parameters, electorate rule, action)."""
+new proposal (method, options, parameters, electorate rule, action).
+
+Every method also takes ``running_tally`` in its parameters (default true): false
+keeps public ballots and the count hidden until close, as Debian does (no live
+tally, and ballot events name the voter without the ballot). Secret ballots never
+have a running tally."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 KINDS = ("general", "policy", "credit_policy", "expense", "membership", "release")
 # Kinds whose passing changes the ledger need a method with a yes/no verdict.
 EFFECT_METHODS = frozenset({"majority", "supermajority", "lazy_consensus", "consent"})
+RUNNING_TALLY = "running_tally"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,11 @@ class Proposal:
     effect: dict[str, Any] | None
     created_by: str
     created_at: datetime
+
+    @property
+    def running_tally(self) -> bool:
+        """Whether ballots and the count are public while voting is open."""
+        return not self.secret and self.params.get(RUNNING_TALLY, True) is not False
 
     def require_state(self, *states: str) -> None:
         """Conflict unless the proposal is in one of ``states``."""
@@ -120,7 +131,15 @@ def check_draft(
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", "kind")
     counted_by = method(method_name)
     labels = counted_by.options(options)
+    running = True
+    if isinstance(params, dict) and RUNNING_TALLY in params:
+        params = dict(params)
+        running = params.pop(RUNNING_TALLY)
+        if not isinstance(running, bool):
+            raise InvalidInput("running_tally is true or false", f"params.{RUNNING_TALLY}")
     checked = counted_by.check_params(params, labels)
+    if not running:
+        checked = {**checked, RUNNING_TALLY: False}
     if kind in ("credit_policy", "expense", "membership") and method_name not in EFFECT_METHODS:
         raise InvalidInput(f"a {kind} proposal needs a yes/no method", "method")
     return Draft(

@@ -3,7 +3,10 @@ create (idempotent on its key), open (snapshot the electorate), withdraw, cast a
 ballot, close (count, record, apply the effect once), and close every proposal that
 is due.
 
-Deadlines are judged by the database's clock, never the application's.
+Deadlines are judged by the database's clock, never the application's: once an open
+proposal's closing time has passed, closing is its only transition (no ballot, no
+withdrawal). Ballots are counted per person through the register's merge links
+(``people``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import asyncpg
 
-from governance import effects, receipts, store, voter_store
+from governance import effects, people, receipts, store, voter_store
 from governance.count import Count, public_sheet, recount, secret_sheet
 from governance.delegation import choose
 from governance.electorate import electorate_hash, evaluate
@@ -98,6 +101,11 @@ async def create(
     if not now < closes_at <= now + MAX_DURATION:
         raise InvalidInput("closesAt must be in the future, within a year", "closesAt")
     secret = bool(project.settings.get(SECRET_BALLOTS))
+    if secret and (draft.params.get("casting_vote") or {}).get("voter") is not None:
+        raise InvalidInput(
+            "a casting voter's ballot must be public; secret ballots settle ties by lot",
+            "params.casting_vote",
+        )
     proposal = await store.insert(conn, project.id, checked, secret, closes_at, actor)
     body = {**proposal.public(), "closes_at": timestamp(proposal.closes_at)}
     await append_event(conn, project.id, decode(ProposalCreated, body), actor)
@@ -167,9 +175,14 @@ async def open_(
 async def withdraw(
     conn: asyncpg.Connection, project_id: int, proposal_id: int, actor: str
 ) -> Proposal:
-    """Withdraw a draft or open proposal; its ballots are never counted."""
+    """Withdraw a draft, or an open proposal before its closing time; its ballots are
+    never counted."""
     proposal = await store.get(conn, project_id, proposal_id, lock="update")
     proposal.require_state("draft", "open")
+    if proposal.state == "open" and await store.db_now(conn) >= proposal.closes_at:
+        raise VotingClosed(
+            f"voting closed at {timestamp(proposal.closes_at)}; the proposal can only be closed"
+        )
     done = await store.mark_withdrawn(conn, proposal)
     await append_event(conn, project_id, ProposalWithdrawn(proposal_id=done.id), actor)
     await _notify(conn, project_id, done.id)
@@ -196,6 +209,9 @@ async def cast(
     if receipt is not None:
         secret = BallotCast(proposal_id=proposal.id, receipt=receipt.hex())
         await append_event(conn, project_id, secret, SECRET_ACTOR)
+    elif not proposal.running_tally:  # the ballot is published on the sheet at close
+        hidden = BallotCast(proposal_id=proposal.id, voter=voter, revision=revision)
+        await append_event(conn, project_id, hidden, actor)
     else:
         public = BallotCast(proposal_id=proposal.id, voter=voter, ballot=ballot, revision=revision)
         await append_event(conn, project_id, public, actor)
@@ -206,20 +222,25 @@ async def cast(
 async def count(
     conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, delegation: bool
 ) -> Count:
-    """Count the current ballots (delegation applied where the project enables it).
+    """Count the current ballots, one per person (delegation applied where the
+    project enables it).
 
     Secret ballots ignore delegation: following a delegation would show each
     delegator how their delegate voted, and the sheet would have to name voters.
     """
     electors = await store.electors(conn, proposal)
     current = await store.ballots(conn, proposal)
-    if proposal.secret:
-        sheet = secret_sheet({v: (b, r) for v, (b, r) in current.items() if r is not None})
-    else:
+    chosen: dict[int, int] = {}
+    if delegation and not proposal.secret:
         chosen = choose(await voter_store.delegations(conn, proposal.project_id), proposal.kind)
-        sheet = public_sheet(
-            electors, {v: b for v, (b, _) in current.items()}, chosen if delegation else {}
+    person = await store.persons(conn, [*electors, *chosen, *chosen.values()])
+    stand = people.standing({v: c.cast_at for v, c in current.items()}, person).values()
+    if proposal.secret:
+        sheet = secret_sheet(
+            {v: (current[v].ballot, r) for v in stand if (r := current[v].receipt) is not None}
         )
+    else:
+        sheet = public_sheet(electors, {v: current[v].ballot for v in stand}, chosen, person)
     return recount(
         sheet, proposal.method, proposal.options, proposal.params, proposal.quorum, len(electors)
     )

@@ -6,6 +6,7 @@ asyncpg errors are translated here; times come from the database's clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
@@ -65,7 +66,15 @@ ON CONFLICT (project_id, proposal_id, voter_id) DO UPDATE
 RETURNING revision, cast_at
 """
 _BALLOTS = """
-SELECT voter_id, ballot, receipt FROM ballots WHERE project_id = $1 AND proposal_id = $2
+SELECT voter_id, ballot, receipt, cast_at FROM ballots WHERE project_id = $1 AND proposal_id = $2
+"""
+_PERSONS = """
+WITH RECURSIVE up (record, at, parent) AS (
+    SELECT id, id, merged_into FROM contributors WHERE id = any($1::bigint[])
+    UNION ALL
+    SELECT up.record, c.id, c.merged_into FROM up JOIN contributors c ON c.id = up.parent
+)
+SELECT record, at FROM up WHERE parent IS NULL
 """
 _BALLOT_OF = """
 SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 AND voter_id = $3
@@ -260,13 +269,22 @@ async def upsert_ballot(
     return row["revision"], row["cast_at"]
 
 
-async def ballots(
-    conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal
-) -> dict[int, tuple[dict[str, Any], bytes | None]]:
-    """Every current ballot by voter id, with its receipt (secret ballots)."""
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A voter's current ballot, its receipt (secret ballots) and when it was cast."""
+
+    ballot: dict[str, Any]
+    receipt: bytes | None
+    cast_at: datetime
+
+
+async def ballots(conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal) -> dict[int, Stored]:
+    """Every current ballot by voter id."""
     rows = await conn.fetch(_BALLOTS, proposal.project_id, proposal.id)
     return {
-        r["voter_id"]: (r["ballot"], bytes(r["receipt"]) if r["receipt"] is not None else None)
+        r["voter_id"]: Stored(
+            r["ballot"], bytes(r["receipt"]) if r["receipt"] is not None else None, r["cast_at"]
+        )
         for r in rows
     }
 
@@ -287,3 +305,12 @@ async def closed_sheet(
     """The tally sheet journaled when the proposal closed (empty before)."""
     body = await conn.fetchval(_CLOSED_SHEET, proposal.project_id, proposal.id, ProposalClosed.TYPE)
     return list(decode(ProposalClosed, body).sheet) if body is not None else []
+
+
+async def persons(
+    conn: asyncpg.Connection | asyncpg.Pool, records: Sequence[int]
+) -> dict[int, int]:
+    """Each contributor record -> the record it is merged into now (itself if none),
+    following the register's merge links."""
+    rows = await conn.fetch(_PERSONS, sorted(set(records)))
+    return {r["record"]: r["at"] for r in rows}

@@ -44,7 +44,11 @@ class CreateProposalInput:
     )
     params: JSON | None = strawberry.field(
         default=None,
-        description='e.g. {"threshold": {"ratio": "3:1", "strict": true}} or {"min": 1, "max": 2}.',
+        description='e.g. {"threshold": "3:1"} (at least 3:1 and more yes than no; '
+        '"strict": true for more than 3:1), {"min": 1, "max": 2}, or for schulze '
+        '{"default_option", "default_ratio", "majorities": {option: ratio}, '
+        '"option_quorum", "casting_vote": {"voter": n} | {"rule": "lot"}}; any method: '
+        '{"running_tally": false} hides ballots and the count until close.',
     )
     quorum: str = strawberry.field(default="0", description='Share of the electorate, e.g. "1/4".')
     action: JSON | None = strawberry.field(

@@ -51,7 +51,13 @@ class SchulzeMatrices:
     )
     considered: list[str] = strawberry.field(description="Row/column order of `strongestPaths`.")
     strongest_paths: list[list[int]] = strawberry.field(
-        description="Widest path strengths (winning votes) between the considered options."
+        description="Winning votes of the weakest link of each strongest path between the "
+        "considered options (0: no path)."
+    )
+    strongest_path_losing: list[list[int]] | None = strawberry.field(
+        description="Losing votes of that link: of two links with equal winning votes the one "
+        "with fewer losing votes is stronger (Debian A.5(7)). Null for proposals counted "
+        "by winning votes only (count_rules 1)."
     )
     ranking: list[str]
 
@@ -80,6 +86,7 @@ class Tally:
                 dropped=details["dropped"],
                 considered=details["considered"],
                 strongest_paths=details["strongest_paths"],
+                strongest_path_losing=details.get("strongest_path_losing"),
                 ranking=details["ranking"],
             )
         return cls(
@@ -153,6 +160,13 @@ class Proposal(Node):
     def secret(self) -> bool:
         return self.model.secret
 
+    @strawberry.field(
+        description="Whether ballots and the count are public while voting is open "
+        "(params.running_tally; never for secret ballots)."
+    )
+    def running_tally(self) -> bool:
+        return self.model.running_tally
+
     @strawberry.field(description="What passing does (credit policy, expense), as validated.")
     def action(self) -> JSON:
         return as_json(self.model.action)
@@ -191,11 +205,13 @@ class Proposal(Node):
             _proposal=self.model,
         )
 
-    @strawberry.field(description="Final tally once closed; a live count of public open votes.")
+    @strawberry.field(
+        description="Final tally once closed; a live count of open votes with a running tally."
+    )
     async def tally(self, info: Info) -> Tally | None:
         if self.model.result is not None:
             return Tally.of(self.model.result, final=True)
-        if self.model.state != "open" or self.model.secret:
+        if self.model.state != "open" or not self.model.running_tally:
             return None
         return await live_tally(info, self.model)
 

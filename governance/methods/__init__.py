@@ -9,7 +9,7 @@ from governance.methods.approval import Approval
 from governance.methods.base import Ballot, Tally
 from governance.methods.consensus import Consent, LazyConsensus
 from governance.methods.majority import Majority, Supermajority
-from governance.methods.schulze import Schulze
+from governance.methods.ranked import Schulze
 from ledger.kernel.errors import InvalidInput
 
 
@@ -25,8 +25,15 @@ class Method(Protocol):
     ) -> Ballot: ...
 
     def tally(
-        self, ballots: Sequence[Ballot], options: tuple[str, ...], params: dict[str, Any]
-    ) -> Tally: ...
+        self,
+        ballots: Sequence[Ballot],
+        options: tuple[str, ...],
+        params: dict[str, Any],
+        casting: Ballot | None = None,
+    ) -> Tally:
+        """The verdict on ``ballots``; ``casting`` is the casting voter's counted ballot
+        (Debian A.5(8)), which only methods that settle ties consult."""
+        ...
 
 
 METHODS: dict[str, Method] = {

@@ -70,6 +70,10 @@ class Approval:
         return {"approve": sorted(chosen, key=order.__getitem__)}
 
     def tally(
-        self, ballots: Sequence[Ballot], options: tuple[str, ...], params: dict[str, Any]
+        self,
+        ballots: Sequence[Ballot],
+        options: tuple[str, ...],
+        params: dict[str, Any],
+        casting: Ballot | None = None,
     ) -> Tally:
         return decide(counts((b["approve"] for b in ballots), options), len(ballots))

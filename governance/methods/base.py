@@ -41,21 +41,47 @@ class Tally:
         }
 
 
+# Proposals record the counting rules they were made under in their parameters
+# (``count_rules``), so that a recount of an old journal gives the result published
+# then. Rules 1 (no key): Schulze links by winning votes only, an "at least" ratio
+# without the more-yes-than-no clause, ratios below 1:1 accepted, ties stand.
+# Rules 2: Debian constitution A.5 as in force since 2022 (numbered A.6 until v1.9).
+RULES = 2
+RULES_KEY = "count_rules"
+
+
+def legacy(params: dict[str, Any]) -> bool:
+    """Whether ``params`` were stored under rules 1 (before ``count_rules``)."""
+    return bool(params.get(RULES_KEY, 1) < RULES)
+
+
+def check_rules(params: dict[str, Any]) -> None:
+    """A new proposal is counted under the current rules; other values are refused."""
+    if params.get(RULES_KEY, RULES) != RULES:
+        raise InvalidInput(f"count_rules is {RULES} for new proposals", f"params.{RULES_KEY}")
+
+
 @dataclass(frozen=True, slots=True)
 class Ratio:
-    """A required majority ``yes : no`` as an exact fraction; ``strict`` demands more
-    than the ratio (Debian's "3:1, strictly greater"), else at least it."""
+    """A required majority ``yes : no`` of at least 1:1, as an exact fraction.
+
+    Met (Debian A.5(3)(2), GR 2015-003) when yes >= N·no and yes > no; ``strict``
+    demands yes > N·no instead (the text before 2015). ``legacy`` ratios follow
+    rules 1: "at least" without the yes > no clause.
+    """
 
     yes: int
     no: int
-    strict: bool = True
+    strict: bool = False
+    legacy: bool = False
 
     def met(self, yes: int, no: int) -> bool:
         """Whether ``yes`` against ``no`` meets the ratio (integer arithmetic only)."""
-        if yes + no == 0:
-            return False
         left, right = yes * self.no, no * self.yes
-        return left > right if self.strict else left >= right
+        beyond = left > right if self.strict else left >= right
+        if self.legacy:
+            return yes + no > 0 and beyond
+        return yes > no and beyond
 
     @property
     def share(self) -> Fraction:
@@ -65,6 +91,12 @@ class Ratio:
     def to_json(self) -> dict[str, Any]:
         return {"ratio": f"{self.yes}:{self.no}", "strict": self.strict}
 
+    @classmethod
+    def stored(cls, value: dict[str, Any], params: dict[str, Any]) -> Ratio:
+        """A ratio as a proposal stored it (``to_json``), under the proposal's rules."""
+        yes, no = (int(x) for x in value["ratio"].split(":", 1))
+        return cls(yes, no, bool(value["strict"]), legacy(params))
+
 
 SIMPLE_MAJORITY = Ratio(1, 1, strict=True)
 
@@ -72,11 +104,12 @@ SIMPLE_MAJORITY = Ratio(1, 1, strict=True)
 def parse_ratio(value: Any, field_name: str = "threshold") -> Ratio:
     """``{"ratio": "3:1" | "2/3", "strict": bool}`` or a bare string -> Ratio.
 
-    ``"a:b"`` is yes:no; ``"p/q"`` is the share of yes among yes + no.
+    ``"a:b"`` is yes:no; ``"p/q"`` is the share of yes among yes + no. A ratio below
+    1:1 would let a proposal pass with more no than yes: it is refused.
     """
-    strict = True
+    strict = False
     if isinstance(value, dict):
-        strict = value.get("strict", True)
+        strict = value.get("strict", False)
         if not isinstance(strict, bool):
             raise InvalidInput("strict must be true or false", f"{field_name}.strict")
         value = value.get("ratio")
@@ -94,6 +127,8 @@ def parse_ratio(value: Any, field_name: str = "threshold") -> Ratio:
         raise InvalidInput(f"not a ratio: {value!r}", field_name) from None
     if a <= 0 or b <= 0:
         raise InvalidInput("both sides of a ratio must be positive", field_name)
+    if a < b:
+        raise InvalidInput("a ratio must be at least 1:1 (more yes than no)", field_name)
     share = Fraction(a, a + b)
     return Ratio(share.numerator, share.denominator - share.numerator, strict)
 

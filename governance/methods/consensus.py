@@ -41,7 +41,11 @@ class _Objectable:
         return {"choice": choice, "reason": reason} if reason else {"choice": choice}
 
     def tally(
-        self, ballots: Sequence[Ballot], options: tuple[str, ...], params: dict[str, Any]
+        self,
+        ballots: Sequence[Ballot],
+        options: tuple[str, ...],
+        params: dict[str, Any],
+        casting: Ballot | None = None,
     ) -> Tally:
         counts = Counter(b["choice"] for b in ballots)
         reasons = [b["reason"] for b in ballots if b["choice"] == self.blocking]

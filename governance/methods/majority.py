@@ -1,7 +1,9 @@
 """Yes / no / abstain votes: simple majority and supermajority with an exact ratio.
 
 Abstentions count towards quorum but not towards the majority: a proposal passes when
-``yes : no`` meets the ratio (simple majority is 1:1, strictly greater).
+``yes : no`` meets the ratio (simple majority: more yes than no). A supermajority
+``N:M`` (at least 1:1) follows Debian's rule in force since GR 2015-003: at least
+N·no/M yes and more yes than no; ``"strict": true`` asks for more than N·no/M.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from governance.methods.base import (
+    RULES,
+    RULES_KEY,
     SIMPLE_MAJORITY,
     Ballot,
     Ratio,
     Tally,
     check_choice,
     check_object,
+    check_rules,
     parse_ratio,
 )
 from ledger.kernel.errors import InvalidInput
@@ -54,21 +59,27 @@ class Supermajority:
         return CHOICES
 
     def ratio(self, params: dict[str, Any]) -> Ratio:
-        return parse_ratio(params.get("threshold"), "params.threshold")
+        return Ratio.stored(params["threshold"], params)
 
     def check_params(self, params: Any, options: tuple[str, ...]) -> dict[str, Any]:
-        if not isinstance(params, dict) or set(params) - {"threshold"}:
+        if not isinstance(params, dict) or set(params) - {"threshold", RULES_KEY}:
             raise InvalidInput("parameters are {threshold: {ratio, strict}}", "params")
         if "threshold" not in params:
             raise InvalidInput("a supermajority needs a threshold ratio", "params.threshold")
-        return {"threshold": self.ratio(params).to_json()}
+        check_rules(params)
+        threshold = parse_ratio(params["threshold"], "params.threshold")
+        return {"threshold": threshold.to_json(), RULES_KEY: RULES}
 
     def check_ballot(self, raw: Any, options: tuple[str, ...], params: dict[str, Any]) -> Ballot:
         ballot = check_object(raw, _KEYS, _KEYS)
         return {"choice": check_choice(ballot["choice"], CHOICES)}
 
     def tally(
-        self, ballots: Sequence[Ballot], options: tuple[str, ...], params: dict[str, Any]
+        self,
+        ballots: Sequence[Ballot],
+        options: tuple[str, ...],
+        params: dict[str, Any],
+        casting: Ballot | None = None,
     ) -> Tally:
         yes, no, abstain = count(b["choice"] for b in ballots)
         return decide(yes, no, abstain, self.ratio(params), self.name)

@@ -1,39 +1,39 @@
-"""Ranked choice by the Schulze method, with Debian's default option.
+"""The Schulze count over a pairwise matrix, as Debian's constitution A.5 defines it
+(numbered A.6 until v1.9; the Method that takes ballots is in ``ranked``).
 
-Every ballot implicitly carries the default option ("Further discussion"); options a
-voter leaves unranked share the last place. The count is vectorised: ballots become a
-rank matrix, the pairwise matrix ``d[i, j]`` (voters preferring i to j) is summed in
-chunks with numpy, options that do not defeat the default option by their required
-ratio are dropped (Debian constitution A.6), and the strongest paths (winning votes)
-come from a Floyd–Warshall widest-path pass over the survivors. The result publishes
-``d`` and the path matrix so anyone can recheck it.
+Ballots become a rank matrix and the pairwise matrix ``d[i, j]`` (voters preferring i
+to j) is summed in chunks with numpy. Then, with a default option D:
+
+- A.5(2): an option ranked above D by fewer than R voters (the option quorum) is
+  dropped;
+- A.5(3): an option that does not defeat D by its own majority ratio (``Ratio.met``:
+  V(A,D) >= N·V(D,A) and V(A,D) > V(D,A)) is dropped;
+- A.5(4)-(8): among the rest, the Schwartz set after dropping the weakest defeats.
+  That is the Schulze winner set (the paper shows the two agree; a property test
+  holds this count to the text), found here as widest paths by Floyd–Warshall. A
+  defeat's strength is its winning votes, then fewer losing votes (A.5(7)(1),
+  Schulze 2011 §2.1), encoded as one integer
+  ``V(A,X)·(n+1) + (n − V(X,A))`` with ``n`` the largest entry of ``d``.
+
+Rules 1 proposals (see ``base.RULES``) compare winning votes only and publish the
+figures they published then. The result carries ``d``, the strongest paths' winning
+and losing votes and every dropped option, so anyone can recheck it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from governance.methods.base import (
-    SIMPLE_MAJORITY,
-    Ballot,
-    Ratio,
-    Tally,
-    check_object,
-    check_options,
-    parse_ratio,
-)
-from ledger.kernel.errors import InvalidInput
+from governance.methods.base import SIMPLE_MAJORITY, Ratio
 
-DEFAULT_OPTION = "Further discussion"
 CHUNK = 32_768
 IntMatrix = npt.NDArray[np.int64]
 RankMatrix = npt.NDArray[np.integer[Any]]
-_KEYS = frozenset({"ranking"})
 
 
 def rank_matrix(rankings: Sequence[Sequence[Sequence[str]]], options: Sequence[str]) -> RankMatrix:
@@ -75,14 +75,34 @@ def pairwise(ranks: RankMatrix, chunk: int = CHUNK) -> IntMatrix:
     return d
 
 
-def widest_paths(d: IntMatrix) -> IntMatrix:
-    """Strongest path strengths ``p[i, j]`` under winning votes (Floyd–Warshall)."""
-    p = np.where(d > d.T, d, 0).astype(np.int64)
-    np.fill_diagonal(p, 0)
+def link_strengths(d: IntMatrix, losing: bool = True) -> IntMatrix:
+    """Strength of each defeat (0 where i does not defeat j): winning votes, then
+    fewer losing votes as one integer; winning votes alone when not ``losing``."""
+    if losing:
+        n = int(d.max(initial=0))
+        strength = d * (n + 1) + (n - d.T)
+    else:
+        strength = d
+    s = np.where(d > d.T, strength, 0).astype(np.int64)
+    np.fill_diagonal(s, 0)
+    return s
+
+
+def widest_paths(s: IntMatrix) -> IntMatrix:
+    """Strongest path strengths ``p[i, j]`` over link strengths ``s`` (Floyd–Warshall)."""
+    p = s.copy()
     for m in range(p.shape[0]):
         p = np.maximum(p, np.minimum(p[:, m : m + 1], p[m : m + 1, :]))
     np.fill_diagonal(p, 0)
     return p
+
+
+def decode(p: IntMatrix, d: IntMatrix) -> tuple[IntMatrix, IntMatrix]:
+    """Winning and losing votes of each strongest path's weakest link (0, 0: no path)."""
+    n = int(d.max(initial=0))
+    won = np.where(p > 0, p // (n + 1), 0)
+    lost = np.where(p > 0, n - p % (n + 1), 0)
+    return won, lost
 
 
 def winners(p: IntMatrix) -> list[int]:
@@ -97,91 +117,45 @@ def ranking(p: IntMatrix) -> list[int]:
 
 
 def schulze(
-    d: IntMatrix, options: Sequence[str], default: str | None, ratio: Ratio = SIMPLE_MAJORITY
+    d: IntMatrix,
+    options: Sequence[str],
+    default: str | None,
+    ratio: Ratio = SIMPLE_MAJORITY,
+    *,
+    majorities: Mapping[str, Ratio] | None = None,
+    quorum: int = 0,
+    legacy: bool = False,
 ) -> dict[str, Any]:
-    """The Schulze count over a pairwise matrix; with ``default``, options that do not
-    defeat it by ``ratio`` are dropped first."""
+    """The count over ``d``; with ``default``, options below the option ``quorum`` or
+    not defeating it by their majority (``majorities``, else ``ratio``) are dropped."""
     everyone = list(range(len(options)))
     kept = everyone
-    dropped: list[str] = []
+    below: list[int] = []
     if default is not None:
         z = options.index(default)
-        kept = [i for i in everyone if i == z or ratio.met(int(d[i, z]), int(d[z, i]))]
-        dropped = [options[i] for i in everyone if i not in kept]
+        required = majorities or {}
+        below = [i for i in everyone if i != z and int(d[i, z]) < quorum]
+        kept = [
+            i
+            for i in everyone
+            if i == z
+            or (i not in below and required.get(options[i], ratio).met(int(d[i, z]), int(d[z, i])))
+        ]
     sub = d[np.ix_(kept, kept)]
-    p = widest_paths(sub)
+    p = widest_paths(link_strengths(sub, losing=not legacy))
     labels = [options[i] for i in kept]
-    return {
+    details: dict[str, Any] = {
         "options": list(options),
         "pairwise": d.tolist(),
-        "dropped": dropped,
+        "dropped": [options[i] for i in everyone if i not in kept],
         "considered": labels,
         "strongest_paths": p.tolist(),
         "winners": [labels[i] for i in winners(p)],
         "ranking": [labels[i] for i in ranking(p)],
     }
-
-
-class Schulze:
-    """Ranked ballots counted by the Schulze method (Debian's variant)."""
-
-    name = "schulze"
-
-    def options(self, given: Sequence[Any]) -> tuple[str, ...]:
-        return check_options(given, minimum=1)
-
-    def check_params(self, params: Any, options: tuple[str, ...]) -> dict[str, Any]:
-        params = params or {}
-        if not isinstance(params, dict) or set(params) - {"default_option", "default_ratio"}:
-            raise InvalidInput("parameters are {default_option, default_ratio}", "params")
-        default = params.get("default_option", DEFAULT_OPTION)
-        if not isinstance(default, str) or not default.strip() or len(default) > 200:
-            raise InvalidInput("default_option is a non-empty label", "params.default_option")
-        default = default.strip()
-        ratio = params.get("default_ratio", SIMPLE_MAJORITY.to_json())
-        return {
-            "default_option": default,
-            "default_ratio": parse_ratio(ratio, "params.default_ratio").to_json(),
-        }
-
-    def all_options(self, options: tuple[str, ...], params: dict[str, Any]) -> tuple[str, ...]:
-        """The proposal's options followed by the default option (unless listed)."""
-        default = params["default_option"]
-        return options if default in options else (*options, default)
-
-    def check_ballot(self, raw: Any, options: tuple[str, ...], params: dict[str, Any]) -> Ballot:
-        tiers = check_object(raw, _KEYS, _KEYS)["ranking"]
-        everything = self.all_options(options, params)
-        order = {o: i for i, o in enumerate(everything)}
-        if not isinstance(tiers, list) or len(tiers) > len(everything):
-            raise InvalidInput("ranking is a list of tiers, best first", "ballot.ranking")
-        seen: set[str] = set()
-        canonical = []
-        for tier in tiers:
-            names = [tier] if isinstance(tier, str) else tier
-            if not isinstance(names, list) or not names:
-                raise InvalidInput("each tier is an option or a non-empty list", "ballot.ranking")
-            for name in names:
-                if not isinstance(name, str) or name not in order:
-                    raise InvalidInput(f"not an option: {name!r}", "ballot.ranking")
-                if name in seen:
-                    raise InvalidInput(f"{name!r} is ranked twice", "ballot.ranking")
-                seen.add(name)
-            canonical.append(sorted(names, key=order.__getitem__))
-        return {"ranking": canonical}
-
-    def tally(
-        self, ballots: Sequence[Ballot], options: tuple[str, ...], params: dict[str, Any]
-    ) -> Tally:
-        everything = self.all_options(options, params)
-        d = pairwise(rank_matrix([b["ranking"] for b in ballots], everything))
-        ratio = parse_ratio(params["default_ratio"], "params.default_ratio")
-        details = schulze(d, everything, params["default_option"], ratio)
-        found = details["winners"]
-        return Tally(
-            method=self.name,
-            passed=len(found) == 1 and found[0] != params["default_option"],
-            winners=tuple(found),
-            counted=len(ballots),
-            details=details,
-        )
+    if not legacy:
+        won, lost = decode(p, sub)
+        details["strongest_paths"] = won.tolist()
+        details["strongest_path_losing"] = lost.tolist()
+        details["below_quorum"] = [options[i] for i in below]
+    return details

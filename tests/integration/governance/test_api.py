@@ -59,7 +59,8 @@ READ = """
 query($n: Int!) {
   proposal(project: "wiki", number: $n) {
     state outcome sheetHash
-    tally { final winners schulze { options pairwise considered strongestPaths ranking dropped } }
+    tally { final winners schulze { options pairwise considered strongestPaths
+        strongestPathLosing ranking dropped } }
     tallySheet { voter castBy receipt ballot }
   }
 }
@@ -275,7 +276,7 @@ async def test_a_schulze_result_publishes_its_matrices(
     )
     assert made["data"]["createProposal"]["proposal"]["options"] == ["Tabs", "Spaces"]
     await gql(OPEN, {"i": {"project": "wiki", "number": 1}}, setup["maintainer"])
-    rankings = {1: ["Tabs", "Spaces"], 2: ["Spaces", "Further discussion"], 3: ["Tabs"]}
+    rankings = {1: ["Tabs", "Spaces"], 2: ["Spaces", "None of the above"], 3: ["Tabs"]}
     for voter, ranking in rankings.items():
         done = await gql(
             CAST,
@@ -291,11 +292,12 @@ async def test_a_schulze_result_publishes_its_matrices(
         "final": True,
         "winners": ["Tabs"],
         "schulze": {
-            "options": ["Tabs", "Spaces", "Further discussion"],
+            "options": ["Tabs", "Spaces", "None of the above"],
             "pairwise": [[0, 2, 2], [1, 0, 2], [1, 0, 0]],
-            "considered": ["Tabs", "Spaces", "Further discussion"],
+            "considered": ["Tabs", "Spaces", "None of the above"],
             "strongestPaths": [[0, 2, 2], [0, 0, 2], [0, 0, 0]],
-            "ranking": ["Tabs", "Spaces", "Further discussion"],
+            "strongestPathLosing": [[0, 1, 1], [0, 0, 0], [0, 0, 0]],
+            "ranking": ["Tabs", "Spaces", "None of the above"],
             "dropped": [],
         },
     }
@@ -305,7 +307,7 @@ async def test_a_schulze_result_publishes_its_matrices(
             "voter": 2,
             "castBy": 2,
             "receipt": None,
-            "ballot": {"ranking": [["Spaces"], ["Further discussion"]]},
+            "ballot": {"ranking": [["Spaces"], ["None of the above"]]},
         },
         {"voter": 3, "castBy": 3, "receipt": None, "ballot": {"ranking": [["Tabs"]]}},
     ]
