@@ -10,6 +10,7 @@ an unknown ``kid`` is refused without any lookup driven by the token.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import jwt
@@ -17,6 +18,7 @@ import jwt
 from app.settings import Settings
 from ledger.journal.keys import KeyRing
 from ledger.kernel.principal import ROLES, Principal, Role
+from ledger.kernel.pseudonyms import Pseudonyms
 
 REQUIRED = ["exp", "iat", "iss", "aud", "sub"]
 ACCEPTED_TYP = {"jwt", "at+jwt"}
@@ -34,10 +36,19 @@ class AuthError(Exception):
 class TokenService:
     """Issues and verifies the instance's tokens."""
 
-    def __init__(self, settings: Settings, ring: KeyRing, external: jwt.PyJWKSet | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        ring: KeyRing,
+        external: jwt.PyJWKSet | None = None,
+        pseudonyms: Pseudonyms | None = None,
+    ):
         self.settings = settings
         self.ring = ring
         self.external = external
+        # The instance's (from the database) when serving; a tool that only issues
+        # tokens journals nothing and may do without.
+        self.pseudonyms = pseudonyms or Pseudonyms.ephemeral()
         self.algorithm = "HS256" if settings.jwt_secret else "EdDSA"
 
     def issue(
@@ -111,7 +122,8 @@ class TokenService:
             raise AuthError("token expired") from None
         except jwt.InvalidTokenError as exc:
             raise AuthError(f"invalid token: {exc}") from None
-        return principal_of(claims)
+        principal = principal_of(claims)
+        return replace(principal, pseudonym=self.pseudonyms.subject(principal.subject))
 
 
 def principal_of(claims: dict[str, Any]) -> Principal:

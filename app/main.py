@@ -29,6 +29,7 @@ from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
 from ledger.journal.keys import load_or_create
+from ledger.kernel import pseudonyms
 from licenses.spdx import check
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -74,7 +75,7 @@ async def start_runtime(
         url,
         pool,
         ring,
-        TokenService(settings, ring, external),
+        TokenService(settings, ring, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
         load_operations(),

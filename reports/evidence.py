@@ -16,11 +16,11 @@ EMBED_LIMIT = 200_000
 SAMPLES = 4
 
 _EVENTS = """
-SELECT seq, type, body, actor, recorded_at FROM journal_events
+SELECT seq, type, version, body, actor, recorded_at FROM journal_events
 WHERE project_id = $1 AND seq <= $2 ORDER BY seq
 """
 _ONE_EVENT = """
-SELECT seq, type, body, actor, recorded_at FROM journal_events
+SELECT seq, type, version, body, actor, recorded_at FROM journal_events
 WHERE project_id = $1 AND seq = any($2::bigint[]) ORDER BY seq
 """
 _AFFILIATIONS = """
@@ -45,7 +45,13 @@ SELECT id, kind, sponsor_id, currency FROM treasury_accounts WHERE project_id = 
 
 def _document(project_id: int, row: asyncpg.Record) -> dict[str, Any]:
     return event_document(
-        project_id, row["seq"], row["type"], row["body"], row["actor"], row["recorded_at"]
+        project_id,
+        row["seq"],
+        row["type"],
+        row["version"],
+        row["body"],
+        row["actor"],
+        row["recorded_at"],
     )
 
 

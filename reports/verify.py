@@ -123,7 +123,7 @@ def _events(
 
 def _figures(report: dict[str, Any], documents: list[dict[str, Any]], verdict: Verdict) -> None:
     period = parse_period(report["period"]["label"])
-    events = [decode(d["type"], d["body"]) for d in documents]
+    events = [decode(d["type"], d["body"], d["v"]) for d in documents]
     counted = counted_contributions(events)
     mine, orgs = published_figures(report)
     again = contributor_figures(counted, period)

@@ -1,10 +1,11 @@
 """The append-only, hash-chained journal: one chain per project.
 
 Each event's ``hash = SHA-256(prev_hash || RFC8785(document))`` where the document
-is ``{project_id, seq, type, body, actor, recorded_at}``; the first event chains
+is ``{project_id, seq, type, v, body, actor, recorded_at}``; the first event chains
 from 32 zero bytes. Writers append typed events of the catalogue
-(``ledger.journal.events``): ``type`` is the event type's name, ``body`` its encoding. Writers serialise per project on the ``journal_heads`` row, so
-concurrent transactions still produce one gap-free chain. The database refuses
+(``ledger.journal.events``): ``type`` is the event type's name, ``v`` its version
+and ``body`` its encoding. Writers serialise per project on the ``journal_heads``
+row, so concurrent transactions still produce one gap-free chain. The database refuses
 UPDATE, DELETE and TRUNCATE on ``journal_events`` (see migration 0001).
 """
 
@@ -29,6 +30,7 @@ class JournalEvent:
     project_id: int
     seq: int
     type: str
+    version: int
     body: dict[str, Any]
     actor: str
     recorded_at: datetime
@@ -38,7 +40,13 @@ class JournalEvent:
     def document(self) -> dict[str, Any]:
         """The JSON document whose canonical form is hashed."""
         return event_document(
-            self.project_id, self.seq, self.type, self.body, self.actor, self.recorded_at
+            self.project_id,
+            self.seq,
+            self.type,
+            self.version,
+            self.body,
+            self.actor,
+            self.recorded_at,
         )
 
 
@@ -57,13 +65,20 @@ class ChainCheck:
 
 
 def event_document(
-    project_id: int, seq: int, type_: str, body: dict[str, Any], actor: str, at: datetime
+    project_id: int,
+    seq: int,
+    type_: str,
+    version: int,
+    body: dict[str, Any],
+    actor: str,
+    at: datetime,
 ) -> dict[str, Any]:
     """The hashed form of an event."""
     return {
         "project_id": project_id,
         "seq": seq,
         "type": type_,
+        "v": version,
         "body": body,
         "actor": actor,
         "recorded_at": timestamp(at),
@@ -151,18 +166,20 @@ WITH moved AS (
     SET seq = ($2::bigint[])[cardinality($2::bigint[])], hash = ($8::bytea[])[cardinality($8::bytea[])]
     WHERE project_id = $1
 )
-INSERT INTO journal_events (project_id, seq, type, body, actor, recorded_at, prev_hash, hash)
-SELECT $1, u.seq, u.type, u.body, u.actor, $6, u.prev_hash, u.hash
-FROM unnest($2::bigint[], $3::text[], $4::jsonb[], $5::text[], $7::bytea[], $8::bytea[])
-    AS u(seq, type, body, actor, prev_hash, hash)
+INSERT INTO journal_events
+    (project_id, seq, type, version, body, actor, recorded_at, prev_hash, hash)
+SELECT $1, u.seq, u.type, u.version, u.body, u.actor, $6, u.prev_hash, u.hash
+FROM unnest($2::bigint[], $3::text[], $4::jsonb[], $5::text[], $7::bytea[], $8::bytea[],
+            $9::smallint[])
+    AS u(seq, type, body, actor, prev_hash, hash, version)
 """
 _HEAD = "SELECT seq, hash FROM journal_heads WHERE project_id = $1"
 _EVENTS_FROM = """
-SELECT project_id, seq, type, body, actor, recorded_at, prev_hash, hash
+SELECT project_id, seq, type, version, body, actor, recorded_at, prev_hash, hash
 FROM journal_events WHERE project_id = $1 AND seq > $2 ORDER BY seq
 """
 _PAGE = """
-SELECT project_id, seq, type, body, actor, recorded_at, prev_hash, hash
+SELECT project_id, seq, type, version, body, actor, recorded_at, prev_hash, hash
 FROM journal_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
 """
 
@@ -195,9 +212,12 @@ async def append_events(
     written: list[JournalEvent] = []
     for event, actor in events:
         seq += 1
-        type_, body = event.TYPE, encode(event)
-        digest = chain_hash(prev, event_document(project_id, seq, type_, body, actor, now))
-        written.append(JournalEvent(project_id, seq, type_, body, actor, now, prev, digest))
+        type_, version, body = event.TYPE, event.VERSION, encode(event)
+        document = event_document(project_id, seq, type_, version, body, actor, now)
+        digest = chain_hash(prev, document)
+        written.append(
+            JournalEvent(project_id, seq, type_, version, body, actor, now, prev, digest)
+        )
         prev = digest
     if written:
         await conn.execute(
@@ -210,6 +230,7 @@ async def append_events(
             now,
             [e.prev_hash for e in written],
             [e.hash for e in written],
+            [e.version for e in written],
         )
     return written
 
@@ -219,6 +240,7 @@ def _event(row: asyncpg.Record) -> JournalEvent:
         row["project_id"],
         row["seq"],
         row["type"],
+        row["version"],
         row["body"],
         row["actor"],
         row["recorded_at"],

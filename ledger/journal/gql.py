@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 from strawberry.scalars import JSON
 
@@ -13,26 +11,44 @@ from ledger.journal.chain import JournalEvent as EventModel
 from ledger.kernel.paging import cursor_int, decode_cursor, make_page, page_size
 
 
-@strawberry.type(description="One event of the project's hash-chained journal.")
+@strawberry.type(
+    description="One event of the project's hash-chained journal. Its fields are exactly "
+    "the hashed document `{project_id, seq, type, v, body, actor, recorded_at}` (see "
+    "`document`), so the chain can be rehashed from this API alone."
+)
 class JournalEvent:
-    seq: int
-    type: str
-    body: JSON
-    actor: str
-    recorded_at: datetime
+    project_id: int = strawberry.field(description="The project's number (`project_id`).")
+    seq: int = strawberry.field(description="Place in the chain, from 1.")
+    type: str = strawberry.field(description="The event type's name in the catalogue.")
+    version: int = strawberry.field(description="The event type's version (`v`).")
+    body: JSON = strawberry.field(description="The event, as its type's schema describes.")
+    actor: str = strawberry.field(
+        description="Who made the change: `contributor:N`, `token:<pseudonym>` or a "
+        "system name; never a name or an email."
+    )
+    recorded_at: str = strawberry.field(
+        description="When it was recorded, exactly as hashed (RFC 3339, microseconds, Z)."
+    )
     prev_hash: str = strawberry.field(description="Hex SHA-256 of the previous event.")
-    hash: str = strawberry.field(description="Hex SHA-256(prev_hash || RFC 8785 event).")
+    hash: str = strawberry.field(description="Hex SHA-256(prev_hash || RFC 8785 document).")
+    document: JSON = strawberry.field(
+        description="The hashed document itself; its RFC 8785 form is what is hashed."
+    )
 
     @classmethod
     def of(cls, e: EventModel) -> JournalEvent:
+        document = e.document()
         return cls(
+            project_id=e.project_id,
             seq=e.seq,
             type=e.type,
+            version=e.version,
             body=as_json(e.body),
             actor=e.actor,
-            recorded_at=e.recorded_at,
+            recorded_at=document["recorded_at"],
             prev_hash=e.prev_hash.hex(),
             hash=e.hash.hex(),
+            document=as_json(document),
         )
 
 

@@ -37,7 +37,7 @@ SELECT 1
 _LOCK = "SELECT size FROM merkle_state WHERE project_id = $1 FOR UPDATE"
 _SIZE = "SELECT coalesce((SELECT size FROM merkle_state WHERE project_id = $1), 0)"
 _EVENTS = """
-SELECT seq, type, body, actor, recorded_at FROM journal_events
+SELECT seq, type, version, body, actor, recorded_at FROM journal_events
 WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
 """
 _NODES = """
@@ -143,7 +143,13 @@ async def extend_tree(conn: asyncpg.Connection, project_id: int) -> int:
             leaves = [
                 leaf_hash(
                     event_document(
-                        project_id, r["seq"], r["type"], r["body"], r["actor"], r["recorded_at"]
+                        project_id,
+                        r["seq"],
+                        r["type"],
+                        r["version"],
+                        r["body"],
+                        r["actor"],
+                        r["recorded_at"],
                     )
                 )
                 for r in rows

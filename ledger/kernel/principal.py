@@ -19,12 +19,15 @@ _RANK = {"member": 1, "maintainer": 2}
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The caller; ``subject`` is empty for anonymous requests."""
+    """The caller; ``subject`` is empty for anonymous requests. ``pseudonym`` is the
+    keyed pseudonym of the subject (``ledger.kernel.pseudonyms``), set by whoever
+    verified the token."""
 
     subject: str = ""
     contributor_id: int | None = None
     admin: bool = False
     roles: dict[str, Role] = field(default_factory=dict)
+    pseudonym: str = ""
 
     @property
     def anonymous(self) -> bool:
@@ -32,8 +35,14 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        """How the journal names this caller."""
-        return self.subject or "anonymous"
+        """How the journal names this caller: its contributor number when the token
+        names one, else the pseudonym of its subject; never the subject itself (a
+        subject may be an email)."""
+        if self.contributor_id is not None:
+            return f"contributor:{self.contributor_id}"
+        if self.pseudonym:
+            return f"token:{self.pseudonym}"
+        return "token" if self.subject else "anonymous"
 
     def has(self, project_slug: str, role: Role) -> bool:
         """True if the caller holds ``role`` (or higher) on the project."""

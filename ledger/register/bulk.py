@@ -33,7 +33,9 @@ _CONTRIBUTION_COLUMNS = [
     "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
     "evidence_url", "metadata", "credit", "policy_version", "counted", "recorded_at",
 ]  # fmt: skip
-_EVENT_COLUMNS = ["project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash"]
+_EVENT_COLUMNS = [
+    "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
+]  # fmt: skip
 _IDS = "SELECT nextval(pg_get_serial_sequence('contributions', 'id')) FROM generate_series(1, $1)"
 
 
@@ -98,11 +100,13 @@ def _prepare(
         chain.seq += 1
         event, who = _event(c), chain.actor
         type_, body = event.TYPE, encode(event)
-        doc = event_document(chain.project_id, chain.seq, type_, body, who, chain.now)
+        doc = event_document(
+            chain.project_id, chain.seq, type_, event.VERSION, body, who, chain.now
+        )
         digest = chain_hash(chain.prev, doc)
         events.append(
             (chain.project_id, chain.seq, type_, orjson.dumps(body).decode(), who, chain.now,
-             _hex(chain.prev), _hex(digest))
+             _hex(chain.prev), _hex(digest), event.VERSION)
         )  # fmt: skip
         chain.prev = digest
     return _Prepared(done, _csv(_row(c) for c in done), _csv(events))

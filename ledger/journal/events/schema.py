@@ -17,17 +17,16 @@ import msgspec
 from ledger.journal.events import CATALOGUE, EVENTS, Event
 from ledger.journal.events.base import Timestamp
 
-SCHEMA_ID = "/schemas/journal-events/v1.json"
+SCHEMA_ID = "/schemas/journal-events/v2.json"
 FILE = Path(__file__).with_name("schema.json")
 HASHING = (
-    "One event of a project's append-only journal: the document "
-    "{project_id, seq, type, body, actor, recorded_at}. Each project has one chain: "
+    "One event of a project's append-only journal (format 2): the document "
+    "{project_id, seq, type, v, body, actor, recorded_at}. Each project has one chain: "
     "hash = SHA-256(prev_hash || RFC 8785 canonical JSON of the document), where "
     "prev_hash is the hash of event seq - 1 and the genesis value (before seq 1) is 32 "
     "zero bytes. The journal is also an RFC 9162 Merkle tree whose leaf for an event is "
     "SHA-256(0x00 || RFC 8785 canonical JSON of the document). The body of an event of "
-    "type T is described by $defs/T.vN, N being the type's version in this catalogue; "
-    "the document does not carry the version, and every type is at version 1."
+    "type T at version N (the document's v) is described by $defs/T.vN."
 )
 
 
@@ -44,11 +43,12 @@ def _document(types: list[str]) -> dict[str, Any]:
             "project_id": {"type": "integer", "description": "The project's number."},
             "seq": {"type": "integer", "minimum": 1, "description": "Place in the chain."},
             "type": {"enum": types, "description": "The event type's name."},
+            "v": {"type": "integer", "minimum": 1, "description": "The type's version."},
             "body": {"type": "object", "description": "The event, as its type describes."},
             "actor": {"type": "string", "description": "Who made the change."},
             "recorded_at": recorded_at,
         },
-        "required": ["project_id", "seq", "type", "body", "actor", "recorded_at"],
+        "required": ["project_id", "seq", "type", "v", "body", "actor", "recorded_at"],
         "additionalProperties": False,
     }
 
@@ -60,13 +60,18 @@ def catalogue_schema() -> dict[str, Any]:
     for cls, ref in zip(EVENTS, refs, strict=True):
         body = components.pop(ref["$ref"].rsplit("/", 1)[1])
         bodies[definition(cls)] = {**body, "title": f"{cls.TYPE} v{cls.VERSION}"}
-    newest = [versions[max(versions)] for _, versions in sorted(CATALOGUE.items())]
+    every = [
+        cls for _, versions in sorted(CATALOGUE.items()) for _, cls in sorted(versions.items())
+    ]
     rules = [
         {
-            "if": {"properties": {"type": {"const": cls.TYPE}}, "required": ["type"]},
+            "if": {
+                "properties": {"type": {"const": cls.TYPE}, "v": {"const": cls.VERSION}},
+                "required": ["type", "v"],
+            },
             "then": {"properties": {"body": {"$ref": f"#/$defs/{definition(cls)}"}}},
         }
-        for cls in newest
+        for cls in every
     ]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -40,7 +40,8 @@ async def journal(
     by_demo = {r["type"] for r in await pool.fetch("SELECT DISTINCT type FROM journal_events")}
     await write_the_rest(pool, Poster(client), database_url)
     rows = await pool.fetch(
-        "SELECT project_id, seq, type, body, actor, recorded_at FROM journal_events ORDER BY seq"
+        "SELECT project_id, seq, type, version, body, actor, recorded_at FROM journal_events"
+        " ORDER BY seq"
     )
     async with pool.acquire() as conn:
         assert (await verify(conn, rows[0]["project_id"])).ok
@@ -85,7 +86,7 @@ def test_every_written_document_validates_against_the_published_schema(
     validator = jsonschema.Draft202012Validator(catalogue_schema())
     for row in rows:
         document = event_document(
-            row["project_id"], row["seq"], row["type"], row["body"], row["actor"],
-            row["recorded_at"],
+            row["project_id"], row["seq"], row["type"], row["version"], row["body"],
+            row["actor"], row["recorded_at"],
         )  # fmt: skip
         assert [e.message for e in validator.iter_errors(document)] == [], row["type"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -224,6 +225,11 @@ async def test_the_journal_is_readable_and_verifiable_over_graphql(
 ) -> None:
     await link(gql, maintainer, "101", "ada")
     body = await gql(JOURNAL)
+    admin, _, mia = (e["actor"] for e in body["data"]["project"]["journal"]["events"]["nodes"])
+    # Actors are keyed pseudonyms of the tokens' subjects, never the subjects.
+    assert re.fullmatch("token:[0-9a-f]{32}", admin)
+    assert re.fullmatch("token:[0-9a-f]{32}", mia)
+    assert admin != mia
     assert body == {
         "data": {
             "project": {
@@ -232,9 +238,9 @@ async def test_the_journal_is_readable_and_verifiable_over_graphql(
                     "verify": {"ok": True, "checked": 3, "brokenSeq": None, "reason": ""},
                     "events": {
                         "nodes": [
-                            {"seq": 1, "type": "project.created", "actor": "admin"},
-                            {"seq": 2, "type": "credit_policy.set", "actor": "admin"},
-                            {"seq": 3, "type": "identity.linked", "actor": "mia"},
+                            {"seq": 1, "type": "project.created", "actor": admin},
+                            {"seq": 2, "type": "credit_policy.set", "actor": admin},
+                            {"seq": 3, "type": "identity.linked", "actor": mia},
                         ]
                     },
                 }
@@ -275,3 +281,37 @@ async def test_emails_in_contribution_metadata_are_for_maintainers_only(
     assert private["data"]["project"]["contributions"]["nodes"] == [
         {"metadata": {"commit": "abc", "signoffs": [{"name": "Ada", "email": "ada@example.org"}]}}
     ]
+
+
+REHASH = """
+{ project(slug: "wiki") { journal { headHash events(first: 10) { nodes {
+  projectId seq type version body actor recordedAt prevHash hash } } } } }
+"""
+
+
+async def test_a_page_of_events_rehashes_from_the_graphql_fields_alone(
+    gql: GraphQL, maintainer: str
+) -> None:
+    """Recomputed with the RFC 8785 reference and hashlib only, not the project's code."""
+    import hashlib
+
+    import rfc8785
+
+    await link(gql, maintainer, "101", "ada")
+    journal = (await gql(REHASH))["data"]["project"]["journal"]
+    running = bytes(32)
+    for event in journal["events"]["nodes"]:
+        document = {
+            "project_id": event["projectId"],
+            "seq": event["seq"],
+            "type": event["type"],
+            "v": event["version"],
+            "body": event["body"],
+            "actor": event["actor"],
+            "recorded_at": event["recordedAt"],
+        }
+        assert bytes.fromhex(event["prevHash"]) == running
+        running = hashlib.sha256(running + rfc8785.dumps(document)).digest()
+        assert running.hex() == event["hash"]
+    assert len(journal["events"]["nodes"]) == 3
+    assert running.hex() == journal["headHash"]

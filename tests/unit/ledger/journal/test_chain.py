@@ -13,24 +13,24 @@ def chain(n: int) -> list[JournalEvent]:
     events, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
         body = {"n": seq}
-        digest = chain_hash(prev, event_document(1, seq, "test", body, "alice", AT))
-        events.append(JournalEvent(1, seq, "test", body, "alice", AT, prev, digest))
+        digest = chain_hash(prev, event_document(1, seq, "test", 1, body, "alice", AT))
+        events.append(JournalEvent(1, seq, "test", 1, body, "alice", AT, prev, digest))
         prev = digest
     return events
 
 
 def test_the_hash_is_sha256_of_the_previous_hash_and_the_canonical_event() -> None:
-    doc = event_document(1, 1, "project.created", {"b": 1, "a": "x"}, "admin", AT)
+    doc = event_document(1, 1, "project.created", 1, {"b": 1, "a": "x"}, "admin", AT)
     expected = sha256(
         GENESIS_HASH
         + b'{"actor":"admin","body":{"a":"x","b":1},"project_id":1,'
-        + b'"recorded_at":"2026-07-01T12:00:00.000000Z","seq":1,"type":"project.created"}'
+        + b'"recorded_at":"2026-07-01T12:00:00.000000Z","seq":1,"type":"project.created","v":1}'
     )
     assert chain_hash(GENESIS_HASH, doc) == expected
 
 
 def test_leaf_hashes_follow_rfc_6962() -> None:
-    doc = event_document(1, 1, "t", {}, "a", AT)
+    doc = event_document(1, 1, "t", 1, {}, "a", AT)
     assert leaf_hash(doc) == sha256(b"\x00" + canonical_json(doc))
 
 
@@ -69,7 +69,7 @@ def test_a_missing_last_event_is_caught_by_the_head() -> None:
 
 def test_a_rewritten_last_event_is_caught_by_the_head() -> None:
     events = chain(3)
-    forged_doc = event_document(1, 3, "test", {"n": "forged"}, "alice", AT)
+    forged_doc = event_document(1, 3, "test", 1, {"n": "forged"}, "alice", AT)
     forged = replace(events[2], body={"n": "forged"}, hash=chain_hash(events[1].hash, forged_doc))
     check = check_chain([*events[:2], forged], (3, events[2].hash))
     assert (check.broken_seq, check.reason) == (3, "last event differs from the head")

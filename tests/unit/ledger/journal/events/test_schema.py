@@ -20,6 +20,7 @@ def _kind(body: dict[str, Any]) -> dict[str, Any]:
         "project_id": 1,
         "seq": 1,
         "type": "kind.defined",
+        "v": 1,
         "body": body,
         "actor": "admin",
         "recorded_at": "2026-03-02T10:00:00.123456Z",
@@ -34,7 +35,7 @@ def test_the_committed_schema_matches_the_catalogue() -> None:
 
 def test_it_is_a_valid_2020_12_schema_with_a_path_only_id() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA["$id"] == SCHEMA_ID == "/schemas/journal-events/v1.json"
+    assert SCHEMA["$id"] == SCHEMA_ID == "/schemas/journal-events/v2.json"
 
 
 def test_it_holds_one_body_schema_per_type_and_version_and_states_the_hashing_rule() -> None:
@@ -42,7 +43,7 @@ def test_it_holds_one_body_schema_per_type_and_version_and_states_the_hashing_ru
     assert sorted(SCHEMA["properties"]["type"]["enum"]) == sorted(cls.TYPE for cls in EVENTS)
     for rule in (
         "SHA-256(prev_hash || RFC 8785 canonical JSON of the document)",
-        "{project_id, seq, type, body, actor, recorded_at}",
+        "{project_id, seq, type, v, body, actor, recorded_at}",
         "32 zero bytes",
         "SHA-256(0x00 || RFC 8785 canonical JSON of the document)",
     ):
@@ -61,6 +62,7 @@ def test_a_document_validates_and_its_body_is_held_to_its_type() -> None:
         ({**_kind({"kind": "x", "description": ""}), "type": "note.added"}, "is not one of"),
         ({**_kind({"kind": "x", "description": "", "n": 1}), "seq": 1}, "'n' was unexpected"),
         ({**_kind({"kind": "x", "description": ""}), "recorded_at": "today"}, "does not match"),
+        ({**_kind({"kind": "x", "description": ""}), "v": 0}, "less than the minimum"),
     ],
 )
 def test_an_unknown_type_an_unknown_key_or_a_loose_timestamp_is_refused(
