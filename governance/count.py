@@ -3,9 +3,11 @@
 The tally sheet is the public evidence: with public ballots one row per counted
 person ``{voter, cast_by, ballot}``: ``voter`` is the elector record counted,
 ``cast_by`` the record whose ballot it counts as (another person's under delegation);
-with secret ballots one row per ballot ``{receipt, ballot}`` sorted by receipt.
-People, not records, vote (``people``). ``recount(sheet, ...)`` recomputes the outcome
-from the sheet alone; a casting voter (Debian A.5(8)) is found on it by ``voter``.
+with secret ballots one row per standing ballot ``{receipt, ballot}`` sorted by
+receipt (random, so the order says nothing), and beside it the sorted list of who
+voted (``Count.voters``) to check the sheet against. People, not records, vote
+(``people``). ``recount(sheet, ...)`` recomputes the outcome from the sheet alone; a
+casting voter (Debian A.5(8)) is found on it by ``voter``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Count:
     tally: Tally
     sheet: list[dict[str, Any]]
     electorate_size: int
+    voters: tuple[int, ...] | None = None  # secret ballots: whose ballots were counted
 
     @property
     def sheet_hash(self) -> bytes:

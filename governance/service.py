@@ -7,15 +7,21 @@ Deadlines are judged by the database's clock, never the application's: once an o
 proposal's closing time has passed, closing is its only transition (no ballot, no
 withdrawal). Ballots are counted per person through the register's merge links
 (``people``).
+
+A secret ballot writes no journal event and notifies no one when it is cast: its
+fresh receipt (``receipts``) and the ballot wait in the database until close, when
+the sheet of standing ballots (receipt order) and the list of who voted are published
+together (``docs/secret-ballots.md``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+from msgspec import UNSET
 
 from governance import effects, people, receipts, store, voter_store
 from governance.count import Count, public_sheet, recount, secret_sheet
@@ -43,7 +49,6 @@ DELEGATION = "governance_delegation"
 SECRET_BALLOTS = "governance_secret_ballots"  # noqa: S105 (a settings key)
 CHANNEL = "governance_ballots"
 MAX_DURATION = timedelta(days=366)
-SECRET_ACTOR = "secret-ballot"  # noqa: S105 (the journal actor of secret ballots)
 CREATE_SCOPE = "governance.create_proposal"
 
 
@@ -67,7 +72,7 @@ class NotAnElector(Forbidden):
 
 @dataclass(frozen=True, slots=True)
 class Cast:
-    """A stored ballot; ``voter_key`` is handed only to the voter (secret ballots)."""
+    """A stored ballot; ``receipt`` (secret ballots) is handed only to the voter."""
 
     proposal: Proposal
     voter: int
@@ -75,7 +80,6 @@ class Cast:
     revision: int
     cast_at: datetime
     receipt: bytes | None
-    voter_key: bytes | None
 
 
 async def create(
@@ -157,8 +161,6 @@ async def open_(
     members = await evaluate(conn, project_id, proposal.electorate)
     digest = electorate_hash(members)
     opened = await store.mark_open(conn, proposal, members, digest)
-    if opened.secret:
-        await store.save_secret(conn, opened, receipts.new_secret())
     assert opened.opens_at is not None
     event = ProposalOpened(
         proposal_id=opened.id,
@@ -201,29 +203,24 @@ async def cast(
     if not await store.is_elector(conn, proposal, voter):
         raise NotAnElector("you are not in this proposal's electorate")
     ballot = method(proposal.method).check_ballot(raw, proposal.options, proposal.params)
-    key = receipt = None
-    if proposal.secret:
-        key = receipts.voter_key(await store.secret_of(conn, proposal), proposal.id, voter)
-        receipt = receipts.receipt(key, ballot)
+    receipt = receipts.new_receipt() if proposal.secret else None
     revision, cast_at = await store.upsert_ballot(conn, proposal, voter, ballot, receipt)
-    if receipt is not None:
-        secret = BallotCast(proposal_id=proposal.id, receipt=receipt.hex())
-        await append_event(conn, project_id, secret, SECRET_ACTOR)
-    elif not proposal.running_tally:  # the ballot is published on the sheet at close
-        hidden = BallotCast(proposal_id=proposal.id, voter=voter, revision=revision)
-        await append_event(conn, project_id, hidden, actor)
-    else:
-        public = BallotCast(proposal_id=proposal.id, voter=voter, ballot=ballot, revision=revision)
+    if proposal.running_tally:
+        public = BallotCast(proposal_id=proposal.id, voter=voter, revision=revision, ballot=ballot)
         await append_event(conn, project_id, public, actor)
         await _notify(conn, project_id, proposal.id)
-    return Cast(proposal, voter, ballot, revision, cast_at, receipt, key)
+    elif not proposal.secret:  # the ballot is published on the sheet at close
+        hidden = BallotCast(proposal_id=proposal.id, voter=voter, revision=revision)
+        await append_event(conn, project_id, hidden, actor)
+    # a secret ballot leaves no trace in public (no event, no notification) until close
+    return Cast(proposal, voter, ballot, revision, cast_at, receipt)
 
 
 async def count(
     conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal, delegation: bool
 ) -> Count:
     """Count the current ballots, one per person (delegation applied where the
-    project enables it).
+    project enables it); a secret count also names who voted (``Count.voters``).
 
     Secret ballots ignore delegation: following a delegation would show each
     delegator how their delegate voted, and the sheet would have to name voters.
@@ -235,15 +232,16 @@ async def count(
         chosen = choose(await voter_store.delegations(conn, proposal.project_id), proposal.kind)
     person = await store.persons(conn, [*electors, *chosen, *chosen.values()])
     stand = people.standing({v: c.cast_at for v, c in current.items()}, person).values()
+    voters = None
     if proposal.secret:
-        sheet = secret_sheet(
-            {v: (current[v].ballot, r) for v in stand if (r := current[v].receipt) is not None}
-        )
+        sealed = {v: (current[v].ballot, r) for v in stand if (r := current[v].receipt) is not None}
+        sheet, voters = secret_sheet(sealed), tuple(sorted(sealed))
     else:
         sheet = public_sheet(electors, {v: current[v].ballot for v in stand}, chosen, person)
-    return recount(
+    counted = recount(
         sheet, proposal.method, proposal.options, proposal.params, proposal.quorum, len(electors)
     )
+    return replace(counted, voters=voters)
 
 
 async def close(
@@ -268,6 +266,7 @@ async def close(
         turnout=counted.tally.counted,
         sheet_hash=counted.sheet_hash.hex(),
         sheet=tuple(SheetRow(**row) for row in counted.sheet),
+        voters=UNSET if counted.voters is None else counted.voters,
     )
     decided = {
         "proposal_id": closed.id,

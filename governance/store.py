@@ -16,7 +16,7 @@ import asyncpg
 from governance.electorate import Rule
 from governance.models import Draft, Proposal
 from ledger.journal.events import decode
-from ledger.journal.events.governance import ProposalClosed, SheetRow
+from ledger.journal.events.governance import ProposalClosed
 from ledger.kernel.errors import NotFound
 
 _COLUMNS = """project_id, id, title, body, kind, options, method, params, electorate_rule,
@@ -79,7 +79,7 @@ SELECT record, at FROM up WHERE parent IS NULL
 _BALLOT_OF = """
 SELECT ballot FROM ballots WHERE project_id = $1 AND proposal_id = $2 AND voter_id = $3
 """
-_CLOSED_SHEET = """
+_CLOSING = """
 SELECT body FROM journal_events WHERE project_id = $1
     AND type = $3 AND (body->>'proposal_id')::bigint = $2
 """
@@ -199,28 +199,6 @@ async def mark_open(
     return _proposal(row)
 
 
-async def save_secret(conn: asyncpg.Connection, proposal: Proposal, secret: bytes) -> None:
-    """Keep a secret-ballot proposal's key material."""
-    await conn.execute(
-        "INSERT INTO proposal_secrets (project_id, proposal_id, secret) VALUES ($1, $2, $3)",
-        proposal.project_id,
-        proposal.id,
-        secret,
-    )
-
-
-async def secret_of(conn: asyncpg.Connection, proposal: Proposal) -> bytes:
-    """A secret-ballot proposal's key material."""
-    value = await conn.fetchval(
-        "SELECT secret FROM proposal_secrets WHERE project_id = $1 AND proposal_id = $2",
-        proposal.project_id,
-        proposal.id,
-    )
-    if value is None:
-        raise NotFound("this proposal has no ballot secret")
-    return bytes(value)
-
-
 async def mark_withdrawn(conn: asyncpg.Connection, proposal: Proposal) -> Proposal:
     return _proposal(await conn.fetchrow(_WITHDRAW, proposal.project_id, proposal.id))
 
@@ -271,7 +249,9 @@ async def upsert_ballot(
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A voter's current ballot, its receipt (secret ballots) and when it was cast."""
+    """A voter's current ballot, its receipt (secret ballots) and when it was cast
+    (kept for the rule of which ballot of a person stands; never published for a
+    secret ballot)."""
 
     ballot: dict[str, Any]
     receipt: bytes | None
@@ -299,12 +279,13 @@ async def ballot_of(
     return ballot
 
 
-async def closed_sheet(
+async def closing(
     conn: asyncpg.Connection | asyncpg.Pool, proposal: Proposal
-) -> list[SheetRow]:
-    """The tally sheet journaled when the proposal closed (empty before)."""
-    body = await conn.fetchval(_CLOSED_SHEET, proposal.project_id, proposal.id, ProposalClosed.TYPE)
-    return list(decode(ProposalClosed, body).sheet) if body is not None else []
+) -> ProposalClosed | None:
+    """The event journaled when the proposal closed (its tally sheet, and who voted by
+    secret ballot), or None before."""
+    body = await conn.fetchval(_CLOSING, proposal.project_id, proposal.id, ProposalClosed.TYPE)
+    return decode(ProposalClosed, body) if body is not None else None
 
 
 async def persons(

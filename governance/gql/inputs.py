@@ -116,11 +116,21 @@ class ProposalPayload:
 class BallotPayload:
     proposal: Proposal
     ballot: JSON = strawberry.field(description="The ballot as stored (canonical form).")
-    revision: int = strawberry.field(description="1 for a first ballot, then each change.")
-    cast_at: datetime
-    receipt: str | None = strawberry.field(description="Secret ballots: find it in the sheet.")
-    receipt_key: str | None = strawberry.field(
-        description="Secret ballots: your key (hex); receipt = HMAC-SHA256(key, RFC 8785 ballot)."
+    revision: int = strawberry.field(
+        description="1 for a first ballot, then each change (for a secret ballot told only to "
+        "you, never published)."
+    )
+    cast_at: datetime = strawberry.field(
+        description="When the ballot was stored (for a secret ballot told only to you, never "
+        "published)."
+    )
+    receipt: str | None = strawberry.field(
+        description="Secret ballots: this ballot's receipt (hex), fresh random bytes for every "
+        "cast, so a changed ballot gets a new one and the old one leaves the sheet. Keep the "
+        "last one: at close the tally sheet shows it beside the ballot counted, and "
+        "`commons governance recheck --elector --receipt` checks it. Nobody can derive it "
+        "from you or your ballot; it proves to you that your ballot was counted as cast, "
+        "not to anyone else how you voted."
     )
 
 

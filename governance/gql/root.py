@@ -176,7 +176,6 @@ class GovernanceMutation:
                 revision=done.revision,
                 cast_at=done.cast_at,
                 receipt=done.receipt.hex() if done.receipt else None,
-                receipt_key=done.voter_key.hex() if done.voter_key else None,
             )
 
         return await run_mutation(info, work)

@@ -14,6 +14,7 @@ from governance import service, store
 from governance.models import Proposal as ProposalModel
 from ledger.graphql import Info, Node, as_json, global_id
 from ledger.journal.events.base import or_none
+from ledger.journal.events.governance import ProposalClosed
 
 
 @strawberry.enum(description="Where a proposal is in its lifecycle.")
@@ -107,8 +108,12 @@ class TallySheetRow:
     cast_by: int | None = strawberry.field(
         description="Public ballots: whose ballot it counts as (differs under delegation)."
     )
-    receipt: str | None = strawberry.field(description="Secret ballots: the ballot's receipt.")
-    ballot: JSON
+    receipt: str | None = strawberry.field(
+        description="Secret ballots: the ballot's receipt (hex), 32 random bytes drawn when it "
+        "was cast and handed only to its voter. It names no one and is derived from nothing: "
+        "it lets the voter find their ballot here, and proves nothing about them to anyone else."
+    )
+    ballot: JSON = strawberry.field(description="The ballot as counted (canonical form).")
 
 
 @strawberry.type(description="A question put to a project's electorate.")
@@ -156,7 +161,14 @@ class Proposal(Node):
     def quorum(self) -> str:
         return str(self.model.quorum)
 
-    @strawberry.field(description="Secret ballots publish receipts instead of voters.")
+    @strawberry.field(
+        description="Secret ballots: while voting is open nothing about a ballot is "
+        "published (no journal event, no count, no time); at close the tally sheet lists the "
+        "ballots that stand by receipt, in receipt order, and `voters` who voted. The "
+        "operator's database still keeps each voter beside their ballot (so that it can be "
+        "changed) with the time it was cast: whoever can read that database can see how "
+        "anyone voted. See docs/secret-ballots.md."
+    )
     def secret(self) -> bool:
         return self.model.secret
 
@@ -215,11 +227,15 @@ class Proposal(Node):
             return None
         return await live_tally(info, self.model)
 
-    @strawberry.field(description="The counted ballots once closed; recount them to check.")
+    @strawberry.field(
+        description="The counted ballots once closed; recount them to check. Secret ballots: "
+        "only the ballot that stands for each voter, by receipt, in receipt order, with no "
+        "time or revision."
+    )
     async def tally_sheet(self, info: Info) -> list[TallySheetRow] | None:
-        if self.model.state != "closed":
+        closing = await self._closing(info)
+        if closing is None:
             return None
-        sheet = await store.closed_sheet(info.context.pool, self.model)
         return [
             TallySheetRow(
                 voter=or_none(row.voter),
@@ -227,8 +243,24 @@ class Proposal(Node):
                 receipt=or_none(row.receipt),
                 ballot=as_json(row.ballot),
             )
-            for row in sheet
+            for row in closing.sheet
         ]
+
+    @strawberry.field(
+        description="Secret ballots, once closed: who voted, not how (the contributor records "
+        "whose ballots were counted, sorted; as many as rows of the tally sheet). If you voted "
+        "you are on it; if you did not and are, a ballot was cast in your name. Null for public "
+        "ballots, whose tally sheet names each voter."
+    )
+    async def voters(self, info: Info) -> list[int] | None:
+        closing = await self._closing(info) if self.model.secret else None
+        found = or_none(closing.voters) if closing is not None else None
+        return list(found) if found is not None else None
+
+    async def _closing(self, info: Info) -> ProposalClosed | None:
+        if self.model.state != "closed":
+            return None
+        return await store.closing(info.context.pool, self.model)
 
     @strawberry.field(description="Hex SHA-256 of the RFC 8785 JSON of the tally sheet.")
     def sheet_hash(self) -> str | None:
@@ -238,7 +270,10 @@ class Proposal(Node):
     def effect(self) -> JSON | None:
         return as_json(self.model.effect) if self.model.effect is not None else None
 
-    @strawberry.field(description="The caller's current ballot, if they cast one.")
+    @strawberry.field(
+        description="The caller's current ballot, if they cast one (a secret one too: only "
+        "the voter, and the operator's database, see it)."
+    )
     async def my_ballot(self, info: Info) -> JSON | None:
         voter = info.context.principal.contributor_id
         if voter is None:

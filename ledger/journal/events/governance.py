@@ -21,6 +21,14 @@ Json = Annotated[
 
 Outcome = Literal["passed", "failed", "no_quorum"]
 Role = Literal["maintainer", "member"]
+Receipt = Annotated[
+    str,
+    Meta(
+        pattern=r"^[0-9a-f]{64}$",
+        description="A secret ballot's receipt: 32 random bytes drawn when the ballot was "
+        "cast or replaced, as hex; derived from nothing, so it names no voter.",
+    ),
+]
 
 
 class CreditRule(Part, frozen=True, kw_only=True):
@@ -80,30 +88,42 @@ class ProposalWithdrawn(Event, frozen=True, kw_only=True):
 
 
 class BallotCast(Event, frozen=True, kw_only=True):
-    """A ballot was cast or replaced. A public ballot names its ``voter``, ``ballot``
-    and ``revision``; a secret one carries only the voter's ``receipt``."""
+    """A public ballot was cast or replaced: its ``voter``, its ``revision`` (1, then
+    each change) and, when the proposal keeps a running tally, the ``ballot`` itself
+    (left out while ballots stay hidden until close). Secret ballots never write this
+    event: nothing about them is journaled until the proposal closes."""
 
     TYPE = "ballot.cast"
     VERSION = 1
     proposal_id: int
-    voter: int | UnsetType = UNSET
+    voter: int
+    revision: int
     ballot: Json | UnsetType = UNSET
-    revision: int | UnsetType = UNSET
-    receipt: Hex | UnsetType = UNSET
 
 
 class SheetRow(Part, frozen=True, kw_only=True):
     """One counted ballot: by ``voter`` (cast by ``cast_by``, a delegate or the voter)
-    on a public sheet, by ``receipt`` on a secret one."""
+    on a public sheet, by ``receipt`` alone on a secret one."""
 
     ballot: Json
     voter: int | UnsetType = UNSET
     cast_by: int | UnsetType = UNSET
-    receipt: Hex | UnsetType = UNSET
+    receipt: Receipt | UnsetType = UNSET
+
+
+Voters = Annotated[
+    tuple[int, ...],
+    Meta(
+        description="Secret ballots: who voted, not how: the contributor records whose "
+        "ballots were counted, sorted, one per counted ballot."
+    ),
+]
 
 
 class ProposalClosed(Event, frozen=True, kw_only=True):
-    """Voting closed: the tally sheet that was counted and its hash."""
+    """Voting closed: the tally sheet that was counted and its hash. A secret sheet
+    lists only the ballots that stand, in receipt order, and ``voters`` names who cast
+    them; nothing on it says when a ballot was cast or how often it changed."""
 
     TYPE = "proposal.closed"
     VERSION = 1
@@ -112,6 +132,7 @@ class ProposalClosed(Event, frozen=True, kw_only=True):
     turnout: int
     sheet_hash: Sha256
     sheet: tuple[SheetRow, ...]
+    voters: Voters | UnsetType = UNSET
 
 
 class ProposalResult(Part, frozen=True, kw_only=True):

@@ -86,11 +86,16 @@ async def _register(pool: asyncpg.Pool, project: Project, ids: list[int]) -> Pro
 
 
 async def _proposal(
-    conn: asyncpg.Connection, project: Project, kind: str, action: dict[str, Any], ids: list[int]
+    conn: asyncpg.Connection,
+    project: Project,
+    kind: str,
+    action: dict[str, Any],
+    ids: list[int],
+    params: dict[str, Any] | None = None,
 ) -> Proposal:
     draft = check_draft(
-        f"A {kind} vote", "Because.", kind, [], "majority", {}, Rule(contributors=tuple(ids)), "0",
-        action,
+        f"A {kind} vote", "Because.", kind, [], "majority", params or {},
+        Rule(contributors=tuple(ids)), "0", action,
     )  # fmt: skip
     closes = datetime.now(UTC) + timedelta(days=1)
     proposal, _ = await service.create(conn, project, draft, closes, ACTOR, key=f"tour-{kind}")
@@ -99,7 +104,8 @@ async def _proposal(
 
 async def _governance(pool: asyncpg.Pool, project: Project, ids: list[int]) -> None:
     """A withdrawn draft, delegations, a role, and two passed votes: a secret one on the
-    credit policy, a public one on membership (each effect journals its own event)."""
+    credit policy, a public one on membership whose ballots stay hidden until close
+    (each effect journals its own event)."""
     policy = {"weights": {"code": "2"}, "default_weight": "1", "reason": "a vote"}
     membership = {"contributor": ids[1], "role": "member"}
     async with pool.acquire() as conn, conn.transaction():
@@ -113,7 +119,8 @@ async def _governance(pool: asyncpg.Pool, project: Project, ids: list[int]) -> N
         project = await projects.update_settings(
             conn, project, service.SECRET_BALLOTS, False, ACTOR
         )
-        public = await _proposal(conn, project, "membership", membership, ids)
+        hidden = {"running_tally": False}
+        public = await _proposal(conn, project, "membership", membership, ids, hidden)
         for proposal in (secret, public):
             await service.open_(conn, project.id, proposal.id, ACTOR)
             for voter in ids[:3]:

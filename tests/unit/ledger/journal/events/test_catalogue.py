@@ -59,8 +59,8 @@ def test_a_body_decodes_to_its_type_and_encodes_back_to_the_same_bytes() -> None
 
 
 def test_a_key_left_out_stays_out_and_none_stays_none() -> None:
-    secret = BallotCast(proposal_id=3, receipt="ab12")
-    assert encode(secret) == {"proposal_id": 3, "receipt": "ab12"}
+    hidden = BallotCast(proposal_id=3, voter=5, revision=2)
+    assert encode(hidden) == {"proposal_id": 3, "voter": 5, "revision": 2}
     row = SheetRow(ballot={"choice": None}, voter=5, cast_by=5)
     closed = ProposalClosed(
         proposal_id=3,
@@ -70,6 +70,7 @@ def test_a_key_left_out_stays_out_and_none_stays_none() -> None:
         sheet=(row,),
     )
     assert encode(closed)["sheet"] == [{"ballot": {"choice": None}, "voter": 5, "cast_by": 5}]
+    assert "voters" not in encode(closed)
 
 
 def test_an_unknown_type_or_version_is_refused_by_name() -> None:
