@@ -1,11 +1,13 @@
 """``commons governance close-due`` (close every proposal whose time has passed) and
-``commons governance recheck`` (recompute a decided proposal from its public events)."""
+``commons governance recheck`` (recompute a decided proposal from its public events and,
+for a secret vote, check the voter list as one elector sees it)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -41,18 +43,37 @@ def close_due(limit: int) -> None:
 @governance.command()
 @click.option("--project", "slug", required=True, help="Project slug.")
 @click.option("--number", required=True, type=click.IntRange(1), help="Proposal number.")
-def recheck(slug: str, number: int) -> None:
+@click.option(
+    "--elector",
+    type=click.IntRange(1),
+    default=None,
+    help="Secret ballots: also check the list of who voted as this elector sees it "
+    "(listed with --receipt, not listed without: no ballot cast in their name).",
+)
+@click.option(
+    "--receipt", default=None, help="With --elector: the receipt of their last secret ballot."
+)
+def recheck(slug: str, number: int, elector: int | None, receipt: str | None) -> None:
     """Recompute a decided proposal from its journal events; exit 1 on any mismatch."""
     url = database_url()
+    if receipt is not None and elector is None:
+        raise click.UsageError("--receipt needs --elector")
 
-    async def run() -> list[str]:
+    async def run() -> dict[str, Any]:
         conn = await database.connect(url)
         try:
             project = await get_project(conn, slug)
-            return audit.recheck(await audit.published(conn, project.id, number))
+            events = await audit.published(conn, project.id, number)
         finally:
             await conn.close()
+        found: dict[str, Any] = {"problems": audit.recheck(events)}
+        if elector is not None:
+            mine = audit.as_elector(events, elector, receipt)
+            found["problems"] += mine.problems
+            if receipt is not None:
+                found["ballot"] = mine.ballot
+        return found
 
-    problems = asyncio.run(run())
-    click.echo(json.dumps({"project": slug, "proposal": number, "problems": problems}))
-    sys.exit(1 if problems else 0)
+    answer = asyncio.run(run())
+    click.echo(json.dumps({"project": slug, "proposal": number, **answer}))
+    sys.exit(1 if answer["problems"] else 0)
