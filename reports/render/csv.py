@@ -8,6 +8,7 @@ import io
 
 import asyncpg
 
+from ledger.journal.events.governance import ProposalClosed
 from ledger.kernel.errors import InvalidInput
 from reports.period import Period
 
@@ -50,20 +51,25 @@ WHERE r.occurred_on >= $2
 ORDER BY r.occurred_on, r.id, r.currency
 """,
     "ballots": f"""
+-- The counted sheet as journaled at close: one row per person, only ballots that stand.
+-- Times and revision counts could link receipts to voters: secret ballots omit them.
 SELECT p.id AS proposal_id, p.title, p.method, p.outcome,
-    CASE WHEN p.secret THEN NULL ELSE b.voter_id END AS voter_id,
+    CASE WHEN p.secret THEN NULL ELSE (row ->> 'voter')::bigint END AS voter_id,
     CASE WHEN p.secret THEN NULL ELSE v.display_name END AS voter,
-    b.ballot::text AS ballot, encode(b.receipt, 'hex') AS receipt,
-    -- Times and revision counts could link receipts to voters: secret ballots omit them.
+    (row -> 'ballot')::text AS ballot, row ->> 'receipt' AS receipt,
     CASE WHEN p.secret THEN NULL ELSE b.revision END AS revision,
     CASE WHEN p.secret THEN NULL
         ELSE to_char(b.cast_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END AS cast_at
 FROM proposals p
-JOIN ballots b ON b.project_id = p.project_id AND b.proposal_id = p.id
-JOIN contributors v ON v.id = b.voter_id
+JOIN journal_events e ON e.project_id = p.project_id AND e.type = '{ProposalClosed.TYPE}'
+    AND (e.body ->> 'proposal_id')::bigint = p.id
+CROSS JOIN LATERAL jsonb_array_elements(e.body -> 'sheet') AS row
+LEFT JOIN contributors v ON NOT p.secret AND v.id = (row ->> 'voter')::bigint
+LEFT JOIN ballots b ON NOT p.secret AND b.project_id = p.project_id AND b.proposal_id = p.id
+    AND b.voter_id = (row ->> 'cast_by')::bigint
 WHERE p.project_id = $1 AND p.state = 'closed'
   AND p.closed_at >= {_START} AND p.closed_at < {_END}
-ORDER BY p.id, CASE WHEN p.secret THEN encode(b.receipt, 'hex') ELSE b.voter_id::text END
+ORDER BY p.id, CASE WHEN p.secret THEN row ->> 'receipt' ELSE row ->> 'voter' END
 """,
 }
 

@@ -14,6 +14,8 @@ import jsonschema  # type: ignore[import-untyped]
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from ledger.journal.chain import append_event
+from ledger.journal.events.governance import ProposalClosed, SheetRow
 from reports.verify import verify_report
 from tests.integration.reports.seed import seed_chaoss
 
@@ -124,14 +126,33 @@ async def test_the_ballots_csv_names_no_voter_time_or_revision_of_a_secret_ballo
         )
         await conn.execute(
             "INSERT INTO ballots (project_id, proposal_id, voter_id, ballot, receipt) "
-            "VALUES ($1, $2, $3, '\"yes\"', sha256('r'))",
+            "VALUES ($1, $2, $3, '{\"choice\": \"yes\"}', sha256('r'))",
             seeded.project_id,
             proposal,
             seeded.contributors[0],
         )
+        # A ballot that did not stand (a merged-away record's): never on the sheet.
+        await conn.execute(
+            "INSERT INTO ballots (project_id, proposal_id, voter_id, ballot, receipt) "
+            "VALUES ($1, $2, $3, '{\"choice\": \"no\"}', sha256('s'))",
+            seeded.project_id,
+            proposal,
+            seeded.contributors[1],
+        )
+        # The sheet as the close journals it (only this is published).
+        sheet = (SheetRow(receipt=hashlib.sha256(b"r").hexdigest(), ballot={"choice": "yes"}),)
+        closing = ProposalClosed(
+            proposal_id=proposal,
+            closed_at=closed.replace("Z", ".000000Z"),
+            turnout=1,
+            sheet_hash=hashlib.sha256(b"sheet").hexdigest(),
+            sheet=sheet,
+            voters=(seeded.contributors[0],),
+        )
+        await append_event(conn, seeded.project_id, closing, "test")
     ballots = await client.get("/projects/chaoss/reports/2026-07.csv?table=ballots")
     rows = list(csv.DictReader(io.StringIO(ballots.text)))
     assert [
         (r["voter_id"], r["voter"], r["revision"], r["cast_at"], r["ballot"]) for r in rows
-    ] == [("", "", "", "", '"yes"')]
+    ] == [("", "", "", "", '{"choice": "yes"}')]
     assert rows[0]["receipt"] == hashlib.sha256(b"r").hexdigest()
