@@ -118,12 +118,13 @@ async def test_the_ballots_csv_names_no_voter_time_or_revision_of_a_secret_ballo
             seeded.project_id,
             datetime.fromisoformat(closed),
         )
-        await conn.execute(
-            "INSERT INTO proposal_electors VALUES ($1, $2, $3)",
-            seeded.project_id,
-            proposal,
-            seeded.contributors[0],
-        )
+        for elector in seeded.contributors[:2]:
+            await conn.execute(
+                "INSERT INTO proposal_electors VALUES ($1, $2, $3)",
+                seeded.project_id,
+                proposal,
+                elector,
+            )
         await conn.execute(
             "INSERT INTO ballots (project_id, proposal_id, voter_id, ballot, receipt) "
             "VALUES ($1, $2, $3, '{\"choice\": \"yes\"}', sha256('r'))",
