@@ -4,6 +4,12 @@
 A rule says when it applies (``when``: dotted paths and the values they must hold)
 and what it emits: commits (each author, each ``Co-authored-by``), or items (one
 person, one kind, one natural key built from payload fields).
+
+Nothing personal goes into a key or into metadata: a commit email is keyed by its
+pseudonym (``git:<sha>:co:<pseudonym>``, an identity's external id), co-authors and
+sign-offs travel beside the activity as actors (recorded as contributor numbers), and
+a login, name or account id that is an IP address (an anonymous wiki edit) is kept
+out, the account keyed by its pseudonym.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from intake.bots import is_bot
 from intake.rules.table import RULES, SHAPES
 from intake.rules.types import Commits, Emit, Rule, UserShape
 from intake.trailers import normalise_email, parse_author, parse_trailers
+from ledger.kernel.personal import kind_of
+from ledger.kernel.pseudonyms import Pseudonyms
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
 BUG_LABELS = frozenset({"bug", "defect", "regression", "crash", "type: bug", "kind/bug"})
@@ -47,7 +55,8 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Activity:
-    """One contribution to record, not yet tied to a contributor."""
+    """One contribution to record, not yet tied to a contributor; ``co_authors`` and
+    ``signoffs`` (a commit's trailers) are recorded in metadata by contributor number."""
 
     actor: Actor
     kind: str
@@ -55,6 +64,8 @@ class Activity:
     natural_key: str
     url: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
+    co_authors: tuple[Actor, ...] = ()
+    signoffs: tuple[Actor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,31 +130,48 @@ def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _account(source: str, shape: UserShape, user: Any, options: Options) -> Actor | None:
+def _public(value: str | None) -> str | None:
+    """A login or name, or None when it is an email or IP address (personal)."""
+    return value if value is not None and kind_of(value) is None else None
+
+
+def _account(
+    source: str, shape: UserShape, user: Any, options: Options, keys: Pseudonyms
+) -> Actor | None:
     if isinstance(user, (int, str)) and not isinstance(user, bool):
         user = {shape.id: user}
-    if not isinstance(user, dict) or _text(user.get(shape.id)) is None:
+    if not isinstance(user, dict) or (account := _text(user.get(shape.id))) is None:
         return None
     login, name = _text(user.get(shape.login)), _text(user.get(shape.name))
     email = _text(user.get(shape.email)) if shape.email else None
     email = normalise_email(email) if email and "@" in email else None
     kind = _text(user.get("type"))
     bot = is_bot(login, name, email, kind, options.bots)
-    return Actor(source, str(user[shape.id]), login, name, email, False, bot)
+    if kind_of(account) is not None:
+        account = keys.of("account", account)
+    return Actor(source, account, _public(login), _public(name), email, False, bot)
 
 
 def commit_actor(
-    name: str, email: str, login: str | None, options: Options, via: str | None = None
+    name: str,
+    email: str,
+    login: str | None,
+    options: Options,
+    keys: Pseudonyms,
+    via: str | None = None,
 ) -> Actor:
-    """The git identity of a commit email (external id = normalised email); ``via`` names
-    the forge whose account ``login`` the forge matched to this email."""
+    """The git identity of a commit email (external id = the email's pseudonym); ``via``
+    names the forge whose account ``login`` the forge matched to this email."""
     email = normalise_email(email)
     bot = is_bot(login, name, email, None, options.bots)
-    return Actor("git", email, login, name or email, email, False, bot, via if login else None)
+    public_name = _public(name.strip() or None)
+    return Actor(
+        "git", keys.email(email), login, public_name, email, False, bot, via if login else None
+    )
 
 
 def _commit_activities(
-    forge: str, spec: Commits, payload: Any, options: Options
+    forge: str, spec: Commits, payload: Any, options: Options, keys: Pseudonyms
 ) -> tuple[list[Activity], bool]:
     found: list[Activity] = []
     for commit in pick(payload, spec.path) or []:
@@ -163,7 +191,7 @@ def _commit_activities(
         at = parse_time(pick(commit, spec.time))
         url = _text(pick(commit, spec.url))
         found += commit_contributions(
-            sha, str(message), name, email, login, at, url, options, forge
+            sha, str(message), name, email, login, at, url, options, keys, forge
         )
     counted = pick(payload, spec.total) if spec.total else None
     truncated = isinstance(counted, int) and counted > len(pick(payload, spec.path) or [])
@@ -181,21 +209,22 @@ def commit_contributions(
     at: datetime,
     url: str | None,
     options: Options,
+    keys: Pseudonyms,
     via: str | None = None,
 ) -> list[Activity]:
-    """A commit's author (code, with its trailers in metadata) and each co-author (code)."""
+    """A commit's author (code, with its co-authors and sign-offs beside it) and each
+    co-author (code, keyed ``git:<sha>:co:<pseudonym of the email>``)."""
     trailers = parse_trailers(message, email)
-    author = commit_actor(name, email, login, options, via)
-    metadata = {
-        "commit": sha,
-        "signoffs": [p.as_json() for p in trailers.signoffs],
-        "co_authors": [p.as_json() for p in trailers.co_authors],
-    }
-    found = [Activity(author, "code", at, f"git:{sha}", url, metadata)]
-    for co in trailers.co_authors:
-        actor = commit_actor(co.name, co.email, None, options)
+    author = commit_actor(name, email, login, options, keys, via)
+    co_authors = tuple(
+        commit_actor(p.name, p.email, None, options, keys) for p in trailers.co_authors
+    )
+    signoffs = tuple(commit_actor(p.name, p.email, None, options, keys) for p in trailers.signoffs)
+    metadata = {"commit": sha}
+    found = [Activity(author, "code", at, f"git:{sha}", url, metadata, co_authors, signoffs)]
+    for co in co_authors:
         meta = {"commit": sha, "role": "co-author"}
-        found.append(Activity(actor, "code", at, f"git:{sha}:co:{co.email}", url, meta))
+        found.append(Activity(co, "code", at, f"git:{sha}:co:{co.external_id}", url, meta))
     return found
 
 
@@ -232,16 +261,22 @@ def _at(path: str, item: Any, root: Any) -> Any:
 
 
 def _emit(
-    forge: str, emit: Emit, item: Any, root: Any, context: tuple[str, datetime], options: Options
+    forge: str,
+    emit: Emit,
+    item: Any,
+    root: Any,
+    context: tuple[str, datetime],
+    options: Options,
+    keys: Pseudonyms,
 ) -> Activity | None:
     delivery, received_at = context
     user = _at(emit.person, item, root)
     if emit.git_author:
         email = str(pick(user, "email") or "") if isinstance(user, dict) else ""
         name = str(pick(user, "name") or "") if isinstance(user, dict) else ""
-        actor = commit_actor(name, email, None, options) if "@" in email else None
+        actor = commit_actor(name, email, None, options, keys) if "@" in email else None
     else:
-        actor = _account(forge, SHAPES[forge], user, options)
+        actor = _account(forge, SHAPES[forge], user, options, keys)
     if actor is None:
         if emit.optional:
             return None
@@ -262,9 +297,11 @@ def map_delivery(
     payload: Any,
     delivery: str,
     received_at: datetime,
+    keys: Pseudonyms,
     options: Options | None = None,
 ) -> Mapped:
-    """The activities a delivery yields under its forge's rule table (empty if none apply)."""
+    """The activities a delivery yields under its forge's rule table (empty if none apply);
+    ``keys`` are the instance's pseudonyms (commit emails and personal account ids)."""
     options = options or Options()
     found: list[Activity] = []
     truncated = False
@@ -272,13 +309,14 @@ def map_delivery(
         if not _applies(rule, payload):
             continue
         if rule.commits is not None:
-            commits, cut = _commit_activities(forge, rule.commits, payload, options)
+            commits, cut = _commit_activities(forge, rule.commits, payload, options, keys)
             found += commits
             truncated = truncated or cut
         for emit in rule.emits:
             items: Iterable[Any] = pick(payload, emit.each) if emit.each else [payload]
             for item in items or []:
-                activity = _emit(forge, emit, item, payload, (delivery, received_at), options)
+                context = (delivery, received_at)
+                activity = _emit(forge, emit, item, payload, context, options, keys)
                 if activity is not None:
                     found.append(activity)
     return Mapped(found, truncated)

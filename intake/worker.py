@@ -24,6 +24,7 @@ from intake import inbox
 from intake.inbox import Delivery
 from intake.mapping import Options, map_delivery
 from intake.record import record_activities
+from ledger.kernel import pseudonyms
 from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.intake")
@@ -60,12 +61,11 @@ async def process(conn: asyncpg.Connection, delivery: Delivery) -> bool:
         payload,
         delivery.delivery_key,
         delivery.received_at,
+        await pseudonyms.load(conn),
         Options.of(settings),
     )
     activities = [
-        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key})
-        if "signoffs" in a.metadata
-        else a
+        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key}) if a.signoffs else a
         for a in mapped.activities
     ]
     actor = f"intake:{delivery.forge}"

@@ -2,7 +2,7 @@
 write-time guard that keeps it out of permanent and public records.
 
 - ``PERSONAL``: the marker, ``Annotated[str, PERSONAL]`` on a field of a register type
-  (a dataclass or a msgspec Struct). ``personal_fields(cls)`` reads it back. The
+  (a dataclass or a msgspec Struct). ``personal_paths(cls)`` reads it back. The
   journal's catalogue refuses any event type with such a field (the journal is
   permanent); erasure tombstones exactly the marked columns.
 - ``find_personal(value)``: the first email address or IP address found in a JSON
@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import typing
 from collections.abc import Iterator
 from typing import Any
 
 import msgspec
+import msgspec.inspect as mi
 
 from ledger.kernel.errors import InvalidInput
 
 PERSONAL = msgspec.Meta(
     extra={"personal": True},
-    description="Personal data: kept only in erasable register rows, never published.",
+    description="Personal data: only in erasable register rows, never in the journal, "
+    "a natural key, a global id or a cursor; an erasure replaces it by a tombstone.",
 )
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -35,23 +36,42 @@ _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w
 _MAX_DEPTH = 64
 
 
-def is_personal_meta(meta: object) -> bool:
-    """True for the ``PERSONAL`` marker (or any Meta whose extra says personal)."""
-    return isinstance(meta, msgspec.Meta) and bool((meta.extra or {}).get("personal"))
+def personal_paths(cls: type) -> tuple[str, ...]:
+    """Where ``cls`` (a msgspec Struct or a dataclass) holds fields marked ``PERSONAL``,
+    nested records included: ``("email", "entries.payee")``."""
+    return tuple(_paths(mi.type_info(cls), "", 0))
 
 
 def personal_fields(cls: type) -> frozenset[str]:
-    """The names of ``cls``'s fields marked ``PERSONAL``."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    return frozenset(name for name, hint in hints.items() if _marked(hint))
+    """The names of ``cls``'s own fields marked ``PERSONAL``."""
+    return frozenset(p for p in personal_paths(cls) if "." not in p)
 
 
-def _marked(hint: Any) -> bool:
-    if typing.get_origin(hint) is typing.Annotated:
-        if any(is_personal_meta(m) for m in hint.__metadata__):
-            return True
-        hint = typing.get_args(hint)[0]
-    return any(_marked(arg) for arg in typing.get_args(hint))
+def _inner(info: mi.Type) -> tuple[mi.Type, ...]:
+    if isinstance(info, mi.UnionType):
+        return info.types
+    if isinstance(info, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        return (info.item_type,)
+    if isinstance(info, mi.TupleType):
+        return info.item_types
+    if isinstance(info, mi.DictType):
+        return (info.key_type, info.value_type)
+    return ()
+
+
+def _paths(info: mi.Type, path: str, depth: int) -> Iterator[str]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(info, mi.Metadata):
+        if (info.extra or {}).get("personal"):
+            yield path
+        yield from _paths(info.type, path, depth + 1)
+    elif isinstance(info, (mi.StructType, mi.DataclassType)):
+        for f in info.fields:
+            yield from _paths(f.type, f"{path}.{f.name}" if path else f.name, depth + 1)
+    else:
+        for inner in _inner(info):
+            yield from _paths(inner, path, depth + 1)
 
 
 def kind_of(text: str) -> str | None:
