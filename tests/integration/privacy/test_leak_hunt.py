@@ -79,7 +79,8 @@ async def _walk(
     for kind, found in sorted(ids.items()):
         for global_id in sorted(set(found))[:3]:
             answer = await gql(walker.node_query(global_id, kind), token=token)
-            assert answer.get("data") and answer["data"]["node"] is not None, str(answer)[:600]
+            assert "errors" not in answer, answer["errors"]
+            assert answer["data"]["node"] is not None
             hunt.json(f"{caller} node {kind}", answer)
     return len(ids), refused
 

@@ -53,7 +53,7 @@ class Walker:
             return self.values[name]
         named = get_named_type(arg.type)
         if isinstance(named, GraphQLEnumType):
-            return next(iter(named.values))
+            return str(next(iter(named.values)))
         if isinstance(named, GraphQLInputObjectType) or isinstance(arg.type.of_type, GraphQLList):
             return None
         return {"Int": "1", "Boolean": "true"}.get(named.name, '"aurora"')
