@@ -15,4 +15,7 @@ Where each rule lives:
 - ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``
 - git history backfill -> ``backfill``
 - forge connections and secret rotation -> ``connections``
+- raw payloads are purged after the retention period -> ``retention``
+- a contributor who asks to be forgotten is erased, payloads included -> ``erasure``
+  (GraphQL: ``erasure_gql``)
 """

@@ -82,7 +82,8 @@ async def test_the_worker_purges_when_due_and_the_cli_on_demand(
     assert await worker.purge_when_due() == 2
     await pool.execute("UPDATE webhook_inbox SET status = 'done' WHERE status = 'dead'")
     assert await worker.purge_when_due() == 0  # not due again within the hour
-    result = await asyncio.to_thread(
-        CliRunner().invoke, main, ["inbox", "purge", "--days", "0"], env=app_env
-    )
+    kept = await asyncio.to_thread(CliRunner().invoke, main, ["inbox", "purge"], env=app_env)
+    assert (kept.exit_code, kept.output) == (0, "purged the payloads of 0 deliveries\n")
+    env = {**app_env, "COMMONS_INBOX_RETENTION_DAYS": "0"}  # the default of --days
+    result = await asyncio.to_thread(CliRunner().invoke, main, ["inbox", "purge"], env=env)
     assert (result.exit_code, result.output) == (0, "purged the payloads of 1 deliveries\n")
