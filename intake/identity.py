@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from intake.mapping import Actor
+from intake.payload import Actor
 from ledger.journal.chain import append_events
 from ledger.journal.events.register import IdentityLinked
 from ledger.register import sightings

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from intake.identity import resolve
-from intake.mapping import Activity, Actor
+from intake.payload import Activity, Actor
 from ledger.register.bulk import bulk_load
 from ledger.register.contributions import by_natural_keys, record_contributions
 from ledger.register.models import Contribution, NewContribution

@@ -24,7 +24,8 @@ import asyncpg
 
 from intake import inbox, retention
 from intake.inbox import Delivery
-from intake.mapping import Options, map_delivery
+from intake.mapping import map_delivery
+from intake.payload import Options
 from intake.record import record_activities
 from ledger.kernel import pseudonyms
 from ledger.kernel.boundary import is_outage
