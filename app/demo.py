@@ -2,7 +2,7 @@
 
 Project ``aurora``: a few hundred contributors across organisations (some changing
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
-a CI bot, sponsors with commons terms and one pledge flagged non-commons, license
+a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), sponsors with commons terms and one pledge flagged non-commons, license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
 proposals (one of them authorising an expense, then paid). Deterministic for a given
 seed; refuses to run twice on one database.
@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from app.demo_forge import seed_forge
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
@@ -131,6 +132,8 @@ async def seed_demo(
             )
         done.counts["contributions"] = len(items)
     project = await get_project(pool, SLUG)
+    progress("forge history")
+    done.counts["identities"] = await seed_forge(pool, project, ids, start, ACTOR)
     by_person: dict[int, list[int]] = {}
     for r in recorded:
         by_person.setdefault(r.contribution.contributor_id, []).append(r.contribution.id)

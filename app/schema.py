@@ -23,6 +23,7 @@ from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
+from intake import erasure_gql
 from intake import gql as intake_gql
 from ledger.graphql import Info, Node, parse_global_id
 from ledger.register.gql import root as ledger_gql
@@ -46,6 +47,7 @@ MUTATIONS: tuple[type, ...] = (
     treasury_gql.TreasuryMutation,
     licenses_gql.Mutation,
     intake_gql.IntakeMutation,
+    erasure_gql.ErasureMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
 NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}

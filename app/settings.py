@@ -62,6 +62,7 @@ class Settings:
     worker_max_attempts: int = 5
     worker_backoff: int = 2
     worker_poll: int = 5
+    inbox_retention_days: int = 30
 
     @property
     def development(self) -> bool:
@@ -102,4 +103,5 @@ class Settings:
             worker_max_attempts=_int(env, "COMMONS_WORKER_MAX_ATTEMPTS", 5, 1),
             worker_backoff=_int(env, "COMMONS_WORKER_BACKOFF", 2, 0),
             worker_poll=_int(env, "COMMONS_WORKER_POLL", 5, 1),
+            inbox_retention_days=_int(env, "COMMONS_INBOX_RETENTION_DAYS", 30, 0),
         )

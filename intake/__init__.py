@@ -7,7 +7,8 @@ Where each rule lives:
 - a signature is checked on the raw body in constant time -> ``verify``
 - a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
 - deliveries are claimed with SKIP LOCKED, retried, dead-lettered -> ``worker``
-- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``)
+- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``),
+  its shapes and readers -> ``payload``; a commit's author, co-authors and signers -> ``commits``
 - an activity is recorded once per natural key -> ``record``
 - forge accounts and commit emails resolve to contributors -> ``identity``
 - merging, unmerging and merge suggestions -> ``merges``
@@ -15,4 +16,7 @@ Where each rule lives:
 - ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``
 - git history backfill -> ``backfill``
 - forge connections and secret rotation -> ``connections``
+- raw payloads are purged after the retention period -> ``retention``
+- a contributor who asks to be forgotten is erased, payloads included -> ``erasure``
+  (GraphQL: ``erasure_gql``)
 """

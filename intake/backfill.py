@@ -18,9 +18,12 @@ from pathlib import Path
 
 import asyncpg
 
-from intake.mapping import Activity, Options, commit_contributions
+from intake.commits import commit_contributions
+from intake.payload import Activity, Options
 from intake.record import record_activities
+from ledger.kernel import pseudonyms
 from ledger.kernel.errors import InvalidInput
+from ledger.kernel.pseudonyms import Pseudonyms
 
 RECORD = b"\x1e"
 # A record: RS, then sha NUL name NUL email NUL author date NUL message NUL, then numstat lines.
@@ -140,14 +143,14 @@ async def read_commits(
                 await process.wait()
 
 
-def activities_of(commits: list[Commit], options: Options) -> list[Activity]:
+def activities_of(commits: list[Commit], options: Options, keys: Pseudonyms) -> list[Activity]:
     """Every commit's author and co-authors as code activities (numstat in metadata)."""
     found: list[Activity] = []
     for c in commits:
         if "@" not in c.email:
             continue
         made = commit_contributions(
-            c.sha, c.message, c.name, c.email, None, c.authored_at, None, options
+            c.sha, c.message, c.name, c.email, None, c.authored_at, None, options, keys
         )
         if c.added is not None:
             made[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
@@ -183,9 +186,10 @@ async def import_git(
     repository = str(await asyncio.to_thread(path.resolve))
     settings = await pool.fetchval("SELECT settings FROM projects WHERE id = $1", project_id)
     options = Options.of(settings or {})
+    keys = await pseudonyms.load(pool)
     commits = recorded = 0
     stream = read_commits(git_log_command(path, numstat, since), numstat, batch)
-    async for chunk, activities in _ahead(stream, lambda c: activities_of(c, options)):
+    async for chunk, activities in _ahead(stream, lambda c: activities_of(c, options, keys)):
         async with pool.acquire() as conn, conn.transaction():
             new = await record_activities(
                 conn, project_id, activities, "git", "import:git", bulk=True

@@ -135,8 +135,8 @@ ReplayResult = Annotated[ReplayPayload | Errors, strawberry.union("ReplayDeliver
 MergeResult = Annotated[MergePayload | Errors, strawberry.union("MergeContributorsResult")]
 
 
-async def _contributor(conn: asyncpg.Connection, contributor_id: int, slug: str) -> Contributor:
-    return Contributor.of(await people.get_contributor(conn, contributor_id), slug)
+async def _contributor(conn: asyncpg.Connection, contributor_id: int) -> Contributor:
+    return Contributor.of(await people.get_contributor(conn, contributor_id))
 
 
 @strawberry.type
@@ -184,8 +184,8 @@ class IntakeQuery:
             assert other is not None
             result.append(
                 MergeSuggestion(
-                    one=Contributor.of(one, project),
-                    other=Contributor.of(other, project),
+                    one=Contributor.of(one),
+                    other=Contributor.of(other),
                     reason=pair.reason,
                 )
             )
@@ -243,7 +243,7 @@ class IntakeMutation:
             merge_id = await merges.merge(
                 conn, project.id, input.source, input.target, info.context.principal.actor
             )
-            kept = await _contributor(conn, input.target, project.slug)
+            kept = await _contributor(conn, input.target)
             return MergePayload(merge_id=merge_id, contributor=kept)
 
         return await run_mutation(info, work)
@@ -261,7 +261,7 @@ class IntakeMutation:
             restored = await merges.unmerge(
                 conn, project.id, input.merge_id, info.context.principal.actor
             )
-            back = await _contributor(conn, restored, project.slug)
+            back = await _contributor(conn, restored)
             return MergePayload(merge_id=input.merge_id, contributor=back)
 
         return await run_mutation(info, work)

@@ -67,7 +67,7 @@ _REPLAY = f"""
 WITH up AS (
     UPDATE webhook_inbox SET status = 'pending', attempts = 0,
         next_attempt_at = clock_timestamp(), last_error = NULL
-    WHERE project_id = $1 AND id = $2 AND status IN ('dead', 'ignored')
+    WHERE project_id = $1 AND id = $2 AND status IN ('dead', 'ignored') AND purged_at IS NULL
     RETURNING id, forge, event
 ), letters AS (
     UPDATE webhook_dead_letters SET replayed_at = clock_timestamp(), replayed_by = $3
@@ -75,7 +75,9 @@ WITH up AS (
 )
 SELECT up.id, up.forge, up.event, pg_notify('{CHANNEL}', '') FROM up
 """
-_STATUS = "SELECT status FROM webhook_inbox WHERE project_id = $1 AND id = $2"
+_STATUS = """
+SELECT status, purged_at IS NOT NULL AS purged FROM webhook_inbox WHERE project_id = $1 AND id = $2
+"""
 _DEAD = """
 SELECT d.inbox_id, i.forge, i.event, i.delivery_key, d.attempts, d.error, d.died_at
 FROM webhook_dead_letters d JOIN webhook_inbox i ON i.project_id = d.project_id AND i.id = d.inbox_id
@@ -217,14 +219,16 @@ async def mark_failed(
 
 
 async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor: str) -> None:
-    """Make a dead or ignored delivery pending again and journal the replay."""
+    """Make a dead or ignored delivery pending again and journal the replay (never one
+    whose payload was purged)."""
     row = await conn.fetchrow(_REPLAY, project_id, inbox_id, actor)
     if row is None:
-        status = await conn.fetchval(_STATUS, project_id, inbox_id)
-        if status is None:
+        found = await conn.fetchrow(_STATUS, project_id, inbox_id)
+        if found is None:
             raise NotFound(f"no delivery {inbox_id} in this project's inbox")
+        state = "purged" if found["purged"] else found["status"]
         raise Conflict(
-            f"delivery {inbox_id} is {status}; only dead or ignored ones replay",
+            f"delivery {inbox_id} is {state}; only dead or ignored ones with their payload replay",
             ConflictCode.NOT_REPLAYABLE,
         )
     event = DeliveryReplayed(delivery_id=inbox_id, forge=row["forge"], event=row["event"])

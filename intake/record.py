@@ -3,21 +3,24 @@ sign-offs of newly recorded commits handed to the DCO register.
 
 Shared by the webhook worker and the git backfill: a commit seen both ways (push
 delivery and history import) has one natural key (``git:<sha>``) and is counted once,
-whichever arrives first.
+whichever arrives first. A commit's co-authors and signers are resolved to
+contributors with its author and recorded in its metadata by number
+(``co_authors``, ``signoffs``): no email or name is stored with a contribution.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 
 from intake.identity import resolve
-from intake.mapping import Activity
+from intake.payload import Activity, Actor
 from ledger.register.bulk import bulk_load
 from ledger.register.contributions import by_natural_keys, record_contributions
-from ledger.register.models import NewContribution
-from licenses.dco import record_signoffs
+from ledger.register.models import Contribution, NewContribution
+from licenses.dco import Signed, SignOff, record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -55,28 +58,62 @@ async def record_activities(
         del fresh[key]
     if not fresh:
         return 0
-    owners = await resolve(conn, project_id, [a.actor for a in fresh.values()], actor)
+    people = [person for a in fresh.values() for person in (a.actor, *a.co_authors, *a.signoffs)]
+    owners = await resolve(conn, project_id, people, actor)
     items = [
         NewContribution(
-            contributor_id=owners[(a.actor.source, a.actor.external_id)],
+            contributor_id=_number(owners, a.actor),
             kind=a.kind,
             occurred_at=a.occurred_at,
             source=source,
             natural_key=a.natural_key,
             evidence_url=a.url,
-            metadata=a.metadata,
+            metadata=_metadata(a, owners),
         )
         for a in fresh.values()
     ]
     if bulk:
         created = await bulk_load(conn, project_id, items, actor, batch_size=len(items))
         signed_keys = [i.natural_key for i in items if i.metadata.get("signoffs")]
-        signed = await by_natural_keys(conn, project_id, signed_keys)
+        made = await by_natural_keys(conn, project_id, signed_keys)
     else:
         recorded = await record_contributions(conn, project_id, items, actor)
         made = [r.contribution for r in recorded if r.created]
         created = len(made)
-        signed = [c for c in made if c.metadata.get("signoffs")]
+    signed = _signed(made, fresh, owners)
     if signed:
         await record_signoffs(conn, project_id, signed, actor)
     return created
+
+
+Owners = dict[tuple[str, str], int]
+
+
+def _number(owners: Owners, person: Actor) -> int:
+    return owners[(person.source, person.external_id)]
+
+
+def _metadata(activity: Activity, owners: Owners) -> dict[str, Any]:
+    """The activity's metadata with its trailers as contributor numbers."""
+    found = dict(activity.metadata)
+    for name, people in (("co_authors", activity.co_authors), ("signoffs", activity.signoffs)):
+        if people:
+            found[name] = list(dict.fromkeys(_number(owners, p) for p in people))
+    return found
+
+
+def _signed(
+    made: Sequence[Contribution], fresh: dict[str, Activity], owners: Owners
+) -> list[Signed]:
+    """The newly recorded commits that carry sign-offs, with each signer."""
+    found = []
+    for contribution in made:
+        activity = fresh.get(contribution.natural_key)
+        commit = contribution.metadata.get("commit")
+        if activity is None or not activity.signoffs or not isinstance(commit, str):
+            continue
+        signoffs = tuple(
+            SignOff(_number(owners, p), p.external_id, p.email or "") for p in activity.signoffs
+        )
+        found.append(Signed(contribution, commit, signoffs))
+    return found

@@ -1,7 +1,8 @@
 """Commit message trailers: ``Co-authored-by:`` and ``Signed-off-by:`` (pure).
 
 Emails are normalised (trimmed, lower case) so a person is one identity however
-their tools spelled the address.
+their tools spelled the address. What is parsed here is personal: it becomes identities
+(keyed by the email's pseudonym) and contributor numbers, never stored text.
 """
 
 from __future__ import annotations
@@ -23,10 +24,6 @@ class Person:
 
     name: str
     email: str
-
-    def as_json(self) -> dict[str, str]:
-        """The form stored in contribution metadata."""
-        return {"name": self.name, "email": self.email}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +53,7 @@ def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
         if match is None:
             continue
         key, name, email = match.group(1).lower(), match.group(2), normalise_email(match.group(3))
-        person = Person(name or email, email)
+        person = Person(name, email)
         if key == "signed-off-by":
             signed.setdefault(email, person)
         elif email != own:
@@ -70,4 +67,4 @@ def parse_author(raw: str) -> Person | None:
     if not match or "@" not in match.group(2):
         return None
     email = normalise_email(match.group(2))
-    return Person(match.group(1) or email, email)
+    return Person(match.group(1), email)

@@ -1,7 +1,9 @@
 """The inbox worker: claims deliveries with ``FOR UPDATE SKIP LOCKED`` (so any number
 of workers on any number of machines share one inbox), processes each in its own
 transaction, retries failures with exponential backoff and buries a delivery as a
-dead letter after ``max_attempts``. Idle workers sleep on LISTEN ``commons_inbox``.
+dead letter after ``max_attempts``. Idle workers sleep on LISTEN ``commons_inbox``, and
+purge the raw payloads older than the retention period once an hour
+(``intake.retention``).
 
 Processing and settling commit together; even if they did not, effects are
 idempotent on natural keys, so a retry never counts anything twice.
@@ -20,10 +22,12 @@ from dataclasses import dataclass, replace
 
 import asyncpg
 
-from intake import inbox
+from intake import inbox, retention
 from intake.inbox import Delivery
-from intake.mapping import Options, map_delivery
+from intake.mapping import map_delivery
+from intake.payload import Options
 from intake.record import record_activities
+from ledger.kernel import pseudonyms
 from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.intake")
@@ -39,6 +43,8 @@ class WorkerConfig:
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 3600.0
     poll_seconds: float = 5.0
+    retention_days: int = retention.DEFAULT_DAYS
+    purge_every_seconds: float = 3600.0
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next attempt after ``attempts`` failures (doubling, capped)."""
@@ -60,12 +66,11 @@ async def process(conn: asyncpg.Connection, delivery: Delivery) -> bool:
         payload,
         delivery.delivery_key,
         delivery.received_at,
+        await pseudonyms.load(conn),
         Options.of(settings),
     )
     activities = [
-        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key})
-        if "signoffs" in a.metadata
-        else a
+        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key}) if a.signoffs else a
         for a in mapped.activities
     ]
     actor = f"intake:{delivery.forge}"
@@ -87,6 +92,7 @@ class Worker:
         self.idle = asyncio.Event()  # set while waiting for a notification
         self.settled = 0
         self.on_settled: Callable[[int], None] | None = None
+        self._purged_at: float | None = None
 
     async def step(self) -> bool:
         """Process one due delivery; False when none is due."""
@@ -111,6 +117,16 @@ class Worker:
         if self.on_settled is not None:
             self.on_settled(delivery.id)
         return True
+
+    async def purge_when_due(self) -> int:
+        """Purge settled payloads past the retention period, at most once per
+        ``purge_every_seconds``; how many were purged."""
+        now = asyncio.get_running_loop().time()
+        if self._purged_at is not None and now - self._purged_at < self.config.purge_every_seconds:
+            return 0
+        purged = await retention.purge_processed(self.pool, self.config.retention_days)
+        self._purged_at = now
+        return purged
 
     async def drain(self) -> int:
         """Process every due delivery; how many were settled."""
@@ -137,6 +153,7 @@ class Worker:
                     listener = await self._listen()
                 self.wake.clear()
                 await self.drain()
+                await self.purge_when_due()
                 with contextlib.suppress(TimeoutError):
                     self.idle.set()
                     await asyncio.wait_for(self.wake.wait(), self.config.poll_seconds)

@@ -1,8 +1,11 @@
-"""DCO grants from ``Signed-off-by:`` trailers that intake records on contributions.
+"""DCO grants from the ``Signed-off-by:`` trailers of commits that intake records.
 
-A sign-off becomes a DCO grant scoped to its contribution when its email belongs to
-the contribution's contributor (any identity of the same merged person). Idempotent on
-project + commit + email: replays and re-imports add nothing.
+A sign-off becomes a DCO grant scoped to its contribution when the signer is the
+contribution's contributor (the same merged person), or the signer's email belongs to
+one of that person's identities. Idempotent on project + commit + the signer's email
+pseudonym (``dco:<sha>:<pseudonym>``): replays and re-imports add nothing. The grant's
+private evidence names the signer by contributor number; the trailer's name and email
+are never stored.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
 from licenses.models import DCO_RIGHTS, AgreementText, NewGrant, check_commit
 
+_PEOPLE = """
+SELECT c.id, coalesce(c.merged_into, c.id) AS person FROM contributors c
+WHERE c.id = any($1::bigint[])
+"""
 _EMAILS = """
 SELECT DISTINCT c.id AS contributor_id, lower(i.email) AS email
 FROM unnest($1::bigint[]) AS c(id)
@@ -40,34 +47,21 @@ RETURNING grant_id, contribution_id
 
 @dataclass(frozen=True, slots=True)
 class SignOff:
-    """One ``Signed-off-by:`` trailer of a commit."""
+    """One ``Signed-off-by:`` trailer: the signer's contributor number and the keyed
+    pseudonym of their email (the address itself only while the commit is handled)."""
 
-    name: str
+    contributor_id: int
+    pseudonym: str
     email: str
 
-    @property
-    def trailer(self) -> str:
-        return f"Signed-off-by: {self.name} <{self.email}>"
 
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A recorded commit and the sign-offs its message carries."""
 
-def signoffs_of(metadata: dict[str, Any]) -> tuple[str | None, list[SignOff]]:
-    """The commit sha and well-formed sign-offs a contribution's metadata carries."""
-    raw_commit = metadata.get("commit")
-    raw = metadata.get("signoffs")
-    if not isinstance(raw_commit, str) or not isinstance(raw, list):
-        return None, []
-    try:
-        commit = check_commit(raw_commit)
-    except InvalidInput:
-        return None, []
-    found = []
-    for item in raw:
-        if not isinstance(item, dict):
-            continue
-        name, email = item.get("name"), item.get("email")
-        if isinstance(email, str) and "@" in email and len(email) <= 320:
-            found.append(SignOff(name if isinstance(name, str) else "", email.strip().lower()))
-    return commit, found
+    contribution: Contribution
+    commit: str
+    signoffs: tuple[SignOff, ...]
 
 
 def _text_for(texts: list[AgreementText], when: Any) -> AgreementText:
@@ -75,19 +69,39 @@ def _text_for(texts: list[AgreementText], when: Any) -> AgreementText:
     return in_force[-1] if in_force else texts[0]
 
 
-async def record_signoffs(
-    conn: asyncpg.Connection, project_id: int, contributions: Sequence[Contribution], actor: str
-) -> int:
-    """Turn matching sign-offs into DCO grants (caller's transaction); how many were new."""
-    wanted: list[tuple[Contribution, str, SignOff]] = []
-    for contribution in contributions:
-        commit, signoffs = signoffs_of(contribution.metadata)
-        wanted += [(contribution, commit, s) for s in signoffs if commit]
-    if not wanted:
-        return 0
-    rows = await conn.fetch(_EMAILS, list({c.contributor_id for c, _, _ in wanted}))
+async def _matching(
+    conn: asyncpg.Connection, signed: Sequence[Signed]
+) -> list[tuple[Signed, SignOff]]:
+    """The sign-offs made by the contribution's own contributor."""
+    ids = {s.contribution.contributor_id for s in signed}
+    ids |= {o.contributor_id for s in signed for o in s.signoffs}
+    person = {r["id"]: r["person"] for r in await conn.fetch(_PEOPLE, list(ids))}
+    rows = await conn.fetch(_EMAILS, list({s.contribution.contributor_id for s in signed}))
     emails = {(r["contributor_id"], r["email"]) for r in rows}
-    matched = [(c, sha, s) for c, sha, s in wanted if (c.contributor_id, s.email) in emails]
+    found = []
+    for item in signed:
+        author = item.contribution.contributor_id
+        for signoff in item.signoffs:
+            same = person.get(signoff.contributor_id) == person.get(author)
+            if same or (author, signoff.email.lower()) in emails:
+                found.append((item, signoff))
+    return found
+
+
+async def record_signoffs(
+    conn: asyncpg.Connection, project_id: int, signed: Sequence[Signed], actor: str
+) -> int:
+    """Turn the contributors' own sign-offs into DCO grants (caller's transaction); how
+    many were new."""
+    wanted = []
+    for item in signed:
+        try:
+            commit = check_commit(item.commit)
+        except InvalidInput:
+            continue
+        if commit is not None:
+            wanted.append(replace(item, commit=commit))
+    matched = await _matching(conn, wanted) if wanted else []
     if not matched:
         return 0
     await ensure_dco(conn, project_id, actor)
@@ -95,8 +109,9 @@ async def record_signoffs(
     outbound = await conn.fetchval(_OUTBOUND, project_id)
     by_key: dict[str, tuple[NewGrant, bytes]] = {}
     links: list[tuple[str, int]] = []
-    for contribution, sha, signoff in matched:
-        key = f"dco:{sha}:{signoff.email}"
+    for item, signoff in matched:
+        contribution, sha = item.contribution, item.commit
+        key = f"dco:{sha}:{signoff.pseudonym}"
         links.append((key, contribution.id))
         if key in by_key:
             grant, digest = by_key[key]
@@ -104,8 +119,7 @@ async def record_signoffs(
             by_key[key] = (replace(grant, contribution_ids=tuple(sorted(set(ids)))), digest)
             continue
         text = _text_for(texts, contribution.occurred_at)
-        metadata = contribution.metadata
-        delivery = metadata.get("delivery_id") or metadata.get("delivery")
+        delivery = contribution.metadata.get("delivery")
         grant = NewGrant(
             natural_key=key,
             instrument="dco",
@@ -122,7 +136,7 @@ async def record_signoffs(
             commit_sha=sha,
             signature_method="signed-off-by trailer",
             delivery_id=delivery[:255] if isinstance(delivery, str) and delivery else None,
-            evidence={"trailer": signoff.trailer, "name": signoff.name, "email": signoff.email},
+            evidence={"trailer": "Signed-off-by", "signed_off_by": signoff.contributor_id},
         )
         by_key[key] = (grant, text.sha256)
     created = await grants.insert_grants(conn, project_id, list(by_key.values()), actor)

@@ -40,6 +40,7 @@ for command in (
     intake.forge,
     intake.worker,
     intake.inbox,
+    intake.erase,
     reports.report,
     reports.demo,
     governance.governance,

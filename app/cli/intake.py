@@ -1,5 +1,5 @@
-"""Intake commands: ``commons forge add``, ``commons worker``, ``commons inbox replay``
-and ``commons import git``."""
+"""Intake commands: ``commons forge add``, ``commons worker``, ``commons inbox replay``,
+``commons inbox purge``, ``commons erase`` and ``commons import git``."""
 
 from __future__ import annotations
 
@@ -115,6 +115,51 @@ def inbox_replay(slug: str, deliveries: tuple[int, ...], all_dead: bool) -> None
             return len(set(ids))
 
     click.echo(f"replayed {_run(work)} deliveries")
+
+
+@inbox.command("purge")
+@click.option(
+    "--days",
+    type=click.IntRange(0),
+    default=None,
+    help="Keep payloads settled less than this many days ago "
+    "(default: COMMONS_INBOX_RETENTION_DAYS).",
+)
+def inbox_purge(days: int | None) -> None:
+    """Drop the raw payloads of deliveries settled longer ago than the retention period."""
+    from intake.retention import purge_processed
+
+    keep = settings_or_exit().inbox_retention_days if days is None else days
+
+    async def work(pool: asyncpg.Pool) -> int:
+        return await purge_processed(pool, keep)
+
+    click.echo(f"purged the payloads of {_run(work)} deliveries")
+
+
+@click.command()
+@click.option("--contributor", type=int, required=True, help="Contributor number.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(contributor: int, yes: bool) -> None:
+    """Forget a contributor at their request: tombstone their personal data, purge the
+    raw payloads that mention them; their contributions keep their number and credit."""
+    from intake.erasure import erase_contributor
+
+    if not yes:
+        click.confirm(f"Erase the personal data of contributor {contributor}?", abort=True)
+
+    async def work(pool: asyncpg.Pool) -> str:
+        async with pool.acquire() as conn, conn.transaction():
+            done = await erase_contributor(conn, contributor, "cli")
+        if done.already:
+            return f"contributor {done.contributor_id} was erased already"
+        return (
+            f"erased contributor {done.contributor_id}: {done.identities} identities, "
+            f"{done.deliveries_purged} payloads purged, journaled in "
+            f"{len(done.projects)} projects"
+        )
+
+    click.echo(_run(work))
 
 
 @click.command("git")

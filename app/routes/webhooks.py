@@ -47,6 +47,7 @@ def worker_config(settings: Settings) -> WorkerConfig:
         max_attempts=settings.worker_max_attempts,
         backoff_seconds=float(settings.worker_backoff),
         poll_seconds=float(settings.worker_poll),
+        retention_days=settings.inbox_retention_days,
     )
 
 

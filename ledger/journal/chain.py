@@ -6,7 +6,8 @@ from 32 zero bytes. Writers append typed events of the catalogue
 (``ledger.journal.events``): ``type`` is the event type's name, ``v`` its version
 and ``body`` its encoding. Writers serialise per project on the ``journal_heads``
 row, so concurrent transactions still produce one gap-free chain. The database refuses
-UPDATE, DELETE and TRUNCATE on ``journal_events`` (see migration 0001).
+UPDATE, DELETE and TRUNCATE on ``journal_events`` (see migration 0001); this module
+refuses a body holding an email or IP address (``ledger.kernel.personal``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import asyncpg
 from ledger.journal.canonical import GENESIS_HASH, canonical_json, sha256, timestamp
 from ledger.journal.events import Event, encode
 from ledger.kernel.errors import NotFound
+from ledger.kernel.personal import refuse_personal
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,15 +206,19 @@ async def append_events(
     conn: asyncpg.Connection, project_id: int, events: Sequence[tuple[Event, str]]
 ) -> list[JournalEvent]:
     """Append several events (each with its actor) under one head lock, in one statement;
-    each is journaled under its type's name with ``encode(event)`` as its body."""
+    each is journaled under its type's name with ``encode(event)`` as its body.
+    InvalidInput when a body holds an email or IP address (the journal is permanent)."""
+    bodies = [encode(event) for event, _ in events]
+    for (event, _), body in zip(events, bodies, strict=True):
+        refuse_personal(body, event.TYPE)
     head = await conn.fetchrow(_LOCK_HEAD, project_id)
     if head is None:
         raise NotFound(f"project {project_id} has no journal")
     seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
     written: list[JournalEvent] = []
-    for event, actor in events:
+    for (event, actor), body in zip(events, bodies, strict=True):
         seq += 1
-        type_, version, body = event.TYPE, event.VERSION, encode(event)
+        type_, version = event.TYPE, event.VERSION
         document = event_document(project_id, seq, type_, version, body, actor, now)
         digest = chain_hash(prev, document)
         written.append(

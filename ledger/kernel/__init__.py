@@ -9,4 +9,8 @@
 - ``idempotency``: Stripe-style idempotency keys inside the caller's transaction.
 - ``money``: integer minor units of an ISO 4217 currency.
 - ``codecs``: the JSON codecs every database connection shares.
+- ``pseudonyms``: keyed pseudonyms of personal values (an email, a token's subject).
+- ``personal``: which fields are personal (the ``PERSONAL`` marker) and the guard that
+  refuses emails and IP addresses where they never belong.
+- ``spreadsheet``: the one CSV writer, which defuses spreadsheet formulas.
 """

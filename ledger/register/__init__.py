@@ -7,6 +7,8 @@ Where each rule lives:
 - the field checks every package shares (a slug, a name, free text, a URL) -> ``models``
 - a project starts its journal and credit policy -> ``projects``
 - one identity belongs to one contributor; organisations and affiliations -> ``people``
+- which projects know an identity, and so who may see its email -> ``sightings``
+- a person's personal data becomes a tombstone at their request -> ``erasure``
 - a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``
 - a credit weight per kind, versioned and append-only -> ``credit``
 - loading a project's past by COPY -> ``bulk``

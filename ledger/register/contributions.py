@@ -1,7 +1,8 @@
 """Recording contributions (single or in bulk) with their credit, rollups and events.
 
 The natural key (commit sha, PR number, a client's idempotency key...) makes every
-recording idempotent: the same key with the same facts returns the first record,
+recording idempotent; it, the evidence URL and the metadata are public and refused when
+they hold an email or IP address (``ledger.kernel.personal``): the same key with the same facts returns the first record,
 with different facts it is refused. Rollups (per project, contributor, month and
 kind) are kept in the same transaction, so dashboards never aggregate raw rows.
 """
@@ -21,6 +22,7 @@ from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_events
 from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import IdempotencyMismatch, InvalidInput, NotFound
+from ledger.kernel.personal import refuse_personal
 from ledger.register.credit import current_policy
 from ledger.register.models import (
     Contribution,
@@ -128,6 +130,10 @@ def _validate(new: NewContribution, kinds: frozenset[str]) -> None:
     check_source(new.source)
     check_natural_key(new.natural_key)
     check_url(new.evidence_url, "evidenceUrl")
+    # journaled or public: never an email or IP address (people go by number)
+    refuse_personal(new.natural_key, "naturalKey")
+    refuse_personal(new.evidence_url, "evidenceUrl")
+    refuse_personal(new.metadata, "metadata")
     if new.occurred_at.tzinfo is None:
         raise InvalidInput("occurredAt needs a time zone", "occurredAt")
 

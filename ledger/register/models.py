@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from ledger.kernel.errors import InvalidInput
+from ledger.kernel.personal import PERSONAL
 
 # The All Contributors emoji key: https://allcontributors.org/docs/en/emoji-key
 STANDARD_KINDS: frozenset[str] = frozenset(
@@ -72,23 +73,31 @@ class Project:
 
 @dataclass(frozen=True, slots=True)
 class Contributor:
+    """A person (or bot), instance-wide. ``display_name`` is public but personal: an
+    erasure replaces it by a tombstone (``erased_at`` set)."""
+
     id: int
-    display_name: str
+    display_name: Annotated[str, PERSONAL]
     is_bot: bool
     merged_into: int | None
     created_at: datetime
+    erased_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """An account of a contributor on a source. ``external_id`` is the forge's stable
+    account id, or for ``git`` the keyed pseudonym of the commit email (never the
+    address); the address itself is ``email``. Every personal field is erasable."""
+
     id: int
     contributor_id: int
     source: str
-    external_id: str
-    login: str | None
-    email: str | None
+    external_id: Annotated[str, PERSONAL]
+    login: Annotated[str | None, PERSONAL]
+    email: Annotated[str | None, PERSONAL]
     email_verified: bool
-    display_name: str | None
+    display_name: Annotated[str | None, PERSONAL]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +155,16 @@ def check_text(value: str | None, field_name: str, limit: int) -> str:
     if value is None or not value.strip() or len(value) > limit:
         raise InvalidInput(f"{field_name} must be 1 to {limit} characters", field_name)
     return value
+
+
+def neutral_name(contributor_id: int) -> str:
+    """The name of a contributor who gave none (never derived from an email)."""
+    return f"Contributor {contributor_id}"
+
+
+def erased_name(contributor_id: int) -> str:
+    """The tombstone that replaces the name of a contributor who asked to be forgotten."""
+    return f"Erased contributor {contributor_id}"
 
 
 def check_name(name: str, field_name: str = "name") -> str:

@@ -1,8 +1,10 @@
 """Contributors, their forge identities, organisations and affiliations.
 
 People are instance-wide (one person contributes to many projects); a link made on
-behalf of a project is journaled in that project's chain. Emails are private: they
-never enter the journal.
+behalf of a project is journaled in that project's chain, by numbers only: logins,
+names and emails stay in these erasable rows. A git identity is keyed by the keyed
+pseudonym of its email (``ledger.kernel.pseudonyms``), never by the address; a person
+who gave no name is called by their number, never by their email.
 """
 
 from __future__ import annotations
@@ -13,10 +15,19 @@ import asyncpg
 
 from ledger.journal.chain import append_event
 from ledger.journal.events.register import IdentityLinked
+from ledger.kernel import pseudonyms
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
-from ledger.register.models import Contributor, Identity, Organisation, check_name, check_source
+from ledger.kernel.personal import refuse_personal
+from ledger.register import sightings
+from ledger.register.models import (
+    Contributor,
+    Identity,
+    Organisation,
+    check_name,
+    check_source,
+)
 
-_CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at"
+_CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at, erased_at"
 _IDENTITY = "id, contributor_id, source, external_id, login, email, email_verified, display_name"
 _CONTRIBUTORS_BY_IDS = f"SELECT {_CONTRIBUTOR} FROM contributors WHERE id = any($1::bigint[])"
 _IDENTITIES_BY_CONTRIBUTORS = f"""
@@ -32,9 +43,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_IDENTITY}
 """
 
 
+_NEW_CONTRIBUTOR = f"""
+INSERT INTO contributors (id, display_name, is_bot) OVERRIDING SYSTEM VALUE
+SELECT n.id, coalesce($1, 'Contributor ' || n.id), $2
+FROM (SELECT nextval(pg_get_serial_sequence('contributors', 'id')) AS id) n
+RETURNING {_CONTRIBUTOR}
+"""
+
+
 def _contributor(row: asyncpg.Record) -> Contributor:
     return Contributor(
-        row["id"], row["display_name"], row["is_bot"], row["merged_into"], row["created_at"]
+        row["id"],
+        row["display_name"],
+        row["is_bot"],
+        row["merged_into"],
+        row["created_at"],
+        row["erased_at"],
     )
 
 
@@ -52,15 +76,12 @@ def _identity(row: asyncpg.Record) -> Identity:
 
 
 async def create_contributor(
-    conn: asyncpg.Connection, display_name: str, is_bot: bool = False
+    conn: asyncpg.Connection, display_name: str | None, is_bot: bool = False
 ) -> Contributor:
-    """A new contributor (not journaled alone: the identity or contribution that
-    brings them in is)."""
-    row = await conn.fetchrow(
-        f"INSERT INTO contributors (display_name, is_bot) VALUES ($1, $2) RETURNING {_CONTRIBUTOR}",
-        check_name(display_name, "displayName"),
-        is_bot,
-    )
+    """A new contributor, called ``Contributor N`` when no name is given (not journaled
+    alone: the identity or contribution that brings them in is)."""
+    name = check_name(display_name, "displayName") if display_name is not None else None
+    row = await conn.fetchrow(_NEW_CONTRIBUTOR, name, is_bot)
     return _contributor(row)
 
 
@@ -114,12 +135,24 @@ async def link_identity(
 ) -> tuple[Identity, bool]:
     """Link (source, external id) to a contributor, creating one when none is named.
 
-    Idempotent: linking an identity again to the same contributor returns it with
-    ``False``; linking it to another contributor is a Conflict (merges are explicit).
+    For ``git`` the external id is the commit email: the identity is keyed by its
+    pseudonym and the address kept as its email. Another source's external id is
+    public and may not look like an email or IP address. Idempotent: linking an
+    identity again to the same contributor returns it with ``False`` (and makes it
+    known to no other project); linking it to another contributor is a Conflict
+    (merges are explicit).
     """
     check_source(source)
     if not 1 <= len(external_id) <= 255:
         raise InvalidInput("external id must be 1 to 255 characters", "externalId")
+    if source == "git":
+        if "@" not in external_id:
+            raise InvalidInput("a git identity's external id is its commit email", "externalId")
+        email = email or external_id.strip().lower()
+        external_id = (await pseudonyms.load(conn)).email(external_id)
+    else:
+        refuse_personal(external_id, "externalId")
+    refuse_personal(login, "login")
     existing = await find_identity(conn, source, external_id)
     if existing is not None:
         if contributor_id is None or existing.contributor_id == contributor_id:
@@ -129,9 +162,7 @@ async def link_identity(
             ConflictCode.IDENTITY_LINKED,
         )
     if contributor_id is None:
-        contributor = await create_contributor(
-            conn, display_name or login or f"{source}:{external_id}", is_bot
-        )
+        contributor = await create_contributor(conn, display_name or login, is_bot)
         contributor_id = contributor.id
     else:
         await get_contributor(conn, contributor_id)
@@ -153,13 +184,8 @@ async def link_identity(
             ConflictCode.CONCURRENT_CHANGE,
         ) from None
     identity = _identity(row)
-    event = IdentityLinked(
-        identity_id=identity.id,
-        contributor_id=contributor_id,
-        source=source,
-        external_id=external_id,
-        login=login,
-    )
+    await sightings.note(conn, project_id, [identity.id], "linked")
+    event = IdentityLinked(identity_id=identity.id, contributor_id=contributor_id, source=source)
     await append_event(conn, project_id, event, actor)
     return identity, True
 

@@ -9,8 +9,6 @@ export starts after the first transaction).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -18,6 +16,7 @@ import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.kernel.money import format_minor
+from ledger.kernel.spreadsheet import CsvText
 
 HEADER = (
     "transaction",
@@ -70,13 +69,6 @@ ORDER BY r.occurred_on, r.id, r.currency
 """
 
 
-def _text(value: str | None) -> str:
-    """Free text, defused so a spreadsheet never runs it as a formula."""
-    if not value:
-        return ""
-    return f"'{value}" if value[0] in "=+-@\t\r" else value
-
-
 def _cells(row: asyncpg.Record) -> list[object]:
     currency = row["currency"]
     return [
@@ -88,17 +80,17 @@ def _cells(row: asyncpg.Record) -> list[object]:
         format_minor(int(row["change"]), currency),
         format_minor(int(row["balance"]), currency),
         row["sponsor_id"] or "",
-        _text(row["sponsor_name"]),
-        _text(row["payee"]),
-        _text(row["purpose"]),
+        row["sponsor_name"],
+        row["payee"],
+        row["purpose"],
         row["approval_id"] or "",
         row["evidence_url"] or "",
         row["fx_rate"] if row["fx_rate"] is not None else "",
-        _text(row["fx_source"]),
+        row["fx_source"],
         row["fx_date"].isoformat() if row["fx_date"] else "",
         row["reverses_id"] or "",
-        _text(row["memo"]),
-        _text(row["actor"]),
+        row["memo"],
+        row["actor"],
     ]
 
 
@@ -113,18 +105,15 @@ class TransactionsCsv:
 
     async def chunks(self, conn: asyncpg.Connection) -> AsyncIterator[str]:
         """The export as text chunks; the caller holds ``conn`` in a transaction."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(HEADER)
+        out = CsvText()
+        out.row(HEADER)
         cursor = conn.cursor(_ROWS, self.project_id, self.since, self.until, prefetch=CHUNK_ROWS)
         async for row in cursor:
-            writer.writerow(_cells(row))
+            out.row(_cells(row))
             self.rows += 1
             if self.rows % CHUNK_ROWS == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+                yield out.take()
+        yield out.take()
 
 
 async def csv_chunks(

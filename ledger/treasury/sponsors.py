@@ -188,7 +188,7 @@ async def record_sponsor(
             sponsor=sponsor.id,
             organisation=sponsor.organisation_id,
             contributor=sponsor.contributor_id,
-            name=sponsor.name,
+            name=sponsor.name if sponsor.organisation_id is not None else None,
         )
         await append_event(conn, project_id, event, actor)
     return sponsor, created

@@ -54,7 +54,7 @@ class Grant(Node):
             return None
         loader = info.context.loaders.get(people.load_contributors)
         found = await loader.load(self.model.grantor_contributor_id)
-        return Contributor.of(found, self.project_slug) if found else None
+        return Contributor.of(found) if found else None
 
     @strawberry.field(description="The organisation on whose behalf the grant was made.")
     async def grantor_organisation(self, info: Info) -> str | None:
@@ -246,7 +246,7 @@ class ContributorGrantStatus:
     @strawberry.field
     async def contributor(self, info: Info) -> Contributor | None:
         found = await info.context.loaders.get(people.load_contributors).load(self.contributor_id)
-        return Contributor.of(found, self.project_slug) if found else None
+        return Contributor.of(found) if found else None
 
     @strawberry.field(description="The grants covering this contributor's work.")
     async def grants(self, info: Info) -> list[Grant]:

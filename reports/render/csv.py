@@ -1,15 +1,15 @@
-"""The report's tables as CSV, written by PostgreSQL itself (``COPY ... TO STDOUT``):
-counted contributions, funding transactions with the running treasury balance per
-currency, and ballots of proposals closed in the period (voters left out of secret ones)."""
+"""The report's tables as CSV: counted contributions, funding transactions with the
+running treasury balance per currency, and ballots of proposals closed in the period
+(voters left out of secret ones). Written by the service's one CSV writer
+(``ledger.kernel.spreadsheet``), which defuses every cell a spreadsheet could run."""
 
 from __future__ import annotations
-
-import io
 
 import asyncpg
 
 from ledger.journal.events.governance import ProposalClosed
 from ledger.kernel.errors import InvalidInput
+from ledger.kernel.spreadsheet import csv_text
 from reports.period import Period
 
 _START = "$2::date::timestamp AT TIME ZONE 'UTC'"
@@ -86,14 +86,7 @@ async def render_csv(
     conn: asyncpg.Connection, project_id: int, period: Period, table: str
 ) -> bytes:
     """One table of the period as CSV with a header row."""
-    out = io.BytesIO()
-    await conn.copy_from_query(
-        TABLES[check_table(table)],
-        project_id,
-        period.start,
-        period.end,
-        output=out,
-        format="csv",
-        header=True,
-    )
-    return out.getvalue()
+    statement = await conn.prepare(TABLES[check_table(table)])
+    header = [a.name for a in statement.get_attributes()]
+    rows = await statement.fetch(project_id, period.start, period.end)
+    return csv_text(header, (list(r.values()) for r in rows)).encode()

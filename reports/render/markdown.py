@@ -1,14 +1,34 @@
-"""The report as Markdown for a forum post or a repository file (GitHub-flavoured tables)."""
+"""The report as Markdown for a forum post or a repository file (GitHub-flavoured tables).
+
+Every text that comes from users (names, titles, reasons) goes through ``escape``:
+HTML is written as entities (a proposal titled ``<img onerror=...>`` shows as text,
+as in the HTML report), and Markdown's own punctuation is backslash-escaped, so user
+text never becomes markup, a link or a table cell break.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reports.render.html import pct
 
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape(value: Any) -> str:
+    """User text as literal Markdown on one line (no HTML, no markup)."""
+    text = " ".join(str(value).splitlines())
+    return _MARKUP.sub(r"\\\1", text.translate(_HTML))
+
+
+class _Markup(str):
+    """Text that is Markdown already (written here, not by users): not escaped."""
+
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return value if isinstance(value, _Markup) else escape(value)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -22,7 +42,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     r, c, o = report, report["contributors"], report["organisations"]
     f, lic, d = report["funding"], report["licensing"], report["decisions"]
     out = [
-        f"# {r['project']['name']}: transparency report {r['period']['label']}",
+        f"# {escape(r['project']['name'])}: transparency report {r['period']['label']}",
         "",
         f"Period {r['period']['start']} to before {r['period']['end']} (UTC). "
         f"Journal: {r['tree_head']['tree_size']} events, Merkle root "
@@ -74,7 +94,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if f["non_commons"]:
         out += [
             f"**Non-commons funding:** {len(f['non_commons'])} sponsorship(s) are not on commons terms: "
-            + "; ".join(f"{n['name']} ({n['reason']})" for n in f["non_commons"]),
+            + "; ".join(f"{escape(n['name'])} ({escape(n['reason'])})" for n in f["non_commons"]),
             "",
         ]
     for cur in f["currencies"]:
@@ -90,7 +110,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                         s["amount"],
                         pct(s["share"]),
                         pct(s["affiliate_share"]),
-                        "**non-commons**" if s["non_commons"] else "commons",
+                        _Markup("**non-commons**") if s["non_commons"] else "commons",
                     ]
                     for s in cur["sponsors"]
                 ],
@@ -101,10 +121,10 @@ def render_markdown(report: dict[str, Any]) -> str:
     out += [
         "## Licensing",
         "",
-        f"Outbound license: {lic['outbound_license'] or 'not set'}. Covered: {lic['covered']} of "
+        f"Outbound license: {escape(lic['outbound_license'] or 'not set')}. Covered: {lic['covered']} of "
         f"{lic['contributions']} ({pct(lic['coverage_share'])}); uncovered: {lic['uncovered']}. "
         f"Incompatible inbound licenses: "
-        + (", ".join(i["license"] for i in lic["incompatible_inbound"]) or "none")
+        + (", ".join(escape(i["license"]) for i in lic["incompatible_inbound"]) or "none")
         + ".",
         "",
         "## Decisions",
@@ -116,7 +136,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             ["Proposal", "Method", "Outcome", "Electorate", "Ballots", "Turnout"],
             [
                 [
-                    f"#{p['id']} {p['title']}",
+                    _Markup(f"#{p['id']} {escape(p['title'])}"),
                     p["method"],
                     p["outcome"],
                     p["electorate_size"],

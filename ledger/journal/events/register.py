@@ -88,16 +88,27 @@ class ContributionRecorded(Event, frozen=True, kw_only=True):
 
 
 class IdentityLinked(Event, frozen=True, kw_only=True):
-    """A forge or git identity was linked to a contributor. ``external_id`` is absent
-    for git identities linked by intake (there it is an email address)."""
+    """A forge or git identity was linked to a contributor. The identity's account,
+    login, name and email stay in the register (erasable); the journal names only the
+    identity's number, its contributor and its source."""
 
     TYPE = "identity.linked"
     VERSION = 1
     identity_id: int
     contributor_id: int
     source: str
-    login: str | None
-    external_id: str | UnsetType = UNSET
+
+
+class ContributorErased(Event, frozen=True, kw_only=True):
+    """A contributor asked to be forgotten: their personal data was replaced by a
+    tombstone in the register. Their contributions keep their number and credit;
+    ``identities`` is how many of their identities were erased (journaled in every
+    project that knew them)."""
+
+    TYPE = "contributor.erased"
+    VERSION = 1
+    contributor_id: int
+    identities: int
 
 
 class CreditPolicySet(Event, frozen=True, kw_only=True):
@@ -120,5 +131,6 @@ EVENTS: tuple[type[Event], ...] = (
     KindDefined,
     ContributionRecorded,
     IdentityLinked,
+    ContributorErased,
     CreditPolicySet,
 )

@@ -25,14 +25,15 @@ class TermsRecorded(Event, frozen=True, kw_only=True):
 
 
 class SponsorRecorded(Event, frozen=True, kw_only=True):
-    """An organisation or a contributor became a sponsor of the project."""
+    """An organisation or a contributor became a sponsor of the project; ``name`` is
+    the organisation's (a person is named by contributor number only)."""
 
     TYPE = "treasury.sponsor_recorded"
     VERSION = 1
     sponsor: int
     organisation: int | None
     contributor: int | None
-    name: str
+    name: str | None
 
 
 class SponsorshipRecorded(Event, frozen=True, kw_only=True):

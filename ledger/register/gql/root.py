@@ -211,8 +211,8 @@ class Mutation:
             )
             contributor = await people.get_contributor(conn, identity.contributor_id)
             return IdentityPayload(
-                identity=Identity.of(identity, True),
-                contributor=Contributor.of(contributor, project.slug),
+                identity=Identity(model=identity),
+                contributor=Contributor.of(contributor),
                 created=created,
             )
 

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from ledger.graphql import Connection, Info, Node, as_json, connection, global_id, selects
 from ledger.journal.gql import Journal
 from ledger.kernel.paging import page_size
-from ledger.register import people, queries
+from ledger.register import people, queries, sightings
 from ledger.register.credit import CreditPolicy as CreditPolicyModel
 from ledger.register.credit import current_policy, explain, policies
 from ledger.register.models import STANDARD_KINDS
@@ -26,42 +26,43 @@ if TYPE_CHECKING:
     from ledger.treasury.gql.root import Treasury
 
 
-def redact_emails(value: Any) -> Any:
-    """``value`` with every ``email`` member blanked (emails are private)."""
-    if isinstance(value, dict):
-        return {k: None if k == "email" else redact_emails(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_emails(v) for v in value]
-    return value
-
-
 @strawberry.type(description="A forge account or other source of a contributor's work.")
 class Identity:
-    source: str
-    external_id: str
-    login: str | None
-    display_name: str | None
-    email_verified: bool
-    _email: strawberry.Private[str | None]
-    _visible: strawberry.Private[bool]
+    model: strawberry.Private[IdentityModel]
+
+    @strawberry.field(description="The source: a forge, or git for a commit email alone.")
+    def source(self) -> str:
+        return self.model.source
 
     @strawberry.field(
-        description="Private: shown to maintainers of the project it was reached through."
+        description="The forge's account id; for git, the keyed pseudonym of the email."
     )
-    def email(self) -> str | None:
-        return self._email if self._visible else None
+    def external_id(self) -> str:
+        return self.model.external_id
 
-    @classmethod
-    def of(cls, m: IdentityModel, visible: bool) -> Identity:
-        return cls(
-            source=m.source,
-            external_id=m.external_id,
-            login=m.login,
-            display_name=m.display_name,
-            email_verified=m.email_verified,
-            _email=m.email,
-            _visible=visible,
-        )
+    @strawberry.field
+    def login(self) -> str | None:
+        return self.model.login
+
+    @strawberry.field
+    def display_name(self) -> str | None:
+        return self.model.display_name
+
+    @strawberry.field
+    def email_verified(self) -> bool:
+        return self.model.email_verified
+
+    @strawberry.field(
+        description="Private: shown to the contributor themself, instance admins and the "
+        "maintainers of a project whose own contributions or links brought this identity in."
+    )
+    async def email(self, info: Info) -> str | None:
+        if self.model.email is None:
+            return None
+        loader = info.context.loaders.get(sightings.load_knowing_projects)
+        knowing = await loader.load(self.model.id)
+        visible = sightings.may_see_email(info.context.principal, self.model, knowing)
+        return self.model.email if visible else None
 
 
 @strawberry.type(description="A person (or bot) whose identities are merged across forges.")
@@ -69,7 +70,9 @@ class Contributor(Node):
     db_id: strawberry.Private[int]
     display_name: str
     is_bot: bool
-    _via: strawberry.Private[str | None]
+    erased_at: datetime | None = strawberry.field(
+        description="When the contributor's personal data was erased at their request."
+    )
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -82,13 +85,11 @@ class Contributor(Node):
     @strawberry.field
     async def identities(self, info: Info) -> list[Identity]:
         found = await info.context.loaders.get(people.load_identities).load(self.db_id)
-        p = info.context.principal
-        visible = p.admin or (self._via is not None and p.has(self._via, "maintainer"))
-        return [Identity.of(i, visible) for i in found]
+        return [Identity(model=i) for i in found]
 
     @classmethod
-    def of(cls, m: ContributorModel, via: str | None = None) -> Contributor:
-        return cls(db_id=m.id, display_name=m.display_name, is_bot=m.is_bot, _via=via)
+    def of(cls, m: ContributorModel) -> Contributor:
+        return cls(db_id=m.id, display_name=m.display_name, is_bot=m.is_bot, erased_at=m.erased_at)
 
 
 @strawberry.type(description="One recorded contribution and the credit it earned.")
@@ -113,13 +114,11 @@ class Contribution(Node):
         return global_id("Contribution", self.project_id, self.db_id)
 
     @strawberry.field(
-        description="Source facts (commit, trailers...); emails only for the project's maintainers."
+        description="Source facts (commit, co-authors and sign-offs by contributor number...); "
+        "public, and never holds personal data."
     )
-    def metadata(self, info: Info) -> JSON:
-        p = info.context.principal
-        if p.admin or p.has(self.project_slug, "maintainer"):
-            return as_json(self._metadata)
-        return as_json(redact_emails(self._metadata))
+    def metadata(self) -> JSON:
+        return as_json(self._metadata)
 
     @strawberry.field(description="Why this credit: weight x count under the policy version.")
     def credit_explanation(self) -> str:
@@ -129,7 +128,7 @@ class Contribution(Node):
     async def contributor(self, info: Info) -> Contributor:
         found = await info.context.loaders.get(people.load_contributors).load(self.contributor_id)
         assert found is not None
-        return Contributor.of(found, self.project_slug)
+        return Contributor.of(found)
 
     @classmethod
     def of(cls, m: ContributionModel, slug: str) -> Contribution:
@@ -192,7 +191,7 @@ class ContributorStanding:
     async def contributor(self, info: Info) -> Contributor:
         found = await info.context.loaders.get(people.load_contributors).load(self.contributor_id)
         assert found is not None
-        return Contributor.of(found, self.project_slug)
+        return Contributor.of(found)
 
 
 @strawberry.type

@@ -16,7 +16,8 @@ from governance import service, voters
 from governance.electorate import Rule
 from governance.models import Proposal, check_draft
 from intake import inbox, merges
-from intake.connections import connect_forge, retire_secret
+from intake.connections import connect_forge, list_secrets, retire_secret
+from intake.erasure import erase_contributor
 from intake.worker import Worker, WorkerConfig
 from ledger.kernel.money import Money
 from ledger.register import people, projects
@@ -155,20 +156,21 @@ async def _licenses(pool: asyncpg.Pool, project: Project, author: int) -> None:
 
 async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
     """A sign-off seen on a second contribution of the same commit extends its grant."""
-    from licenses.dco import record_signoffs
+    from licenses.dco import Signed, SignOff, record_signoffs
 
     async with pool.acquire() as conn, conn.transaction():
         await people.link_identity(
             conn, project.id, source="gitlab", external_id="77", contributor_id=author,
             email="dev@aurora.invalid", actor=ACTOR,
         )  # fmt: skip
-    signed = {"commit": SHA, "signoffs": [{"name": "Dev", "email": "dev@aurora.invalid"}]}
+    signed = {"commit": SHA, "signoffs": [author]}
+    dev = SignOff(author, "dev-pseudonym", "dev@aurora.invalid")
     when = datetime(2026, 3, 1, tzinfo=UTC)
     first = await contribute(pool, project.id, author, when, f"tour:{SHA}", metadata=signed)
     again = await contribute(pool, project.id, author, when, f"tour:{SHA}:2", metadata=signed)
     for contribution in (first, again):
         async with pool.acquire() as conn, conn.transaction():
-            await record_signoffs(conn, project.id, [contribution], ACTOR)
+            await record_signoffs(conn, project.id, [Signed(contribution, SHA, (dev,))], ACTOR)
 
 
 async def _treasury(pool: asyncpg.Pool, project: Project) -> None:
@@ -188,6 +190,9 @@ async def _intake(
     pool: asyncpg.Pool, project: Project, poster: Poster, database_url: str, ids: list[int]
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
+        for old in await list_secrets(conn, project.id):  # the demo's own forge secrets
+            if old.retired_at is None:
+                await retire_secret(conn, project, old.forge, old.id, ACTOR)
         for forge in ("github", "standard"):
             await connect_forge(conn, project, forge, secret_for(forge), "tour", ACTOR)
         spare = await connect_forge(conn, project, "github", "spare-secret-0002", "spare", ACTOR)
@@ -203,3 +208,8 @@ async def _intake(
         await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)
         merge_id = await merges.merge(conn, project.id, ids[5], ids[4], ACTOR)
         await merges.unmerge(conn, project.id, merge_id, ACTOR)
+        forgotten = await conn.fetchval(
+            "SELECT contributor_id FROM identities WHERE source = 'github' AND login = $1",
+            "aurora-dev1",
+        )
+        await erase_contributor(conn, forgotten, ACTOR)

@@ -8,6 +8,7 @@ import asyncpg
 from intake import inbox
 from intake.worker import Worker, WorkerConfig, process
 from ledger.journal.chain import verify
+from ledger.kernel import pseudonyms
 from ledger.register.models import Project
 from ledger.register.projects import define_kind
 from tests.integration.intake.conftest import Poster
@@ -33,10 +34,11 @@ async def test_a_push_becomes_code_contributions_with_bots_not_counted(
 ) -> None:
     await poster.post("github", payload("github_push"))
     assert await _worker(pool, database_url).drain() == 1
+    ada = (await pseudonyms.load(pool)).email("ada@example.org")
     assert await _contributions(pool) == [
         ("git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c", "code", True, "Octo Cat"),
         (
-            "git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c:co:ada@example.org",
+            f"git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c:co:{ada}",
             "code",
             True,
             "Ada Lovelace",
@@ -139,14 +141,17 @@ async def test_a_commit_email_the_forge_matched_to_a_known_account_joins_that_co
     await poster.post("github", payload("github_pull_request_merged"), event="pull_request")
     await poster.post("github", payload("github_push"))
     assert await _worker(pool, database_url).drain() == 2
+    keys = await pseudonyms.load(pool)
     rows = await pool.fetch(
         "SELECT source, external_id, contributor_id, email_verified FROM identities "
-        "WHERE external_id IN ('21031067', 'octocat@github.com') ORDER BY source"
+        "WHERE external_id IN ('21031067', $1) ORDER BY source",
+        keys.email("octocat@github.com"),
     )
     assert [(r["source"], r["email_verified"]) for r in rows] == [("git", True), ("github", False)]
     assert rows[0]["contributor_id"] == rows[1]["contributor_id"]
     unverified = await pool.fetchval(
-        "SELECT email_verified FROM identities WHERE external_id = 'ada@example.org'"
+        "SELECT email_verified FROM identities WHERE external_id = $1",
+        keys.email("ada@example.org"),
     )
     assert unverified is False
 

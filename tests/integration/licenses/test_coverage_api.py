@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncpg
 
 from app.runtime import Runtime
-from licenses.dco import record_signoffs
+from licenses.dco import Signed, SignOff, record_signoffs
 from tests.conftest import GraphQL
 from tests.integration.licenses.conftest import World, at, contribute
 
@@ -18,12 +18,14 @@ async def covered_and_uncovered(pool: asyncpg.Pool, world: World) -> None:
         world.ada,
         at(3),
         f"commit:{SHA}",
-        metadata={"commit": SHA, "signoffs": [{"name": "Ada", "email": "ada@example.org"}]},
+        metadata={"commit": SHA, "signoffs": [world.ada]},
     )
     await contribute(pool, world.project.id, world.ada, at(5, 2), "doc-1", kind="doc")
     await contribute(pool, world.project.id, world.bob, at(7, 2), "commit:b")
     async with pool.acquire() as conn, conn.transaction():
-        assert await record_signoffs(conn, world.project.id, [signed], "intake") == 1
+        ada = SignOff(world.ada, "ada-pseudonym", "ada@example.org")
+        done = await record_signoffs(conn, world.project.id, [Signed(signed, SHA, (ada,))], "x")
+        assert done == 1
 
 
 async def test_coverage_by_kind_and_month_flags_required_kinds(

@@ -9,7 +9,7 @@ import pytest
 
 from ledger.kernel.errors import IdempotencyMismatch, InvalidInput
 from licenses import agreements, coverage, grants, service
-from licenses.dco import record_signoffs
+from licenses.dco import Signed, SignOff, record_signoffs
 from licenses.models import RIGHTS, Authorisation, NewGrant
 from tests.integration.licenses.conftest import World, at, contribute
 
@@ -93,20 +93,17 @@ async def test_a_replayed_grant_key_returns_the_first_and_refuses_other_facts(
 async def test_sign_offs_matching_the_author_become_one_dco_grant_each(
     pool: asyncpg.Pool, world: World
 ) -> None:
-    signed = {
-        "commit": SHA,
-        "signoffs": [
-            {"name": "Ada", "email": "ada@example.org"},
-            {"name": "Eve", "email": "eve@elsewhere.example"},
-        ],
-    }
+    signed = {"commit": SHA, "signoffs": [world.ada, world.bob]}
     first = await contribute(
         pool, world.project.id, world.ada, at(3), f"commit:{SHA}", metadata=signed
     )
     plain = await contribute(pool, world.project.id, world.ada, at(4), "commit:other")
+    ada = SignOff(world.ada, "ada-pseudonym", "ada@example.org")
+    bob = SignOff(world.bob, "bob-pseudonym", "bob@corp.example")
+    batch = [Signed(first, SHA, (ada, bob)), Signed(plain, "b" * 40, ())]
     async with pool.acquire() as conn, conn.transaction():
-        assert await record_signoffs(conn, world.project.id, [first, plain], "intake") == 1
-        assert await record_signoffs(conn, world.project.id, [first, plain], "intake") == 0
+        assert await record_signoffs(conn, world.project.id, batch, "intake") == 1
+        assert await record_signoffs(conn, world.project.id, batch, "intake") == 0
         covering = await coverage.covering_grant(conn, world.project.id, first.id)
         assert covering is not None
         grant = await grants.get_grant(conn, world.project.id, covering)
@@ -234,10 +231,15 @@ async def test_a_sign_off_by_another_identity_of_a_merged_person_counts(
         world.ada,
         at(3),
         f"commit:{SHA}",
-        metadata={"commit": SHA, "signoffs": [{"name": "Ada", "email": "ada@old.example"}]},
+        metadata={"commit": SHA},
     )
+    # signed with an address of one of Ada's other identities (its git pseudonym unknown)
+    old_address = SignOff(9_999_999, "ada-old-pseudonym", "ada@old.example")
     async with pool.acquire() as conn, conn.transaction():
-        assert await record_signoffs(conn, world.project.id, [signed], "intake") == 1
+        done = await record_signoffs(
+            conn, world.project.id, [Signed(signed, SHA, (old_address,))], "intake"
+        )
+        assert done == 1
 
 
 async def test_a_corporate_cla_covers_a_named_contributor_and_journals_one_event(

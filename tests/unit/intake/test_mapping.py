@@ -4,16 +4,24 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.mapping import Options, PayloadError, is_relevant, map_delivery, parse_time
+from intake.mapping import is_relevant, map_delivery
+from intake.payload import Options, PayloadError, parse_time
+from ledger.kernel.pseudonyms import Pseudonyms
 from tests.unit.intake.forge_requests import payload
 
 NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+KEYS = Pseudonyms(b"k" * 32)
+
+
+def git(email: str) -> str:
+    """The external id of a commit email: its keyed pseudonym."""
+    return KEYS.email(email)
 
 
 def _summary(
     forge: str, event: str, name: str, options: Options | None = None
 ) -> list[tuple[str, str, bool, str, str]]:
-    mapped = map_delivery(forge, event, payload(name), "d-1", NOW, options)
+    mapped = map_delivery(forge, event, payload(name), "d-1", NOW, KEYS, options)
     return [
         (a.actor.source, a.actor.external_id, a.actor.bot, a.kind, a.natural_key)
         for a in mapped.activities
@@ -24,21 +32,21 @@ def test_a_github_push_credits_authors_and_co_authors_and_flags_bots() -> None:
     assert _summary("github", "push", "github_push") == [
         (
             "git",
-            "octocat@github.com",
+            git("octocat@github.com"),
             False,
             "code",
             "git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
         ),
         (
             "git",
-            "ada@example.org",
+            git("ada@example.org"),
             False,
             "code",
-            "git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c:co:ada@example.org",
+            "git:0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c:co:" + git("ada@example.org"),
         ),
         (
             "git",
-            "49699333+dependabot[bot]@users.noreply.github.com",
+            git("49699333+dependabot[bot]@users.noreply.github.com"),
             True,
             "code",
             "git:b1f2a5f1c3a0a8d1e6c9d2c9b3a6f0e8d7c6b5a4",
@@ -46,13 +54,16 @@ def test_a_github_push_credits_authors_and_co_authors_and_flags_bots() -> None:
     ]
 
 
-def test_commit_metadata_carries_signoffs_and_co_authors() -> None:
-    mapped = map_delivery("github", "push", payload("github_push"), "d", NOW)
-    assert mapped.activities[0].metadata == {
-        "commit": "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
-        "signoffs": [{"name": "Octo Cat", "email": "octocat@github.com"}],
-        "co_authors": [{"name": "Ada Lovelace", "email": "ada@example.org"}],
-    }
+def test_commit_trailers_travel_beside_the_activity_never_in_its_metadata() -> None:
+    mapped = map_delivery("github", "push", payload("github_push"), "d", NOW, KEYS)
+    author = mapped.activities[0]
+    assert author.metadata == {"commit": "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"}
+    assert [(p.external_id, p.name, p.email) for p in author.signoffs] == [
+        (git("octocat@github.com"), "Octo Cat", "octocat@github.com")
+    ]
+    assert [(p.external_id, p.name, p.email) for p in author.co_authors] == [
+        (git("ada@example.org"), "Ada Lovelace", "ada@example.org")
+    ]
     assert mapped.activities[0].occurred_at == parse_time("2019-05-15T15:20:30-05:00")
 
 
@@ -97,14 +108,14 @@ def test_comment_kinds_follow_the_project_configuration() -> None:
 
 
 def test_a_gitlab_push_of_more_than_twenty_commits_is_flagged_truncated() -> None:
-    mapped = map_delivery("gitlab", "Push Hook", payload("gitlab_push"), "d", NOW)
+    mapped = map_delivery("gitlab", "Push Hook", payload("gitlab_push"), "d", NOW, KEYS)
     assert mapped.truncated is True
     assert [a.natural_key for a in mapped.activities] == [
         "git:b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327",
         "git:da1560886d4f094c3e6c9ef40349f7d38b5d27d7",
     ]
-    assert mapped.activities[1].metadata["signoffs"] == [
-        {"name": "GitLab dev user", "email": "gitlabdev@dv6700.(none)"}
+    assert [(p.name, p.email) for p in mapped.activities[1].signoffs] == [
+        ("GitLab dev user", "gitlabdev@dv6700.(none)")
     ]
 
 
@@ -120,7 +131,7 @@ def test_gitlab_merge_requests_notes_issues_and_releases_map() -> None:
         ("gitlab", "1", False, "bug", "gitlab:issue:301")
     ]
     assert _summary("gitlab", "Release Hook", "gitlab_release") == [
-        ("git", "user@example.com", False, "maintenance", "gitlab:release:1")
+        ("git", git("user@example.com"), False, "maintenance", "gitlab:release:1")
     ]
 
 
@@ -129,17 +140,17 @@ def test_gitea_and_forgejo_share_one_table() -> None:
         assert _summary(forge, "push", "gitea_push") == [
             (
                 "git",
-                "someone@gitea.io",
+                git("someone@gitea.io"),
                 False,
                 "code",
                 "git:bffeb74224043ba2feb48d137756c8a9331c449a",
             ),
             (
                 "git",
-                "kim@example.org",
+                git("kim@example.org"),
                 False,
                 "code",
-                "git:bffeb74224043ba2feb48d137756c8a9331c449a:co:kim@example.org",
+                "git:bffeb74224043ba2feb48d137756c8a9331c449a:co:" + git("kim@example.org"),
             ),
         ]
         assert _summary(forge, "pull_request", "gitea_pull_request_merged") == [
@@ -149,10 +160,10 @@ def test_gitea_and_forgejo_share_one_table() -> None:
 
 
 def test_bitbucket_pushes_read_the_raw_author_and_the_truncated_flag() -> None:
-    mapped = map_delivery("bitbucket", "repo:push", payload("bitbucket_push"), "d", NOW)
+    mapped = map_delivery("bitbucket", "repo:push", payload("bitbucket_push"), "d", NOW, KEYS)
     assert mapped.truncated is True
     assert [(a.actor.external_id, a.natural_key) for a in mapped.activities] == [
-        ("emma@example.com", "git:03f4a7270240708834de475bcf21532d6134777e")
+        (git("emma@example.com"), "git:03f4a7270240708834de475bcf21532d6134777e")
     ]
     assert _summary("bitbucket", "pullrequest:fulfilled", "bitbucket_pullrequest_fulfilled") == [
         (
@@ -193,8 +204,28 @@ def test_a_payload_missing_a_needed_field_is_a_payload_error() -> None:
     broken = payload("github_review")
     del broken["review"]["user"]
     with pytest.raises(PayloadError, match=r"review\.user is missing"):
-        map_delivery("github", "pull_request_review", broken, "d", NOW)
+        map_delivery("github", "pull_request_review", broken, "d", NOW, KEYS)
 
 
 def test_gitlab_style_times_are_read_as_utc() -> None:
     assert parse_time("2015-05-17 18:21:36 UTC") == datetime(2015, 5, 17, 18, 21, 36, tzinfo=UTC)
+
+
+def test_an_account_named_by_an_ip_address_keeps_the_address_out() -> None:
+    anonymous = payload("standard_contribution")
+    anonymous["data"]["author"] = {"id": "203.0.113.9", "login": "203.0.113.9", "name": "x"}
+    mapped = map_delivery("standard", "contribution.created", anonymous, "d", NOW, KEYS)
+    (actor,) = [a.actor for a in mapped.activities]
+    assert (actor.external_id, actor.login, actor.name) == (
+        KEYS.of("account", "203.0.113.9"),
+        None,
+        "x",
+    )
+
+
+def test_a_commit_author_without_a_name_is_not_named_by_the_email() -> None:
+    push = payload("github_push")
+    push["commits"][0]["author"]["name"] = ""
+    mapped = map_delivery("github", "push", push, "d", NOW, KEYS)
+    assert mapped.activities[0].actor.name is None
+    assert mapped.activities[0].actor.email == "octocat@github.com"

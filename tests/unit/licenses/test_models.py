@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from ledger.kernel.errors import InvalidInput
-from licenses.dco import SignOff, signoffs_of
 from licenses.models import (
     DCO_RIGHTS,
     RIGHTS,
@@ -119,30 +118,3 @@ def test_a_commit_id_is_hex() -> None:
     assert check_commit(" ABCDEF1 ") == "abcdef1"
     with pytest.raises(InvalidInput):
         check_commit("not-a-sha")
-
-
-def test_sign_offs_are_read_from_contribution_metadata() -> None:
-    metadata = {
-        "commit": "A" * 40,
-        "signoffs": [
-            {"name": "Ada", "email": " Ada@Example.org "},
-            {"name": "No Mail"},
-            "Signed-off-by: junk",
-            {"name": 3, "email": "x@y.z"},
-        ],
-    }
-    assert signoffs_of(metadata) == (
-        "a" * 40,
-        [SignOff("Ada", "ada@example.org"), SignOff("", "x@y.z")],
-    )
-    assert SignOff("Ada", "ada@example.org").trailer == "Signed-off-by: Ada <ada@example.org>"
-
-
-@pytest.mark.parametrize(
-    "metadata",
-    [{}, {"commit": "zz", "signoffs": []}, {"commit": "a" * 40, "signoffs": "x"}],
-)
-def test_metadata_without_a_commit_or_sign_off_list_yields_nothing(
-    metadata: dict[str, object],
-) -> None:
-    assert signoffs_of(metadata) == (None, [])

@@ -262,25 +262,23 @@ async def test_a_project_reaches_its_treasury_checks(gql: GraphQL, maintainer: s
     }
 
 
-async def test_emails_in_contribution_metadata_are_for_maintainers_only(
+async def test_metadata_holding_an_email_or_ip_address_is_refused(
     gql: GraphQL, maintainer: str
 ) -> None:
     await link(gql, maintainer, "101", "ada")
-    variables = contribution("m-1")
-    variables["i"]["metadata"] = {
-        "commit": "abc",
-        "signoffs": [{"name": "Ada", "email": "ada@example.org"}],
-    }
-    await gql(RECORD, variables, maintainer)
-    query = '{ project(slug: "wiki") { contributions { nodes { metadata } } } }'
-    public = await gql(query)
-    assert public["data"]["project"]["contributions"]["nodes"] == [
-        {"metadata": {"commit": "abc", "signoffs": [{"name": "Ada", "email": None}]}}
-    ]
-    private = await gql(query, token=maintainer)
-    assert private["data"]["project"]["contributions"]["nodes"] == [
-        {"metadata": {"commit": "abc", "signoffs": [{"name": "Ada", "email": "ada@example.org"}]}}
-    ]
+    for key, metadata, found in [
+        ("m-1", {"commit": "abc", "author_email": "ada@example.org"}, "an email address"),
+        ("m-2", {"trailer": "Signed-off-by: Ada <ada@example.org>"}, "an email address"),
+        ("m-3", {"edit": {"from": "203.0.113.9"}}, "an IP address"),
+    ]:
+        variables = contribution(key)
+        variables["i"]["metadata"] = metadata
+        answer = (await gql(RECORD, variables, maintainer))["data"]["recordContribution"]
+        assert answer["__typename"] == "ValidationError"
+        assert answer["field"] == "metadata"
+        assert found in answer["message"]
+    query = '{ project(slug: "wiki") { totals { contributions } } }'
+    assert (await gql(query))["data"]["project"]["totals"]["contributions"] == 0
 
 
 REHASH = """

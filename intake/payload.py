@@ -1,0 +1,109 @@
+"""What a delivery's payload is turned into (actors and activities, with the
+project's mapping options) and the readers of payload values (dotted paths, times),
+shared by ``intake.mapping`` and ``intake.commits`` (pure, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ledger.kernel.personal import kind_of
+
+DEFAULT_COMMENT_KINDS = {"issue": "question", "pull": "review"}
+
+
+class PayloadError(ValueError):
+    """The payload lacks a field its event needs (the delivery cannot be processed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something: a forge account (``source`` = forge) or a commit email (``git``)."""
+
+    source: str
+    external_id: str
+    login: str | None = None
+    name: str | None = None
+    email: str | None = None
+    email_verified: bool = False
+    bot: bool = False
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One contribution to record, not yet tied to a contributor; ``co_authors`` and
+    ``signoffs`` (a commit's trailers) are recorded in metadata by contributor number."""
+
+    actor: Actor
+    kind: str
+    occurred_at: datetime
+    natural_key: str
+    url: str | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    co_authors: tuple[Actor, ...] = ()
+    signoffs: tuple[Actor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """What a delivery yields; ``truncated`` when the forge listed only part of a push."""
+
+    activities: list[Activity]
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Per-project switches: extra bot names and how comments are counted."""
+
+    bots: tuple[str, ...] = ()
+    comment_kinds: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COMMENT_KINDS))
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Options:
+        """Options from a project's settings (``intake_bots``, ``intake_comment_kinds``)."""
+        kinds = {**DEFAULT_COMMENT_KINDS, **(settings.get("intake_comment_kinds") or {})}
+        return cls(tuple(settings.get("intake_bots") or ()), kinds)
+
+
+def pick(data: Any, path: str) -> Any:
+    """The value at a dotted path (``a.b.c``); ``a[].b`` flattens lists; None if absent."""
+    values = [data]
+    for part in path.split("."):
+        flat = part.endswith("[]")
+        name = part[:-2] if flat else part
+        step: list[Any] = []
+        for value in values:
+            inner = value.get(name) if isinstance(value, dict) else None
+            if flat:
+                step.extend(inner if isinstance(inner, list) else [])
+            elif inner is not None:
+                step.append(inner)
+        values = step
+    if "[]" in path:
+        return values
+    return values[0] if values else None
+
+
+def parse_time(value: Any) -> datetime:
+    """An ISO 8601 or GitLab ``2013-12-03 17:23:34 UTC`` time, made timezone-aware."""
+    if not isinstance(value, str) or not value:
+        raise PayloadError("a time field is missing")
+    text = value.strip().replace(" UTC", "+00:00")
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise PayloadError(f"unreadable time {value!r}") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def public(value: str | None) -> str | None:
+    """A login or name, or None when it is an email or IP address (personal)."""
+    return value if value is not None and kind_of(value) is None else None
