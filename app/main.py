@@ -28,8 +28,11 @@ from app.schema import build_schema
 from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
+from ledger.journal import checker
+from ledger.journal import checkpoints as journal_checkpoints
 from ledger.journal.keys import load_or_create
 from ledger.kernel import pseudonyms
+from ledger.treasury import checkpoints as treasury_checkpoints
 from licenses.spdx import check
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -43,11 +46,17 @@ ROUTES: list[ControllerRouterHandler] = [
     transactions_csv,
 ]
 
+# The public checks the background checker keeps up to date (journal chain, books).
+PUBLIC_CHECKS = (journal_checkpoints.CHECK, treasury_checkpoints.CHECK)
+
 # Background services started with the app: each takes the runtime and returns an
 # async context manager that runs until the app stops.
 SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+    lambda rt: checker.running(
+        rt.pool, PUBLIC_CHECKS, rt.settings.run_worker, rt.settings.check_interval
+    ),
 ]
 
 
