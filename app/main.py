@@ -14,10 +14,12 @@ from typing import Any
 
 import strawberry
 from litestar import Litestar
+from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
 
 from app import database, http_errors
 from app.auth import TokenService, fetch_external
+from app.body_deadline import BodyDeadline
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
 from app.routes.reports import ProofsController, jwks, report
@@ -25,6 +27,7 @@ from app.routes.treasury import transactions_csv
 from app.routes.webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
 from app.schema import build_schema
+from app.security_headers import add_security_headers
 from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
@@ -115,6 +118,8 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
         exception_handlers=http_errors.handlers(),
+        middleware=[DefineMiddleware(BodyDeadline, seconds=settings.body_timeout)],
+        before_send=[add_security_headers],
         request_max_body_size=settings.webhook_max_body,
         debug=False,
     )

@@ -11,17 +11,23 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
+from app.runtime import Runtime
 from ledger.journal import chain as journal
 from ledger.journal import checkpoints
-from ledger.journal.events.register import KindDefined
 from ledger.kernel.errors import Conflict, ConflictCode
 from ledger.register.bulk import bulk_load
 from ledger.register.models import NewContribution, Project
 from ledger.register.people import create_contributor
+from tests.conftest import GraphQL
 from tests.integration.ledger.conftest import CheckPass
 from tests.integration.ledger.journal.test_chain import append, tamper
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def maintainer_of_demo(runtime: Runtime) -> str:
+    return runtime.tokens.issue("mia", roles={"demo": "maintainer"})
 
 
 async def load(pool: asyncpg.Pool, project: Project, n: int) -> None:
@@ -42,7 +48,7 @@ async def test_appends_keep_the_checkpoint_at_the_head(
     for n in range(5):
         await append(pool, project.id, n)
     known = await checkpoints.status(pool, project.id)
-    length, head_hash = await journal.head(pool, project.id)
+    _, head_hash = await journal.head(pool, project.id)
     assert (known.length, known.checked, known.pending, known.ok) == (7, 7, 0, True)
     assert (known.hash, known.checked_at is not None) == (head_hash, True)
     assert await checkpoints.lagging(pool) == []
@@ -143,3 +149,46 @@ async def test_a_full_recheck_finds_an_edit_behind_the_checkpoint_and_records_it
         result = await checkpoints.recheck(conn, project.id)
     known = await checkpoints.status(pool, project.id)
     assert (result.broken_seq, known.broken_seq, known.checked, known.ok) == (3, 3, 2, False)
+
+
+VERIFY = """
+query($full: Boolean! = false) { project(slug: "demo") { journal {
+  verify(full: $full) { ok checked length pending brokenSeq reason headHash full } } } }
+"""
+
+
+async def test_anyone_reads_how_far_the_chain_is_verified_and_admins_recheck_it(
+    pool: asyncpg.Pool, project: Project, gql: GraphQL, admin_token: str, maintainer_of_demo: str
+) -> None:
+    await load(pool, project, 10)
+    await tamper(
+        pool,
+        "UPDATE journal_events SET actor = 'mallory' WHERE project_id = $1 AND seq = 5",
+        project.id,
+    )
+    public = await gql(VERIFY)
+    refused = await gql(VERIFY, {"full": True}, maintainer_of_demo)
+    full = await gql(VERIFY, {"full": True}, admin_token)
+    _, head_hash = await journal.head(pool, project.id)
+    assert public["data"]["project"]["journal"]["verify"] == {
+        "ok": True,
+        "checked": 2,
+        "length": 12,
+        "pending": 10,
+        "brokenSeq": None,
+        "reason": "",
+        "headHash": (await pool.fetchval("SELECT hash FROM journal_events WHERE seq = 2")).hex(),
+        "full": False,
+    }
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["forbidden"]
+    assert full["data"]["project"]["journal"]["verify"] == {
+        "ok": False,
+        "checked": 4,
+        "length": 12,
+        "pending": 0,
+        "brokenSeq": 5,
+        "reason": "hash does not match the event's content",
+        "headHash": (await pool.fetchval("SELECT hash FROM journal_events WHERE seq = 4")).hex(),
+        "full": True,
+    }
+    assert head_hash != bytes.fromhex(full["data"]["project"]["journal"]["verify"]["headHash"])
