@@ -13,7 +13,7 @@ the estimate is the same however the document is written:
   largest page, 100, since validation is cached per document); a connection read
   without ``first`` (it selects ``edges`` or ``nodes``, directly or through fragments)
   counts as the default page, 20; a field whose work grows with the data costs what
-  ``app.gql_prices`` says (an added weight, and an unpaged list's assumed size as the
+  ``app.field_prices`` says (an added weight, and an unpaged list's assumed size as the
   multiplier of its selection).
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.gql_prices import PRICES, Price
+from app.field_prices import PRICES, Price
 from graphql import (
     DirectiveNode,
     FieldNode,

@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
-from app.gql_repeats import repeat_limit
+from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import gql as intake_gql

@@ -32,10 +32,10 @@ BATCH = 20_000
 CHUNK = 1_000
 
 _STATUS = """
-SELECT h.seq AS length, coalesce(c.seq, 0) AS seq, coalesce(c.hash, $2) AS hash,
+SELECT h.project_id, h.seq AS length, coalesce(c.seq, 0) AS seq, coalesce(c.hash, $2) AS hash,
        c.checked_at, c.broken_seq, coalesce(c.reason, '') AS reason
 FROM journal_heads h LEFT JOIN journal_checkpoints c ON c.project_id = h.project_id
-WHERE h.project_id = $1
+WHERE h.project_id = any($1::bigint[])
 """
 _ENSURE = """
 INSERT INTO journal_checkpoints (project_id, seq, hash) VALUES ($1, 0, $2)
@@ -83,9 +83,22 @@ class Status:
 
 async def status(conn: asyncpg.Connection | asyncpg.Pool, project_id: int) -> Status:
     """The project's chain length and how far it is verified (two indexed rows)."""
-    row = await conn.fetchrow(_STATUS, project_id, GENESIS_HASH)
-    if row is None:
+    (found,) = await load_statuses(conn, [project_id])
+    if found is None:
         raise NotFound(f"project {project_id} has no journal")
+    return found
+
+
+async def load_statuses(
+    conn: asyncpg.Connection | asyncpg.Pool, project_ids: list[int]
+) -> list[Status | None]:
+    """Batch ``status`` in key order (None for a project without a journal)."""
+    rows = await conn.fetch(_STATUS, project_ids, GENESIS_HASH)
+    found = {r["project_id"]: _status(r) for r in rows}
+    return [found.get(i) for i in project_ids]
+
+
+def _status(row: asyncpg.Record) -> Status:
     broken: int | None = row["broken_seq"]
     return Status(
         row["length"],

@@ -11,6 +11,7 @@ from ledger.graphql import Connection, Info, as_json, connection
 from ledger.journal import chain as journal
 from ledger.journal import checkpoints
 from ledger.journal.chain import JournalEvent as EventModel
+from ledger.kernel.errors import NotFound
 from ledger.kernel.paging import cursor_int, decode_cursor, make_page, page_size
 
 
@@ -109,7 +110,9 @@ class Journal:
             info.context.principal.require_admin()
             async with info.context.pool.acquire() as conn:
                 await checkpoints.recheck(conn, self.project_id)
-        known = await checkpoints.status(info.context.pool, self.project_id)
+        known = await info.context.loaders.get(checkpoints.load_statuses).load(self.project_id)
+        if known is None:
+            raise NotFound(f"project {self.project_id} has no journal")
         return JournalVerification(
             ok=known.ok,
             checked=known.checked,

@@ -39,9 +39,10 @@ BATCH = 5_000
 # accounts are compared again after this long even when nothing was posted.
 STALE_SECONDS = 60.0
 
-_STATUS = """
-SELECT seq, transactions, last_transaction, unbalanced, mismatched, unjournaled, checked_at
-FROM treasury_checkpoints WHERE project_id = $1
+_COLUMNS = "seq, transactions, last_transaction, unbalanced, mismatched, unjournaled, checked_at"
+_STATUS = f"SELECT {_COLUMNS} FROM treasury_checkpoints WHERE project_id = $1"
+_STATUSES = f"""
+SELECT project_id, {_COLUMNS} FROM treasury_checkpoints WHERE project_id = any($1::bigint[])
 """
 _ENSURE = """
 INSERT INTO treasury_checkpoints (project_id) VALUES ($1) ON CONFLICT (project_id) DO NOTHING
@@ -102,9 +103,18 @@ class Status:
 
 async def status(conn: asyncpg.Connection | asyncpg.Pool, project_id: int) -> Status:
     """The project's books checkpoint (one indexed row; zeros before the first pass)."""
-    row = await conn.fetchrow(_STATUS, project_id)
-    if row is None:
-        return Status(0, 0, None, [], [], [], None)
+    return (await load_statuses(conn, [project_id]))[0]
+
+
+async def load_statuses(
+    conn: asyncpg.Connection | asyncpg.Pool, project_ids: list[int]
+) -> list[Status]:
+    """Batch ``status`` in key order."""
+    found = {r["project_id"]: _status(r) for r in await conn.fetch(_STATUSES, project_ids)}
+    return [found.get(i, Status(0, 0, None, [], [], [], None)) for i in project_ids]
+
+
+def _status(row: asyncpg.Record) -> Status:
     return Status(
         row["seq"],
         row["transactions"],

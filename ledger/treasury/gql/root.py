@@ -11,6 +11,7 @@ import strawberry
 
 from ledger.graphql import Connection, Info, connection
 from ledger.journal import checkpoints as journal_checkpoints
+from ledger.kernel.errors import NotFound
 from ledger.kernel.paging import page_size
 from ledger.register import projects
 from ledger.treasury import checkpoints as treasury_checkpoints
@@ -94,8 +95,11 @@ class Treasury:
             info.context.principal.require_admin()
             async with pool.acquire() as conn:
                 await treasury_checkpoints.recheck(conn, self.project_id)
-        books = await treasury_checkpoints.status(pool, self.project_id)
-        chain = await journal_checkpoints.status(pool, self.project_id)
+        loaders = info.context.loaders
+        books = await loaders.get(treasury_checkpoints.load_statuses).load(self.project_id)
+        chain = await loaders.get(journal_checkpoints.load_statuses).load(self.project_id)
+        if chain is None:
+            raise NotFound(f"project {self.project_id} has no journal")
         return TreasuryIntegrity(
             ok=chain.ok and not (books.unbalanced or books.mismatched or books.unjournaled),
             transactions=books.transactions,

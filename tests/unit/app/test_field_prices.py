@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.field_prices import BOUNDED, HISTORY, ITEM, PRICES
 from app.gql_limits import ShapeMeter, shape_limit
-from app.gql_prices import BOUNDED, HISTORY, ITEM, PRICES
 from app.routes.graphql import load_operations
 from app.schema import build_schema
 from app.settings import Settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.gql_repeats import BUDGET, repeat_limit
+from app.repeated_fields import BUDGET, repeat_limit
 from app.schema import build_schema
 from app.settings import Settings
 from graphql import parse, validate
