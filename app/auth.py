@@ -4,6 +4,7 @@ One verifier accepts exactly one algorithm: EdDSA with the instance key ring (th
 default), or HS256 with a configured secret of at least 32 bytes; an external
 identity provider's keys may be added with ``COMMONS_JWKS_URL`` (EdDSA/RS256/ES256
 by its JWKS). Tokens must carry exp, iat, iss, aud and sub and a ``typ`` of JWT;
+``exp``, ``iat`` and ``nbf`` must be JSON numbers (PyJWT also takes numeric strings);
 an unknown ``kid`` is refused without any lookup driven by the token.
 """
 
@@ -21,6 +22,7 @@ from ledger.kernel.principal import ROLES, Principal, Role
 from ledger.kernel.pseudonyms import Pseudonyms
 
 REQUIRED = ["exp", "iat", "iss", "aud", "sub"]
+DATES = ("exp", "iat", "nbf")
 ACCEPTED_TYP = {"jwt", "at+jwt"}
 # An external key set is public: only its asymmetric keys may verify (an "oct" key
 # published there would let anyone who reads it sign tokens).
@@ -122,8 +124,18 @@ class TokenService:
             raise AuthError("token expired") from None
         except jwt.InvalidTokenError as exc:
             raise AuthError(f"invalid token: {exc}") from None
+        numeric_dates(claims)
         principal = principal_of(claims)
         return replace(principal, pseudonym=self.pseudonyms.subject(principal.subject))
+
+
+def numeric_dates(claims: dict[str, Any]) -> None:
+    """AuthError unless every date claim present is a JSON number (RFC 7519 NumericDate):
+    not a string, not a boolean (PyJWT has refused what is not a finite number)."""
+    for name in DATES:
+        value = claims.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AuthError(f"{name} must be a number of seconds (NumericDate)")
 
 
 def principal_of(claims: dict[str, Any]) -> Principal:

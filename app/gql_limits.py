@@ -8,9 +8,13 @@ the estimate is the same however the document is written:
 - depth: nesting of fields with selections (introspection fields do not count);
 - aliases: aliased fields, counted once per place a fragment is spread;
 - cost: every field costs 1; a field given ``first: N`` multiplies the cost of its
-  selection by N (a variable counts as the largest page, 100, since validation is
-  cached per document); a connection read without ``first`` (it selects ``edges``
-  or ``nodes``, directly or through fragments) counts as the default page, 20.
+  page (``edges`` and ``nodes``; what is asked once per connection, such as
+  ``totalCount`` and ``pageInfo``, is not multiplied) by N (a variable counts as the
+  largest page, 100, since validation is cached per document); a connection read
+  without ``first`` (it selects ``edges`` or ``nodes``, directly or through fragments)
+  counts as the default page, 20; a field whose work grows with the data costs what
+  ``app.field_prices`` says (an added weight, and an unpaged list's assumed size as the
+  multiplier of its selection).
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.field_prices import PRICES, Price
 from graphql import (
     DirectiveNode,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -30,10 +38,12 @@ from graphql import (
     ValidationContext,
     ValidationRule,
     VariableNode,
+    get_named_type,
 )
 from ledger.kernel.paging import DEFAULT_PAGE, MAX_PAGE
 
 _PAGE_FIELDS = frozenset({"edges", "nodes"})
+_UNPRICED = Price()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,8 @@ class Shape:
     aliases: int = 0
     cost: int = 0
     names: frozenset[str] = frozenset()
+    paged: int = 0
+    """The part of ``cost`` under ``edges`` and ``nodes`` (what a page multiplies)."""
 
 
 class ShapeMeter:
@@ -65,31 +77,42 @@ class ShapeMeter:
             return Shape()
         self._open.add(name)
         try:
-            shape = self.measure(definition.selection_set)
+            shape = self.measure(
+                definition.selection_set, self._type(definition.type_condition.name.value)
+            )
         finally:
             self._open.discard(name)
         self._fragments[name] = shape
         return shape
 
-    def measure(self, selection_set: SelectionSetNode | None) -> Shape:
-        """Depth, aliases, cost and directly selected field names of a selection set."""
+    def measure(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None = None
+    ) -> Shape:
+        """Depth, aliases, cost and directly selected field names of a selection set on
+        ``parent`` (fields of an unknown type are priced as ordinary fields)."""
         if selection_set is None:
             return Shape()
-        depth = aliases = cost = 0
+        depth = aliases = cost = paged = 0
         names: set[str] = set()
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                inner = self.measure(selection.selection_set)
-                names.add(selection.name.value)
-                if selection.selection_set is not None and not selection.name.value.startswith(
-                    "__"
-                ):
+                name = selection.name.value
+                price, child = self._field(parent, name)
+                inner = self.measure(selection.selection_set, child)
+                names.add(name)
+                if selection.selection_set is not None and not name.startswith("__"):
                     depth = max(depth, 1 + inner.depth)
                 aliases += inner.aliases + (1 if selection.alias else 0)
-                cost += 1 + _multiplier(selection, inner.names) * inner.cost
+                field_cost = 1 + price.weight + _selection_cost(selection, inner, price)
+                cost += field_cost
+                paged += field_cost if name in _PAGE_FIELDS else 0
                 continue
             if isinstance(selection, InlineFragmentNode):
-                inner = self.measure(selection.selection_set)
+                condition = selection.type_condition
+                inner = self.measure(
+                    selection.selection_set,
+                    self._type(condition.name.value) if condition else parent,
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 inner = self.fragment(selection.name.value)
             else:  # pragma: no cover - the grammar has no other selections
@@ -97,18 +120,42 @@ class ShapeMeter:
             depth = max(depth, inner.depth)
             aliases += inner.aliases
             cost += inner.cost
+            paged += inner.paged
             names |= inner.names
-        return Shape(depth, aliases, cost, frozenset(names))
+        return Shape(depth, aliases, cost, frozenset(names), paged)
+
+    def _type(self, name: str) -> GraphQLNamedType | None:
+        return self.context.schema.get_type(name)
+
+    def _field(
+        self, parent: GraphQLNamedType | None, name: str
+    ) -> tuple[Price, GraphQLNamedType | None]:
+        """The field's price and the type its selection is on (None when unknown)."""
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return _UNPRICED, None
+        definition = parent.fields.get(name)
+        if definition is None:
+            return _UNPRICED, None
+        return PRICES.get(f"{parent.name}.{name}", _UNPRICED), get_named_type(definition.type)
 
 
-def _multiplier(field: FieldNode, selected: frozenset[str]) -> int:
+def _selection_cost(field: FieldNode, inner: Shape, price: Price) -> int:
+    """A connection's page times its size plus what it answers once; any other
+    selection times the field's assumed list size."""
+    first = _first(field)
+    if first is None and not inner.names & _PAGE_FIELDS:
+        return price.size * inner.cost
+    return (first or DEFAULT_PAGE) * inner.paged + inner.cost - inner.paged
+
+
+def _first(field: FieldNode) -> int | None:
     for argument in field.arguments or ():
         if argument.name.value == "first":
             if isinstance(argument.value, IntValueNode):
                 return max(1, min(int(argument.value.value), MAX_PAGE))
             if isinstance(argument.value, VariableNode):
                 return MAX_PAGE
-    return DEFAULT_PAGE if selected & _PAGE_FIELDS else 1
+    return None
 
 
 def shape_limit(max_depth: int, max_aliases: int, max_cost: int) -> type[ValidationRule]:
@@ -120,7 +167,8 @@ def shape_limit(max_depth: int, max_aliases: int, max_cost: int) -> type[Validat
             self.meter = ShapeMeter(context)
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            shape = self.meter.measure(node.selection_set)
+            root = self.context.schema.get_root_type(node.operation)
+            shape = self.meter.measure(node.selection_set, root)
             checks = (
                 (shape.depth, max_depth, "depth", "QUERY_TOO_DEEP"),
                 (shape.aliases, max_aliases, "aliases", "TOO_MANY_ALIASES"),

@@ -14,10 +14,12 @@ from typing import Any
 
 import strawberry
 from litestar import Litestar
+from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
 
 from app import database, http_errors
 from app.auth import TokenService, fetch_external
+from app.body_deadline import BodyDeadline
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
 from app.routes.reports import ProofsController, jwks, report
@@ -25,11 +27,15 @@ from app.routes.treasury import transactions_csv
 from app.routes.webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
 from app.schema import build_schema
+from app.security_headers import add_security_headers
 from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
+from ledger.journal import checker
+from ledger.journal import checkpoints as journal_checkpoints
 from ledger.journal.keys import load_or_create
 from ledger.kernel import pseudonyms
+from ledger.treasury import checkpoints as treasury_checkpoints
 from licenses.spdx import check
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -43,11 +49,17 @@ ROUTES: list[ControllerRouterHandler] = [
     transactions_csv,
 ]
 
+# The public checks the background checker keeps up to date (journal chain, books).
+PUBLIC_CHECKS = (journal_checkpoints.CHECK, treasury_checkpoints.CHECK)
+
 # Background services started with the app: each takes the runtime and returns an
 # async context manager that runs until the app stops.
 SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+    lambda rt: checker.running(
+        rt.pool, PUBLIC_CHECKS, rt.settings.run_worker, rt.settings.check_interval
+    ),
 ]
 
 
@@ -106,6 +118,8 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
         exception_handlers=http_errors.handlers(),
+        middleware=[DefineMiddleware(BodyDeadline, seconds=settings.body_timeout)],
+        before_send=[add_security_headers],
         request_max_body_size=settings.webhook_max_body,
         debug=False,
     )

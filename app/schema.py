@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
+from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import erasure_gql
@@ -68,6 +69,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
         directive_limit(settings.max_directives),
+        repeat_limit(settings.max_depth, settings.max_cost),
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)

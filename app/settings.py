@@ -63,6 +63,8 @@ class Settings:
     worker_backoff: int = 2
     worker_poll: int = 5
     inbox_retention_days: int = 30
+    check_interval: int = 5
+    body_timeout: int = 30
 
     @property
     def development(self) -> bool:
@@ -87,7 +89,7 @@ class Settings:
             audience=env.get("COMMONS_JWT_AUDIENCE", "commons-ledger"),
             leeway=_int(env, "COMMONS_JWT_LEEWAY", 30),
             token_ttl=_int(env, "COMMONS_TOKEN_TTL", 3600, 1),
-            introspection=_bool(env, "COMMONS_GRAPHQL_INTROSPECTION", True),
+            introspection=_bool(env, "COMMONS_GRAPHQL_INTROSPECTION", environment != "production"),
             max_depth=_int(env, "COMMONS_GRAPHQL_MAX_DEPTH", 12, 1),
             max_aliases=_int(env, "COMMONS_GRAPHQL_MAX_ALIASES", 30, 1),
             max_tokens=_int(env, "COMMONS_GRAPHQL_MAX_TOKENS", 4000, 10),
@@ -104,4 +106,6 @@ class Settings:
             worker_backoff=_int(env, "COMMONS_WORKER_BACKOFF", 2, 0),
             worker_poll=_int(env, "COMMONS_WORKER_POLL", 5, 1),
             inbox_retention_days=_int(env, "COMMONS_INBOX_RETENTION_DAYS", 30, 0),
+            check_interval=_int(env, "COMMONS_CHECK_INTERVAL", 5, 1),
+            body_timeout=_int(env, "COMMONS_BODY_TIMEOUT", 30, 1),
         )

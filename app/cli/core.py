@@ -85,8 +85,9 @@ def token(
 def verify(
     report_file: Path | None, slug: str | None, jwks: str | None, old: Path | None, new: Path | None
 ) -> None:
-    """Recompute a project's journal (--project), check a signed report offline
-    (REPORT.json --jwks), or prove one report's journal grew into another's (--from --to)."""
+    """Recompute a project's whole journal and record the verdict (--project), check a
+    signed report offline (REPORT.json --jwks), or prove one report's journal grew into
+    another's (--from --to)."""
     if report_file is not None or old is not None or new is not None:
         from app.cli.reports import verify_files
 
@@ -95,13 +96,14 @@ def verify(
     if slug is None:
         raise click.UsageError("give --project SLUG, REPORT.json --jwks, or --from/--to")
     from ledger.journal import chain as journal
+    from ledger.journal import checkpoints
     from ledger.register.projects import get_project
 
     async def run() -> journal.ChainCheck:
         conn = await database.connect(database_url())
         try:
             project = await get_project(conn, slug)
-            return await journal.verify(conn, project.id)
+            return await checkpoints.recheck(conn, project.id)
         finally:
             await conn.close()
 

@@ -13,6 +13,9 @@ Where each rule lives:
 - RFC 9162 tree hashes and proofs, pure -> ``merkle``
 - stored subtrees, proofs served from them, signed tree heads -> ``heads``
 - Ed25519 keys on disk, the newest signs, every one verifies -> ``keys``
+- how far each chain is verified (a checkpoint moved by appends, the background
+  checker and full rechecks), answered in O(1) -> ``checkpoints``
+- the background checker's loop over the incremental checks -> ``checker``
 - GraphQL of events, length, head and verification -> ``gql``
 
 The database refuses UPDATE, DELETE and TRUNCATE on ``journal_events``.

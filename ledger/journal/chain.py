@@ -21,7 +21,7 @@ import asyncpg
 
 from ledger.journal.canonical import GENESIS_HASH, canonical_json, sha256, timestamp
 from ledger.journal.events import Event, encode
-from ledger.kernel.errors import NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.kernel.personal import refuse_personal
 
 
@@ -98,11 +98,13 @@ def leaf_hash(document: dict[str, Any]) -> bytes:
 
 
 class ChainChecker:
-    """Recomputes a chain event by event, so a long journal is checked in flat memory."""
+    """Recomputes a chain event by event, so a long journal is checked in flat memory;
+    it starts from the genesis or resumes after a verified event (``after_seq``, whose
+    hash is ``running``)."""
 
-    def __init__(self) -> None:
-        self.expected_seq = 1
-        self.running = GENESIS_HASH
+    def __init__(self, after_seq: int = 0, running: bytes = GENESIS_HASH) -> None:
+        self.expected_seq = after_seq + 1
+        self.running = running
         self.failure: ChainCheck | None = None
 
     def feed(self, event: JournalEvent) -> bool:
@@ -162,11 +164,21 @@ _LOCK_HEAD = """
 SELECT seq, hash, clock_timestamp() AS now FROM journal_heads
 WHERE project_id = $1 FOR UPDATE
 """
+# Read once the head is locked (so the event it names is committed): they must agree.
+_LAST_HASH = "SELECT hash FROM journal_events WHERE project_id = $1 AND seq = $2"
+# Moves the head and, when the chain was verified through the head the events chain
+# from, the verified checkpoint with it (``ledger.journal.checkpoints``).
 _INSERT_EVENTS = """
 WITH moved AS (
     UPDATE journal_heads
     SET seq = ($2::bigint[])[cardinality($2::bigint[])], hash = ($8::bytea[])[cardinality($8::bytea[])]
     WHERE project_id = $1
+), checked AS (
+    UPDATE journal_checkpoints
+    SET seq = ($2::bigint[])[cardinality($2::bigint[])], hash = ($8::bytea[])[cardinality($8::bytea[])],
+        checked_at = $6
+    WHERE project_id = $1 AND seq = ($2::bigint[])[1] - 1 AND hash = ($7::bytea[])[1]
+        AND broken_seq IS NULL
 )
 INSERT INTO journal_events
     (project_id, seq, type, version, body, actor, recorded_at, prev_hash, hash)
@@ -187,9 +199,14 @@ FROM journal_events WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
 
 
 async def start_chain(conn: asyncpg.Connection, project_id: int) -> None:
-    """Create the empty head of a new project's chain."""
+    """Create the empty head of a new project's chain (verified through its 0 events)."""
     await conn.execute(
         "INSERT INTO journal_heads (project_id, seq, hash) VALUES ($1, 0, $2)",
+        project_id,
+        GENESIS_HASH,
+    )
+    await conn.execute(
+        "INSERT INTO journal_checkpoints (project_id, seq, hash) VALUES ($1, 0, $2)",
         project_id,
         GENESIS_HASH,
     )
@@ -207,7 +224,8 @@ async def append_events(
 ) -> list[JournalEvent]:
     """Append several events (each with its actor) under one head lock, in one statement;
     each is journaled under its type's name with ``encode(event)`` as its body.
-    InvalidInput when a body holds an email or IP address (the journal is permanent)."""
+    InvalidInput when a body holds an email or IP address (the journal is permanent);
+    refused (``journal_broken``) when the head does not name the last stored event."""
     bodies = [encode(event) for event, _ in events]
     for (event, _), body in zip(events, bodies, strict=True):
         refuse_personal(body, event.TYPE)
@@ -215,6 +233,13 @@ async def append_events(
     if head is None:
         raise NotFound(f"project {project_id} has no journal")
     seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
+    last = await conn.fetchval(_LAST_HASH, project_id, seq) if seq > 0 else prev
+    if last is None or bytes(last) != prev:
+        raise Conflict(
+            f"the journal's head does not match its event {seq}; nothing more is appended "
+            "until an operator rechecks it (commons verify --project)",
+            ConflictCode.JOURNAL_BROKEN,
+        )
     written: list[JournalEvent] = []
     for (event, actor), body in zip(events, bodies, strict=True):
         seq += 1

@@ -35,6 +35,8 @@ class ConflictCode(StrEnum):
     ALREADY_EXISTS = "already_exists", "a record with this natural key exists already"
     CONCURRENT_CHANGE = "concurrent_change", "another request wrote the same record first; retry"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch", "the key was first used with different input"
+    # the journal
+    JOURNAL_BROKEN = "journal_broken", "the journal's head does not match its last event"
     # people and forge intake
     IDENTITY_LINKED = "identity_linked", "another contributor holds this identity; merge explicitly"
     ALREADY_MERGED = "already_merged", "the contributor is already merged into another one"

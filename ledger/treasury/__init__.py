@@ -12,7 +12,9 @@ Where each rule lives:
 - a correction is the exact opposite, posted once -> ``reversals``
 - sponsors acknowledge commons terms; sponsorships -> ``sponsors``
 - a sponsorship and its pledge under one idempotency key -> ``sponsoring``
-- balances at a date, paged transactions, the integrity check -> ``queries``
+- balances at a date, paged transactions, the full integrity check -> ``queries``
+- the books checked forward from the journal (checkpoint, replayed balances), the
+  integrity answer in O(1), an admin's full recheck -> ``checkpoints``
 - influence metrics over a period (money received per sponsor) -> ``metrics``
 - the transactions CSV with running balances -> ``export``
 - Strawberry types and resolvers -> ``gql/``

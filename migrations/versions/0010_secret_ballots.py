@@ -2,14 +2,14 @@
 material is kept, and no receipt is held by two ballots of a proposal.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 
 import sqlparse
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """GraphQL queries of sponsor funding (public): a project's treasury with its
-policy, balances at any date, keyset-paged transactions, approvals and integrity
-check; its sponsors and sponsorships with their terms. ``TreasuryMutation`` (in
+policy, balances at any date, keyset-paged transactions, approvals and the integrity
+checkpoint; its sponsors and sponsorships with their terms. ``TreasuryMutation`` (in
 ``treasury_gql_mutations``) is exported here beside ``TreasuryQuery``."""
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from datetime import date
 import strawberry
 
 from ledger.graphql import Connection, Info, connection
+from ledger.journal import checkpoints as journal_checkpoints
+from ledger.kernel.errors import NotFound
 from ledger.kernel.paging import page_size
 from ledger.register import projects
+from ledger.treasury import checkpoints as treasury_checkpoints
 from ledger.treasury.approvals import list_approvals, policy_of
 from ledger.treasury.gql.mutations import TreasuryMutation
 from ledger.treasury.gql.types import (
@@ -24,7 +27,7 @@ from ledger.treasury.gql.types import (
     TreasuryPolicy,
     TreasuryTransaction,
 )
-from ledger.treasury.queries import TransactionFilter, balances, integrity, transactions_page
+from ledger.treasury.queries import TransactionFilter, balances, transactions_page
 from ledger.treasury.sponsors import list_sponsors, list_sponsorships
 
 __all__ = ["Treasury", "TreasuryMutation", "TreasuryQuery"]
@@ -82,19 +85,33 @@ class Treasury:
         ]
 
     @strawberry.field(
-        description="Balanced transactions, balances equal to their replay, journal consistent."
+        description="Balanced transactions, balances equal to their replay, journal "
+        "consistent, from the checkpoint. `full: true` (instance admins) rechecks the books "
+        "and the whole journal now and records the verdict."
     )
-    async def integrity(self, info: Info) -> TreasuryIntegrity:
-        async with info.context.pool.acquire() as conn:
-            check = await integrity(conn, self.project_id)
+    async def integrity(self, info: Info, full: bool = False) -> TreasuryIntegrity:
+        pool = info.context.pool
+        if full:
+            info.context.principal.require_admin()
+            async with pool.acquire() as conn:
+                await treasury_checkpoints.recheck(conn, self.project_id)
+        loaders = info.context.loaders
+        books = await loaders.get(treasury_checkpoints.load_statuses).load(self.project_id)
+        chain = await loaders.get(journal_checkpoints.load_statuses).load(self.project_id)
+        if chain is None:
+            raise NotFound(f"project {self.project_id} has no journal")
         return TreasuryIntegrity(
-            ok=check.ok,
-            transactions=check.transactions,
-            unbalanced_transactions=check.unbalanced,
-            mismatched_accounts=check.mismatched_accounts,
-            unjournaled_transactions=check.unjournaled,
-            journal_ok=check.journal_ok,
-            journal_reason=check.journal_reason,
+            ok=chain.ok and not (books.unbalanced or books.mismatched or books.unjournaled),
+            transactions=books.transactions,
+            unbalanced_transactions=books.unbalanced,
+            mismatched_accounts=books.mismatched,
+            unjournaled_transactions=books.unjournaled,
+            journal_ok=chain.ok,
+            journal_reason=chain.reason,
+            through_seq=books.seq,
+            last_transaction=books.last_transaction,
+            checked_at=books.checked_at,
+            full=full,
         )
 
 

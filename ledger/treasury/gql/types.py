@@ -289,10 +289,13 @@ class TreasuryPolicy:
     )
 
 
-@strawberry.type(description="The books rechecked from their entries and the journal.")
+@strawberry.type(
+    description="The books checked against their entries and the journal, as far as the "
+    "checkpoint has come (`throughSeq`): reading it costs the same whatever the books' size."
+)
 class TreasuryIntegrity:
-    ok: bool
-    transactions: int
+    ok: bool = strawberry.field(description="No problem found in what is checked so far.")
+    transactions: int = strawberry.field(description="Booked transactions checked.")
     unbalanced_transactions: list[int]
     mismatched_accounts: list[int] = strawberry.field(
         description="Accounts whose balance differs from a replay of their entries."
@@ -300,5 +303,15 @@ class TreasuryIntegrity:
     unjournaled_transactions: list[int] = strawberry.field(
         description="Transactions without exactly one matching journal event."
     )
-    journal_ok: bool
+    journal_ok: bool = strawberry.field(description="The journal chain verifies so far.")
     journal_reason: str
+    through_seq: int = strawberry.field(
+        description="The books are checked against the journal through this event."
+    )
+    last_transaction: int | None = strawberry.field(
+        description="The transaction of the last posted event checked."
+    )
+    checked_at: datetime | None = strawberry.field(
+        description="When the checkpoint last moved (null before the first check)."
+    )
+    full: bool = strawberry.field(description="Whether this is a full recheck made just now.")

@@ -41,7 +41,7 @@ async def test_the_secret_ballot_migration_drops_the_proposal_secrets_and_back(
     ann, bob = await people(pool, "Ann", "Bob")
     proposal = await make_proposal(voters=[ann, bob], on=project)
     await make_proposal(voters=[ann], on=project, open_it=False)  # a draft needs no secret
-    await asyncio.to_thread(database.downgrade, database_url, "0007")
+    await asyncio.to_thread(database.downgrade, database_url, "0009")
     conn = await asyncpg.connect(database_url)
     try:
         kept = await conn.fetch("SELECT proposal_id, length(secret) AS n FROM proposal_secrets")

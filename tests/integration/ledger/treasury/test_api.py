@@ -7,6 +7,7 @@ import pytest
 
 from app.runtime import Runtime
 from tests.conftest import GraphQL
+from tests.integration.ledger.conftest import CheckPass
 
 ERRORS = """
     ... on ValidationError { message field }
@@ -315,7 +316,7 @@ async def test_an_expense_without_the_approval_its_policy_requires_is_refused(
 
 
 async def test_overdraft_is_refused_and_the_books_stay_balanced(
-    gql: GraphQL, maintainer: str
+    gql: GraphQL, maintainer: str, check: CheckPass
 ) -> None:
     policy = await gql(
         POLICY,
@@ -326,6 +327,7 @@ async def test_overdraft_is_refused_and_the_books_stay_balanced(
     await _receipt(gql, maintainer, sponsor, "100", "r")
     paid = await gql(EXPENSE, _expense("60", "e1"), maintainer)
     overdraft = await gql(EXPENSE, _expense("60", "e2"), maintainer)
+    await check()
     books = await gql(TREASURY, {"project": "linux"})
     assert policy["data"]["setTreasuryPolicy"]["policy"] == {
         "allowOverdraft": False,

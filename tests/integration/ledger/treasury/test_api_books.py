@@ -7,6 +7,7 @@ import pytest
 
 from app.runtime import Runtime
 from tests.conftest import GraphQL
+from tests.integration.ledger.conftest import CheckPass
 
 ERRORS = """
     ... on ValidationError { message field }
@@ -105,7 +106,7 @@ def _moves(**overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_movements_of_every_kind_post_balanced_and_reversible(
-    gql: GraphQL, maintainer: str
+    gql: GraphQL, maintainer: str, check: CheckPass
 ) -> None:
     body = await gql(MOVES, _moves(), maintainer)
     data = body["data"]
@@ -158,6 +159,7 @@ async def test_movements_of_every_kind_post_balanced_and_reversible(
         "message": "transaction 3 was already reversed by 6",
         "code": "already_reversed",
     }
+    await check()
     integrity = await gql(INTEGRITY)
     assert integrity["data"]["treasury"]["integrity"] == {
         "ok": True,
@@ -265,13 +267,14 @@ async def test_bad_rates_dates_and_funds_are_typed_validation_errors(
 
 
 async def test_integrity_names_an_account_whose_balance_was_tampered_with(
-    gql: GraphQL, maintainer: str, pool: asyncpg.Pool
+    gql: GraphQL, maintainer: str, pool: asyncpg.Pool, check: CheckPass
 ) -> None:
     await gql(MOVES, _moves(), maintainer)
     tampered = await pool.fetchval(
         "UPDATE treasury_accounts SET balance = balance + 1 "
         "WHERE kind = 'treasury' AND name = 'reserve' RETURNING id"
     )
+    await check()
     body = await gql(INTEGRITY)
     assert body["data"]["treasury"]["integrity"] == {
         "ok": False,
@@ -285,7 +288,7 @@ async def test_integrity_names_an_account_whose_balance_was_tampered_with(
 
 
 async def test_integrity_names_a_transaction_the_journal_does_not_know(
-    gql: GraphQL, maintainer: str, pool: asyncpg.Pool
+    gql: GraphQL, maintainer: str, pool: asyncpg.Pool, check: CheckPass
 ) -> None:
     await gql(MOVES, _moves(), maintainer)
     async with pool.acquire() as conn, conn.transaction():
@@ -300,6 +303,7 @@ async def test_integrity_names_a_transaction_the_journal_does_not_know(
             "WHERE kind = 'treasury' AND currency = 'EUR'",
             smuggled,
         )
+    await check()
     body = await gql(INTEGRITY)
     assert body["data"]["treasury"]["integrity"]["unjournaledTransactions"] == [smuggled]
     assert body["data"]["treasury"]["integrity"]["ok"] is False
