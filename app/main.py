@@ -1,7 +1,8 @@
 """``create_app``: the Litestar application, built from an environment mapping.
 
 The lifespan starts the embedded PostgreSQL when no ``DATABASE_URL`` is set, applies
-migrations, opens the pool, loads the signing keys and starts background services.
+migrations, opens the pool, loads the signing keys and starts background services (the
+inbox worker, the proposal closer and the tree-head publisher).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from app import database, http_errors
 from app.auth import TokenService, fetch_external
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
-from app.routes.reports import ProofsController, jwks, report
+from app.routes.journal import JournalController, jwks
+from app.routes.reports import report
+from app.routes.schemas import schema_file
 from app.routes.treasury import transactions_csv
 from app.routes.webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
@@ -28,6 +31,7 @@ from app.schema import build_schema
 from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
+from ledger.journal import publisher
 from ledger.journal.keys import load_or_create
 from ledger.kernel import pseudonyms
 from licenses.spdx import check
@@ -37,7 +41,8 @@ ROUTES: list[ControllerRouterHandler] = [
     readyz,
     PersistedController,
     jwks,
-    ProofsController,
+    JournalController,
+    schema_file,
     report,
     receive_webhook,
     transactions_csv,
@@ -48,6 +53,12 @@ ROUTES: list[ControllerRouterHandler] = [
 SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+    lambda rt: publisher.running(
+        rt.pool,
+        rt.keys.tree_heads,
+        publisher.Schedule(rt.settings.head_max_delay, rt.settings.head_max_events),
+        rt.settings.head_publisher,
+    ),
 ]
 
 
@@ -65,7 +76,7 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
-    ring = load_or_create(settings.data_dir / "keys")
+    keys = load_or_create(settings.data_dir / "keys")
     external = (
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
     )
@@ -74,8 +85,8 @@ async def start_runtime(
         settings,
         url,
         pool,
-        ring,
-        TokenService(settings, ring, external, await pseudonyms.load(pool)),
+        keys,
+        TokenService(settings, keys.tokens, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
         load_operations(),

@@ -24,6 +24,19 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
     return value
 
 
+def _float(env: Mapping[str, str], name: str, default: float, low: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= low or value == float("inf"):
+        raise SettingsError(f"{name} must be a finite number of at least {low}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -33,6 +46,12 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _log_name(value: str) -> str:
+    if not value or any(c.isspace() or c == "+" for c in value):
+        raise SettingsError("COMMONS_LOG_NAME must be non-empty, without spaces or '+'")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +81,10 @@ class Settings:
     worker_max_attempts: int = 5
     worker_backoff: int = 2
     worker_poll: int = 5
+    head_publisher: bool = True
+    head_max_delay: float = 5.0
+    head_max_events: int = 1000
+    log_name: str = "commons-ledger"
 
     @property
     def development(self) -> bool:
@@ -102,4 +125,8 @@ class Settings:
             worker_max_attempts=_int(env, "COMMONS_WORKER_MAX_ATTEMPTS", 5, 1),
             worker_backoff=_int(env, "COMMONS_WORKER_BACKOFF", 2, 0),
             worker_poll=_int(env, "COMMONS_WORKER_POLL", 5, 1),
+            head_publisher=_bool(env, "COMMONS_HEAD_PUBLISHER", True),
+            head_max_delay=_float(env, "COMMONS_HEAD_MAX_DELAY", 5.0, 0.01),
+            head_max_events=_int(env, "COMMONS_HEAD_MAX_EVENTS", 1000, 1),
+            log_name=_log_name(env.get("COMMONS_LOG_NAME", "commons-ledger")),
         )
