@@ -138,8 +138,10 @@ class InstanceKeys:
         """Every public key of every purpose (newest first); a key listed by several
         rings (a pre-split key) appears once with all it signs and its latest expiry."""
         merged: dict[str, dict[str, Any]] = {}
+        created: dict[str, int] = {}
         for ring in self.rings():
             for key in ring.keys:
+                created[key.kid] = key.created
                 jwk = ring.jwk(key)
                 seen = merged.setdefault(key.kid, {**jwk, "signs": []})
                 seen["signs"] = sorted({*seen["signs"], *jwk["signs"]})
@@ -147,7 +149,8 @@ class InstanceKeys:
                     seen["exp"] = max(seen["exp"], jwk["exp"])
                 elif "exp" not in jwk:
                     seen.pop("exp", None)
-        return {"keys": sorted(merged.values(), key=lambda k: (-k["nbf"], k["kid"]))}
+        newest = sorted(merged.values(), key=lambda k: (-created[k["kid"]], k["kid"]))
+        return {"keys": newest}
 
     @classmethod
     def generate(cls) -> InstanceKeys:

@@ -46,9 +46,10 @@ class Instance:
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
         ]  # fmt: skip
         self.process = subprocess.Popen(command, env=self.env, cwd=ROOT)
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.process = None
                 raise RuntimeError(f"the instance on port {self.port} exited")
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
@@ -56,6 +57,7 @@ class Instance:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"the instance on port {self.port} did not become ready")
 
     def stop(self) -> None:

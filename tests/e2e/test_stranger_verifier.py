@@ -210,3 +210,4 @@ def test_a_stranger_reproduces_the_journal_and_checks_every_signature(
     with pytest.raises(urllib.error.HTTPError) as missing:
         get(f"{base}/schemas/nothing/v1.json")
     assert missing.value.code == 404
+    missing.value.close()
