@@ -85,6 +85,7 @@ class Settings:
     head_max_delay: float = 5.0
     head_max_events: int = 1000
     log_name: str = "commons-ledger"
+    report_embed_limit: int = 200_000
 
     @property
     def development(self) -> bool:
@@ -129,4 +130,5 @@ class Settings:
             head_max_delay=_float(env, "COMMONS_HEAD_MAX_DELAY", 5.0, 0.01),
             head_max_events=_int(env, "COMMONS_HEAD_MAX_EVENTS", 1000, 1),
             log_name=_log_name(env.get("COMMONS_LOG_NAME", "commons-ledger")),
+            report_embed_limit=_int(env, "COMMONS_REPORT_EMBED_LIMIT", 200_000, 0),
         )

@@ -59,7 +59,9 @@ def report(slug: str, period: str, fmt: str, table: str | None, output: Path) ->
                 def step(name: str) -> None:
                     bar.update(task, description=name, advance=1)
 
-                return await service.produce(pool, keys, slug, period, fmt, table, step)
+                return await service.produce(
+                    pool, keys, slug, period, fmt, table, step, settings.report_embed_limit
+                )
         finally:
             await pool.close()
 

@@ -22,5 +22,13 @@ async def report(
     (``?table=contributions|funding|ballots``)."""
     runtime: Runtime = request.app.state.runtime
     label, fmt = service.split_name(name)
-    body = await service.produce(runtime.pool, runtime.keys, slug, label, fmt, table)
+    body = await service.produce(
+        runtime.pool,
+        runtime.keys,
+        slug,
+        label,
+        fmt,
+        table,
+        embed_limit=runtime.settings.report_embed_limit,
+    )
     return Response(body, media_type=service.FORMATS[fmt])
