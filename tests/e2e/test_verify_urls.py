@@ -44,7 +44,8 @@ async def test_a_report_url_is_verified_with_its_instances_keys_and_journal(
 ) -> None:
     old_url = f"{streaming.url}/projects/chaoss/reports/2026-07.json"
     old = tmp_path / "old.json"
-    old.write_bytes(httpx.get(old_url, timeout=60).content)
+    async with httpx.AsyncClient(timeout=60) as http:
+        old.write_bytes((await http.get(old_url)).content)
     checked = await _verify(old_url)
     assert checked.exit_code == 0, checked.output
     assert "events streamed from the journal export" in checked.output
