@@ -1,5 +1,5 @@
 """The per-request GraphQL context: pool, caller, loaders, settings and the instance's
-services the resolvers reach (listening URL, webhook targets, signing ring)."""
+services the resolvers reach (listening URL, webhook targets, license checker)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from strawberry.litestar import BaseContext
 from app.auth import AuthError
 from app.runtime import Runtime
 from app.settings import Settings
-from ledger.journal.keys import KeyRing
 from ledger.kernel.context import Cache, Loaders
 from ledger.kernel.license_check import LicenseChecker
 from ledger.kernel.principal import ANONYMOUS, Principal
 
 
 class AppContext(BaseContext, kw_only=True):
-    """What every package's resolvers read (``ledger.kernel.context.Context`` and the
-    signing ring of ``reports.gql.ProofContext``), filled from the runtime."""
+    """What every package's resolvers read (``ledger.kernel.context.Context``), filled from
+    the runtime."""
 
     pool: asyncpg.Pool
     principal: Principal
@@ -28,7 +27,6 @@ class AppContext(BaseContext, kw_only=True):
     settings: Settings
     database_url: str
     webhook_targets: Cache
-    ring: KeyRing
     check_license: LicenseChecker
     acquire_timeout: float = 10.0
 
@@ -61,7 +59,6 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         settings=runtime.settings,
         database_url=runtime.database_url,
         webhook_targets=runtime.receiver.targets,
-        ring=runtime.ring,
         check_license=runtime.check_license,
         acquire_timeout=runtime.settings.acquire_timeout,
     )

@@ -1,7 +1,8 @@
 """``create_app``: the Litestar application, built from an environment mapping.
 
 The lifespan starts the embedded PostgreSQL when no ``DATABASE_URL`` is set, applies
-migrations, opens the pool, loads the signing keys and starts background services.
+migrations, opens the pool, loads the signing keys and starts background services (the
+inbox worker, the proposal closer and the tree-head publisher).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from app.auth import TokenService, fetch_external
 from app.body_deadline import BodyDeadline
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
-from app.routes.reports import ProofsController, jwks, report
+from app.routes.journal import JournalController, jwks
+from app.routes.reports import report
+from app.routes.schemas import schema_file
 from app.routes.treasury import transactions_csv
 from app.routes.webhooks import inbox_worker, receive_webhook
 from app.runtime import Runtime
@@ -31,7 +34,7 @@ from app.security_headers import add_security_headers
 from app.settings import Settings
 from governance import closer as governance_closer
 from intake.receive import Receiver
-from ledger.journal import checker
+from ledger.journal import checker, publisher
 from ledger.journal import checkpoints as journal_checkpoints
 from ledger.journal.keys import load_or_create
 from ledger.kernel import pseudonyms
@@ -43,7 +46,8 @@ ROUTES: list[ControllerRouterHandler] = [
     readyz,
     PersistedController,
     jwks,
-    ProofsController,
+    JournalController,
+    schema_file,
     report,
     receive_webhook,
     transactions_csv,
@@ -59,6 +63,12 @@ SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
     lambda rt: checker.running(
         rt.pool, PUBLIC_CHECKS, rt.settings.run_worker, rt.settings.check_interval
+    ),
+    lambda rt: publisher.running(
+        rt.pool,
+        rt.keys.tree_heads,
+        publisher.Schedule(rt.settings.head_max_delay, rt.settings.head_max_events),
+        rt.settings.head_publisher,
     ),
 ]
 
@@ -77,7 +87,7 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
-    ring = load_or_create(settings.data_dir / "keys")
+    keys = load_or_create(settings.data_dir / "keys")
     external = (
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
     )
@@ -86,8 +96,8 @@ async def start_runtime(
         settings,
         url,
         pool,
-        ring,
-        TokenService(settings, ring, external, await pseudonyms.load(pool)),
+        keys,
+        TokenService(settings, keys.tokens, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
         load_operations(),

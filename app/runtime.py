@@ -1,5 +1,6 @@
-"""What a running instance holds: settings, pool, keys, token service, schema, the
-webhook receiver, the persisted operations and the embedded inbox worker.
+"""What a running instance holds: settings, pool, signing keys (a ring per purpose),
+token service, schema, the webhook receiver, the persisted operations and the embedded
+inbox worker.
 
 Built once in the app's lifespan from the injected environment; handlers reach it
 through ``request.app.state.runtime``.
@@ -17,7 +18,7 @@ from app.auth import TokenService
 from app.settings import Settings
 from intake.receive import Receiver
 from intake.worker import Worker
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import InstanceKeys
 from ledger.kernel.license_check import LicenseChecker
 
 
@@ -27,7 +28,7 @@ class Runtime:
     settings: Settings
     database_url: str
     pool: asyncpg.Pool
-    ring: KeyRing
+    keys: InstanceKeys
     tokens: TokenService
     schema: strawberry.Schema
     receiver: Receiver

@@ -24,6 +24,19 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int = 0) -> int:
     return value
 
 
+def _float(env: Mapping[str, str], name: str, default: float, low: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= low or value == float("inf"):
+        raise SettingsError(f"{name} must be a finite number of at least {low}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -33,6 +46,12 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _log_name(value: str) -> str:
+    if not value or any(c.isspace() or c == "+" for c in value):
+        raise SettingsError("COMMONS_LOG_NAME must be non-empty, without spaces or '+'")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,11 @@ class Settings:
     inbox_retention_days: int = 30
     check_interval: int = 5
     body_timeout: int = 30
+    head_publisher: bool = True
+    head_max_delay: float = 5.0
+    head_max_events: int = 1000
+    log_name: str = "commons-ledger"
+    report_embed_limit: int = 200_000
 
     @property
     def development(self) -> bool:
@@ -108,4 +132,9 @@ class Settings:
             inbox_retention_days=_int(env, "COMMONS_INBOX_RETENTION_DAYS", 30, 0),
             check_interval=_int(env, "COMMONS_CHECK_INTERVAL", 5, 1),
             body_timeout=_int(env, "COMMONS_BODY_TIMEOUT", 30, 1),
+            head_publisher=_bool(env, "COMMONS_HEAD_PUBLISHER", True),
+            head_max_delay=_float(env, "COMMONS_HEAD_MAX_DELAY", 5.0, 0.01),
+            head_max_events=_int(env, "COMMONS_HEAD_MAX_EVENTS", 1000, 1),
+            log_name=_log_name(env.get("COMMONS_LOG_NAME", "commons-ledger")),
+            report_embed_limit=_int(env, "COMMONS_REPORT_EMBED_LIMIT", 200_000, 0),
         )

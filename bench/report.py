@@ -24,7 +24,7 @@ from app import database
 from bench.common import scratch_database
 from bench.seed import contributions
 from ledger.journal import heads as tree_heads
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import InstanceKeys
 from ledger.kernel.money import Money
 from ledger.register.bulk import bulk_load
 from ledger.register.projects import ProjectInput, create_project
@@ -117,7 +117,7 @@ async def _generate(url: str) -> tuple[float, list[tuple[str, tuple[Any, ...]]],
         conn.remove_query_logger(record)
         conn.add_query_logger(record)
 
-    ring = KeyRing.generate()
+    keys = InstanceKeys.generate()
     # The app's pool, plus a query logger on its one connection (``setup`` runs per acquire).
     pool = await asyncpg.create_pool(
         url,
@@ -132,10 +132,10 @@ async def _generate(url: str) -> tuple[float, list[tuple[str, tuple[Any, ...]]],
     try:
         started = time.perf_counter()
         for fmt in ("json", "html", "md"):
-            sizes[fmt] = len(await service.produce(pool, ring, "big", PERIOD, fmt))
+            sizes[fmt] = len(await service.produce(pool, keys, "big", PERIOD, fmt))
         for table in TABLES:
             sizes[f"csv:{table}"] = len(
-                await service.produce(pool, ring, "big", PERIOD, "csv", table)
+                await service.produce(pool, keys, "big", PERIOD, "csv", table)
             )
         elapsed = time.perf_counter() - started
     finally:

@@ -122,6 +122,17 @@ async def covering_grant(
     return int(value) if value is not None else None
 
 
+async def corporate(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, window: Window
+) -> dict[int, list[int]]:
+    """Per corporate grant, the window's counted contributions it covers (through whom it
+    authorises, which is private evidence)."""
+    if not await conn.fetchval(sql.HAS_CORPORATE, project_id):
+        return {}
+    rows = await conn.fetch(sql.CORPORATE_COVERED, project_id, *window.args())
+    return {r["grant_id"]: list(r["ids"]) for r in rows}
+
+
 def required_kinds(settings: dict[str, object]) -> list[str]:
     """The kinds a project requires coverage for (from its settings)."""
     value = settings.get(REQUIRED_SETTING)

@@ -129,3 +129,19 @@ ONE = (
 SELECT {RESOLVE} FROM base b
 """
 )
+# Each contribution a corporate grant covers, with the grant (the earliest effective):
+# the evidence a report embeds, since whom such a grant authorises is private.
+CORPORATE_COVERED = (
+    BASE.format(source="contributions", extra="")
+    + f""", claimed AS (
+    SELECT b.id, (SELECT g.id {CORPORATE} ORDER BY g.effective_at, g.id LIMIT 1) AS grant_id
+    FROM base b
+)
+SELECT grant_id, array_agg(id ORDER BY id) AS ids FROM claimed
+WHERE grant_id IS NOT NULL GROUP BY grant_id ORDER BY grant_id
+"""
+)
+HAS_CORPORATE = """
+SELECT EXISTS (SELECT 1 FROM grants WHERE project_id = $1 AND grantor_organisation_id IS NOT NULL
+    AND scope = 'from_date')
+"""

@@ -1,6 +1,7 @@
 """What a report embeds so a stranger can check it offline: the journal's events up to
-the signed tree size (when small enough), affiliations of the period's contributors,
-and sample inclusion proofs against the signed root."""
+the signed tree size (when small enough; otherwise the journal export serves them),
+affiliations of the period's contributors, the treasury's accounts, the contributions
+covered through corporate grants, and sample inclusion proofs against the signed root."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import asyncpg
 
 from ledger.journal import heads as tree_heads
 from ledger.journal.chain import event_document
+from licenses import coverage
 from reports.period import Period
 
 EMBED_LIMIT = 200_000
@@ -112,6 +114,15 @@ async def inclusion_samples(
     return out
 
 
+async def corporate_coverage(
+    conn: asyncpg.Connection, project_id: int, period: Period
+) -> list[dict[str, Any]]:
+    """The period's contributions covered through corporate grants, by grant."""
+    window = coverage.Window(period.start_at, period.end_at)
+    found = await coverage.corporate(conn, project_id, window)
+    return [{"grant_id": g, "contribution_ids": ids} for g, ids in sorted(found.items())]
+
+
 async def build_evidence(
     conn: asyncpg.Connection,
     project_id: int,
@@ -126,11 +137,12 @@ async def build_evidence(
         "events": await events(conn, project_id, size) if embedded else None,
         "affiliations": await affiliations(conn, project_id, period),
         "accounts": await accounts(conn, project_id),
+        "corporate_coverage": await corporate_coverage(conn, project_id, period),
         "inclusion_proofs": await inclusion_samples(conn, project_id, size),
         "note": (
             "events are the journal's documents (RFC 8785 hashed) for seq 1..tree_size"
             if embedded
-            else f"the journal has more than {embed_limit} events: fetch them from the "
-            "GraphQL journal.events connection"
+            else f"the journal has more than {embed_limit} events: stream them from the "
+            "journal export, /projects/{slug}/journal.jsonl?to=tree_size"
         ),
     }

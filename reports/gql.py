@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from typing import Annotated
 
 import strawberry
 
 from ledger.graphql import Info
 from ledger.journal import heads as tree_heads
-from ledger.journal.keys import KeyRing
-from ledger.kernel.context import Context
 from reports import journal_proofs
-
-
-class ProofContext(Context, Protocol):
-    """The request context with the instance's signing ring (the app fills it)."""
-
-    ring: KeyRing
-
-
-ProofInfo = strawberry.Info[ProofContext, None]
 
 
 @strawberry.type(description="A signed statement of the journal's Merkle tree (RFC 9162).")
@@ -71,9 +60,12 @@ class ConsistencyProof:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The project's signed tree head covering its whole journal.")
-    async def tree_head(self, info: ProofInfo, project: str) -> TreeHead:
-        _, head = await journal_proofs.current_head(info.context.pool, project, info.context.ring)
+    @strawberry.field(
+        description="The project's newest signed tree head (published at most a few seconds "
+        "or events behind its journal)."
+    )
+    async def tree_head(self, info: Info, project: str) -> TreeHead:
+        _, head = await journal_proofs.current_head(info.context.pool, project)
         return TreeHead.of(head)
 
     @strawberry.field(description="Inclusion proof of event `seq` in the tree of `treeSize`.")

@@ -1,7 +1,9 @@
-"""Serving the journal's verifiability: current signed tree head and proofs by project slug.
+"""Serving the journal's verifiability by project slug, from stored state only: the newest
+signed tree head, its C2SP checkpoint and verifier key, and Merkle proofs.
 
-Each call takes its own connection from the pool; reading a head first extends the
-stored tree to the journal's end and signs the new size once.
+The background publisher (``ledger.journal.publisher``) keeps the stored tree and heads
+current; nothing here hashes the journal. Proofs default to the newest signed head's
+size, so a proof and the head a client just fetched agree.
 """
 
 from __future__ import annotations
@@ -9,38 +11,60 @@ from __future__ import annotations
 import asyncpg
 
 from ledger.journal import heads as tree_heads
+from ledger.journal import notes
 from ledger.journal.keys import KeyRing
-from ledger.kernel.errors import InvalidInput
+from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.register.models import Project
 from ledger.register.projects import get_project
 
 
-async def current_head(
-    pool: asyncpg.Pool, slug: str, ring: KeyRing
-) -> tuple[Project, tree_heads.SignedTreeHead]:
-    """The project and its signed tree head covering the whole journal now."""
+async def _published(conn: asyncpg.Connection, project: Project) -> tree_heads.SignedTreeHead:
+    head = await tree_heads.latest_head(conn, project.id)
+    if head is None:
+        raise NotFound(f"project {project.slug} has no signed tree head yet; try again shortly")
+    return head
+
+
+async def current_head(pool: asyncpg.Pool, slug: str) -> tuple[Project, tree_heads.SignedTreeHead]:
+    """The project and its newest signed tree head."""
     async with pool.acquire() as conn:
         project = await get_project(conn, slug)
-        return project, await tree_heads.publish_head(conn, project.id, slug, ring)
+        return project, await _published(conn, project)
+
+
+async def checkpoint(pool: asyncpg.Pool, slug: str, ring: KeyRing, log_name: str) -> str:
+    """The newest signed tree head as a C2SP checkpoint, signed by the checkpoint key."""
+    project, head = await current_head(pool, slug)
+    point = notes.Checkpoint(notes.origin_of(log_name, project.slug), head.size, head.root)
+    return notes.signed_checkpoint(point, ring.active.private)
+
+
+async def verifier_key(pool: asyncpg.Pool, slug: str, ring: KeyRing, log_name: str) -> str:
+    """The ``vkey`` a witness pins to check the project's notes."""
+    project = await get_project(pool, slug)
+    origin = notes.origin_of(log_name, project.slug)
+    return notes.verifier_of(origin, ring.active.public).vkey()
 
 
 async def inclusion(
     pool: asyncpg.Pool, slug: str, seq: int, size: int | None
 ) -> tree_heads.InclusionProof:
-    """Inclusion proof of event ``seq`` in the tree of ``size`` (default: the whole journal)."""
+    """Inclusion proof of event ``seq`` in the tree of ``size`` (default: the newest head)."""
     async with pool.acquire() as conn:
         project = await get_project(conn, slug)
-        covered = await tree_heads.extend_tree(conn, project.id)
-        return await tree_heads.inclusion(conn, project.id, seq, covered if size is None else size)
+        if size is None:
+            size = (await _published(conn, project)).size
+        return await tree_heads.inclusion(conn, project.id, seq, size)
 
 
 async def consistency(
     pool: asyncpg.Pool, slug: str, old: int, new: int | None
 ) -> tree_heads.ConsistencyProof:
-    """Consistency proof from tree size ``old`` to ``new`` (default: the whole journal)."""
+    """Consistency proof from tree size ``old`` to ``new`` (default: the newest head)."""
     if old < 0:
         raise InvalidInput("from must not be negative", "from")
     async with pool.acquire() as conn:
         project = await get_project(conn, slug)
-        covered = await tree_heads.extend_tree(conn, project.id)
-        return await tree_heads.consistency(conn, project.id, old, covered if new is None else new)
+        if new is None:
+            new = (await _published(conn, project)).size
+        return await tree_heads.consistency(conn, project.id, old, new)

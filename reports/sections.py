@@ -2,7 +2,8 @@
 
 Funding is the money each sponsor's receipts brought into the treasury in the period,
 less refunds and reversals, by currency (``ledger.treasury.metrics``); sponsors with a
-sponsorship flagged non-commons are marked. Licensing is grant coverage of the period's counted
+sponsorship flagged non-commons are marked, and each is named as its
+``treasury.sponsor_recorded`` event published it, so a verifier can check the name. Licensing is grant coverage of the period's counted
 contributions (``licenses.coverage``) and inbound licenses incompatible with the
 project's outbound license (``licenses.compat``). Decisions are proposals opened and
 closed in the period with outcomes, turnout (ballots counted at close over the
@@ -17,6 +18,7 @@ from typing import Any
 
 import asyncpg
 
+from ledger.journal.events.treasury import SponsorRecorded
 from ledger.kernel.money import format_minor
 from ledger.treasury import metrics as treasury_metrics
 from licenses import compat, coverage
@@ -33,6 +35,10 @@ SELECT instrument, count(*)::bigint AS grants FROM grants
 WHERE project_id = $1 AND effective_at < $3::date::timestamp AT TIME ZONE 'UTC'
   AND (withdrawn_at IS NULL OR withdrawn_at >= $2::date::timestamp AT TIME ZONE 'UTC')
 GROUP BY instrument ORDER BY instrument
+"""
+_SPONSOR_NAMES = """
+SELECT (body->>'sponsor')::bigint AS sponsor_id, body->>'name' AS name FROM journal_events
+WHERE project_id = $1 AND type = $2
 """
 _DECISIONS = """
 WITH p AS (
@@ -69,6 +75,10 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
     names = {r.sponsor_id: r.name for r in received} | {
         a.sponsor_id: a.name for a in affiliates.values()
     }
+    names |= {
+        r["sponsor_id"]: r["name"]
+        for r in await conn.fetch(_SPONSOR_NAMES, project_id, SponsorRecorded.TYPE)
+    }
     currencies = []
     for currency in sorted({r.currency for r in received}):
         rows = [r for r in received if r.currency == currency]
@@ -84,7 +94,7 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
                 "sponsors": [
                     {
                         "sponsor_id": r.sponsor_id,
-                        "name": r.name,
+                        "name": names.get(r.sponsor_id, r.name),
                         "amount_minor": r.received,
                         "amount": format_minor(r.received, currency),
                         "share": str(treasury_metrics.ratio(r.received, total)) if total else None,

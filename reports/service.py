@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import InstanceKeys
 from ledger.kernel.errors import InvalidInput
 from ledger.register.projects import get_project
 from reports import build, evidence
@@ -42,7 +42,7 @@ def split_name(name: str) -> tuple[str, str]:
 
 async def produce(
     pool: asyncpg.Pool,
-    ring: KeyRing,
+    keys: InstanceKeys,
     slug: str,
     period_label: str,
     fmt: str,
@@ -61,10 +61,10 @@ async def produce(
             return await render_csv(conn, project.id, period, name)
     # Only the signed JSON carries the journal's events; the pages show the figures.
     limit = embed_limit if fmt == "json" else 0
-    doc = await build.build_document(pool, project, period, ring, progress, limit)
+    doc = await build.build_document(pool, project, period, keys, progress, limit)
     progress("rendering")
     if fmt == "json":
-        signed: dict[str, Any] = build.sign_document(doc, ring)
+        signed: dict[str, Any] = build.sign_document(doc, keys)
         return orjson.dumps(signed)
     if fmt == "html":
         return render_html(doc).encode()

@@ -93,6 +93,8 @@ def app_env(database_url: str, tmp_path: Path) -> dict[str, str]:
         "COMMONS_DATA_DIR": str(tmp_path / "data"),
         "COMMONS_ENV": "test",
         "COMMONS_RUN_WORKER": "false",
+        # Tests that read tree heads start a publisher of their own (tests/.../test_proofs_api).
+        "COMMONS_HEAD_PUBLISHER": "false",
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from app.cli import core, governance, intake, licenses, reports, treasury
+from app.cli import core, governance, intake, journal, licenses, reports, treasury
 from app.cli.common import Commons
 
 
@@ -22,12 +22,13 @@ def import_group() -> None:
 
 @click.group(name="export")
 def export_group() -> None:
-    """Write records out as files (CSV)."""
+    """Write records out as files (CSV, JSON Lines)."""
 
 
 import_group.add_command(intake.import_git)
 import_group.add_command(licenses.import_reuse)
 export_group.add_command(treasury.export_transactions)
+export_group.add_command(journal.export_journal)
 
 for command in (
     core.serve,
@@ -44,5 +45,6 @@ for command in (
     reports.report,
     reports.demo,
     governance.governance,
+    journal.witness,
 ):
     main.add_command(command)

@@ -66,8 +66,7 @@ def token(
     from ledger.journal.keys import load_or_create
 
     settings = settings_or_exit()
-    ring = load_or_create(settings.data_dir / "keys")
-    service = TokenService(settings, ring)
+    service = TokenService(settings, load_or_create(settings.data_dir / "keys").tokens)
     roles: dict[str, Role] = dict.fromkeys(projects, cast(Role, role))
     click.echo(
         service.issue(subject, roles=roles, admin=admin, contributor_id=contributor, ttl=ttl)
@@ -75,31 +74,43 @@ def token(
 
 
 @click.command()
-@click.argument(
-    "report_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("report_file", required=False)
 @click.option("--project", "slug", default=None, help="Project slug (recompute its journal).")
-@click.option("--jwks", default=None, help="JWK Set file or URL (to verify signed reports).")
-@click.option("--from", "old", type=click.Path(exists=True, path_type=Path), default=None)
-@click.option("--to", "new", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option(
+    "--jwks",
+    default=None,
+    help="JWK Set file or URL (default: the key set of the instance a report URL names).",
+)
+@click.option(
+    "--journal",
+    default=None,
+    help="Journal export (JSON Lines) file or URL, for reports that embed no events.",
+)
+@click.option("--from", "old", default=None, help="The older report (file or URL).")
+@click.option("--to", "new", default=None, help="The newer report (file or URL).")
 def verify(
-    report_file: Path | None, slug: str | None, jwks: str | None, old: Path | None, new: Path | None
+    report_file: str | None,
+    slug: str | None,
+    jwks: str | None,
+    journal: str | None,
+    old: str | None,
+    new: str | None,
 ) -> None:
     """Recompute a project's whole journal and record the verdict (--project), check a
-    signed report offline (REPORT.json --jwks), or prove one report's journal grew into
-    another's (--from --to)."""
+    signed report offline (REPORT.json or its URL), or prove one report's journal grew
+    into another's (--from --to)."""
     if report_file is not None or old is not None or new is not None:
         from app.cli.reports import verify_files
 
-        verify_files(report_file, jwks, old, new)
+        verify_files(report_file, jwks, old, new, journal)
         return
     if slug is None:
         raise click.UsageError("give --project SLUG, REPORT.json --jwks, or --from/--to")
-    from ledger.journal import chain as journal
     from ledger.journal import checkpoints
+    from ledger.journal.chain import ChainCheck
     from ledger.register.projects import get_project
 
-    async def run() -> journal.ChainCheck:
+    async def run() -> ChainCheck:
         conn = await database.connect(database_url())
         try:
             project = await get_project(conn, slug)

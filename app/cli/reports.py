@@ -1,17 +1,21 @@
 """``commons report`` (a period's report in one format, with progress), ``commons demo``
 (a realistic commons to explore), and offline verification of signed reports used by
-``commons verify REPORT.json --jwks ...`` and ``commons verify --from OLD --to NEW``."""
+``commons verify REPORT.json|URL [--jwks ...] [--journal ...]`` and
+``commons verify --from OLD --to NEW [--jwks ...]``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
+import httpx
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -36,7 +40,7 @@ STEPS = ["signing the tree head", "contributors", "organisations", "funding", "l
 def report(slug: str, period: str, fmt: str, table: str | None, output: Path) -> None:
     """Write a project's transparency report for a period (JSON is signed)."""
     settings = settings_or_exit()
-    ring = load_or_create(settings.data_dir / "keys")
+    keys = load_or_create(settings.data_dir / "keys")
     url = database_url()
     console = Console(stderr=True)
 
@@ -55,7 +59,9 @@ def report(slug: str, period: str, fmt: str, table: str | None, output: Path) ->
                 def step(name: str) -> None:
                     bar.update(task, description=name, advance=1)
 
-                return await service.produce(pool, ring, slug, period, fmt, table, step)
+                return await service.produce(
+                    pool, keys, slug, period, fmt, table, step, settings.report_embed_limit
+                )
         finally:
             await pool.close()
 
@@ -64,11 +70,18 @@ def report(slug: str, period: str, fmt: str, table: str | None, output: Path) ->
     click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_url(source: str | None) -> bool:
+    return bool(source) and str(source).startswith(("http://", "https://"))
+
+
 def load_jwks(source: str) -> dict[str, Any]:
     """A JWK Set from a file or an http(s) URL."""
-    if source.startswith(("http://", "https://")):
-        import httpx
-
+    if _is_url(source):
         response = httpx.get(source, timeout=10)
         response.raise_for_status()
         loaded: dict[str, Any] = response.json()
@@ -77,39 +90,96 @@ def load_jwks(source: str) -> dict[str, Any]:
     return data
 
 
-def _load_report(path: Path) -> dict[str, Any]:
+def _load_report(source: str) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {path}: {exc}") from None
+        if _is_url(source):
+            response = httpx.get(source, timeout=60)
+            response.raise_for_status()
+            data = response.json()
+        else:
+            data = json.loads(Path(source).read_text())
+    except (OSError, ValueError, httpx.HTTPError) as exc:
+        raise click.ClickException(f"cannot read {source}: {exc}") from None
     if not isinstance(data, dict):
-        raise click.ClickException(f"{path} is not a signed report")
+        raise click.ClickException(f"{source} is not a signed report")
     return data
+
+
+def journal_lines(source: str) -> Iterator[bytes]:
+    """The lines of a journal export, from a file or streamed from an http(s) URL."""
+    if not _is_url(source):
+        with Path(source).open("rb") as lines:
+            yield from lines
+        return
+    with httpx.stream("GET", source, timeout=60) as response:
+        response.raise_for_status()
+        rest = b""
+        for chunk in response.iter_bytes(1 << 20):
+            rest += chunk
+            *complete, rest = rest.split(b"\n")
+            yield from complete
+        if rest:
+            yield rest
+
+
+def _journal_of(report_source: str, signed: dict[str, Any], journal: str | None) -> str | None:
+    """The journal export to stream: as given, else the report's instance's when the
+    report was fetched from it and embeds no events."""
+    if journal is not None:
+        return journal
+    report = signed.get("report") or {}
+    if not _is_url(report_source) or (report.get("evidence") or {}).get("events_embedded"):
+        return None
+    slug = (report.get("project") or {}).get("slug")
+    size = (report.get("tree_head") or {}).get("tree_size")
+    return f"{_origin(report_source)}/projects/{slug}/journal.jsonl?to={size}"
 
 
 def _print(verdict: Verdict) -> None:
     for name, ok, detail in verdict.checks:
         mark = "ok  " if ok else "FAIL"
         click.echo(f"{mark} {name}" + (f": {detail}" if detail else ""))
+    if verdict.attested:
+        click.echo("attested only (stated by the instance, not recomputable offline):")
+        for item in verdict.attested:
+            click.echo(f"  - {item.get('item')}: {item.get('why')}")
     click.echo("verified" if verdict.ok else "NOT verified")
 
 
 def verify_files(
-    report_file: Path | None, jwks: str | None, old: Path | None, new: Path | None
+    report_file: str | None,
+    jwks: str | None,
+    old: str | None,
+    new: str | None,
+    journal: str | None = None,
 ) -> None:
-    """Verify one signed report, or that a newer report's journal extends an older one's."""
+    """Verify one signed report, or that a newer report's journal extends an older one's.
+
+    Reports, key sets and journal exports are files or http(s) URLs; without ``--jwks``
+    the key set is fetched from the instance a report URL names."""
+    if report_file is None and (old is None or new is None):
+        raise click.UsageError("give REPORT.json, or both --from OLD and --to NEW")
+    named = report_file or new
+    if jwks is None and _is_url(named):
+        jwks = f"{_origin(str(named))}/.well-known/jwks.json"
     if jwks is None:
-        raise click.UsageError("--jwks FILE_OR_URL is needed to check signatures")
+        raise click.UsageError(
+            "--jwks FILE_OR_URL is needed to check signatures (or give the report as the URL "
+            "it is served at, whose instance publishes the keys)"
+        )
     try:
         keys = load_jwks(jwks)
     except Exception as exc:
         raise click.ClickException(f"cannot load the key set from {jwks}: {exc}") from None
     if report_file is not None:
-        verdict = verify_report(_load_report(report_file), keys)
+        signed = _load_report(report_file)
+        source = _journal_of(report_file, signed, journal)
+        verdict = verify_report(signed, keys, journal_lines(source) if source else None)
     elif old is not None and new is not None:
-        verdict = verify_growth(_load_report(old), _load_report(new), keys)
-    else:
-        raise click.UsageError("give REPORT.json, or both --from OLD and --to NEW")
+        newer = _load_report(new)
+        source = _journal_of(new, newer, journal)
+        lines = journal_lines(source) if source else None
+        verdict = verify_growth(_load_report(old), newer, keys, journal=lines)
     _print(verdict)
     if not verdict.ok:
         sys.exit(1)

@@ -1,63 +1,14 @@
-"""HTTP for the public, verifiable side: the key set, signed tree heads, Merkle proofs
-and transparency reports."""
+"""HTTP for transparency reports: a period's report in each format (the JSON signed)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar import Request, Response, get
+from litestar.params import FromPath, FromQuery
 
 from app.runtime import Runtime
-from reports import journal_proofs, service
-
-
-def _runtime(request: Request[Any, Any, Any]) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-@get("/.well-known/jwks.json", sync_to_thread=False)
-def jwks(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """Every public key of the instance, old ones kept after rotation."""
-    return _runtime(request).ring.jwks()
-
-
-class ProofsController(Controller):
-    path = "/projects/{slug:str}"
-
-    @get("/tree-head")
-    async def tree_head(
-        self, request: Request[Any, Any, Any], slug: FromPath[str]
-    ) -> dict[str, Any]:
-        """The signed tree head covering the project's whole journal."""
-        runtime = _runtime(request)
-        project, head = await journal_proofs.current_head(runtime.pool, slug, runtime.ring)
-        return {"project": project.slug, **head.public()}
-
-    @get("/proofs/inclusion")
-    async def inclusion(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        seq: FromQuery[int],
-        size: FromQuery[int | None] = None,
-    ) -> dict[str, Any]:
-        """RFC 9162 inclusion proof of event ``seq`` in the tree of ``size`` events."""
-        proof = await journal_proofs.inclusion(_runtime(request).pool, slug, seq, size)
-        return proof.public()
-
-    @get("/proofs/consistency")
-    async def consistency(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        from_: Annotated[int, QueryParameter(name="from")],
-        to: FromQuery[int | None] = None,
-    ) -> dict[str, Any]:
-        """RFC 9162 consistency proof between tree sizes ``from`` and ``to``."""
-        proof = await journal_proofs.consistency(_runtime(request).pool, slug, from_, to)
-        return proof.public()
+from reports import service
 
 
 @get("/projects/{slug:str}/reports/{name:str}")
@@ -69,7 +20,15 @@ async def report(
 ) -> Response[bytes]:
     """The report of a period: ``2026-Q3.json`` (signed), ``.html``, ``.md`` or ``.csv``
     (``?table=contributions|funding|ballots``)."""
-    runtime = _runtime(request)
+    runtime: Runtime = request.app.state.runtime
     label, fmt = service.split_name(name)
-    body = await service.produce(runtime.pool, runtime.ring, slug, label, fmt, table)
+    body = await service.produce(
+        runtime.pool,
+        runtime.keys,
+        slug,
+        label,
+        fmt,
+        table,
+        embed_limit=runtime.settings.report_embed_limit,
+    )
     return Response(body, media_type=service.FORMATS[fmt])

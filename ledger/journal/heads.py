@@ -3,26 +3,27 @@
 ``extend_tree`` hashes the events after the last covered one and stores every new
 complete aligned subtree (``merkle_nodes``); a proof then reads its O(log n) nodes
 in one query and never rereads the journal. A signed tree head is a compact JWS
-(EdDSA, the instance key, ``kid`` in the header) over the RFC 8785 form of
-``{typ, project, project_id, tree_size, root_hash, timestamp}``; one is kept per
-published size (``tree_heads``, append-only).
+(EdDSA, the instance's tree-head key, ``kid`` and ``typ: tree-head+jws`` in the
+header) over the RFC 8785 form of ``{typ, project, project_id, tree_size, root_hash,
+timestamp}``; one is kept per published size (``tree_heads``, append-only). The
+background publisher (``ledger.journal.publisher``) keeps them current, so readers
+take the stored head (``latest_head``) and the stored tree's size.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-import jwt
 
 from ledger.journal import merkle
-from ledger.journal.canonical import canonical_json, timestamp
+from ledger.journal.canonical import timestamp
 from ledger.journal.chain import event_document, leaf_hash
-from ledger.journal.keys import KeyRing
+from ledger.journal.jws import sign_payload
+from ledger.journal.keys import TREE_HEADS, KeyRing
 from ledger.kernel.errors import InvalidInput, NotFound
 
 HEAD_TYPE = "commons-tree-head/1"
@@ -83,47 +84,6 @@ def _head(row: asyncpg.Record) -> SignedTreeHead:
     return SignedTreeHead(
         row["project_id"], row["size"], bytes(row["root"]), row["signed_at"], row["kid"], row["jws"]
     )
-
-
-def sign_payload(ring: KeyRing, payload: dict[str, Any], typ: str, detached: bool = False) -> str:
-    """A compact JWS (EdDSA, active key) over the RFC 8785 form of ``payload``
-    (RFC 7515 Appendix F detached form when ``detached``)."""
-    key = ring.active
-    return jwt.PyJWS().encode(
-        canonical_json(payload),
-        key.private,
-        algorithm="EdDSA",
-        headers={"kid": key.kid, "typ": typ},
-        is_payload_detached=detached,
-    )
-
-
-def verify_jws(
-    token: str, jwks: dict[str, Any], detached: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The payload of a compact JWS signed by a key of ``jwks`` (or the detached payload it
-    signs); ValueError otherwise."""
-    try:
-        header = jwt.get_unverified_header(token)
-        keys = {k.get("kid"): k for k in jwks.get("keys", []) if isinstance(k, dict)}
-        jwk = keys.get(header.get("kid"))
-        if jwk is None:
-            raise ValueError(f"no key {header.get('kid')!r} in the key set")
-        if header.get("alg") != "EdDSA":
-            raise ValueError("only EdDSA signatures are accepted")
-        key = jwt.PyJWK(jwk, algorithm="EdDSA")
-        raw = jwt.PyJWS().decode(
-            token,
-            key=key.key,
-            algorithms=["EdDSA"],
-            detached_payload=None if detached is None else canonical_json(detached),
-        )
-    except (jwt.PyJWTError, KeyError, TypeError) as exc:
-        raise ValueError(f"signature does not verify: {exc}") from None
-    payload = json.loads(raw)
-    if not isinstance(payload, dict):
-        raise ValueError("the signed payload is not an object")
-    return payload
 
 
 async def covered_size(conn: asyncpg.Connection | asyncpg.Pool, project_id: int) -> int:
@@ -300,7 +260,10 @@ async def latest_head(
 async def publish_head(
     conn: asyncpg.Connection, project_id: int, slug: str, ring: KeyRing
 ) -> SignedTreeHead:
-    """Extend the tree and return the signed head of its current size (signed once per size)."""
+    """Extend the tree and return the signed head of its current size (signed once per size),
+    signed by the tree-head ring ``ring``."""
+    if ring.purpose != TREE_HEADS:
+        raise ValueError(f"tree heads are signed by the tree-head keys, not {ring.purpose.name}")
     size = await extend_tree(conn, project_id)
     row = await conn.fetchrow(_AT_SIZE, project_id, size)
     if row is not None:
@@ -308,7 +271,7 @@ async def publish_head(
     root = await tree_root(conn, project_id, size)
     now = await conn.fetchval("SELECT date_trunc('milliseconds', clock_timestamp())")
     payload = head_payload(project_id, slug, size, root, now)
-    token = sign_payload(ring, payload, "tree-head+jws")
+    token = sign_payload(ring, payload)
     row = await conn.fetchrow(_INSERT_HEAD, project_id, size, root, now, ring.active.kid, token)
     if row is None:  # signed concurrently by another request: keep the first
         row = await conn.fetchrow(_AT_SIZE, project_id, size)

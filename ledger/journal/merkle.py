@@ -212,3 +212,28 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return sn == 0 and fr == old_root and sr == new_root
+
+
+class Frontier:
+    """The root of a growing tree in O(log n) memory: the complete aligned subtrees
+    covering the leaves so far, largest first (what a streaming verifier keeps)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._subtrees: list[tuple[int, bytes]] = []
+
+    def add(self, leaf_hash: bytes) -> None:
+        """Append the next leaf hash."""
+        level, digest = 0, leaf_hash
+        while self._subtrees and self._subtrees[-1][0] == level:
+            _, left = self._subtrees.pop()
+            digest = node(left, digest)
+            level += 1
+        self._subtrees.append((level, digest))
+        self.size += 1
+
+    def root(self) -> bytes:
+        """MTH of the leaves added so far."""
+        if not self._subtrees:
+            return EMPTY_ROOT
+        return fold([digest for _, digest in self._subtrees])

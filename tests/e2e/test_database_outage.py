@@ -237,6 +237,7 @@ async def test_every_entry_point_answers_unavailable_while_postgresql_is_stopped
         "COMMONS_DATA_DIR": str(tmp_path / "data"),
         "COMMONS_ENV": "test",
         "COMMONS_RUN_WORKER": "false",
+        "COMMONS_HEAD_PUBLISHER": "false",
     }
     async with AsyncTestClient(app=create_app(env)) as client:
         calls = EntryPoints(client, env)

@@ -29,7 +29,7 @@ async def test_an_invalid_token_gets_401_with_the_reason(
     expired = runtime.tokens.issue("alice", ttl=1)
     claims = jwt.decode(expired, options={"verify_signature": False})
     claims["exp"] = claims["iat"] - 3600
-    key = runtime.ring.active
+    key = runtime.tokens.ring.active
     stale = jwt.encode(claims, key.private, "EdDSA", headers={"typ": "JWT", "kid": key.kid})
     cases = {
         "Bearer not-a-token": "malformed token",

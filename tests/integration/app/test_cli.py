@@ -84,7 +84,7 @@ async def test_an_admin_token_with_a_short_lifetime(app_env: dict[str, str]) -> 
 
     result = await commons(app_env, "token", "--subject", "root", "--admin", "--ttl", "60")
     settings = Settings.from_env(app_env)
-    service = TokenService(settings, load_or_create(settings.data_dir / "keys"))
+    service = TokenService(settings, load_or_create(settings.data_dir / "keys").tokens)
     assert service.verify(result.stdout.strip()).admin is True
 
 

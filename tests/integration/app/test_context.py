@@ -1,5 +1,5 @@
 """The request context gives every package the services its resolvers read, typed: mypy
-holds the app's context to the kernel's ``Context`` and to ``reports.gql.ProofContext``."""
+holds the app's context to the kernel's ``Context``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from app.context import context_for
 from app.runtime import Runtime
 from ledger.kernel.context import Context
 from ledger.kernel.principal import ANONYMOUS
-from reports.gql import ProofContext
 
 
 def test_a_request_context_carries_the_instance_services_every_package_reads(
@@ -15,8 +14,7 @@ def test_a_request_context_carries_the_instance_services_every_package_reads(
 ) -> None:
     context = context_for(runtime, ANONYMOUS)
     every: Context = context
-    proofs: ProofContext = context
     assert every.database_url == runtime.database_url
     assert every.webhook_targets is runtime.receiver.targets
-    assert proofs.ring is runtime.ring
+    assert context.pool is runtime.pool
     assert every.acquire_timeout == runtime.settings.acquire_timeout

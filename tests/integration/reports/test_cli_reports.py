@@ -113,9 +113,42 @@ def test_verify_from_to_proves_growth_between_two_reports(
     result = runner.invoke(main, ["verify", "--from", str(old), "--to", str(new), "--jwks", keys])
     assert result.exit_code == 0, result.output
     assert "ok   consistency proof: the journal only grew" in result.output
-    missing = runner.invoke(main, ["verify", str(old)])
-    assert missing.exit_code == 2
-    assert "--jwks FILE_OR_URL is needed" in missing.output
+    for args in (["verify", str(old)], ["verify", "--from", str(old), "--to", str(new)]):
+        missing = runner.invoke(main, args)
+        assert missing.exit_code == 2
+        assert "--jwks FILE_OR_URL is needed" in missing.output
+
+
+def test_a_report_without_events_verifies_against_the_exported_journal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    report, lines = tmp_path / "r.json", tmp_path / "journal.jsonl"
+    args = ["report", "--project", "chaoss", "--period", "2026-07", "--format", "json"]
+    made = runner.invoke(
+        main, [*args, "-o", str(report)], env={**env, "COMMONS_REPORT_EMBED_LIMIT": "0"}
+    )
+    assert made.exit_code == 0, made.output
+    size = json.loads(report.read_text())["report"]["tree_head"]["tree_size"]
+    exported = runner.invoke(
+        main, ["export", "journal", "--project", "chaoss", "-o", str(lines)], env=env
+    )
+    assert exported.exit_code == 0, exported.output
+    assert len(lines.read_bytes().splitlines()) == size
+    keys = str(_jwks(env, tmp_path))
+    result = runner.invoke(main, ["verify", str(report), "--jwks", keys, "--journal", str(lines)])
+    assert result.exit_code == 0, result.output
+    assert f"ok   events: {size} events streamed from the journal export" in result.output
+    assert "attested only (stated by the instance, not recomputable offline):" in result.output
+    assert "  - evidence.affiliations: " in result.output
+    blind = runner.invoke(main, ["verify", str(report), "--jwks", keys])
+    assert blind.exit_code == 1
+    assert "FAIL events: not embedded and no journal export given" in blind.output
+    backwards = runner.invoke(
+        main, ["export", "journal", "--project", "chaoss", "--from", "5", "--to", "3"], env=env
+    )
+    assert backwards.exit_code == 1
+    assert "to must not be before from" in backwards.output
 
 
 def test_report_names_a_bad_period(env: dict[str, str], tmp_path: Path) -> None:

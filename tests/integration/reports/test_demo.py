@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from app.demo import seed_demo
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import InstanceKeys
 from ledger.kernel.errors import Conflict
 from reports.build import signed_report
 from reports.render.html import render_html
@@ -18,11 +18,12 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
     assert seeded.counts["contributors"] == 40
     assert seeded.counts["contributions"] == 420
     assert seeded.counts["proposals"] == 6
-    ring = KeyRing.generate()
+    keys = InstanceKeys.generate()
     year = await pool.fetchval("SELECT to_char(max(occurred_at), 'YYYY') FROM contributions")
-    report = await signed_report(pool, "aurora", year, ring)
+    report = await signed_report(pool, "aurora", year, keys)
     doc = report["report"]
-    assert verify_report(report, ring.jwks()).ok
+    verdict = verify_report(report, keys.jwks())
+    assert verdict.ok, [c for c in verdict.checks if not c[1]]
     flagged = doc["funding"]["non_commons"]
     assert [(f["name"], f["reason"]) for f in flagged] == [
         ("Kestrel Systems", "asks for a roadmap commitment in return")

@@ -13,7 +13,7 @@ import pytest
 from ledger.journal import chain as journal
 from ledger.journal import keys
 from ledger.journal.events.register import KindDefined
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import InstanceKeys
 from reports.build import sign_document, signed_report
 from reports.verify import verify_growth, verify_report
 from tests.integration.reports.seed import seed_chaoss
@@ -22,17 +22,17 @@ Report = dict[str, Any]
 
 
 @pytest.fixture
-async def signed(pool: asyncpg.Pool) -> tuple[Report, KeyRing]:
+async def signed(pool: asyncpg.Pool) -> tuple[Report, InstanceKeys]:
     await seed_chaoss(pool)
-    ring = KeyRing.generate()
-    return await signed_report(pool, "chaoss", "2026-07", ring), ring
+    keys = InstanceKeys.generate()
+    return await signed_report(pool, "chaoss", "2026-07", keys), keys
 
 
-def _failed(report: Report, ring: KeyRing) -> list[str]:
+def _failed(report: Report, ring: InstanceKeys) -> list[str]:
     return [name for name, ok, _ in verify_report(report, ring.jwks()).checks if not ok]
 
 
-async def test_a_fresh_report_passes_every_check(signed: tuple[Report, KeyRing]) -> None:
+async def test_a_fresh_report_passes_every_check(signed: tuple[Report, InstanceKeys]) -> None:
     report, ring = signed
     verdict = verify_report(report, ring.jwks())
     assert verdict.ok, [c for c in verdict.checks if not c[1]]
@@ -81,7 +81,7 @@ def _head(report: Report) -> None:
     ],
 )
 async def test_tampering_breaks_the_report_signature(
-    signed: tuple[Report, KeyRing], tamper: Callable[[Report], None], caught_by: str
+    signed: tuple[Report, InstanceKeys], tamper: Callable[[Report], None], caught_by: str
 ) -> None:
     report, ring = signed
     forged = copy.deepcopy(report)
@@ -100,7 +100,7 @@ async def test_tampering_breaks_the_report_signature(
     ],
 )
 async def test_tampering_is_caught_even_when_the_report_is_re_signed(
-    signed: tuple[Report, KeyRing], tamper: Callable[[Report], None], caught_by: str
+    signed: tuple[Report, InstanceKeys], tamper: Callable[[Report], None], caught_by: str
 ) -> None:
     report, ring = signed
     forged = copy.deepcopy(report)
@@ -110,15 +110,15 @@ async def test_tampering_is_caught_even_when_the_report_is_re_signed(
 
 
 async def test_a_report_signed_by_an_unknown_key_is_refused(
-    signed: tuple[Report, KeyRing],
+    signed: tuple[Report, InstanceKeys],
 ) -> None:
     report, _ = signed
-    stranger = KeyRing.generate()
+    stranger = InstanceKeys.generate()
     assert _failed(report, stranger)[:2] == ["report signature", "tree head signature"]
 
 
 async def test_a_later_report_proves_the_journal_only_grew(
-    pool: asyncpg.Pool, signed: tuple[Report, KeyRing]
+    pool: asyncpg.Pool, signed: tuple[Report, InstanceKeys]
 ) -> None:
     old, ring = signed
     async with pool.acquire() as conn, conn.transaction():
@@ -134,7 +134,9 @@ async def test_a_later_report_proves_the_journal_only_grew(
     assert not backwards.ok
 
 
-async def test_a_rewritten_history_fails_the_growth_check(signed: tuple[Report, KeyRing]) -> None:
+async def test_a_rewritten_history_fails_the_growth_check(
+    signed: tuple[Report, InstanceKeys],
+) -> None:
     old, ring = signed
     rewritten = copy.deepcopy(old)
     _event(rewritten)
@@ -156,9 +158,11 @@ async def test_a_report_signed_before_a_key_rotation_still_verifies(
     before = keys.load_or_create(tmp_path / "keys")
     report = await signed_report(pool, "chaoss", "2026-07", before)
     after = keys.rotate(tmp_path / "keys")
-    assert after.active.kid != before.active.kid
-    assert [k["kid"] for k in after.jwks()["keys"]] == [after.active.kid, before.active.kid]
+    assert after.reports.active.kid != before.reports.active.kid
+    listed = [k["kid"] for k in after.jwks()["keys"]]
+    assert before.reports.active.kid in listed
+    assert listed.index(after.reports.active.kid) < listed.index(before.reports.active.kid)
     assert verify_report(report, after.jwks()).ok
     newer = await signed_report(pool, "chaoss", "2026-07", after)
-    assert newer["signature"]["kid"] == after.active.kid
+    assert newer["signature"]["kid"] == after.reports.active.kid
     assert verify_growth(report, newer, after.jwks()).ok

@@ -7,9 +7,9 @@ import pytest
 
 from ledger.journal import chain as journal
 from ledger.journal import heads as tree_heads
-from ledger.journal import merkle
+from ledger.journal import jws, merkle
 from ledger.journal.events.register import KindDefined
-from ledger.journal.keys import KeyRing
+from ledger.journal.keys import TREE_HEADS, KeyRing
 from ledger.kernel.errors import InvalidInput
 from ledger.register.projects import ProjectInput, create_project
 
@@ -92,13 +92,13 @@ async def test_a_tree_head_is_signed_once_per_size_and_verifies_with_the_key_set
     pool: asyncpg.Pool,
 ) -> None:
     project_id = await _project_with_events(pool, "heads", 4)
-    ring = KeyRing.generate()
+    ring = KeyRing.generate(TREE_HEADS)
     async with pool.acquire() as conn:
         first = await tree_heads.publish_head(conn, project_id, "heads", ring)
         again = await tree_heads.publish_head(conn, project_id, "heads", ring)
         latest = await tree_heads.latest_head(conn, project_id)
     assert first == again == latest
-    payload = tree_heads.verify_jws(first.jws, ring.jwks())
+    payload = jws.verify_jws(first.jws, ring.jwks())
     assert payload == {
         "typ": "commons-tree-head/1",
         "project": "heads",
@@ -108,16 +108,16 @@ async def test_a_tree_head_is_signed_once_per_size_and_verifies_with_the_key_set
         "timestamp": first.public()["timestamp"],
     }
     with pytest.raises(ValueError, match="no key"):
-        tree_heads.verify_jws(first.jws, KeyRing.generate().jwks())
+        jws.verify_jws(first.jws, KeyRing.generate().jwks())
     header, body, signature = first.jws.split(".")
     with pytest.raises(ValueError, match="signature"):
-        tree_heads.verify_jws(f"{header}.{body}.{signature[:-4]}AAAA", ring.jwks())
+        jws.verify_jws(f"{header}.{body}.{signature[:-4]}AAAA", ring.jwks())
 
 
 async def test_stored_nodes_and_heads_refuse_rewrites(pool: asyncpg.Pool) -> None:
     project_id = await _project_with_events(pool, "frozen", 2)
     async with pool.acquire() as conn:
-        await tree_heads.publish_head(conn, project_id, "frozen", KeyRing.generate())
+        await tree_heads.publish_head(conn, project_id, "frozen", KeyRing.generate(TREE_HEADS))
         for table in ("merkle_nodes", "tree_heads"):
             with pytest.raises(asyncpg.RestrictViolationError):
                 await conn.execute(f"DELETE FROM {table} WHERE project_id = $1", project_id)

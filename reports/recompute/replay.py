@@ -1,0 +1,236 @@
+"""A project's journal replayed event by event into what the figures need (pure, no I/O).
+
+``Replay.feed`` takes each decoded event once, in journal order, and keeps only state
+the size of the project's entities (contributors, grants, sponsors, proposals) plus
+five numbers per counted contribution of the period, in typed arrays
+(``Contributions``): never the events themselves, so a journal of any length streams
+through it. Merges are replayed as the register applies them (``Holders``): a merge
+moves every contribution its source holds to its target, an unmerge moves exactly those
+back; figures count each contribution under the record that holds it at the end.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from msgspec import UNSET
+
+from ledger.journal.events import Event
+from ledger.journal.events.governance import (
+    ProposalClosed,
+    ProposalCreated,
+    ProposalDecided,
+    ProposalOpened,
+)
+from ledger.journal.events.intake import ContributorsMerged, ContributorsUnmerged
+from ledger.journal.events.licenses import (
+    AgreementPublished,
+    GrantExtended,
+    GrantRecorded,
+    GrantWithdrawn,
+)
+from ledger.journal.events.register import ContributionRecorded, ProjectCreated, ProjectUpdated
+from ledger.journal.events.treasury import SponsorRecorded, SponsorshipRecorded, TransactionPosted
+from reports.period import Period
+
+CREDIT_SCALE = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(text: str) -> int:
+    """An event's timestamp as microseconds since the epoch (UTC)."""
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    delta = at - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def scaled_credit(text: str) -> int:
+    """A credit (at most four decimals, as the credit policy writes it) in 1/10000 units."""
+    value = Decimal(text) * CREDIT_SCALE
+    if value != value.to_integral_value():
+        raise ValueError(f"credit {text!r} has more than four decimals")
+    return int(value)
+
+
+@dataclass(slots=True)
+class Contributions:
+    """Counted contributions of the period, one array element each."""
+
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    at: array[int] = field(default_factory=lambda: array("q"))
+    """Microseconds since the epoch."""
+    record: array[int] = field(default_factory=lambda: array("q"))
+    """The contributor record the journal recorded it under."""
+    kind: array[int] = field(default_factory=lambda: array("i"))
+    credit: array[int] = field(default_factory=lambda: array("q"))
+    """In 1/10000 units."""
+    kinds: list[str] = field(default_factory=list)
+    _kind_index: dict[str, int] = field(default_factory=dict)
+
+    def add(self, event: ContributionRecorded, at: int) -> None:
+        index = self._kind_index.setdefault(event.kind, len(self.kinds))
+        if index == len(self.kinds):
+            self.kinds.append(event.kind)
+        self.ids.append(event.contribution_id)
+        self.at.append(at)
+        self.record.append(event.contributor_id)
+        self.kind.append(index)
+        self.credit.append(scaled_credit(event.credit))
+
+
+@dataclass(slots=True)
+class Holders:
+    """Who holds each contributor record's contributions, and who is merged into whom."""
+
+    holder: dict[int, int] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+    moves: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
+
+    def of(self, record: int) -> int:
+        return self.holder.get(record, record)
+
+    def merged_into(self, record: int) -> int | None:
+        return self.parent.get(record)
+
+    def merge(self, event: ContributorsMerged, records: set[int]) -> None:
+        source, target = event.source, event.target
+        moved = [r for r in sorted(records | set(self.holder)) if self.of(r) == source]
+        children = sorted(r for r, p in self.parent.items() if p == source)
+        for r in moved:
+            self.holder[r] = target
+        for r in children:
+            self.parent[r] = target
+        self.parent[source] = target
+        self.moves[event.merge_id] = (moved, children)
+
+    def unmerge(self, event: ContributorsUnmerged) -> None:
+        moved, children = self.moves.pop(event.merge_id, ([], []))
+        for r in moved:
+            if self.of(r) == event.target:
+                self.holder[r] = event.source
+        for r in children:
+            self.parent[r] = event.source
+        self.parent.pop(event.source, None)
+
+
+@dataclass(slots=True)
+class Grant:
+    """A grant as the journal published it, with its withdrawal when one followed."""
+
+    recorded: GrantRecorded
+    withdrawn_at: int | None = None
+
+
+@dataclass(slots=True)
+class Proposal:
+    created: ProposalCreated | None = None
+    opened: ProposalOpened | None = None
+    closed: ProposalClosed | None = None
+    decided: ProposalDecided | None = None
+
+
+@dataclass(slots=True)
+class Replay:
+    """Everything the figures of one period need, fed one event at a time."""
+
+    period: Period
+    treasury_accounts: frozenset[int]
+    name: str | None = None
+    outbound_license: str | None = None
+    contributions: Contributions = field(default_factory=Contributions)
+    first_at: dict[int, int] = field(default_factory=dict)
+    """Per contributor record, its first counted contribution (microseconds)."""
+    holders: Holders = field(default_factory=Holders)
+    grants: dict[int, Grant] = field(default_factory=dict)
+    listed: tuple[array[int], array[int]] = field(default_factory=lambda: (array("q"), array("q")))
+    """(contribution ids, grant ids) of every contribution a grant lists."""
+    agreements: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """Per instrument, (version, effective from) of each published text."""
+    sponsors: dict[int, SponsorRecorded] = field(default_factory=dict)
+    sponsorships: list[SponsorshipRecorded] = field(default_factory=list)
+    received: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    """(currency, sponsor) -> minor units received in the period."""
+    proposals: dict[int, Proposal] = field(default_factory=lambda: defaultdict(Proposal))
+    start: int = field(init=False)
+    """The period's first instant, in microseconds."""
+    end: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.start = micros(self.period.start_at.isoformat())
+        self.end = micros(self.period.end_at.isoformat())
+
+    def feed(self, event: Event) -> None:
+        """Take the next event of the journal."""
+        match event:
+            case ContributionRecorded(counted=True):
+                at = micros(event.occurred_at)
+                record = event.contributor_id
+                if at < self.first_at.get(record, at + 1):
+                    self.first_at[record] = at
+                if self.start <= at < self.end:
+                    self.contributions.add(event, at)
+            case ProjectCreated() | ProjectUpdated():
+                self._project(event)
+            case ContributorsMerged():
+                self.holders.merge(event, set(self.first_at))
+            case ContributorsUnmerged():
+                self.holders.unmerge(event)
+            case GrantRecorded() | GrantExtended() | GrantWithdrawn() | AgreementPublished():
+                self._licensing(event)
+            case SponsorRecorded():
+                self.sponsors[event.sponsor] = event
+            case SponsorshipRecorded():
+                self.sponsorships.append(event)
+            case TransactionPosted(sponsor=sponsor) if sponsor is not UNSET:
+                if self.period.start.isoformat() <= event.occurred_on < self.period.end.isoformat():
+                    for entry in event.entries:
+                        if entry.account in self.treasury_accounts:
+                            self.received[(entry.currency, sponsor)] += int(entry.minor)
+            case ProposalCreated() | ProposalOpened() | ProposalClosed() | ProposalDecided():
+                self._proposal(event)
+            case _:
+                pass
+
+    def _project(self, event: ProjectCreated | ProjectUpdated) -> None:
+        if event.name is not UNSET:
+            self.name = event.name
+        if event.outbound_license is not UNSET:
+            self.outbound_license = event.outbound_license
+
+    def _licensing(
+        self, event: GrantRecorded | GrantExtended | GrantWithdrawn | AgreementPublished
+    ) -> None:
+        match event:
+            case GrantRecorded():
+                self.grants[event.grant_id] = Grant(event)
+                self._list(event.grant_id, event.contribution_ids)
+            case GrantExtended():
+                self._list(event.grant_id, event.contribution_ids)
+            case GrantWithdrawn():
+                self.grants[event.grant_id].withdrawn_at = micros(event.withdrawn_at)
+            case AgreementPublished():
+                texts = self.agreements.setdefault(event.instrument, [])
+                texts.append((event.version, micros(event.effective_from)))
+
+    def _list(self, grant_id: int, contribution_ids: tuple[int, ...]) -> None:
+        ids, grants = self.listed
+        ids.extend(contribution_ids)
+        grants.extend([grant_id] * len(contribution_ids))
+
+    def _proposal(
+        self, event: ProposalCreated | ProposalOpened | ProposalClosed | ProposalDecided
+    ) -> None:
+        proposal = self.proposals[event.proposal_id]
+        match event:
+            case ProposalCreated():
+                proposal.created = event
+            case ProposalOpened():
+                proposal.opened = event
+            case ProposalClosed():
+                proposal.closed = event
+            case ProposalDecided():
+                proposal.decided = event
