@@ -40,7 +40,7 @@ async def checkpoint(pool: asyncpg.Pool, slug: str, ring: KeyRing, log_name: str
 
 
 async def verifier_key(pool: asyncpg.Pool, slug: str, ring: KeyRing, log_name: str) -> str:
-    """The ``vkey`` a witness pins to check the project's notes."""
+    """The ``vkey`` a witness pins to check the project's checkpoints."""
     project = await get_project(pool, slug)
     origin = notes.origin_of(log_name, project.slug)
     return notes.verifier_of(origin, ring.active.public).vkey()

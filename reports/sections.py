@@ -36,8 +36,11 @@ WHERE project_id = $1 AND effective_at < $3::date::timestamp AT TIME ZONE 'UTC'
   AND (withdrawn_at IS NULL OR withdrawn_at >= $2::date::timestamp AT TIME ZONE 'UTC')
 GROUP BY instrument ORDER BY instrument
 """
+# As the journal published each sponsor: an organisation by name, a person by number.
 _SPONSOR_NAMES = """
-SELECT (body->>'sponsor')::bigint AS sponsor_id, body->>'name' AS name FROM journal_events
+SELECT (body->>'sponsor')::bigint AS sponsor_id,
+    coalesce(body->>'name', 'contributor ' || (body->>'contributor')) AS name
+FROM journal_events
 WHERE project_id = $1 AND type = $2
 """
 _DECISIONS = """

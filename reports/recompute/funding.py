@@ -34,9 +34,11 @@ def _affiliates(work: Work, spans: dict[int, list[Span]], sponsor: int) -> int:
     return int(mask.sum())
 
 
-def _name(work: Work, sponsor: int) -> str | None:
+def _name(work: Work, sponsor: int) -> str:
     found = work.replay.sponsors.get(sponsor)
-    return found.name if found else f"sponsor {sponsor}"
+    if found is None:
+        return f"sponsor {sponsor}"
+    return found.name if found.name is not None else f"contributor {found.contributor}"
 
 
 def funding(work: Work, spans: dict[int, list[Span]]) -> dict[str, Any]:

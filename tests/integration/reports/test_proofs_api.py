@@ -62,7 +62,7 @@ async def test_the_key_set_lists_one_key_per_purpose_with_what_it_signs(client: 
         keys.tokens.active.kid: ["JWT"],
         keys.tree_heads.active.kid: ["tree-head+jws"],
         keys.reports.active.kid: ["commons-report+jws"],
-        keys.notes.active.kid: ["tlog-checkpoint"],
+        keys.checkpoints.active.kid: ["tlog-checkpoint"],
     }
     assert all("nbf" in k and "exp" not in k for k in response.json()["keys"])
 
@@ -129,7 +129,7 @@ async def test_the_checkpoint_is_the_head_as_a_signed_note_under_the_published_v
     )
     assert (await publishing.get("/projects/open/checkpoint")).text == note
     keys = publishing.app.state.runtime.keys
-    assert verifier.public == keys.notes.active.public.public_bytes_raw()
+    assert verifier.public == keys.checkpoints.active.public.public_bytes_raw()
 
 
 async def test_bad_proof_parameters_get_400_with_a_reason(
