@@ -132,3 +132,35 @@ def test_commons_export_transactions_writes_the_same_csv_to_a_file(
     )
     assert (result.exit_code, result.output) == (0, "exported 6 rows\n")
     assert _rows(target.read_text()) == EXPECTED
+
+
+async def test_each_fund_a_transaction_touches_is_its_own_row_with_that_funds_balance(
+    client: AsyncTestClient[Litestar], pool: asyncpg.Pool
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput("linux", "Linux"), "admin")
+        ibm = await sponsor(conn, project.id, "IBM")
+        fee = treasury_moves.Fee("processor", eur("2.90"), "Stripe")
+        await treasury_moves.record_receipt(
+            conn, project.id, key="r", sponsor_id=ibm, money=eur("100"), fees=[fee], actor="a"
+        )
+        await treasury_moves.transfer(
+            conn,
+            project.id,
+            key="t",
+            money=eur("40"),
+            from_fund="main",
+            to_fund="reserve",
+            actor="a",
+        )
+    response = await client.get("/projects/linux/transactions.csv")
+    keys = ("transaction", "kind", "fund", "treasury_change", "fund_balance", "running_balance")
+    rows = [
+        [r[k] for k in keys] + [r["fee_of"]] for r in csv.DictReader(io.StringIO(response.text))
+    ]
+    assert rows == [
+        ["1", "receipt", "main", "100.00", "100.00", "100.00", ""],
+        ["2", "fee", "main", "-2.90", "97.10", "97.10", "1"],
+        ["3", "transfer", "main", "-40.00", "57.10", "57.10", ""],
+        ["3", "transfer", "reserve", "40.00", "40.00", "97.10", ""],
+    ]
