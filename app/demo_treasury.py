@@ -69,7 +69,12 @@ async def seed_treasury(
     sponsors.append((await record_sponsor(
         conn, pid, organisation=None, contributor_id=person, actor=ACTOR))[0].id)  # fmt: skip
     hidden, _ = await record_sponsor(
-        conn, pid, organisation="Quanta Cloud", contributor_id=None, actor=ACTOR, anonymous=True
+        conn,
+        pid,
+        organisation="Hollow Pine Hosting",
+        contributor_id=None,
+        actor=ACTOR,
+        anonymous=True,
     )
     for sponsor_id, kind in zip(sponsors, ["one_off", "", "matching_fund", "one_off", ""],
                                 strict=True):  # fmt: skip

@@ -1,10 +1,16 @@
 """Recomputing a report's funding figures from the journal's treasury events (pure, no I/O).
 
-Money received from a sponsor is the net change its transactions
-(``treasury.transaction_posted`` with a ``sponsor``) made to treasury accounts (kind
-``treasury`` in the report's embedded account list), by value date, as
-``ledger.treasury.metrics`` defines it; sponsors and their non-commons sponsorships
-come from ``treasury.sponsor_recorded`` and ``treasury.sponsorship_recorded``.
+What the figures need is the journal's events alone (plus the report's embedded
+affiliations for the affiliates' contributions): every entry of a
+``treasury.transaction_posted`` names its account's kind and name.
+
+Money received from a sponsor is the net change its transactions (those with a
+``sponsor``) made to ``treasury`` accounts, by value date, as
+``ledger.treasury.metrics`` defines it; sponsors, their anonymity and their
+non-commons sponsorships come from ``treasury.sponsor_recorded`` and
+``treasury.sponsorship_recorded``. Spending, balances, pledges, in-kind support, fees
+and the sustainability figures are ``reports.funding.money_figures`` of the books the
+events describe (``reports.funding.books.from_events``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from ledger.journal.events.treasury import (
 )
 from ledger.treasury.metrics import ratio
 from reports.figures import absence_factor
+from reports.funding import MONEY_KEYS, money_figures
+from reports.funding.books import from_events
 from reports.period import Period
 from reports.recompute import Counted
 
@@ -52,13 +60,12 @@ def _sponsor_of(sponsor: SponsorRecorded | None) -> tuple[int | None, int | None
 
 def funding_figures(
     events: Iterable[Event],
-    accounts: list[dict[str, Any]],
     affiliations: list[dict[str, Any]],
     counted: list[Counted],
     period: Period,
 ) -> dict[str, Any]:
     """The funding figures in the shape of ``published_funding``."""
-    treasury = {int(a["account_id"]) for a in accounts if a["kind"] == "treasury"}
+    events = list(events)
     sponsors: dict[int, SponsorRecorded] = {}
     flagged_sponsors: set[int] = set()
     flagged: list[int] = []
@@ -75,7 +82,7 @@ def funding_figures(
                 if not period.start <= day < period.end:
                     continue
                 for entry in e.entries:
-                    if entry.account in treasury:
+                    if entry.kind == "treasury":
                         totals[(entry.currency, sponsor)] += int(entry.minor)
     inside = [c for c in counted if period.contains(c.at)]
     currencies = []
@@ -89,13 +96,13 @@ def funding_figures(
         currencies.append(
             {
                 "currency": currency,
-                "total_minor": total,
+                "total_minor": str(total),
                 "funding_elephant_factor": absence_factor(positive),
                 "top_sponsor_share": str(ratio(max(positive), sum(positive))) if positive else None,
                 "sponsors": [
                     [
                         s,
-                        amount,
+                        str(amount),
                         str(ratio(amount, total)) if total else None,
                         s in flagged_sponsors,
                         _affiliated(inside, affiliations, *_sponsor_of(sponsors.get(s))),
@@ -104,7 +111,11 @@ def funding_figures(
                 ],
             }
         )
-    return {"currencies": currencies, "non_commons": sorted(flagged)}
+    return {
+        "currencies": currencies,
+        "non_commons": sorted(flagged),
+        **money_figures(from_events(events), period),
+    }
 
 
 def published_funding(report: dict[str, Any]) -> dict[str, Any]:
@@ -131,4 +142,5 @@ def published_funding(report: dict[str, Any]) -> dict[str, Any]:
             for c in f["currencies"]
         ],
         "non_commons": sorted(n["sponsorship_id"] for n in f["non_commons"]),
+        **{key: f[key] for key in MONEY_KEYS},
     }

@@ -2,7 +2,9 @@
 
 Funding is the money each sponsor's receipts brought into the treasury in the period,
 less refunds and reversals, by currency (``ledger.treasury.metrics``); sponsors with a
-sponsorship flagged non-commons are marked. Licensing is grant coverage of the period's counted
+sponsorship flagged non-commons are marked (an anonymous sponsor is named
+``anonymous``). Beside it are the period's spending, balances, pledges, in-kind
+support, fees and sustainability figures of ``reports.funding``, from the books. Licensing is grant coverage of the period's counted
 contributions (``licenses.coverage``) and inbound licenses incompatible with the
 project's outbound license (``licenses.compat``). Decisions are proposals opened and
 closed in the period with outcomes, turnout (ballots counted at close over the
@@ -19,8 +21,11 @@ import asyncpg
 
 from ledger.kernel.money import format_minor
 from ledger.treasury import metrics as treasury_metrics
+from ledger.treasury.sponsors import list_sponsors
 from licenses import compat, coverage
 from reports.figures import share
+from reports.funding import books as funding_books
+from reports.funding import money_figures
 from reports.period import Period
 
 _INBOUND = """
@@ -57,7 +62,8 @@ SELECT
 
 async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> dict[str, Any]:
     """Money received by sponsor and currency (``ledger.treasury.metrics``), its elephant
-    factor, top sponsor share, affiliates' share of the work, and flagged funding."""
+    factor, top sponsor share, affiliates' share of the work, flagged funding, and the
+    money figures of ``reports.funding`` with every sponsor's public name."""
     args = (project_id, period.start, period.end)
     received = await treasury_metrics.funding_by_sponsor(conn, *args)
     concentration = {
@@ -77,7 +83,7 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
         currencies.append(
             {
                 "currency": currency,
-                "total_minor": total,
+                "total_minor": str(total),
                 "total": format_minor(total, currency),
                 "funding_elephant_factor": top.elephant_factor if top else 0,
                 "top_sponsor_share": str(top.top_sponsor_share) if top else None,
@@ -85,7 +91,7 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
                     {
                         "sponsor_id": r.sponsor_id,
                         "name": r.name,
-                        "amount_minor": r.received,
+                        "amount_minor": str(r.received),
                         "amount": format_minor(r.received, currency),
                         "share": str(treasury_metrics.ratio(r.received, total)) if total else None,
                         "non_commons": r.sponsor_id in flagged_sponsors,
@@ -111,6 +117,11 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
                 "reason": f.non_commons_reason,
             }
             for f in sorted(flagged, key=lambda f: f.id)
+        ],
+        **money_figures(await funding_books.from_tables(conn, project_id), period),
+        "sponsor_names": [
+            {"sponsor_id": s.id, "name": s.public_name}
+            for s in await list_sponsors(conn, project_id)
         ],
     }
 

@@ -142,9 +142,7 @@ def _figures(report: dict[str, Any], documents: list[dict[str, Any]], verdict: V
     evidence = report.get("evidence") or {}
     affiliations = evidence.get("affiliations") or []
     funding = published_funding(report)
-    again_funding = funding_figures(
-        events, evidence.get("accounts") or [], affiliations, counted, period
-    )
+    again_funding = funding_figures(events, affiliations, counted, period)
     for name, value in funding.items():
         ok = again_funding[name] == value
         detail = "" if ok else f"recomputes to {again_funding[name]!r}, report says {value!r}"

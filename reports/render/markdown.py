@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reports.render.html import pct
+from reports.render.money import money_tables
 
 
 def _cell(value: Any) -> str:
@@ -98,6 +99,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     if not f["currencies"]:
         out += ["No funding was recognised in this period.", ""]
+    for table in money_tables(f):
+        out += [f"### {table.caption}", ""]
+        out += _table(table.header, table.rows) if table.rows else [table.empty, ""]
+        out += [table.note, ""] if table.note else []
     out += [
         "## Licensing",
         "",
