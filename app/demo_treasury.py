@@ -1,8 +1,9 @@
 """The demo commons' money, seeded through the treasury's use cases: sponsors (one of
 them anonymous) on commons terms and one flagged non-commons, a monthly recurring
 pledge (two installments left open) and a yearly one cancelled, receipts with
-processor and host fees, in-kind CI minutes and hosting, hosting bills a maintainer
-approved (one charged twice and reversed), expense claims paid and rejected, a
+processor and host fees (one partly refunded), in-kind CI minutes and hosting, hosting
+bills a maintainer approved (one charged twice and reversed), expense claims paid and
+rejected, a
 transfer to the reserve, a goal, budgets and stated exchange rates. Deterministic for
 a given random generator."""
 
@@ -22,6 +23,7 @@ from ledger.treasury.expenses import record_expense
 from ledger.treasury.in_kind import record_in_kind
 from ledger.treasury.models import NewSponsorship, Policy, TermsInput
 from ledger.treasury.movements import Fee, record_pledge, record_receipt, transfer
+from ledger.treasury.refunds import refund
 from ledger.treasury.reversals import reverse
 from ledger.treasury.sponsoring import sponsor_once
 from ledger.treasury.sponsors import record_sponsor, record_sponsorship
@@ -159,8 +161,16 @@ async def _months(
                     fees.append(Fee("processor", eur(amount * 29 // 1000 + 30), "Stripe"))
                 if i == 0:
                     fees.append(Fee("host", eur(amount // 20), "Open Source Collective"))
-                await record_receipt(conn, pid, key=f"demo-{month}-{i}", sponsor_id=sponsor_id,
-                                     money=eur(amount), occurred_on=on, fees=fees, actor=ACTOR)  # fmt: skip
+                paid, _ = await record_receipt(
+                    conn, pid, key=f"demo-{month}-{i}", sponsor_id=sponsor_id, money=eur(amount),
+                    occurred_on=on, fees=fees, actor=ACTOR,
+                )  # fmt: skip
+                if (month, i) == (6, 3):  # paid twice by mistake: half of it goes back
+                    await refund(
+                        conn, pid, key="demo-refund", sponsor_id=sponsor_id,
+                        money=eur(amount // 2), receipt_id=paid.id, occurred_on=_on(on, 9),
+                        memo="paid twice by mistake", actor=ACTOR,
+                    )  # fmt: skip
         await record_expense(
             conn, pid, key=f"demo-hosting-{month}", money=eur(35_000), payee="Hetzner Online",
             purpose=f"Map tile servers, month {month + 1}", category="hosting",

@@ -12,8 +12,9 @@ Where each rule lives:
 - an expense needs an approval (a passed proposal, or a maintainer where the
   policy allows); the policy itself -> ``approvals``
 - pledges (with due dates), receipts (gross, with their fees as their own
-  transactions), refunds, transfers, conversions; no money settles a sponsorship in
-  another currency -> ``movements``
+  transactions), transfers, conversions; no money settles a sponsorship in another
+  currency -> ``movements``
+- refunds, never more than a sponsor paid (nor than the receipt named) -> ``refunds``
 - paying an expense under its approval -> ``expenses``
 - expense claims a payee submits: draft -> approved -> paid, or rejected -> ``claims``
 - in-kind support valued against its contra account -> ``in_kind``

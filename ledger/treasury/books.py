@@ -69,8 +69,8 @@ GROUP BY e.account_id, t.occurred_on
 _INSERT_TX = """
 INSERT INTO treasury_transactions (project_id, kind, occurred_on, memo, sponsor_id,
     sponsorship_id, approval_id, payee, purpose, evidence_url, fx_rate, fx_source, fx_date,
-    reverses_id, due_on, installment, fee_of, actor)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    reverses_id, due_on, installment, fee_of, refund_of, actor)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 RETURNING id, recorded_at
 """
 _INSERT_ENTRIES = """
@@ -81,7 +81,7 @@ FROM unnest($3::smallint[], $4::bigint[], $5::text[], $6::bigint[])
 """
 TX_COLUMNS = """t.id, t.kind, t.occurred_on, t.memo, t.sponsor_id, t.sponsorship_id,
     t.approval_id, t.payee, t.purpose, t.evidence_url, t.fx_rate, t.fx_source, t.fx_date,
-    t.reverses_id, t.due_on, t.installment, t.fee_of, t.actor, t.recorded_at"""
+    t.reverses_id, t.due_on, t.installment, t.fee_of, t.refund_of, t.actor, t.recorded_at"""
 _ENTRIES_OF = """
 SELECT e.transaction_id, e.line, e.account_id, a.kind, a.name, e.currency, e.amount
 FROM treasury_entries e
@@ -177,6 +177,7 @@ async def post(
         m.due_on,
         m.installment,
         m.fee_of,
+        m.refund_of,
         actor,
     )
     entries = [
@@ -231,6 +232,7 @@ def posted_event(tx: Transaction) -> TransactionPosted:
         due_on=or_unset(m.due_on.isoformat() if m.due_on else None),
         installment=or_unset(m.installment),
         fee_of=or_unset(m.fee_of),
+        refund_of=or_unset(m.refund_of),
     )
 
 
@@ -255,6 +257,7 @@ def movement_of(row: asyncpg.Record) -> Movement:
         due_on=row["due_on"],
         installment=row["installment"],
         fee_of=row["fee_of"],
+        refund_of=row["refund_of"],
     )
 
 

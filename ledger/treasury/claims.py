@@ -21,6 +21,7 @@ from ledger.journal.events.treasury import (
 )
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.kernel.money import Money
+from ledger.kernel.paging import Page, cursor_int, decode_cursor, make_page
 from ledger.register.models import check_slug, check_text, check_url
 from ledger.treasury.approvals import claim_approval
 from ledger.treasury.books import get_transaction
@@ -43,9 +44,14 @@ UPDATE treasury_expense_claims SET state = $3, approval_id = $4, transaction_id 
     rejection_reason = $6, decided_by = $7, updated_at = clock_timestamp()
 WHERE project_id = $1 AND id = $2 RETURNING {_COLUMNS}
 """
-_LIST = f"""
+_PAGE = f"""
 SELECT {_COLUMNS} FROM treasury_expense_claims
-WHERE project_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY id
+WHERE project_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::bigint IS NULL OR id > $3)
+ORDER BY id LIMIT $4
+"""
+_COUNT = """
+SELECT count(*) FROM treasury_expense_claims
+WHERE project_id = $1 AND ($2::text IS NULL OR state = $2)
 """
 _HOLDER = """
 SELECT id FROM treasury_expense_claims WHERE project_id = $1 AND approval_id = $2
@@ -90,13 +96,18 @@ async def get_claim(
     return _claim(row)
 
 
-async def list_claims(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, state: str | None = None
-) -> list[Claim]:
-    """The project's claims (in one state when given), oldest first."""
+async def claims_page(
+    pool: asyncpg.Pool, project_id: int, state: str | None, first: int, after: str | None
+) -> Page[Claim]:
+    """The project's claims (in one state when given), oldest first, keyset-paged."""
     if state is not None and state not in CLAIM_STATES:
         raise InvalidInput(f"state must be one of {', '.join(CLAIM_STATES)}", "state")
-    return [_claim(r) for r in await conn.fetch(_LIST, project_id, state)]
+    key = decode_cursor(after, 1)
+    since = cursor_int(key[0]) if key is not None else None
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(_PAGE, project_id, state, since, first + 1)
+        total = await conn.fetchval(_COUNT, project_id, state)
+    return make_page([_claim(r) for r in rows], first, total, lambda c: (c.id,))
 
 
 def _expect(claim: Claim, state: str) -> None:

@@ -255,6 +255,7 @@ class Movement:
     due_on: date | None = None
     installment: int | None = None
     fee_of: int | None = None
+    refund_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

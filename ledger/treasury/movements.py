@@ -1,5 +1,5 @@
-"""The treasury's money movements: pledges, receipts (gross, with their fees), refunds,
-transfers and currency conversions (expenses, in-kind support, recurring pledges and
+"""The treasury's money movements: pledges, receipts (gross, with their fees), transfers
+and currency conversions (refunds, expenses, in-kind support, recurring pledges and
 reversals build on the same helpers, ``posting``).
 
 Each movement runs in the caller's transaction, takes an idempotency key
@@ -37,7 +37,6 @@ from ledger.treasury.rules import (
     fee_legs,
     pledge_legs,
     receipt_legs,
-    refund_legs,
     transfer_legs,
 )
 from ledger.treasury.sponsors import get_sponsor, get_sponsorship
@@ -241,38 +240,6 @@ async def receipt_fees(
     """The fee transactions charged on a receipt, in posting order."""
     ids = [r["id"] for r in await conn.fetch(_FEES_OF, project_id, receipt_id)]
     return [t for t in await load_transactions(conn, project_id, ids) if t is not None]
-
-
-async def refund(
-    conn: asyncpg.Connection,
-    project_id: int,
-    *,
-    key: str,
-    sponsor_id: int,
-    money: Money,
-    fund: str = "main",
-    occurred_on: date | None = None,
-    memo: str = "",
-    actor: str,
-) -> tuple[Transaction, bool]:
-    """Money returned to a sponsor out of a fund, never more than they paid."""
-    request = request_of(
-        sponsor=sponsor_id, money=money, fund=fund, occurred_on=occurred_on, memo=memo
-    )
-
-    async def effect() -> Transaction:
-        await get_sponsor(conn, project_id, sponsor_id)
-        movement = Movement(
-            "refund", await value_date(conn, occurred_on), check_memo(memo), sponsor_id
-        )
-        accounts = [
-            fund_account(fund, money.currency),
-            *sponsor_accounts(sponsor_id, money.currency),
-        ]
-        legs = refund_legs(sponsor_id, money, fund)
-        return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
-
-    return await idempotent(conn, project_id, "refund", key, request, effect)
 
 
 async def transfer(

@@ -29,7 +29,7 @@ ALTER TABLE treasury_accounts ADD CONSTRAINT treasury_accounts_balance_check
     CHECK (balance BETWEEN -9223372036854775807 AND 9223372036854775807);
 
 -- A pledge's due date and, for a recurring pledge, its installment number; a fee names
--- the receipt it was charged on.
+-- the receipt it was charged on, a refund may name the receipt it returns.
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_kind_check;
 ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_kind_check CHECK (kind IN
     ('pledge', 'receipt', 'expense', 'refund', 'transfer', 'conversion', 'reversal', 'fee',
@@ -40,6 +40,7 @@ ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_sponsor_c
 ALTER TABLE treasury_transactions ADD COLUMN due_on date;
 ALTER TABLE treasury_transactions ADD COLUMN installment integer;
 ALTER TABLE treasury_transactions ADD COLUMN fee_of bigint;
+ALTER TABLE treasury_transactions ADD COLUMN refund_of bigint;
 ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_due_check
     CHECK (due_on IS NULL OR kind = 'pledge');
 ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_installment_check
@@ -49,6 +50,10 @@ ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_fee_check
     CHECK ((kind = 'fee') = (fee_of IS NOT NULL));
 ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_fee_of_fkey
     FOREIGN KEY (project_id, fee_of) REFERENCES treasury_transactions;
+ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_refund_check
+    CHECK (refund_of IS NULL OR kind = 'refund');
+ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_refund_of_fkey
+    FOREIGN KEY (project_id, refund_of) REFERENCES treasury_transactions;
 ALTER TABLE treasury_transactions ADD CONSTRAINT treasury_transactions_installment_key
     UNIQUE (project_id, sponsorship_id, installment);
 
@@ -153,6 +158,9 @@ DROP TABLE treasury_expense_claims, treasury_rates, treasury_budgets, treasury_g
 ALTER TABLE treasury_sponsors DROP COLUMN anonymous;
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_installment_key;
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_fee_of_fkey;
+ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_refund_of_fkey;
+ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_refund_check;
+ALTER TABLE treasury_transactions DROP COLUMN refund_of;
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_fee_check;
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_installment_check;
 ALTER TABLE treasury_transactions DROP CONSTRAINT treasury_transactions_due_check;

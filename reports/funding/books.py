@@ -56,6 +56,7 @@ class Posting:
     fee_of: int | None = None
     due_on: date | None = None
     installment: int | None = None
+    refund_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +123,13 @@ def _posting(e: TransactionPosted) -> Posting:
         fee_of=or_none(e.fee_of),
         due_on=date.fromisoformat(due) if due else None,
         installment=or_none(e.installment),
+        refund_of=or_none(e.refund_of),
     )
 
 
 _TRANSACTIONS = """
 SELECT id, kind, occurred_on, sponsor_id, sponsorship_id, approval_id, payee, reverses_id,
-    fee_of, due_on, installment
+    fee_of, due_on, installment, refund_of
 FROM treasury_transactions WHERE project_id = $1 ORDER BY id
 """
 _LEGS = """
@@ -154,7 +156,7 @@ async def from_tables(conn: asyncpg.Connection, project_id: int) -> Books:
         Posting(
             r["id"], r["kind"], r["occurred_on"], tuple(legs.get(r["id"], [])), r["sponsor_id"],
             r["sponsorship_id"], r["approval_id"], r["payee"], r["reverses_id"], r["fee_of"],
-            r["due_on"], r["installment"],
+            r["due_on"], r["installment"], r["refund_of"],
         )
         for r in await conn.fetch(_TRANSACTIONS, project_id)
     ]  # fmt: skip

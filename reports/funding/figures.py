@@ -1,5 +1,6 @@
 """The money of a period, as pure functions of the books (``reports.funding.books``):
-spending with who approved it, reversals and refunds linked to what they undo,
+spending with who approved it, reversals and refunds linked to what they undo (a
+refund to the receipt it returns, when it names one),
 balances per fund and currency at the period's start and end and in the reporting
 currency at stated rates, outstanding pledges with due dates, in-kind support and
 fees. Sustainability figures are in ``reports.funding.sustainability``.
@@ -167,6 +168,7 @@ def corrections(books: Books, period: Period) -> dict[str, list[dict[str, Any]]]
             refunds.append({
                 "transaction_id": p.id, "occurred_on": p.occurred_on.isoformat(),
                 "sponsor_id": p.sponsor, "currency": currency, **money("amount", minor, currency),
+                "refund_of": p.refund_of,
                 "reversed_by": undone[p.id].id if p.id in undone else None,
             })  # fmt: skip
     return {"reversals": reversals, "refunds": refunds}

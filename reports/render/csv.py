@@ -60,7 +60,7 @@ SELECT r.id AS transaction_id, r.occurred_on, r.kind, r.fund, r.currency,
     CASE WHEN s.anonymous THEN 'anonymous' ELSE coalesce(o.name, c.display_name) END
         AS sponsor,
     t.payee, t.approval_id, p.source AS approved_by, p.proposal_id, t.reverses_id, t.fee_of,
-    t.due_on, t.memo
+    t.refund_of, t.due_on, t.memo
 FROM running r
 JOIN treasury_transactions t ON t.project_id = $1 AND t.id = r.id
 LEFT JOIN treasury_approvals p ON p.project_id = t.project_id AND p.id = t.approval_id

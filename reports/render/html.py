@@ -38,7 +38,9 @@ def render_html(report: dict[str, Any]) -> str:
         f=report["funding"],
         d=report["decisions"],
         charts=all_charts(report),
-        money=money_tables(report["funding"]),
+        money=money_tables(
+            report["funding"], frozenset(p["id"] for p in report["decisions"]["proposals"])
+        ),
         code_kinds=", ".join(sorted(CODE_KINDS)),
         pct=pct,
     )

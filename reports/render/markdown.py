@@ -101,7 +101,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += ["No funding was recognised in this period.", ""]
     for table in money_tables(f):
         out += [f"### {table.caption}", ""]
-        out += _table(table.header, table.rows) if table.rows else [table.empty, ""]
+        rows = [[str(cell) for cell in row] for row in table.rows]
+        out += _table(table.header, rows) if rows else [table.empty, ""]
         out += [table.note, ""] if table.note else []
     out += [
         "## Licensing",

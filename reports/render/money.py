@@ -9,11 +9,25 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A cell that links within the page (its text wherever links are not kept)."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Cell = str | Link
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     key: str
     caption: str
     header: list[str]
-    rows: list[list[str]]
+    rows: list[list[Cell]]
     note: str = ""
     empty: str = "None in this period."
 
@@ -26,9 +40,10 @@ def _names(f: dict[str, Any]) -> dict[int, str]:
     return {int(s["sponsor_id"]): s["name"] for s in f.get("sponsor_names", [])}
 
 
-def _approval(s: dict[str, Any]) -> str:
+def _approval(s: dict[str, Any], listed: frozenset[int]) -> Cell:
     if s["approved_by"] == "vote":
-        return f"vote: proposal #{s['proposal_id']}"
+        text = f"vote: proposal #{s['proposal_id']}"
+        return Link(text, f"#proposal-{s['proposal_id']}") if s["proposal_id"] in listed else text
     return f"maintainer ({s['approver']})"
 
 
@@ -51,10 +66,10 @@ def _balances(f: dict[str, Any]) -> Table:
                  ["Fund", "Currency", "Start", "End"], rows, note)  # fmt: skip
 
 
-def _spending(f: dict[str, Any]) -> Table:
-    rows = [
+def _spending(f: dict[str, Any], listed: frozenset[int]) -> Table:
+    rows: list[list[Cell]] = [
         [s["occurred_on"], s["payee"] or "", s["category"], f"{s['amount']} {s['currency']}",
-         _approval(s), f"#{s['reversed_by']}" if s["reversed_by"] else ""]
+         _approval(s, listed), f"#{s['reversed_by']}" if s["reversed_by"] else ""]
         for s in f["spending"]
     ]  # fmt: skip
     vote = f["approved_by_vote"]
@@ -74,13 +89,14 @@ def _spending(f: dict[str, Any]) -> Table:
 
 def _corrections(f: dict[str, Any], names: dict[int, str]) -> Table:
     c = f["corrections"]
-    rows = [
+    rows: list[list[Cell]] = [
         [r["occurred_on"], f"reversal #{r['transaction_id']}",
          f"undoes {r['reverses_kind']} #{r['reverses']}"]
         for r in c["reversals"]
     ] + [
         [r["occurred_on"], f"refund #{r['transaction_id']}",
          f"{r['amount']} {r['currency']} to {names.get(r['sponsor_id'], r['sponsor_id'])}"
+         + (f", returning receipt #{r['refund_of']}" if r["refund_of"] else "")
          + (f", reversed by #{r['reversed_by']}" if r["reversed_by"] else "")]
         for r in c["refunds"]
     ]  # fmt: skip
@@ -143,12 +159,13 @@ def _sustainability(f: dict[str, Any]) -> list[Table]:
     return [runway, quarters]
 
 
-def money_tables(f: dict[str, Any]) -> list[Table]:
-    """The funding section's money tables, in page order."""
+def money_tables(f: dict[str, Any], listed: frozenset[int] = frozenset()) -> list[Table]:
+    """The funding section's money tables, in page order; an approving proposal among
+    ``listed`` (those the page shows) is linked to."""
     names = _names(f)
     return [
         _balances(f),
-        _spending(f),
+        _spending(f, listed),
         _corrections(f, names),
         _pledges(f, names),
         _in_kind(f, names),

@@ -75,7 +75,8 @@ class Entry(Part, frozen=True, kw_only=True):
 class TransactionPosted(Event, frozen=True, kw_only=True):
     """A balanced double-entry transaction; the optional keys are present only when set:
     a pledge's ``due_on`` and recurring ``installment``, the receipt a fee was charged on
-    (``fee_of``), the transaction a reversal undoes (``reverses``)."""
+    (``fee_of``) or a refund returns (``refund_of``), the transaction a reversal undoes
+    (``reverses``)."""
 
     TYPE = "treasury.transaction_posted"
     VERSION = 1
@@ -98,6 +99,7 @@ class TransactionPosted(Event, frozen=True, kw_only=True):
     due_on: Day | UnsetType = UNSET
     installment: int | UnsetType = UNSET
     fee_of: int | UnsetType = UNSET
+    refund_of: int | UnsetType = UNSET
 
 
 class ExpenseAuthorized(Event, frozen=True, kw_only=True):

@@ -130,6 +130,9 @@ class RefundInput:
     currency: str
     idempotency_key: str
     fund: str = "main"
+    receipt: int | None = strawberry.field(
+        default=None, description="The receipt this returns (reports link the two)."
+    )
     occurred_on: date | None = None
     memo: str = ""
 

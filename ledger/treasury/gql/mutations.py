@@ -12,6 +12,7 @@ from ledger.kernel.money import parse_amount, parse_rate
 from ledger.register.gql.access import maintained_project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
+from ledger.treasury import refunds as treasury_refunds
 from ledger.treasury import reversals as treasury_reversals
 from ledger.treasury.approvals import set_policy
 from ledger.treasury.gql.inputs import (
@@ -173,13 +174,14 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
-                await treasury_moves.refund(
+                await treasury_refunds.refund(
                     conn,
                     project.id,
                     key=input.idempotency_key,
                     sponsor_id=input.sponsor,
                     money=parse_amount(input.amount, input.currency),
                     fund=input.fund,
+                    receipt_id=input.receipt,
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,

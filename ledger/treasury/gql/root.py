@@ -135,11 +135,22 @@ class Treasury:
             found = await rates.rates_on(conn, self.project_id, target, day)
         return [ExchangeRate.of(r) for r in found.values()]
 
-    @strawberry.field(description="Expense claims, oldest first (to the project's members).")
-    async def expense_claims(self, info: Info, state: str | None = None) -> list[ExpenseClaim]:
+    @strawberry.field(
+        description="Expense claims (draft, approved, paid or rejected), oldest first; to the "
+        "project's members."
+    )
+    async def expense_claims(
+        self,
+        info: Info,
+        state: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ExpenseClaim]:
         info.context.principal.require(self.slug, "member")
-        found = await claims.list_claims(info.context.pool, self.project_id, state)
-        return [ExpenseClaim.of(c) for c in found]
+        page = await claims.claims_page(
+            info.context.pool, self.project_id, state, page_size(first), after
+        )
+        return connection(page, [ExpenseClaim.of(c) for c in page.items])
 
     @strawberry.field(description="The project's sponsors.")
     async def sponsors(self, info: Info) -> list[Sponsor]:

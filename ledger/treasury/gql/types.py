@@ -109,6 +109,7 @@ class TreasuryTransaction:
         description="The period of a recurring pledge this pledge is (1 for the first)."
     )
     fee_of: int | None = strawberry.field(description="The receipt a fee was charged on.")
+    refund_of: int | None = strawberry.field(description="The receipt a refund returns.")
     actor: str
     recorded_at: datetime
     entries: list[Entry]
@@ -145,6 +146,7 @@ class TreasuryTransaction:
             due_on=m.due_on,
             installment=m.installment,
             fee_of=m.fee_of,
+            refund_of=m.refund_of,
             actor=t.actor,
             recorded_at=t.recorded_at,
             entries=entries,

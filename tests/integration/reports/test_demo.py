@@ -43,6 +43,10 @@ async def _the_demo_year_shows_its_money(pool: asyncpg.Pool, ring: KeyRing) -> N
                     "In-kind support", "gross and net of fees", "Runway"):  # fmt: skip
         assert caption in page
     assert "Hollow Pine" not in page
+    (voted,) = [s["proposal_id"] for s in f["spending"] if s["approved_by"] == "vote"]
+    link = f'<a href="#proposal-{voted}">vote: proposal #{voted}</a>'
+    assert link in page
+    assert f'<tr id="proposal-{voted}">' in page
 
 
 async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Pool) -> None:

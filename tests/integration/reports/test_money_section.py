@@ -23,7 +23,8 @@ from ledger.treasury.approvals import authorize_expense, set_policy
 from ledger.treasury.expenses import record_expense
 from ledger.treasury.in_kind import record_in_kind
 from ledger.treasury.models import NewSponsorship, Policy, TermsInput
-from ledger.treasury.movements import Fee, record_receipt, refund, transfer
+from ledger.treasury.movements import Fee, record_receipt, transfer
+from ledger.treasury.refunds import refund
 from ledger.treasury.reversals import reverse
 from ledger.treasury.sponsoring import sponsor_once
 from ledger.treasury.sponsors import record_sponsor
@@ -70,9 +71,10 @@ async def _seed(pool: asyncpg.Pool) -> int:
         )  # fmt: skip
         await sponsor_once(conn, pid, key="s", data=monthly, terms=COMMONS,
                            non_commons_reason=None, pledge=True, actor="t")  # fmt: skip
-        await record_receipt(conn, pid, key="r1", sponsor_id=alpha.id, money=eur("1000"),
-                             occurred_on=date(2026, 6, 10), actor="t",
-                             fees=[Fee("processor", eur("30"), "Stripe")])  # fmt: skip
+        first, _ = await record_receipt(
+            conn, pid, key="r1", sponsor_id=alpha.id, money=eur("1000"),
+            occurred_on=date(2026, 6, 10), actor="t", fees=[Fee("processor", eur("30"), "Stripe")],
+        )  # fmt: skip
         await record_receipt(conn, pid, key="r2", sponsor_id=beta.id,
                              money=Money(20_000, "USD"), occurred_on=date(2026, 6, 15), actor="t")  # fmt: skip
         await rates.record_rate(conn, pid, key="x", currency="USD", quote="EUR",
@@ -98,7 +100,7 @@ async def _seed(pool: asyncpg.Pool) -> int:
                              occurred_on=date(2026, 7, 20), actor="t",
                              fees=[Fee("host", eur("2.50"), "Host")])  # fmt: skip
         await refund(conn, pid, key="f", sponsor_id=alpha.id, money=eur("10"),
-                     occurred_on=date(2026, 7, 25), actor="t")  # fmt: skip
+                     receipt_id=first.id, occurred_on=date(2026, 7, 25), actor="t")  # fmt: skip
         return pid
 
 
@@ -137,7 +139,13 @@ async def test_the_money_of_july_matches_hand_arithmetic(pool: asyncpg.Pool) -> 
         f["spending"][2]["transaction_id"],
         "expense",
     )
-    assert _pick(f["corrections"]["refunds"], "sponsor_id", "amount") == [(1, "10.00")]
+    june = await pool.fetchval(
+        "SELECT id FROM treasury_transactions WHERE kind = 'receipt' AND occurred_on = $1",
+        date(2026, 6, 10),
+    )
+    assert _pick(f["corrections"]["refunds"], "sponsor_id", "amount", "refund_of") == [
+        (1, "10.00", june)
+    ]
     assert _pick(f["pledges"]["outstanding"], "installment", "due_on", "open", "overdue") == [
         (2, "2026-07-01", "100.00", True)  # the June receipt settled installment 1 only
     ]

@@ -181,11 +181,31 @@ async def test_a_claim_approved_by_vote_is_paid_only_as_that_claim_and_drafts_ca
     late = await gql(STEPS["approveExpense"], _step(claim=2, idempotencyKey="a3"), maintainer)
     assert late["data"]["approveExpense"]["code"] == "claim_state"
     listed = await gql(
-        'query { treasury(project: "linux") { expenseClaims(state: "rejected") { number } } }',
+        'query { treasury(project: "linux") { expenseClaims(state: "rejected") { '
+        "totalCount nodes { number } } } }",
         token=member,
     )
-    assert listed["data"]["treasury"]["expenseClaims"] == [{"number": 2}]
-    hidden = await gql('query { treasury(project: "linux") { expenseClaims { number } } }')
+    assert listed["data"]["treasury"]["expenseClaims"] == {
+        "totalCount": 1,
+        "nodes": [{"number": 2}],
+    }
+    first = await gql(
+        'query { treasury(project: "linux") { expenseClaims(first: 1) { '
+        "pageInfo { hasNextPage endCursor } nodes { number } } } }",
+        token=member,
+    )
+    page = first["data"]["treasury"]["expenseClaims"]
+    assert (page["nodes"], page["pageInfo"]["hasNextPage"]) == ([{"number": 1}], True)
+    rest = await gql(
+        'query($after: String) { treasury(project: "linux") { expenseClaims(after: $after) { '
+        "nodes { number } } } }",
+        {"after": page["pageInfo"]["endCursor"]},
+        member,
+    )
+    assert rest["data"]["treasury"]["expenseClaims"]["nodes"] == [{"number": 2}]
+    hidden = await gql(
+        'query { treasury(project: "linux") { expenseClaims { nodes { number } } } }'
+    )
     assert hidden["errors"][0]["extensions"]["code"] == "forbidden"
 
 

@@ -347,3 +347,50 @@ async def test_goals_count_money_received_and_budgets_count_what_was_spent(
         "message": f"a USD/EUR rate for {start} is stated already (0.9150, ECB)",
         "code": "already_exists",
     }
+
+
+REFUND = f"""
+mutation($input: RefundInput!) {{
+  refund(input: $input) {{
+    __typename ... on TreasuryTransactionPayload {{ transaction {{ refundOf }} }} {ERRORS}
+  }}
+}}"""
+
+
+async def test_a_refund_names_the_receipt_it_returns_and_never_exceeds_it(
+    gql: GraphQL, maintainer: str
+) -> None:
+    await gql(
+        "mutation($i: RecordSponsorInput!) { recordSponsor(input: $i) { __typename } }",
+        {"i": {"project": "linux", "organisation": "Red Hat"}},
+        maintainer,
+    )
+    for key, sponsor, amount in (("a", 1, "30.00"), ("b", 1, "70.00"), ("c", 2, "50.00")):
+        await gql(
+            RECEIPT,
+            _input(sponsor=sponsor, amount=amount, currency="EUR", idempotencyKey=key),
+            maintainer,
+        )
+
+    async def back(key: str, amount: str, receipt: int, sponsor: int = 1) -> dict[str, Any]:
+        body = await gql(
+            REFUND,
+            _input(
+                sponsor=sponsor, amount=amount, currency="EUR", idempotencyKey=key, receipt=receipt
+            ),
+            maintainer,
+        )
+        result: dict[str, Any] = body["data"]["refund"]
+        return result
+
+    assert await back("f1", "20.00", 1) == {
+        "__typename": "TreasuryTransactionPayload",
+        "transaction": {"refundOf": 1},
+    }
+    assert await back("f2", "10.01", 1) == {
+        "__typename": "ConflictError",
+        "message": "receipt 1 was 30.00 EUR, of which 20.00 EUR is refunded already",
+        "code": "refund_exceeds_receipts",
+    }
+    assert (await back("f3", "10.00", 3))["field"] == "receipt"  # Red Hat's receipt
+    assert (await back("f4", "10.00", 3, sponsor=2))["transaction"] == {"refundOf": 3}

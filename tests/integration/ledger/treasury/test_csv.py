@@ -20,6 +20,7 @@ from ledger.register.projects import ProjectInput, create_project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
 from ledger.treasury.approvals import set_policy
+from ledger.treasury.in_kind import record_in_kind
 from ledger.treasury.models import Policy
 from tests.integration.ledger.treasury.helpers import eur, receive, sponsor
 
@@ -153,14 +154,26 @@ async def test_each_fund_a_transaction_touches_is_its_own_row_with_that_funds_ba
             to_fund="reserve",
             actor="a",
         )
+        await record_in_kind(
+            conn,
+            project.id,
+            key="k",
+            sponsor_id=ibm,
+            value=eur("250"),
+            category="hosting",
+            description="a build server",
+            actor="a",
+        )
     response = await client.get("/projects/linux/transactions.csv")
-    keys = ("transaction", "kind", "fund", "treasury_change", "fund_balance", "running_balance")
+    keys = ("transaction", "kind", "fund", "treasury_change", "fund_balance", "running_balance",
+            "in_kind_value")  # fmt: skip
     rows = [
         [r[k] for k in keys] + [r["fee_of"]] for r in csv.DictReader(io.StringIO(response.text))
     ]
     assert rows == [
-        ["1", "receipt", "main", "100.00", "100.00", "100.00", ""],
-        ["2", "fee", "main", "-2.90", "97.10", "97.10", "1"],
-        ["3", "transfer", "main", "-40.00", "57.10", "57.10", ""],
-        ["3", "transfer", "reserve", "40.00", "40.00", "97.10", ""],
+        ["1", "receipt", "main", "100.00", "100.00", "100.00", "", ""],
+        ["2", "fee", "main", "-2.90", "97.10", "97.10", "", "1"],
+        ["3", "transfer", "main", "-40.00", "57.10", "57.10", "", ""],
+        ["3", "transfer", "reserve", "40.00", "40.00", "97.10", "", ""],
+        ["4", "in_kind", "", "0.00", "", "97.10", "250.00", ""],  # never money held
     ]

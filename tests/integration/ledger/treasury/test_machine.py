@@ -42,6 +42,7 @@ from ledger.register.projects import ProjectInput, create_project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
 from ledger.treasury import recurring
+from ledger.treasury import refunds as treasury_refunds
 from ledger.treasury import reversals as treasury_reversals
 from ledger.treasury.approvals import authorize_expense, set_policy
 from ledger.treasury.in_kind import record_in_kind
@@ -335,7 +336,7 @@ class TreasuryMachine(RuleBasedStateMachine):
         if self.paid[(sid, currency)] < minor:
             refused = "refund_exceeds_receipts"
         tx = self.attempt(
-            lambda k: treasury_moves.refund(
+            lambda k: treasury_refunds.refund(
                 self.conn,
                 self.project.id,
                 key=k,
