@@ -1,6 +1,6 @@
 """Refunds: money returned to a sponsor out of a fund, never more than it paid; a refund
 may name the receipt it returns (then it is in that receipt's currency and, with the
-refunds before it, no larger than the receipt), which the report links it to."""
+refunds of it that stand, no larger than the receipt), which the report links it to."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ SELECT coalesce(-sum(e.amount), 0) FROM treasury_transactions t
 JOIN treasury_entries e ON e.project_id = t.project_id AND e.transaction_id = t.id
 JOIN treasury_accounts a ON a.project_id = e.project_id AND a.id = e.account_id
 WHERE t.project_id = $1 AND t.refund_of = $2 AND a.kind = 'treasury'
+    AND NOT EXISTS (SELECT 1 FROM treasury_transactions r
+                    WHERE r.project_id = t.project_id AND r.reverses_id = t.id)
 """
 
 

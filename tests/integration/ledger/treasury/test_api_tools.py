@@ -392,5 +392,12 @@ async def test_a_refund_names_the_receipt_it_returns_and_never_exceeds_it(
         "message": "receipt 1 was 30.00 EUR, of which 20.00 EUR is refunded already",
         "code": "refund_exceeds_receipts",
     }
+    await gql(
+        "mutation($input: ReverseTransactionInput!) { reverseTransaction(input: $input) { "
+        "__typename } }",
+        _input(transaction=4, idempotencyKey="undo"),
+        maintainer,
+    )
+    assert (await back("f5", "30.00", 1))["transaction"] == {"refundOf": 1}  # f1 was undone
     assert (await back("f3", "10.00", 3))["field"] == "receipt"  # Red Hat's receipt
     assert (await back("f4", "10.00", 3, sponsor=2))["transaction"] == {"refundOf": 3}
