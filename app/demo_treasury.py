@@ -21,7 +21,7 @@ from ledger.treasury import claims, plans, rates, recurring
 from ledger.treasury.approvals import set_policy
 from ledger.treasury.expenses import record_expense
 from ledger.treasury.in_kind import record_in_kind
-from ledger.treasury.models import NewSponsorship, Policy, TermsInput
+from ledger.treasury.models import NewSponsorship, Policy, SponsorshipKind, TermsInput
 from ledger.treasury.movements import Fee, record_pledge, record_receipt, transfer
 from ledger.treasury.refunds import refund
 from ledger.treasury.reversals import reverse
@@ -78,14 +78,12 @@ async def seed_treasury(
         actor=ACTOR,
         anonymous=True,
     )
-    for sponsor_id, kind in zip(sponsors, ["one_off", "", "matching_fund", "one_off", ""],
-                                strict=True):  # fmt: skip
-        if kind:
-            await record_sponsorship(
-                conn, pid, NewSponsorship(sponsor_id, kind, eur(500_000), None, first, None,  # type: ignore[arg-type]
-                                          None, None),
-                COMMONS, non_commons_reason=None, actor=ACTOR,
-            )  # fmt: skip
+    kinds: list[tuple[int, SponsorshipKind]] = [
+        (sponsors[0], "one_off"), (sponsors[2], "matching_fund"), (sponsors[3], "one_off")
+    ]  # fmt: skip
+    for sponsor_id, kind in kinds:
+        given = NewSponsorship(sponsor_id, kind, eur(500_000), None, first, None, None, None)
+        await record_sponsorship(conn, pid, given, COMMONS, non_commons_reason=None, actor=ACTOR)
     monthly = NewSponsorship(sponsors[1], "recurring_pledge", eur(200_000), None, first, None,
                              "monthly", None)  # fmt: skip
     yearly = NewSponsorship(sponsors[4], "recurring_pledge", eur(100_000), None, first, None,
@@ -117,10 +115,11 @@ async def seed_treasury(
         STRINGS, non_commons_reason="asks for a roadmap commitment in return", actor=ACTOR,
     )  # fmt: skip
     usd = Money(2_000_000, "USD")
-    await record_pledge(conn, pid, key="demo-flagged", sponsor_id=sponsors[2], money=usd,
-                        sponsorship_id=flagged.id, occurred_on=_on(first, 200), actor=ACTOR)  # fmt: skip
-    await record_receipt(conn, pid, key="demo-flagged-paid", sponsor_id=sponsors[2], money=usd,
-                         sponsorship_id=flagged.id, occurred_on=_on(first, 210), actor=ACTOR)  # fmt: skip
+    for key, post, days in (("demo-flagged", record_pledge, 200),
+                            ("demo-flagged-paid", record_receipt, 210)):  # fmt: skip
+        await post(conn, pid, key=key, sponsor_id=sponsors[2], money=usd,
+                   sponsorship_id=flagged.id, occurred_on=_on(first, days),
+                   actor=ACTOR)  # fmt: skip
     await _months(conn, pid, sponsors, hidden.id, rng, first)
     for quarter in range(4):
         await record_in_kind(

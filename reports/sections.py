@@ -4,9 +4,10 @@ Funding is the money each sponsor's receipts brought into the treasury in the pe
 less refunds and reversals, by currency (``ledger.treasury.metrics``); sponsors with a
 sponsorship flagged non-commons are marked (an anonymous sponsor is named
 ``anonymous``). Beside it are the period's spending, balances, pledges, in-kind
-support, fees and sustainability figures of ``reports.funding``, from the books. Licensing is grant coverage of the period's counted
-contributions (``licenses.coverage``) and inbound licenses incompatible with the
-project's outbound license (``licenses.compat``). Decisions are proposals opened and
+support, fees and sustainability figures of ``reports.funding``, from the books.
+Licensing is grant coverage of the period's counted contributions
+(``licenses.coverage``) and inbound licenses incompatible with the project's outbound
+license (``licenses.compat``). Decisions are proposals opened and
 closed in the period with outcomes, turnout (ballots counted at close over the
 snapshotted electorate), electorate sizes and vetoes (consent and lazy-consensus
 proposals that an objection stopped).

@@ -225,7 +225,7 @@ def in_kind(books: Books, period: Period) -> list[dict[str, Any]]:
                 found[(p.sponsor, leg.name, leg.currency)] += leg.minor
     return [
         {"sponsor_id": s, "category": category, "currency": c, **money("value", minor, c)}
-        for (s, category, c), minor in sorted(found.items(), key=lambda i: (i[0][2], i[0][0], i[0][1]))
+        for (s, category, c), minor in sorted(found.items(), key=lambda i: (i[0][2], i[0][:2]))
         if minor
     ]  # fmt: skip
 

@@ -4,7 +4,7 @@ balances stay within int64, and money never settles a pledge in another currency
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -58,7 +58,7 @@ TERMS = {
     "noRoadmapControl": True,
     "noVotesBought": True,
 }
-TODAY = date.today()
+TODAY = datetime.now(UTC).date()  # the database's day
 
 
 @pytest.fixture
