@@ -13,6 +13,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from ledger.graphql import Connection, Info, connection
+from ledger.kernel.money import check_currency
 from ledger.kernel.paging import page_size
 from ledger.register import projects
 from ledger.treasury import claims, plans, rates, recurring
@@ -130,6 +131,7 @@ class Treasury:
         target = quote or (await policy_of(pool, self.project_id)).reporting_currency
         if target is None:
             return []
+        check_currency(target, "quote")
         async with pool.acquire() as conn:
             day = on or await today(conn)
             found = await rates.rates_on(conn, self.project_id, target, day)

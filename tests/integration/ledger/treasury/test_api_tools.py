@@ -338,6 +338,8 @@ async def test_goals_count_money_received_and_budgets_count_what_was_spent(
         "exchangeRates": [{"currency": "USD", "quote": "EUR", "rate": "0.9150"}],
         "policy": {"reportingCurrency": "EUR"},
     }
+    odd = await gql('query { treasury(project: "linux") { exchangeRates(quote: "eur") { rate } } }')
+    assert odd["errors"][0]["extensions"]["code"] == "invalid_input"
     variables["rate"] = {**variables["rate"], "rate": "0.9200", "idempotencyKey": "x2"}
     again = await gql(PLANS, {**variables, "goal": {**variables["goal"], "idempotencyKey": "g2"},
                               "budget": {**variables["budget"], "idempotencyKey": "b2"}},
