@@ -2,7 +2,9 @@
 
 Project ``aurora``: a few hundred contributors across organisations (some changing
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
-a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), sponsors with commons terms and one pledge flagged non-commons, license
+a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), its
+money (``app.demo_treasury``: sponsors with commons terms and one pledge flagged
+non-commons, recurring pledges, fees, in-kind support, spending), license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
 proposals (one of them authorising an expense, then paid). Deterministic for a given
 seed; refuses to run twice on one database.
@@ -14,12 +16,13 @@ import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
 
 from app.demo_forge import seed_forge
+from app.demo_treasury import seed_treasury
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
@@ -31,9 +34,6 @@ from ledger.register.credit import set_policy
 from ledger.register.models import NewContribution, Project
 from ledger.register.projects import ProjectInput, create_project, find_project, get_project
 from ledger.treasury.expenses import record_expense
-from ledger.treasury.models import NewSponsorship, TermsInput
-from ledger.treasury.movements import record_pledge, record_receipt
-from ledger.treasury.sponsors import record_sponsor, record_sponsorship
 from licenses.agreements import ensure_dco, publish_agreement
 from licenses.models import Authorisation, NewGrant, default_rights
 from licenses.service import record_grant
@@ -46,17 +46,6 @@ KINDS = ["code"] * 6 + ["review"] * 3 + ["doc"] * 2 + ["bug"] * 2 + [
     "test", "translation", "design", "question", "infra", "mentoring", "eventOrganizing"]  # fmt: skip
 WEIGHTS = {"code": Decimal(3), "review": Decimal(2), "doc": Decimal(2), "design": Decimal(2),
            "mentoring": Decimal(2), "question": Decimal("0.5")}  # fmt: skip
-COMMONS = TermsInput(
-    "Aurora commons sponsorship terms", "2026-01",
-    "Sponsors fund the commons and receive no ownership, no exclusive license, no "
-    "privileged access, no control of the roadmap and no votes.",
-    True, True, True, True, True,
-)  # fmt: skip
-STRINGS = TermsInput(
-    "Aurora feature sponsorship", "2026-05",
-    "The sponsor asks for a roadmap commitment to its feature in return for funding.",
-    True, True, True, False, True,
-)  # fmt: skip
 
 
 @dataclass
@@ -139,64 +128,15 @@ async def seed_demo(
         by_person.setdefault(r.contribution.contributor_id, []).append(r.contribution.id)
     async with pool.acquire() as conn, conn.transaction():
         progress("sponsors and funding")
-        done.counts["funding transactions"] = await _funding(conn, project.id, ids, rng, start)
+        done.counts["funding transactions"] = await seed_treasury(
+            conn, project, ids[3], ids[7], rng, start
+        )
     async with pool.acquire() as conn, conn.transaction():
         progress("license grants")
         done.counts["grants"] = await _grants(conn, project, ids, orgs[0].id, by_person, start)
     progress("proposals")
     done.counts["proposals"] = await _proposals(pool, project.id, ids, rng)
     return done
-
-
-async def _funding(
-    conn: asyncpg.Connection, project_id: int, ids: list[int], rng: random.Random, start: datetime
-) -> int:
-    sponsors = []
-    for name in ORGS[:4]:
-        sponsor, _ = await record_sponsor(
-            conn, project_id, organisation=name, contributor_id=None, actor=ACTOR
-        )
-        sponsors.append(sponsor.id)
-    person, _ = await record_sponsor(
-        conn, project_id, organisation=None, contributor_id=ids[3], actor=ACTOR
-    )
-    sponsors.append(person.id)
-    kinds = [("one_off", None), ("recurring_pledge", "monthly"), ("matching_fund", None),
-             ("one_off", None), ("recurring_pledge", "yearly")]  # fmt: skip
-    first = start.date()
-    for sponsor_id, (kind, recurrence) in zip(sponsors, kinds, strict=True):
-        await record_sponsorship(
-            conn, project_id,
-            NewSponsorship(sponsor_id, kind, Money(500_000, "EUR"), None, first, None, recurrence, None),  # type: ignore[arg-type]
-            COMMONS, non_commons_reason=None, actor=ACTOR,
-        )  # fmt: skip
-    await record_sponsorship(
-        conn, project_id,
-        NewSponsorship(sponsors[1], "in_kind", Money(120_000, "EUR"), "CI machines", first, None, None, None),
-        COMMONS, non_commons_reason=None, actor=ACTOR,
-    )  # fmt: skip
-    flagged, _ = await record_sponsorship(
-        conn, project_id,
-        NewSponsorship(sponsors[2], "one_off", Money(2_000_000, "USD"), None, first, None, None, "Feature X"),
-        STRINGS, non_commons_reason="asks for a roadmap commitment in return", actor=ACTOR,
-    )  # fmt: skip
-    moves = 0
-    await record_pledge(conn, project_id, key="demo-flagged", sponsor_id=sponsors[2],
-                        money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                        occurred_on=first + timedelta(days=200), actor=ACTOR)  # fmt: skip
-    await record_receipt(conn, project_id, key="demo-flagged-paid", sponsor_id=sponsors[2],
-                         money=Money(2_000_000, "USD"), sponsorship_id=flagged.id,
-                         occurred_on=first + timedelta(days=210), actor=ACTOR)  # fmt: skip
-    moves += 2
-    for month in range(12):
-        on = min(first + timedelta(days=30 * month + 3), date.today())
-        for i, sponsor_id in enumerate(sponsors):
-            if (month + i) % 3 == 0 or i == 1:
-                amount = 50_000 * (len(sponsors) - i) + rng.randint(0, 9) * 1_000
-                await record_receipt(conn, project_id, key=f"demo-{month}-{i}", sponsor_id=sponsor_id,
-                                     money=Money(amount, "EUR"), occurred_on=on, actor=ACTOR)  # fmt: skip
-                moves += 1
-    return moves
 
 
 async def _grants(

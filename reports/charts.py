@@ -105,7 +105,10 @@ def funding(currency: dict[str, Any]) -> Chart | None:
     chart.x_labels = [s["name"] + (" (non-commons)" if s["non_commons"] else "") for s in sponsors]
     chart.add(
         currency["currency"],
-        [{"value": s["amount_minor"], "color": RED if s["non_commons"] else INK} for s in sponsors],
+        [
+            {"value": int(s["amount_minor"]), "color": RED if s["non_commons"] else INK}
+            for s in sponsors
+        ],
     )
     flagged = [s["name"] for s in sponsors if s["non_commons"]]
     text = f"Horizontal bar chart of {len(sponsors)} sponsors' funding in {currency['currency']}"

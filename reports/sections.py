@@ -3,9 +3,13 @@
 Funding is the money each sponsor's receipts brought into the treasury in the period,
 less refunds and reversals, by currency (``ledger.treasury.metrics``); sponsors with a
 sponsorship flagged non-commons are marked, and each is named as its
-``treasury.sponsor_recorded`` event published it, so a verifier can check the name. Licensing is grant coverage of the period's counted
-contributions (``licenses.coverage``) and inbound licenses incompatible with the
-project's outbound license (``licenses.compat``). Decisions are proposals opened and
+``treasury.sponsor_recorded`` event published it (an anonymous sponsor is named
+``anonymous``, a person by contributor number), so a verifier can check the name.
+Beside it are the period's spending, balances, pledges, in-kind support, fees and
+sustainability figures of ``reports.funding``, from the books. Licensing is grant
+coverage of the period's counted contributions (``licenses.coverage``) and inbound
+licenses incompatible with the project's outbound license (``licenses.compat``).
+Decisions are proposals opened and
 closed in the period with outcomes, turnout (ballots counted at close over the
 snapshotted electorate), electorate sizes and vetoes (consent and lazy-consensus
 proposals that an objection stopped).
@@ -23,6 +27,8 @@ from ledger.kernel.money import format_minor
 from ledger.treasury import metrics as treasury_metrics
 from licenses import compat, coverage
 from reports.figures import share
+from reports.funding import books as funding_books
+from reports.funding import money_figures
 from reports.period import Period
 
 _INBOUND = """
@@ -66,7 +72,8 @@ SELECT
 
 async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> dict[str, Any]:
     """Money received by sponsor and currency (``ledger.treasury.metrics``), its elephant
-    factor, top sponsor share, affiliates' share of the work, and flagged funding."""
+    factor, top sponsor share, affiliates' share of the work, flagged funding, and the
+    money figures of ``reports.funding`` with every sponsor's public name."""
     args = (project_id, period.start, period.end)
     received = await treasury_metrics.funding_by_sponsor(conn, *args)
     concentration = {
@@ -78,10 +85,11 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
     names = {r.sponsor_id: r.name for r in received} | {
         a.sponsor_id: a.name for a in affiliates.values()
     }
-    names |= {
+    published = {
         r["sponsor_id"]: r["name"]
         for r in await conn.fetch(_SPONSOR_NAMES, project_id, SponsorRecorded.TYPE)
     }
+    names |= published
     currencies = []
     for currency in sorted({r.currency for r in received}):
         rows = [r for r in received if r.currency == currency]
@@ -90,7 +98,7 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
         currencies.append(
             {
                 "currency": currency,
-                "total_minor": total,
+                "total_minor": str(total),
                 "total": format_minor(total, currency),
                 "funding_elephant_factor": top.elephant_factor if top else 0,
                 "top_sponsor_share": str(top.top_sponsor_share) if top else None,
@@ -98,7 +106,7 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
                     {
                         "sponsor_id": r.sponsor_id,
                         "name": names.get(r.sponsor_id, r.name),
-                        "amount_minor": r.received,
+                        "amount_minor": str(r.received),
                         "amount": format_minor(r.received, currency),
                         "share": str(treasury_metrics.ratio(r.received, total)) if total else None,
                         "non_commons": r.sponsor_id in flagged_sponsors,
@@ -124,6 +132,10 @@ async def funding(conn: asyncpg.Connection, project_id: int, period: Period) -> 
                 "reason": f.non_commons_reason,
             }
             for f in sorted(flagged, key=lambda f: f.id)
+        ],
+        **money_figures(await funding_books.from_tables(conn, project_id), period),
+        "sponsor_names": [
+            {"sponsor_id": sponsor, "name": name} for sponsor, name in sorted(published.items())
         ],
     }
 

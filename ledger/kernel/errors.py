@@ -58,6 +58,14 @@ class ConflictCode(StrEnum):
     PLEDGE_EXCEEDED = "pledge_exceeded", "a sponsor would have paid more than it pledged"
     PAYABLE_IN_DEBIT = "payable_in_debit", "a payee would be paid before the expense is owed"
     REFUND_EXCEEDS_RECEIPTS = "refund_exceeds_receipts", "a refund is larger than what was paid"
+    BALANCE_LIMIT = "balance_limit", "an account's balance would leave the signed 64-bit range"
+    SPONSORSHIP_CURRENCY = (
+        "sponsorship_currency",
+        "the sponsorship is in another currency; convert the money first",
+    )
+    # treasury: recurring pledges and expense claims
+    ALREADY_CANCELLED = "already_cancelled", "the recurring pledge was cancelled already"
+    CLAIM_STATE = "claim_state", "the expense claim is not in the state this step needs"
     # treasury: expense approvals
     APPROVAL_REQUIRED = "approval_required", "the policy needs a passed proposal for an expense"
     APPROVAL_USED = "approval_used", "the approval already paid another expense"

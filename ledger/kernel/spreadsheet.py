@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 from collections.abc import Iterable
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -23,10 +24,13 @@ def defuse(value: object) -> str:
     """The cell's text, with a leading apostrophe when a spreadsheet would run it."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    if text and text[0] in _FORMULA_START and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if not isinstance(value, str):
+        return str(value)
+    if value and value[0] in _FORMULA_START and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class CsvText:

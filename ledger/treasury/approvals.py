@@ -74,6 +74,7 @@ async def _insert_approval(
         approval=approval.id,
         source=source,
         proposal=proposal_id,
+        approved_by=actor if proposal_id is None else f"proposal:{proposal_id}",
         currency=money.currency,
         amount=money.decimal,
         payee=payee,
@@ -132,10 +133,12 @@ async def claim_approval(
     payee: str,
     purpose: str,
     actor: str,
+    for_claim: int | None = None,
 ) -> Approval:
     """The approval an expense of ``money`` to ``payee`` uses, locked for this
-    transaction: the one named (unused, same currency and payee, large enough) or,
-    with none named, a maintainer's approval where the policy allows it."""
+    transaction: the one named (unused, same currency and payee, large enough, held by
+    no expense claim but ``for_claim``) or, with none named, a maintainer's approval
+    where the policy allows it."""
     if approval_id is None:
         if not (await policy_of(conn, project_id)).maintainer_approval:
             raise PolicyBreach(
@@ -163,6 +166,16 @@ async def claim_approval(
     if used is not None:
         raise PolicyBreach(
             f"approval {approval_id} was already used by transaction {used}",
+            ConflictCode.APPROVAL_USED,
+        )
+    holder = await conn.fetchval(
+        "SELECT id FROM treasury_expense_claims WHERE project_id = $1 AND approval_id = $2",
+        project_id,
+        approval_id,
+    )
+    if holder is not None and holder != for_claim:
+        raise PolicyBreach(
+            f"approval {approval_id} approved expense claim {holder}; pay that claim",
             ConflictCode.APPROVAL_USED,
         )
     if approval.amount.currency != money.currency:

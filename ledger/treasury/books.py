@@ -2,14 +2,17 @@
 entries and the journal event of each transaction, in the caller's transaction.
 
 ``post`` locks every account it touches (in id order, so concurrent postings never
-deadlock), builds the legs from the locked balances, refuses any movement that
-breaks the project's policy, then inserts the transaction and its entries; the
-database keeps each account's balance and refuses, at commit, a transaction that
-does not balance per currency.
+deadlock), reads what later-dated entries did to them (a movement is judged at its
+value date and every day after it), builds the legs from the lowest balances they
+have from the value date on, refuses any movement that breaks the project's policy
+on any of those days, then inserts the transaction and its entries; the database
+keeps each account's balance and refuses, at commit, a transaction that does not
+balance per currency.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -31,12 +34,14 @@ from ledger.treasury.models import (
     Transaction,
 )
 from ledger.treasury.rules import (
+    AccountKey,
     balance_problems,
+    floors,
     net_moves,
     policy_breach,
+    series_from,
 )
 
-AccountKey = tuple[str, str, str]
 _PAIRED = {"income": "receivable", "receivable": "income"}
 Balances = Mapping[AccountKey, int]
 
@@ -54,11 +59,18 @@ JOIN unnest($2::text[], $3::text[], $4::text[]) AS k(kind, name, currency)
 WHERE a.project_id = $1
 ORDER BY a.id FOR UPDATE OF a
 """
+_LATER = """
+SELECT e.account_id, t.occurred_on AS day, sum(e.amount) AS change
+FROM treasury_transactions t
+JOIN treasury_entries e ON e.project_id = t.project_id AND e.transaction_id = t.id
+WHERE t.project_id = $1 AND t.occurred_on > $2 AND e.account_id = any($3::bigint[])
+GROUP BY e.account_id, t.occurred_on
+"""
 _INSERT_TX = """
 INSERT INTO treasury_transactions (project_id, kind, occurred_on, memo, sponsor_id,
     sponsorship_id, approval_id, payee, purpose, evidence_url, fx_rate, fx_source, fx_date,
-    reverses_id, actor)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    reverses_id, due_on, installment, fee_of, refund_of, actor)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 RETURNING id, recorded_at
 """
 _INSERT_ENTRIES = """
@@ -69,7 +81,7 @@ FROM unnest($3::smallint[], $4::bigint[], $5::text[], $6::bigint[])
 """
 TX_COLUMNS = """t.id, t.kind, t.occurred_on, t.memo, t.sponsor_id, t.sponsorship_id,
     t.approval_id, t.payee, t.purpose, t.evidence_url, t.fx_rate, t.fx_source, t.fx_date,
-    t.reverses_id, t.actor, t.recorded_at"""
+    t.reverses_id, t.due_on, t.installment, t.fee_of, t.refund_of, t.actor, t.recorded_at"""
 _ENTRIES_OF = """
 SELECT e.transaction_id, e.line, e.account_id, a.kind, a.name, e.currency, e.amount
 FROM treasury_entries e
@@ -101,6 +113,21 @@ async def lock_accounts(
     return {(r["kind"], r["name"], r["currency"]): (r["id"], int(r["balance"])) for r in rows}
 
 
+async def later_changes(
+    conn: asyncpg.Connection,
+    project_id: int,
+    locked: Mapping[AccountKey, tuple[int, int]],
+    on: date,
+) -> dict[AccountKey, dict[date, int]]:
+    """What entries dated after ``on`` did to the locked accounts, per account and day."""
+    keys = {account_id: key for key, (account_id, _) in locked.items()}
+    rows = await conn.fetch(_LATER, project_id, on, list(keys))
+    found: dict[AccountKey, dict[date, int]] = defaultdict(dict)
+    for r in rows:
+        found[keys[r["account_id"]]][r["day"]] = int(r["change"])
+    return dict(found)
+
+
 async def post(
     conn: asyncpg.Connection,
     project_id: int,
@@ -110,11 +137,15 @@ async def post(
     policy: Policy,
     actor: str,
 ) -> Transaction:
-    """Lock ``accounts``, build the legs from their balances, check balance and policy,
+    """Lock ``accounts``, build the legs from the lowest balances they have from the
+    movement's value date on, check balance and policy on every day from that date,
     insert the transaction with its entries and journal it."""
     locked = await lock_accounts(conn, project_id, accounts)
-    balances = {key: balance for key, (_, balance) in locked.items()}
-    legs = build(balances)
+    current = {key: balance for key, (_, balance) in locked.items()}
+    series = series_from(
+        current, await later_changes(conn, project_id, locked, movement.occurred_on)
+    )
+    legs = build(floors(series))
     problems = balance_problems(legs)
     if problems:
         raise InvalidInput(f"the entries do not balance: {', '.join(problems)}", "amount")
@@ -122,7 +153,7 @@ async def post(
     missing = [key for key in moved if key not in locked]
     if missing:
         raise InvalidInput(f"account {missing[0]} was not locked before posting", "account")
-    after = {**balances, **{k: balances[k] + d for k, d in moved.items()}}
+    after = {k: [b + moved.get(k, 0) for b in points] for k, points in series.items()}
     breach = policy_breach(after, moved, policy)
     if breach is not None:
         raise breach
@@ -143,6 +174,10 @@ async def post(
         m.fx_source,
         m.fx_date,
         m.reverses_id,
+        m.due_on,
+        m.installment,
+        m.fee_of,
+        m.refund_of,
         actor,
     )
     entries = [
@@ -176,6 +211,8 @@ def posted_event(tx: Transaction) -> TransactionPosted:
             PostedEntry(
                 line=e.line,
                 account=e.account_id,
+                kind=e.account_kind,
+                name=e.account_name,
                 currency=e.amount.currency,
                 minor=str(e.amount.minor),
             )
@@ -192,6 +229,10 @@ def posted_event(tx: Transaction) -> TransactionPosted:
         fx_source=or_unset(m.fx_source),
         fx_date=or_unset(m.fx_date.isoformat() if m.fx_date else None),
         reverses=or_unset(m.reverses_id),
+        due_on=or_unset(m.due_on.isoformat() if m.due_on else None),
+        installment=or_unset(m.installment),
+        fee_of=or_unset(m.fee_of),
+        refund_of=or_unset(m.refund_of),
     )
 
 
@@ -213,6 +254,10 @@ def movement_of(row: asyncpg.Record) -> Movement:
         fx_source=row["fx_source"],
         fx_date=fx_date,
         reverses_id=row["reverses_id"],
+        due_on=row["due_on"],
+        installment=row["installment"],
+        fee_of=row["fee_of"],
+        refund_of=row["refund_of"],
     )
 
 

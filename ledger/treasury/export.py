@@ -1,10 +1,14 @@
 """CSV export of a project's treasury transactions with a running balance per
 currency, streamed from a database cursor in chunks (flat memory at any size).
 
-One row per transaction and currency, in value-date order: ``treasury_change`` is
-what the movement did to the money held in all funds of that currency, and
-``running_balance`` the money held after it (opening balance included when the
-export starts after the first transaction).
+One row per leg on a fund: a transaction's change to each fund and currency it
+touched (a transfer between funds is its two legs), in value-date order. A transaction
+that moves no money (a pledge, in-kind support) is one row per currency with no fund.
+``treasury_change`` is what the row did to the money held in ``fund``;
+``fund_balance`` that fund's money held after it and ``running_balance`` the money
+held in all funds of the currency after it (opening balances included when the export
+starts after the first transaction); ``in_kind_value`` the value of in-kind support
+the row recorded (never money held).
 """
 
 from __future__ import annotations
@@ -17,15 +21,19 @@ import asyncpg
 from ledger.journal.canonical import timestamp
 from ledger.kernel.money import format_minor
 from ledger.kernel.spreadsheet import CsvText
+from ledger.treasury.models import ANONYMOUS
 
 HEADER = (
     "transaction",
     "occurred_on",
     "recorded_at",
     "kind",
+    "fund",
     "currency",
     "treasury_change",
+    "fund_balance",
     "running_balance",
+    "in_kind_value",
     "sponsor",
     "sponsor_name",
     "payee",
@@ -36,51 +44,71 @@ HEADER = (
     "fx_source",
     "fx_date",
     "reverses",
+    "fee_of",
+    "due_on",
     "memo",
     "actor",
 )
 CHUNK_ROWS = 500
 
 _ROWS = """
-WITH per AS (
-    SELECT t.id, t.occurred_on, t.recorded_at, t.kind, e.currency,
-           sum(CASE WHEN a.kind = 'treasury' THEN e.amount ELSE 0 END) AS change
+WITH legs AS (
+    SELECT t.id, t.occurred_on, t.recorded_at, t.kind, e.currency, a.kind AS account_kind,
+        a.name AS account_name, e.amount
     FROM treasury_transactions t
     JOIN treasury_entries e ON e.project_id = t.project_id AND e.transaction_id = t.id
     JOIN treasury_accounts a ON a.project_id = e.project_id AND a.id = e.account_id
     WHERE t.project_id = $1 AND ($3::date IS NULL OR t.occurred_on <= $3)
-    GROUP BY t.project_id, t.id, e.currency
+), per_currency AS (
+    SELECT id, occurred_on, recorded_at, kind, currency,
+        sum(amount) FILTER (WHERE account_kind = 'in_kind_use') AS in_kind
+    FROM legs GROUP BY id, occurred_on, recorded_at, kind, currency
+), per_fund AS (
+    SELECT id, currency, account_name AS fund, sum(amount) AS change
+    FROM legs WHERE account_kind = 'treasury' GROUP BY id, currency, account_name
+), rows AS (
+    SELECT c.*, f.fund, coalesce(f.change, 0) AS change
+    FROM per_currency c LEFT JOIN per_fund f ON f.id = c.id AND f.currency = c.currency
 ), running AS (
-    SELECT per.*, sum(change) OVER (PARTITION BY currency ORDER BY occurred_on, id
-                                    ROWS UNBOUNDED PRECEDING) AS balance
-    FROM per
+    SELECT rows.*,
+        sum(change) OVER (PARTITION BY currency ORDER BY occurred_on, id, fund
+                          ROWS UNBOUNDED PRECEDING) AS balance,
+        sum(change) OVER (PARTITION BY currency, fund ORDER BY occurred_on, id
+                          ROWS UNBOUNDED PRECEDING) AS fund_balance
+    FROM rows
 )
-SELECT r.id, r.occurred_on, r.recorded_at, r.kind, r.currency, r.change, r.balance,
-       t.sponsor_id, coalesce(o.name, c.display_name) AS sponsor_name, t.payee, t.purpose,
-       t.approval_id, t.evidence_url, t.fx_rate, t.fx_source, t.fx_date, t.reverses_id,
-       t.memo, t.actor
+SELECT r.id, r.occurred_on, r.recorded_at, r.kind, r.fund, r.currency, r.change,
+       r.fund_balance, r.balance, r.in_kind,
+       t.sponsor_id, coalesce(o.name, c.display_name) AS sponsor_name, s.anonymous,
+       t.payee, t.purpose, t.approval_id, t.evidence_url, t.fx_rate, t.fx_source, t.fx_date,
+       t.reverses_id, t.fee_of, t.due_on, t.memo, t.actor
 FROM running r
 JOIN treasury_transactions t ON t.project_id = $1 AND t.id = r.id
 LEFT JOIN treasury_sponsors s ON s.project_id = t.project_id AND s.id = t.sponsor_id
 LEFT JOIN organisations o ON o.id = s.organisation_id
 LEFT JOIN contributors c ON c.id = s.contributor_id
 WHERE $2::date IS NULL OR r.occurred_on >= $2
-ORDER BY r.occurred_on, r.id, r.currency
+ORDER BY r.occurred_on, r.id, r.currency, r.fund
 """
 
 
 def _cells(row: asyncpg.Record) -> list[object]:
     currency = row["currency"]
+    fund = row["fund"]
+    in_kind = row["in_kind"]
     return [
         row["id"],
         row["occurred_on"].isoformat(),
         timestamp(row["recorded_at"]),
         row["kind"],
+        fund or "",
         currency,
         format_minor(int(row["change"]), currency),
+        format_minor(int(row["fund_balance"]), currency) if fund else "",
         format_minor(int(row["balance"]), currency),
+        format_minor(int(in_kind), currency) if in_kind else "",
         row["sponsor_id"] or "",
-        row["sponsor_name"],
+        ANONYMOUS if row["anonymous"] else row["sponsor_name"],
         row["payee"],
         row["purpose"],
         row["approval_id"] or "",
@@ -89,6 +117,8 @@ def _cells(row: asyncpg.Record) -> list[object]:
         row["fx_source"],
         row["fx_date"].isoformat() if row["fx_date"] else "",
         row["reverses_id"] or "",
+        row["fee_of"] or "",
+        row["due_on"].isoformat() if row["due_on"] else "",
         row["memo"],
         row["actor"],
     ]

@@ -8,7 +8,9 @@ value dates ``[start, end)`` (the reports' periods):
 - top sponsor share per currency;
 - per sponsor, the contributions made by contributors affiliated with it on the
   contribution's date (``affiliations``), or by the sponsor itself when it is a
-  contributor, as a share of all counted contributions of the period.
+  contributor, as a share of all counted contributions of the period. An anonymous
+  sponsor is named ``anonymous`` and shows no affiliates' contributions (they would tell
+  who it is).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ WHERE t.project_id = $1 AND t.sponsor_id IS NOT NULL
 GROUP BY t.sponsor_id, e.currency
 """
 _BY_SPONSOR = f"""
-SELECT r.sponsor_id, coalesce(o.name, c.display_name) AS name, r.currency, r.amount
+SELECT r.sponsor_id, CASE WHEN s.anonymous THEN 'anonymous'
+    ELSE coalesce(o.name, c.display_name) END AS name, r.currency, r.amount
 FROM ({_RECEIVED}) r
 JOIN treasury_sponsors s ON s.project_id = $1 AND s.id = r.sponsor_id
 LEFT JOIN organisations o ON o.id = s.organisation_id
@@ -67,16 +70,17 @@ WITH period AS (
 ), made AS (
     SELECT s.id AS sponsor_id, p.id, p.credit
     FROM treasury_sponsors s JOIN period p ON p.contributor_id = s.contributor_id
-    WHERE s.project_id = $1
+    WHERE s.project_id = $1 AND NOT s.anonymous
     UNION
     SELECT s.id, p.id, p.credit
     FROM treasury_sponsors s
     JOIN affiliations a ON a.organisation_id = s.organisation_id
     JOIN period p ON p.contributor_id = a.contributor_id
         AND a.valid_from <= p.day AND p.day < a.valid_to
-    WHERE s.project_id = $1
+    WHERE s.project_id = $1 AND NOT s.anonymous
 )
-SELECT s.id AS sponsor_id, coalesce(o.name, c.display_name) AS name,
+SELECT s.id AS sponsor_id, CASE WHEN s.anonymous THEN 'anonymous'
+    ELSE coalesce(o.name, c.display_name) END AS name,
     count(m.id) AS contributions, coalesce(sum(m.credit), 0) AS credit,
     t.contributions AS total_contributions, t.credit AS total_credit
 FROM treasury_sponsors s
@@ -85,7 +89,7 @@ LEFT JOIN made m ON m.sponsor_id = s.id
 LEFT JOIN organisations o ON o.id = s.organisation_id
 LEFT JOIN contributors c ON c.id = s.contributor_id
 WHERE s.project_id = $1
-GROUP BY s.id, o.name, c.display_name, t.contributions, t.credit
+GROUP BY s.id, s.anonymous, o.name, c.display_name, t.contributions, t.credit
 ORDER BY s.id
 """
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from ledger.journal.canonical import sha256
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
-from ledger.kernel.money import Money
+from ledger.kernel.money import Money, check_currency
 from ledger.register.models import check_text
 
 SponsorshipKind = Literal["one_off", "recurring_pledge", "matching_fund", "in_kind"]
@@ -31,7 +31,13 @@ TRANSACTION_KINDS = (
     "transfer",
     "conversion",
     "reversal",
+    "fee",
+    "in_kind",
 )
+# Fees are charged by a payment processor or a fiscal host; in-kind support is valued
+# in one of these categories.
+FEE_KINDS = ("processor", "host")
+IN_KIND_CATEGORIES = ("hardware", "ci_minutes", "hosting", "staff_time", "services", "other")
 TERMS_FLAGS = (
     "no_ownership",
     "no_exclusive_license",
@@ -39,6 +45,8 @@ TERMS_FLAGS = (
     "no_roadmap_control",
     "no_votes_bought",
 )
+# How an anonymous sponsor is named to everyone but the project's maintainers.
+ANONYMOUS = "anonymous"
 # Fund and expense category names are slugs of at most this length.
 NAME_LIMIT = 40
 
@@ -102,6 +110,12 @@ class Sponsor:
     contributor_id: int | None
     name: str
     recorded_at: datetime
+    anonymous: bool = False
+
+    @property
+    def public_name(self) -> str:
+        """The name everyone may see: ``anonymous`` for an anonymous sponsor."""
+        return ANONYMOUS if self.anonymous else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,21 +172,32 @@ class Sponsorship:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """The project's treasury switches (project settings key ``treasury``)."""
+    """The project's treasury switches (project settings key ``treasury``); reports
+    value balances in ``reporting_currency`` when one is set."""
 
     allow_overdraft: bool = False
     maintainer_approval: bool = False
+    reporting_currency: str | None = None
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> Policy:
         raw = settings.get("treasury") or {}
-        return cls(bool(raw.get("allow_overdraft")), bool(raw.get("maintainer_approval")))
+        return cls(
+            bool(raw.get("allow_overdraft")),
+            bool(raw.get("maintainer_approval")),
+            raw.get("reporting_currency"),
+        )
 
-    def as_setting(self) -> dict[str, bool]:
-        return {
+    def as_setting(self) -> dict[str, Any]:
+        setting: dict[str, Any] = {
             "allow_overdraft": self.allow_overdraft,
             "maintainer_approval": self.maintainer_approval,
         }
+        if self.reporting_currency is not None:
+            setting["reporting_currency"] = check_currency(
+                self.reporting_currency, "reportingCurrency"
+            )
+        return setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +252,10 @@ class Movement:
     fx_source: str | None = None
     fx_date: date | None = None
     reverses_id: int | None = None
+    due_on: date | None = None
+    installment: int | None = None
+    fee_of: int | None = None
+    refund_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,118 +1,124 @@
-"""The treasury's money movements: pledges, receipts, refunds, transfers and
-currency conversions, and the helpers every movement shares (expenses and
-reversals build on them in ``treasury_expenses`` and ``treasury_reversals``).
+"""The treasury's money movements: pledges, receipts (gross, with their fees), transfers
+and currency conversions (refunds, expenses, in-kind support, recurring pledges and
+reversals build on the same helpers, ``posting``).
 
-Each movement runs in the caller's transaction, takes an idempotency key with Stripe's
-semantics (same key and input replays the first transaction, other input is
-IdempotencyMismatch, concurrent replays wait for the first) and posts exactly one
-balanced, journaled transaction through ``treasury_books.post``.
+Each movement runs in the caller's transaction, takes an idempotency key
+(``posting.idempotent``: one key space for every treasury mutation) and posts exactly
+one balanced, journaled transaction through ``books.post``; a receipt's fees are each
+their own balanced transaction, posted with it under the same key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
-from ledger.kernel import idempotency
-from ledger.kernel.errors import InvalidInput
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput
 from ledger.kernel.money import Money, convert
-from ledger.register.models import check_slug, check_text
-from ledger.treasury.approvals import policy_of
-from ledger.treasury.books import AccountKey, Balances, get_transaction, post
-from ledger.treasury.models import NAME_LIMIT, Leg, Movement, Transaction
+from ledger.register.models import check_text
+from ledger.treasury.books import Balances, load_transactions
+from ledger.treasury.models import FEE_KINDS, Leg, Movement, Sponsorship, Transaction
+from ledger.treasury.posting import (
+    Accounts,
+    check_memo,
+    fixed,
+    fund_account,
+    idempotent,
+    post_movement,
+    request_of,
+    sponsor_accounts,
+    value_date,
+)
 from ledger.treasury.rules import (
     conversion_legs,
+    fee_legs,
     pledge_legs,
     receipt_legs,
-    refund_legs,
     transfer_legs,
 )
 from ledger.treasury.sponsors import get_sponsor, get_sponsorship
 
-_TODAY = "SELECT (clock_timestamp() AT TIME ZONE 'UTC')::date"
-Accounts = list[tuple[AccountKey, int | None]]
+_FEES_OF = """
+SELECT id FROM treasury_transactions WHERE project_id = $1 AND fee_of = $2 ORDER BY id
+"""
 
 
-async def idempotent(
+@dataclass(frozen=True, slots=True)
+class Fee:
+    """A fee charged on money received: by the payment ``processor`` or the fiscal
+    ``host``, paid to ``payee``."""
+
+    kind: str
+    money: Money
+    payee: str
+
+
+async def money_sponsorship(
     conn: asyncpg.Connection,
     project_id: int,
-    scope: str,
-    key: str,
-    request: dict[str, Any],
-    effect: Callable[[], Awaitable[Transaction]],
-) -> tuple[Transaction, bool]:
-    """Run ``effect`` once per key (Stripe semantics); True when this was a replay."""
-    stored = await idempotency.claim(conn, project_id, scope, key, request)
-    if stored is not None:
-        return await get_transaction(conn, project_id, int(stored["transaction"])), True
-    tx = await effect()
-    await idempotency.remember(conn, project_id, scope, key, {"transaction": tx.id})
-    return tx, False
-
-
-async def value_date(
-    conn: asyncpg.Connection, value: date | None, field: str = "occurredOn"
-) -> date:
-    """A movement's value date: today by the database's clock unless given; never
-    in the future."""
-    today: date = await conn.fetchval(_TODAY)
-    if value is None:
-        return today
-    if value > today:
-        raise InvalidInput(f"{field} must not be in the future", field)
-    if value.year < 1900:
-        raise InvalidInput(f"{field} is before 1900", field)
-    return value
-
-
-def _sponsor_accounts(sponsor_id: int, currency: str) -> Accounts:
-    name = str(sponsor_id)
-    return [(("receivable", name, currency), sponsor_id), (("income", name, currency), sponsor_id)]
-
-
-def fund_account(name: str, currency: str, field: str = "fund") -> tuple[AccountKey, int | None]:
-    """The treasury account of a fund (a checked slug) in one currency."""
-    return (("treasury", check_slug(name, field, NAME_LIMIT), currency), None)
-
-
-def request_of(**fields: Any) -> dict[str, Any]:
-    """The JSON form of a movement's input that an idempotency key is bound to."""
-
-    def plain(v: Any) -> Any:
-        if isinstance(v, Money):
-            return [v.decimal, v.currency]
-        if isinstance(v, date | Decimal):
-            return str(v)
-        return v
-
-    return {k: plain(v) for k, v in fields.items()}
-
-
-async def post_movement(
-    conn: asyncpg.Connection,
-    project_id: int,
-    movement: Movement,
-    accounts: Accounts,
-    build: Callable[[Balances], list[Leg]],
-    actor: str,
-) -> Transaction:
-    """Post under the project's current treasury policy."""
-    policy = await policy_of(conn, project_id)
-    return await post(conn, project_id, movement, accounts, build, policy, actor)
-
-
-async def _sponsor_check(
-    conn: asyncpg.Connection, project_id: int, sponsor_id: int, sponsorship_id: int | None
-) -> None:
+    sponsor_id: int,
+    sponsorship_id: int | None,
+    money: Money,
+) -> Sponsorship | None:
+    """The sponsorship money is pledged or received under, checked: the sponsor's, a
+    money sponsorship, in the money's currency (``sponsorship_currency`` otherwise: no
+    silent conversion)."""
     await get_sponsor(conn, project_id, sponsor_id)
-    if sponsorship_id is not None:
-        sponsorship = await get_sponsorship(conn, project_id, sponsorship_id)
-        if sponsorship.sponsor_id != sponsor_id:
-            raise InvalidInput("the sponsorship belongs to another sponsor", "sponsorship")
+    if sponsorship_id is None:
+        return None
+    sponsorship = await get_sponsorship(conn, project_id, sponsorship_id)
+    if sponsorship.sponsor_id != sponsor_id:
+        raise InvalidInput("the sponsorship belongs to another sponsor", "sponsorship")
+    if sponsorship.kind == "in_kind" or sponsorship.amount is None:
+        raise InvalidInput("an in-kind sponsorship takes no money", "sponsorship")
+    if sponsorship.amount.currency != money.currency:
+        raise Conflict(
+            f"sponsorship {sponsorship_id} is in {sponsorship.amount.currency}, not "
+            f"{money.currency}; convert the money first",
+            ConflictCode.SPONSORSHIP_CURRENCY,
+        )
+    return sponsorship
+
+
+async def post_pledge(
+    conn: asyncpg.Connection,
+    project_id: int,
+    *,
+    sponsor_id: int,
+    money: Money,
+    sponsorship_id: int | None,
+    occurred_on: date | None,
+    due_on: date | None,
+    memo: str,
+    actor: str,
+    installment: int | None = None,
+) -> Transaction:
+    """Post a pledge (no idempotency key of its own: the caller's use case holds it). It
+    is due on ``due_on``, else at the sponsorship's period end, else on its own date."""
+    sponsorship = await money_sponsorship(conn, project_id, sponsor_id, sponsorship_id, money)
+    when = await value_date(conn, occurred_on)
+    due = due_on
+    if due is None:
+        end = sponsorship.period_end if sponsorship else None
+        due = end if end is not None and end >= when else when
+    if due < when:
+        raise InvalidInput("a pledge cannot be due before it is made", "dueOn")
+    movement = Movement(
+        "pledge",
+        when,
+        check_memo(memo),
+        sponsor_id,
+        sponsorship_id,
+        due_on=due,
+        installment=installment,
+    )
+    accounts = sponsor_accounts(sponsor_id, money.currency)
+    return await post_movement(
+        conn, project_id, movement, accounts, lambda _: pledge_legs(sponsor_id, money), actor
+    )
 
 
 async def record_pledge(
@@ -124,6 +130,7 @@ async def record_pledge(
     money: Money,
     sponsorship_id: int | None = None,
     occurred_on: date | None = None,
+    due_on: date | None = None,
     memo: str = "",
     actor: str,
 ) -> tuple[Transaction, bool]:
@@ -133,24 +140,36 @@ async def record_pledge(
         money=money,
         sponsorship=sponsorship_id,
         occurred_on=occurred_on,
+        due_on=due_on,
         memo=memo,
     )
 
     async def effect() -> Transaction:
-        await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
-        movement = Movement(
-            "pledge",
-            await value_date(conn, occurred_on),
-            check_memo(memo),
-            sponsor_id,
-            sponsorship_id,
-        )
-        accounts = _sponsor_accounts(sponsor_id, money.currency)
-        return await post_movement(
-            conn, project_id, movement, accounts, lambda _: pledge_legs(sponsor_id, money), actor
+        return await post_pledge(
+            conn,
+            project_id,
+            sponsor_id=sponsor_id,
+            money=money,
+            sponsorship_id=sponsorship_id,
+            occurred_on=occurred_on,
+            due_on=due_on,
+            memo=memo,
+            actor=actor,
         )
 
-    return await idempotent(conn, project_id, "treasury.pledge", key, request, effect)
+    return await idempotent(conn, project_id, "pledge", key, request, effect)
+
+
+def _checked_fees(fees: list[Fee], gross: Money) -> list[Fee]:
+    for n, fee in enumerate(fees):
+        if fee.kind not in FEE_KINDS:
+            raise InvalidInput(f"a fee is one of {', '.join(FEE_KINDS)}", f"fees.{n}.kind")
+        if fee.money.currency != gross.currency:
+            raise InvalidInput("a fee is in the currency received", f"fees.{n}.amount")
+        check_text(fee.payee, f"fees.{n}.payee", 200)
+    if sum(fee.money.minor for fee in fees) > gross.minor:
+        raise InvalidInput("the fees are larger than the money received", "fees")
+    return fees
 
 
 async def record_receipt(
@@ -164,9 +183,13 @@ async def record_receipt(
     sponsorship_id: int | None = None,
     occurred_on: date | None = None,
     memo: str = "",
+    fees: list[Fee] | None = None,
     actor: str,
 ) -> tuple[Transaction, bool]:
-    """Money received from a sponsor into a fund; it settles their open pledge first."""
+    """Money received (gross) from a sponsor into a fund; it settles what the sponsor
+    pledged by its date and left open first. Each fee charged on it is then posted as
+    its own balanced transaction out of the same fund (``receipt_fees`` lists them)."""
+    charged = fees or []
     request = request_of(
         sponsor=sponsor_id,
         money=money,
@@ -174,61 +197,49 @@ async def record_receipt(
         sponsorship=sponsorship_id,
         occurred_on=occurred_on,
         memo=memo,
+        fees=[[f.kind, f.money, f.payee] for f in charged],
     )
 
     async def effect() -> Transaction:
-        await _sponsor_check(conn, project_id, sponsor_id, sponsorship_id)
-        movement = Movement(
-            "receipt",
-            await value_date(conn, occurred_on),
-            check_memo(memo),
-            sponsor_id,
-            sponsorship_id,
-        )
+        await money_sponsorship(conn, project_id, sponsor_id, sponsorship_id, money)
+        _checked_fees(charged, money)
+        when = await value_date(conn, occurred_on)
+        movement = Movement("receipt", when, check_memo(memo), sponsor_id, sponsorship_id)
         accounts = [
             fund_account(fund, money.currency),
-            *_sponsor_accounts(sponsor_id, money.currency),
+            *sponsor_accounts(sponsor_id, money.currency),
         ]
         receivable = ("receivable", str(sponsor_id), money.currency)
 
-        def build(balances: Balances) -> list[Leg]:
-            return receipt_legs(sponsor_id, money, balances[receivable], fund)
+        def build(floors: Balances) -> list[Leg]:
+            return receipt_legs(sponsor_id, money, floors[receivable], fund)
 
-        return await post_movement(conn, project_id, movement, accounts, build, actor)
+        receipt = await post_movement(conn, project_id, movement, accounts, build, actor)
+        for fee in charged:
+            charge = Movement(
+                "fee",
+                when,
+                payee=fee.payee,
+                purpose=f"{fee.kind} fee",
+                fee_of=receipt.id,
+            )
+            fee_accounts: Accounts = [
+                fund_account(fund, money.currency),
+                (("fee", fee.kind, money.currency), None),
+            ]
+            legs = fixed(fee_legs(fee.money, fee.kind, fund))
+            await post_movement(conn, project_id, charge, fee_accounts, legs, actor)
+        return receipt
 
-    return await idempotent(conn, project_id, "treasury.receipt", key, request, effect)
+    return await idempotent(conn, project_id, "receipt", key, request, effect)
 
 
-async def refund(
-    conn: asyncpg.Connection,
-    project_id: int,
-    *,
-    key: str,
-    sponsor_id: int,
-    money: Money,
-    fund: str = "main",
-    occurred_on: date | None = None,
-    memo: str = "",
-    actor: str,
-) -> tuple[Transaction, bool]:
-    """Money returned to a sponsor out of a fund, never more than they paid."""
-    request = request_of(
-        sponsor=sponsor_id, money=money, fund=fund, occurred_on=occurred_on, memo=memo
-    )
-
-    async def effect() -> Transaction:
-        await _sponsor_check(conn, project_id, sponsor_id, None)
-        movement = Movement(
-            "refund", await value_date(conn, occurred_on), check_memo(memo), sponsor_id
-        )
-        accounts = [
-            fund_account(fund, money.currency),
-            *_sponsor_accounts(sponsor_id, money.currency),
-        ]
-        legs = refund_legs(sponsor_id, money, fund)
-        return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
-
-    return await idempotent(conn, project_id, "treasury.refund", key, request, effect)
+async def receipt_fees(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, receipt_id: int
+) -> list[Transaction]:
+    """The fee transactions charged on a receipt, in posting order."""
+    ids = [r["id"] for r in await conn.fetch(_FEES_OF, project_id, receipt_id)]
+    return [t for t in await load_transactions(conn, project_id, ids) if t is not None]
 
 
 async def transfer(
@@ -257,7 +268,7 @@ async def transfer(
         movement = Movement("transfer", await value_date(conn, occurred_on), check_memo(memo))
         return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
-    return await idempotent(conn, project_id, "treasury.transfer", key, request, effect)
+    return await idempotent(conn, project_id, "transfer", key, request, effect)
 
 
 async def convert_currency(
@@ -311,11 +322,4 @@ async def convert_currency(
         )
         return await post_movement(conn, project_id, movement, accounts, lambda _: legs, actor)
 
-    return await idempotent(conn, project_id, "treasury.conversion", key, request, effect)
-
-
-def check_memo(memo: str) -> str:
-    """A memo of at most 2000 characters."""
-    if len(memo) > 2000:
-        raise InvalidInput("memo is at most 2000 characters", "memo")
-    return memo
+    return await idempotent(conn, project_id, "conversion", key, request, effect)

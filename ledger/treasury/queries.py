@@ -111,8 +111,11 @@ WITH posted AS (
 ), booked AS (
     SELECT t.id, t.kind, (
         SELECT jsonb_agg(jsonb_build_object('line', e.line, 'account', e.account_id,
-                         'currency', e.currency, 'minor', e.amount::text) ORDER BY e.line)
-        FROM treasury_entries e WHERE e.project_id = t.project_id AND e.transaction_id = t.id
+                         'kind', a.kind, 'name', a.name, 'currency', e.currency,
+                         'minor', e.amount::text) ORDER BY e.line)
+        FROM treasury_entries e
+        JOIN treasury_accounts a ON a.project_id = e.project_id AND a.id = e.account_id
+        WHERE e.project_id = t.project_id AND e.transaction_id = t.id
     ) AS entries
     FROM treasury_transactions t WHERE t.project_id = $1
 )

@@ -10,7 +10,7 @@ import asyncpg
 from ledger.kernel.errors import ConflictCode
 from ledger.treasury.books import get_transaction
 from ledger.treasury.models import Leg, Movement, PolicyBreach, Transaction
-from ledger.treasury.movements import (
+from ledger.treasury.posting import (
     Accounts,
     check_memo,
     idempotent,
@@ -78,8 +78,8 @@ async def reverse(
                 ) from None
             raise
 
-    return await idempotent(conn, project_id, "treasury.reversal", key, request, effect)
+    return await idempotent(conn, project_id, "reversal", key, request, effect)
 
 
 def _sponsor_of(kind: str, name: str) -> int | None:
-    return int(name) if kind in ("receivable", "income") else None
+    return int(name) if kind in ("receivable", "income", "in_kind") else None

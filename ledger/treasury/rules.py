@@ -11,16 +11,32 @@ transaction balances when its amounts sum to zero in each currency. Accounts:
     expense:<category>   money spent
     payable:<payee>      owed to a payee              never in debit
     exchange:fx          currency trading account of conversions
+    fee:<processor|host> fees charged on money received
+    in_kind:<sponsor>    support given in goods or services, at its stated value
+    in_kind_use:<cat>    its contra: the value used (hardware, hosting...), never money
+
+Every balance stays within a signed 64-bit integer (``balance_limit``), so each amount
+and balance a client reads fits an int64.
+
+The rules hold at every value date, not only today: a movement dated ``d`` changes every
+balance from ``d`` on, so it is judged on the series of balances at the end of ``d`` and
+of each later day with entries (``series_from``). A back-dated receipt settles only what
+was pledged by its date and stayed open since; a back-dated expense may not overdraw a
+fund on any day after it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from ledger.kernel.errors import ConflictCode, InvalidInput
-from ledger.kernel.money import Money
+from ledger.kernel.money import BIGINT_MAX, Money
 from ledger.treasury.models import Leg, Policy, PolicyBreach
+
+AccountKey = tuple[str, str, str]
+Series = Mapping[AccountKey, Sequence[int]]
 
 
 def pledge_legs(sponsor_id: int, money: Money) -> list[Leg]:
@@ -75,6 +91,45 @@ def conversion_legs(sold: Money, bought: Money, from_fund: str, to_fund: str) ->
     ]
 
 
+def fee_legs(money: Money, kind: str, fund: str) -> list[Leg]:
+    """A fee charged on money received, paid out of the fund it came into."""
+    return [Leg("fee", kind, money), Leg("treasury", fund, -money)]
+
+
+def in_kind_legs(sponsor_id: int, value: Money, category: str) -> list[Leg]:
+    """Support in goods or services at its stated value, against its contra account: the
+    sponsor's in-kind funding is recognised, and no money is held."""
+    return [
+        Leg("in_kind_use", category, value),
+        Leg("in_kind", str(sponsor_id), -value, sponsor_id),
+    ]
+
+
+def series_from(
+    current: Mapping[AccountKey, int], later: Mapping[AccountKey, Mapping[date, int]]
+) -> dict[AccountKey, list[int]]:
+    """Each account's balance at the end of a movement's value date and of every later
+    day with entries (in day order, the last being ``current``), from the current
+    balances and the net change each later day made."""
+    days = sorted({day for changes in later.values() for day in changes})
+    series: dict[AccountKey, list[int]] = {}
+    for key, balance in current.items():
+        changes = later.get(key, {})
+        running = balance - sum(changes.values())
+        points = [running]
+        for day in days:
+            running += changes.get(day, 0)
+            points.append(running)
+        series[key] = points
+    return series
+
+
+def floors(series: Series) -> dict[AccountKey, int]:
+    """The lowest balance of each account from the value date on: what a movement of that
+    date may rely on (a receipt settles at most its sponsor's floor of open pledges)."""
+    return {key: min(points) for key, points in series.items()}
+
+
 def balance_problems(legs: Iterable[Leg]) -> list[str]:
     """Currencies in which ``legs`` do not sum to zero, or why they cannot post."""
     totals: dict[str, int] = defaultdict(int)
@@ -90,32 +145,37 @@ def balance_problems(legs: Iterable[Leg]) -> list[str]:
 
 
 def policy_breach(
-    balances: Mapping[tuple[str, str, str], int],
-    moved: Mapping[tuple[str, str, str], int],
-    policy: Policy,
+    series: Series, moved: Mapping[AccountKey, int], policy: Policy
 ) -> PolicyBreach | None:
-    """The first rule the balances after a movement break, judged only where it moved
-    money the rule forbids (an account already overdrawn may still receive)."""
+    """The first rule the balances after a movement break on any day from its value date
+    on (``series``: the balances after it), judged only where it moved money the rule
+    forbids (an account already overdrawn may still receive)."""
     for key in sorted(moved):
         kind, name, currency = key
-        after, delta = balances[key], moved[key]
-        if kind == "treasury" and delta < 0 and after < 0 and not policy.allow_overdraft:
+        after, delta = series[key], moved[key]
+        if delta and any(abs(b) > BIGINT_MAX for b in after):
+            return PolicyBreach(
+                f"the {kind} account {name!r} would leave the 64-bit range in {currency}",
+                ConflictCode.BALANCE_LIMIT,
+            )
+        if kind == "treasury" and delta < 0 and min(after) < 0 and not policy.allow_overdraft:
             return PolicyBreach(
                 f"fund {name!r} would go below zero in {currency}; the policy allows no overdraft",
                 ConflictCode.OVERDRAFT,
             )
-        if kind == "receivable" and delta < 0 and after < 0:
+        if kind == "receivable" and delta < 0 and min(after) < 0:
             return PolicyBreach(
                 f"sponsor {name} would have received more than pledged in {currency}",
                 ConflictCode.PLEDGE_EXCEEDED,
             )
-        if kind == "payable" and after > 0:
+        if kind == "payable" and max(after) > 0:
             return PolicyBreach(
                 f"payee {name!r} would be paid in advance", ConflictCode.PAYABLE_IN_DEBIT
             )
         if kind in ("income", "receivable") and delta > 0:
-            paid = -balances[("income", name, currency)] - balances[("receivable", name, currency)]
-            if paid < 0:
+            income = series[("income", name, currency)]
+            receivable = series[("receivable", name, currency)]
+            if any(i + r > 0 for i, r in zip(income, receivable, strict=True)):
                 return PolicyBreach(
                     f"sponsor {name} would be refunded more than it paid in {currency}",
                     ConflictCode.REFUND_EXCEEDS_RECEIPTS,
@@ -123,9 +183,9 @@ def policy_breach(
     return None
 
 
-def net_moves(legs: Iterable[Leg]) -> dict[tuple[str, str, str], int]:
+def net_moves(legs: Iterable[Leg]) -> dict[AccountKey, int]:
     """The change each leg's account sees."""
-    moved: dict[tuple[str, str, str], int] = defaultdict(int)
+    moved: dict[AccountKey, int] = defaultdict(int)
     for leg in legs:
         moved[leg.key] += leg.amount.minor
     return dict(moved)

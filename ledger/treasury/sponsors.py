@@ -1,6 +1,9 @@
 """Sponsors, the commons terms they acknowledge and their sponsorships (store).
 
-A sponsor is one of the register's organisations or contributors. Terms are pinned
+A sponsor is one of the register's organisations or contributors. An anonymous sponsor
+is named only to the project's maintainers (the treasurer): the journal, the reports,
+the CSV and every other reader see ``anonymous``, while its sponsorships and the
+commons terms they were given under are published like any other. Terms are pinned
 by the SHA-256 of their text; a title and version name exactly one text. Terms that
 do not give every commons flag are refused unless a maintainer records the
 sponsorship explicitly as non-commons funding, which is stored and shown.
@@ -39,7 +42,7 @@ SELECT {_TERMS} FROM treasury_terms
 WHERE project_id = $1 AND (sha256 = $2 OR (title = $3 AND version = $4))
 """
 _TERMS_BY_IDS = f"SELECT {_TERMS} FROM treasury_terms WHERE project_id = $1 AND id = any($2)"
-_SPONSOR = """s.id, s.organisation_id, s.contributor_id, s.recorded_at,
+_SPONSOR = """s.id, s.organisation_id, s.contributor_id, s.recorded_at, s.anonymous,
     coalesce(o.name, c.display_name) AS name"""
 _SPONSORS = f"""
 SELECT {_SPONSOR} FROM treasury_sponsors s
@@ -48,8 +51,8 @@ LEFT JOIN contributors c ON c.id = s.contributor_id
 WHERE s.project_id = $1
 """
 _INSERT_SPONSOR = """
-INSERT INTO treasury_sponsors (project_id, organisation_id, contributor_id)
-VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id
+INSERT INTO treasury_sponsors (project_id, organisation_id, contributor_id, anonymous)
+VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id
 """
 _SPONSORSHIP = """id, sponsor_id, kind, amount, currency, in_kind_description, period_start,
     period_end, recurrence, earmark, terms_id, non_commons, non_commons_reason, actor,
@@ -82,7 +85,12 @@ def _terms(row: asyncpg.Record) -> Terms:
 
 def _sponsor(row: asyncpg.Record) -> Sponsor:
     return Sponsor(
-        row["id"], row["organisation_id"], row["contributor_id"], row["name"], row["recorded_at"]
+        row["id"],
+        row["organisation_id"],
+        row["contributor_id"],
+        row["name"],
+        row["recorded_at"],
+        row["anonymous"],
     )
 
 
@@ -160,9 +168,11 @@ async def record_sponsor(
     organisation: str | None,
     contributor_id: int | None,
     actor: str,
+    anonymous: bool = False,
 ) -> tuple[Sponsor, bool]:
     """The project's sponsor for an organisation (by name, created if new) or a
-    contributor; idempotent, with ``True`` when it was recorded now."""
+    contributor, anonymous or not; idempotent, with ``True`` when it was recorded now
+    (recording it again with the other anonymity is a Conflict)."""
     if (organisation is None) == (contributor_id is None):
         raise InvalidInput("name exactly one of organisation or contributor", "organisation")
     organisation_id = None
@@ -172,7 +182,9 @@ async def record_sponsor(
     else:
         assert contributor_id is not None
         await people.get_contributor(conn, contributor_id)
-    sponsor_id = await conn.fetchval(_INSERT_SPONSOR, project_id, organisation_id, contributor_id)
+    sponsor_id = await conn.fetchval(
+        _INSERT_SPONSOR, project_id, organisation_id, contributor_id, anonymous
+    )
     created = sponsor_id is not None
     if not created:
         sponsor_id = await conn.fetchval(
@@ -183,12 +195,22 @@ async def record_sponsor(
             contributor_id,
         )
     sponsor = await get_sponsor(conn, project_id, sponsor_id)
+    if sponsor.anonymous != anonymous:
+        raise Conflict(
+            f"sponsor {sponsor.id} is recorded as {'' if sponsor.anonymous else 'not '}anonymous",
+            ConflictCode.ALREADY_EXISTS,
+        )
     if created:
         event = SponsorRecorded(
             sponsor=sponsor.id,
-            organisation=sponsor.organisation_id,
-            contributor=sponsor.contributor_id,
-            name=sponsor.name if sponsor.organisation_id is not None else None,
+            organisation=None if anonymous else sponsor.organisation_id,
+            contributor=None if anonymous else sponsor.contributor_id,
+            name=(
+                sponsor.public_name
+                if anonymous or sponsor.organisation_id is not None
+                else None
+            ),
+            anonymous=anonymous,
         )
         await append_event(conn, project_id, event, actor)
     return sponsor, created

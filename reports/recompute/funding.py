@@ -7,7 +7,9 @@ Money received from a sponsor is the net change its transactions
 sponsorships come from ``treasury.sponsor_recorded`` and
 ``treasury.sponsorship_recorded``; a sponsor's affiliate contributions are the period's
 contributions by the sponsor itself (a contributor) or by people affiliated with it (an
-organisation) on the contribution's day.
+organisation) on the contribution's day. Spending, balances, pledges, in-kind support,
+fees and the sustainability figures are ``reports.funding.money_figures`` of the books
+the events describe (``reports.funding.books.from_events``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import numpy as np
 from ledger.kernel.money import format_minor
 from ledger.treasury.metrics import ratio
 from reports.figures import absence_factor
+from reports.funding import money_figures
+from reports.funding.books import from_events
 from reports.recompute.work import Span, Work
 
 
@@ -59,7 +63,7 @@ def funding(work: Work, spans: dict[int, list[Span]]) -> dict[str, Any]:
         currencies.append(
             {
                 "currency": currency,
-                "total_minor": total,
+                "total_minor": str(total),
                 "total": format_minor(total, currency),
                 "funding_elephant_factor": absence_factor(positive),
                 "top_sponsor_share": str(ratio(max(positive), sum(positive))) if positive else None,
@@ -67,7 +71,7 @@ def funding(work: Work, spans: dict[int, list[Span]]) -> dict[str, Any]:
                     {
                         "sponsor_id": s,
                         "name": _name(work, s),
-                        "amount_minor": amount,
+                        "amount_minor": str(amount),
                         "amount": format_minor(amount, currency),
                         "share": str(ratio(amount, total)) if total else None,
                         "non_commons": s in flagged_sponsors,
@@ -93,5 +97,9 @@ def funding(work: Work, spans: dict[int, list[Span]]) -> dict[str, Any]:
                 "reason": f.non_commons_reason,
             }
             for f in flagged
+        ],
+        **money_figures(from_events(replay.books), replay.period),
+        "sponsor_names": [
+            {"sponsor_id": s, "name": _name(work, s)} for s in sorted(replay.sponsors)
         ],
     }

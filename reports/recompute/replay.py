@@ -33,8 +33,19 @@ from ledger.journal.events.licenses import (
     GrantRecorded,
     GrantWithdrawn,
 )
-from ledger.journal.events.register import ContributionRecorded, ProjectCreated, ProjectUpdated
-from ledger.journal.events.treasury import SponsorRecorded, SponsorshipRecorded, TransactionPosted
+from ledger.journal.events.register import (
+    ContributionRecorded,
+    ProjectCreated,
+    ProjectSettingsChanged,
+    ProjectUpdated,
+)
+from ledger.journal.events.treasury import (
+    ExpenseAuthorized,
+    RateRecorded,
+    SponsorRecorded,
+    SponsorshipRecorded,
+    TransactionPosted,
+)
 from reports.period import Period
 
 CREDIT_SCALE = 10_000
@@ -133,6 +144,15 @@ class Proposal:
     decided: ProposalDecided | None = None
 
 
+_BOOKS = (
+    TransactionPosted,
+    ExpenseAuthorized,
+    RateRecorded,
+    SponsorRecorded,
+    ProjectSettingsChanged,
+)
+
+
 @dataclass(slots=True)
 class Replay:
     """Everything the figures of one period need, fed one event at a time."""
@@ -155,6 +175,8 @@ class Replay:
     received: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     """(currency, sponsor) -> minor units received in the period."""
     proposals: dict[int, Proposal] = field(default_factory=lambda: defaultdict(Proposal))
+    books: list[Event] = field(default_factory=list)
+    """The events that describe the books (``reports.funding.books.from_events``)."""
     start: int = field(init=False)
     """The period's first instant, in microseconds."""
     end: int = field(init=False)
@@ -165,6 +187,8 @@ class Replay:
 
     def feed(self, event: Event) -> None:
         """Take the next event of the journal."""
+        if isinstance(event, _BOOKS):
+            self.books.append(event)
         match event:
             case ContributionRecorded(counted=True):
                 at = micros(event.occurred_at)

@@ -1,6 +1,8 @@
-"""The report's tables as CSV: counted contributions, funding transactions with the
-running treasury balance per currency, and ballots of proposals closed in the period
-(voters left out of secret ones). Written by the service's one CSV writer
+"""The report's tables as CSV: counted contributions, funding transactions (one row per fund a transaction moved
+money in, a transaction that moved none one row per currency: pledges, in-kind
+support at its value) with the running balances per fund and per currency, fees,
+approvals and the transactions reversals undo, and ballots of proposals closed in the
+period (voters left out of secret ones). Written by the service's one CSV writer
 (``ledger.kernel.spreadsheet``), which defuses every cell a spreadsheet could run."""
 
 from __future__ import annotations
@@ -25,30 +27,48 @@ ORDER BY c.occurred_at, c.id
 """,
     "funding": """
 WITH legs AS (
-    SELECT t.id, t.occurred_on, t.kind, t.memo, t.sponsor_id, e.currency,
-        sum(e.amount) FILTER (WHERE a.kind = 'treasury') AS cash,
-        -sum(e.amount) FILTER (WHERE a.kind = 'income') AS income
+    SELECT t.id, t.occurred_on, t.kind, e.currency, a.kind AS account_kind, a.name, e.amount
     FROM treasury_transactions t
     JOIN treasury_entries e ON e.project_id = t.project_id AND e.transaction_id = t.id
     JOIN treasury_accounts a ON a.project_id = e.project_id AND a.id = e.account_id
     WHERE t.project_id = $1 AND t.occurred_on < $3
-    GROUP BY t.id, t.occurred_on, t.kind, t.memo, t.sponsor_id, e.currency
+),
+per_currency AS (
+    SELECT id, occurred_on, kind, currency,
+        -sum(amount) FILTER (WHERE account_kind = 'income') AS income,
+        sum(amount) FILTER (WHERE account_kind = 'in_kind_use') AS in_kind,
+        sum(amount) FILTER (WHERE account_kind = 'fee') AS fee
+    FROM legs GROUP BY id, occurred_on, kind, currency
+),
+per_fund AS (
+    SELECT id, currency, name AS fund, sum(amount) AS cash
+    FROM legs WHERE account_kind = 'treasury' GROUP BY id, currency, name
 ),
 running AS (
-    SELECT *, sum(coalesce(cash, 0)) OVER (PARTITION BY currency ORDER BY occurred_on, id)
-        AS balance
-    FROM legs
+    SELECT c.*, f.fund, coalesce(f.cash, 0) AS cash,
+        sum(coalesce(f.cash, 0)) OVER (PARTITION BY c.currency
+            ORDER BY c.occurred_on, c.id, f.fund ROWS UNBOUNDED PRECEDING) AS balance,
+        sum(coalesce(f.cash, 0)) OVER (PARTITION BY c.currency, f.fund
+            ORDER BY c.occurred_on, c.id ROWS UNBOUNDED PRECEDING) AS fund_balance
+    FROM per_currency c LEFT JOIN per_fund f ON f.id = c.id AND f.currency = c.currency
 )
-SELECT r.id AS transaction_id, r.occurred_on, r.kind, r.currency,
-    coalesce(r.cash, 0) AS treasury_change_minor, r.balance AS treasury_balance_minor,
-    coalesce(r.income, 0) AS sponsor_income_minor, r.sponsor_id,
-    coalesce(o.name, c.display_name) AS sponsor, r.memo
+SELECT r.id AS transaction_id, r.occurred_on, r.kind, r.fund, r.currency,
+    r.cash AS treasury_change_minor,
+    CASE WHEN r.fund IS NULL THEN NULL ELSE r.fund_balance END AS fund_balance_minor,
+    r.balance AS treasury_balance_minor, coalesce(r.income, 0) AS sponsor_income_minor,
+    r.in_kind AS in_kind_value_minor, r.fee AS fee_minor, t.sponsor_id,
+    CASE WHEN s.anonymous THEN 'anonymous'
+        ELSE coalesce(o.name, 'contributor ' || s.contributor_id) END
+        AS sponsor,
+    t.payee, t.approval_id, p.source AS approved_by, p.proposal_id, t.reverses_id, t.fee_of,
+    t.refund_of, t.due_on, t.memo
 FROM running r
-LEFT JOIN treasury_sponsors s ON s.project_id = $1 AND s.id = r.sponsor_id
+JOIN treasury_transactions t ON t.project_id = $1 AND t.id = r.id
+LEFT JOIN treasury_approvals p ON p.project_id = t.project_id AND p.id = t.approval_id
+LEFT JOIN treasury_sponsors s ON s.project_id = $1 AND s.id = t.sponsor_id
 LEFT JOIN organisations o ON o.id = s.organisation_id
-LEFT JOIN contributors c ON c.id = s.contributor_id
 WHERE r.occurred_on >= $2
-ORDER BY r.occurred_on, r.id, r.currency
+ORDER BY r.occurred_on, r.id, r.currency, r.fund
 """,
     "ballots": f"""
 -- The counted sheet as journaled at close: one row per person, only ballots that stand.

@@ -10,6 +10,7 @@ import jinja2
 
 from ledger.register.models import CODE_KINDS
 from reports.charts import all_charts
+from reports.render.money import money_tables
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -37,6 +38,9 @@ def render_html(report: dict[str, Any]) -> str:
         f=report["funding"],
         d=report["decisions"],
         charts=all_charts(report),
+        money=money_tables(
+            report["funding"], frozenset(p["id"] for p in report["decisions"]["proposals"])
+        ),
         code_kinds=", ".join(sorted(CODE_KINDS)),
         pct=pct,
     )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from reports.render.html import pct
+from reports.render.money import money_tables
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
@@ -118,6 +119,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     if not f["currencies"]:
         out += ["No funding was recognised in this period.", ""]
+    for table in money_tables(f):
+        out += [f"### {table.caption}", ""]
+        rows = [[str(cell) for cell in row] for row in table.rows]
+        out += _table(table.header, rows) if rows else [table.empty, ""]
+        out += [table.note, ""] if table.note else []
     out += [
         "## Licensing",
         "",

@@ -37,10 +37,11 @@ class ProjectUpdated(Event, frozen=True, kw_only=True):
 
 
 class TreasuryPolicy(Part, frozen=True, kw_only=True):
-    """The treasury's policy switches."""
+    """The treasury's policy switches, and the currency reports value balances in."""
 
     allow_overdraft: bool
     maintainer_approval: bool
+    reporting_currency: str | UnsetType = UNSET
 
 
 class ProjectSettingsChanged(Event, frozen=True, kw_only=True):

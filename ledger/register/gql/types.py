@@ -338,4 +338,4 @@ class Project(Node):
     def treasury(self) -> Annotated[Treasury, strawberry.lazy("ledger.treasury.gql.root")]:
         from ledger.treasury.gql.root import Treasury
 
-        return Treasury(project_id=self.model.id)
+        return Treasury(project_id=self.model.id, slug=self.model.slug)

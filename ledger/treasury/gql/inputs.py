@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from ledger.treasury.gql.types import (
-    Sponsor,
-    Sponsorship,
-    SponsorshipKind,
-    TreasuryPolicy,
-    TreasuryTransaction,
-)
+from ledger.treasury.gql.sponsors import Sponsor, Sponsorship, SponsorshipKind
+from ledger.treasury.gql.types import TreasuryPolicy, TreasuryTransaction
 from ledger.treasury.models import TermsInput
 
 
@@ -25,6 +21,11 @@ class RecordSponsorInput:
         default=None, description="Organisation name (created in the register if new)."
     )
     contributor: int | None = strawberry.field(default=None, description="Contributor number.")
+    anonymous: bool = strawberry.field(
+        default=False,
+        description="Name the sponsor only to the project's maintainers ('anonymous' to "
+        "everyone else, in the journal and in every report); its terms stay public.",
+    )
 
 
 @strawberry.input(description="The terms text the sponsor acknowledged, with explicit flags.")
@@ -60,19 +61,46 @@ class RecordSponsorshipInput:
         description="Record explicitly as non-commons funding (shown as such in every report).",
     )
     pledge: bool = strawberry.field(default=False, description="Also post the amount as a pledge.")
+    occurred_on: date | None = strawberry.field(
+        default=None, description="The pledge's value date (today when left out); with pledge."
+    )
+    due_on: date | None = strawberry.field(
+        default=None,
+        description="When the pledge is due (the period's end, else its own date, when left "
+        "out); with pledge.",
+    )
+
+
+@strawberry.enum(description="Who charged a fee on money received.")
+class FeeKind(Enum):
+    PROCESSOR = "processor"
+    HOST = "host"
+
+
+@strawberry.input(description="A fee charged on money received, posted as its own transaction.")
+class FeeInput:
+    kind: FeeKind
+    amount: str = strawberry.field(description="Decimal string, in the receipt's currency.")
+    payee: str = strawberry.field(description="Who charged it: the processor or the host.")
 
 
 @strawberry.input
 class RecordReceiptInput:
     project: str
     sponsor: int
-    amount: str
+    amount: str = strawberry.field(description="The gross amount the sponsor paid.")
     currency: str
     idempotency_key: str
     fund: str = "main"
-    sponsorship: int | None = None
+    sponsorship: int | None = strawberry.field(
+        default=None, description="A money sponsorship in the same currency."
+    )
     occurred_on: date | None = None
     memo: str = ""
+    fees: list[FeeInput] = strawberry.field(
+        default_factory=list,
+        description="Fees charged on it (processor, host); the net is what the fund keeps.",
+    )
 
 
 @strawberry.input
@@ -102,6 +130,9 @@ class RefundInput:
     currency: str
     idempotency_key: str
     fund: str = "main"
+    receipt: int | None = strawberry.field(
+        default=None, description="The receipt this returns (reports link the two)."
+    )
     occurred_on: date | None = None
     memo: str = ""
 
@@ -150,6 +181,9 @@ class SetTreasuryPolicyInput:
     project: str
     allow_overdraft: bool
     maintainer_approval: bool
+    reporting_currency: str | None = strawberry.field(
+        default=None, description="The currency reports value balances in (ISO 4217)."
+    )
 
 
 @strawberry.type
@@ -163,12 +197,19 @@ class SponsorshipPayload:
     sponsorship: Sponsorship
     pledge: TreasuryTransaction | None
     replayed: bool
+    installments: list[TreasuryTransaction] = strawberry.field(
+        default_factory=list,
+        description="A recurring pledge's installments due so far, one pledge each.",
+    )
 
 
 @strawberry.type
 class TreasuryTransactionPayload:
     transaction: TreasuryTransaction
     replayed: bool = strawberry.field(description="True when the key had been used before.")
+    fees: list[TreasuryTransaction] = strawberry.field(
+        default_factory=list, description="The fee transactions charged on a receipt."
+    )
 
 
 @strawberry.type

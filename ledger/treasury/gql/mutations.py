@@ -12,6 +12,7 @@ from ledger.kernel.money import parse_amount, parse_rate
 from ledger.register.gql.access import maintained_project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
+from ledger.treasury import refunds as treasury_refunds
 from ledger.treasury import reversals as treasury_reversals
 from ledger.treasury.approvals import set_policy
 from ledger.treasury.gql.inputs import (
@@ -34,7 +35,8 @@ from ledger.treasury.gql.inputs import (
     TreasuryTransactionPayload,
     terms_input,
 )
-from ledger.treasury.gql.types import Sponsor, Sponsorship, TreasuryPolicy, TreasuryTransaction
+from ledger.treasury.gql.sponsors import Sponsor, Sponsorship
+from ledger.treasury.gql.types import TreasuryPolicy, TreasuryTransaction
 from ledger.treasury.models import NewSponsorship, Policy
 from ledger.treasury.models import Transaction as TransactionModel
 from ledger.treasury.sponsoring import sponsor_once
@@ -47,7 +49,7 @@ def _payload(done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
 
 
 @strawberry.type
-class TreasuryMutation:
+class BooksMutation:
     @strawberry.mutation(description="Record an organisation or contributor as a sponsor.")
     async def record_sponsor(self, info: Info, input: RecordSponsorInput) -> SponsorResult:
         async def work(conn: asyncpg.Connection) -> SponsorPayload:
@@ -58,8 +60,11 @@ class TreasuryMutation:
                 organisation=input.organisation,
                 contributor_id=input.contributor,
                 actor=info.context.principal.actor,
+                anonymous=input.anonymous,
             )
-            return SponsorPayload(sponsor=Sponsor.of(project.id, sponsor), created=created)
+            return SponsorPayload(
+                sponsor=Sponsor.of(project.id, project.slug, sponsor), created=created
+            )
 
         return await run_mutation(info, work)
 
@@ -92,32 +97,50 @@ class TreasuryMutation:
                 non_commons_reason=input.non_commons_reason,
                 pledge=input.pledge,
                 actor=actor,
+                occurred_on=input.occurred_on,
+                due_on=input.due_on,
             )
             return SponsorshipPayload(
                 sponsorship=Sponsorship.of(project.id, done.sponsorship),
                 pledge=TreasuryTransaction.of(done.pledge) if done.pledge else None,
+                installments=[TreasuryTransaction.of(t) for t in done.installments],
                 replayed=done.replayed,
             )
 
         return await run_mutation(info, work)
 
-    @strawberry.mutation(description="Record money received from a sponsor.")
+    @strawberry.mutation(
+        description="Record money received from a sponsor (gross), with the fees charged on it."
+    )
     async def record_receipt(self, info: Info, input: RecordReceiptInput) -> TransactionResult:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
-            return _payload(
-                await treasury_moves.record_receipt(
-                    conn,
-                    project.id,
-                    key=input.idempotency_key,
-                    sponsor_id=input.sponsor,
-                    money=parse_amount(input.amount, input.currency),
-                    fund=input.fund,
-                    sponsorship_id=input.sponsorship,
-                    occurred_on=input.occurred_on,
-                    memo=input.memo,
-                    actor=info.context.principal.actor,
+            fees = [
+                treasury_moves.Fee(
+                    f.kind.value,
+                    parse_amount(f.amount, input.currency, f"fees.{n}.amount"),
+                    f.payee,
                 )
+                for n, f in enumerate(input.fees)
+            ]
+            tx, replayed = await treasury_moves.record_receipt(
+                conn,
+                project.id,
+                key=input.idempotency_key,
+                sponsor_id=input.sponsor,
+                money=parse_amount(input.amount, input.currency),
+                fund=input.fund,
+                sponsorship_id=input.sponsorship,
+                occurred_on=input.occurred_on,
+                memo=input.memo,
+                fees=fees,
+                actor=info.context.principal.actor,
+            )
+            charged = await treasury_moves.receipt_fees(conn, project.id, tx.id)
+            return TreasuryTransactionPayload(
+                transaction=TreasuryTransaction.of(tx),
+                replayed=replayed,
+                fees=[TreasuryTransaction.of(f) for f in charged],
             )
 
         return await run_mutation(info, work)
@@ -151,13 +174,14 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
-                await treasury_moves.refund(
+                await treasury_refunds.refund(
                     conn,
                     project.id,
                     key=input.idempotency_key,
                     sponsor_id=input.sponsor,
                     money=parse_amount(input.amount, input.currency),
                     fund=input.fund,
+                    receipt_id=input.receipt,
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
@@ -237,13 +261,14 @@ class TreasuryMutation:
             policy = await set_policy(
                 conn,
                 project,
-                Policy(input.allow_overdraft, input.maintainer_approval),
+                Policy(input.allow_overdraft, input.maintainer_approval, input.reporting_currency),
                 info.context.principal.actor,
             )
             return TreasuryPolicyPayload(
                 policy=TreasuryPolicy(
                     allow_overdraft=policy.allow_overdraft,
                     maintainer_approval=policy.maintainer_approval,
+                    reporting_currency=policy.reporting_currency,
                 )
             )
 

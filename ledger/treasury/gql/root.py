@@ -1,36 +1,56 @@
 """GraphQL queries of sponsor funding (public): a project's treasury with its
-policy, balances at any date, keyset-paged transactions, approvals and the integrity
-checkpoint; its sponsors and sponsorships with their terms. ``TreasuryMutation`` (in
-``treasury_gql_mutations``) is exported here beside ``TreasuryQuery``."""
+policy, balances at any date, keyset-paged transactions, approvals, outstanding and
+recurring pledges, goals, budgets, stated rates, expense claims (to members) and the
+integrity check; its sponsors and sponsorships with their terms. ``TreasuryMutation``
+(the books' mutations of ``mutations`` with ``tools`` and ``claims``) is exported here
+beside ``TreasuryQuery``."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import strawberry
+from strawberry.tools import merge_types
 
 from ledger.graphql import Connection, Info, connection
 from ledger.journal import checkpoints as journal_checkpoints
 from ledger.kernel.errors import NotFound
+from ledger.kernel.money import check_currency
 from ledger.kernel.paging import page_size
 from ledger.register import projects
 from ledger.treasury import checkpoints as treasury_checkpoints
+from ledger.treasury import claims, plans, rates, recurring
 from ledger.treasury.approvals import list_approvals, policy_of
-from ledger.treasury.gql.mutations import TreasuryMutation
+from ledger.treasury.gql.claims import ExpenseClaimMutation
+from ledger.treasury.gql.mutations import BooksMutation
+from ledger.treasury.gql.sponsors import Sponsor, Sponsorship
+from ledger.treasury.gql.tool_types import (
+    Budget,
+    ExchangeRate,
+    ExpenseClaim,
+    FundingGoal,
+    OutstandingPledge,
+    RecurringPledge,
+)
+from ledger.treasury.gql.tools import TreasuryToolsMutation
 from ledger.treasury.gql.types import (
     Account,
     ExpenseApproval,
-    Sponsor,
-    Sponsorship,
     TransactionKind,
     TreasuryIntegrity,
     TreasuryPolicy,
     TreasuryTransaction,
 )
+from ledger.treasury.pledges import outstanding
+from ledger.treasury.posting import today
 from ledger.treasury.queries import TransactionFilter, balances, transactions_page
 from ledger.treasury.sponsors import list_sponsors, list_sponsorships
 
 __all__ = ["Treasury", "TreasuryMutation", "TreasuryQuery"]
+
+TreasuryMutation = merge_types(
+    "TreasuryMutation", (BooksMutation, TreasuryToolsMutation, ExpenseClaimMutation)
+)
 
 
 @strawberry.input(description="Narrow a project's treasury transactions.")
@@ -44,12 +64,15 @@ class TreasuryTransactionFilter:
 @strawberry.type(description="A project's sponsor funding: books, policy and checks.")
 class Treasury:
     project_id: strawberry.Private[int]
+    slug: strawberry.Private[str]
 
     @strawberry.field
     async def policy(self, info: Info) -> TreasuryPolicy:
         p = await policy_of(info.context.pool, self.project_id)
         return TreasuryPolicy(
-            allow_overdraft=p.allow_overdraft, maintainer_approval=p.maintainer_approval
+            allow_overdraft=p.allow_overdraft,
+            maintainer_approval=p.maintainer_approval,
+            reporting_currency=p.reporting_currency,
         )
 
     @strawberry.field(description="Every account's balance, now or at the end of a value date.")
@@ -77,10 +100,67 @@ class Treasury:
             ExpenseApproval.of(a) for a in await list_approvals(info.context.pool, self.project_id)
         ]
 
+    @strawberry.field(
+        description="Pledges still open at the end of a day (today when left out), by due "
+        "date, overdue ones flagged."
+    )
+    async def pledges(self, info: Info, as_of: date | None = None) -> list[OutstandingPledge]:
+        pool = info.context.pool
+        async with pool.acquire() as conn:
+            day = as_of or await today(conn)
+            return [OutstandingPledge.of(o) for o in await outstanding(conn, self.project_id, day)]
+
+    @strawberry.field(description="Recurring pledges with their schedules.")
+    async def recurring_pledges(self, info: Info) -> list[RecurringPledge]:
+        found = await recurring.schedules(info.context.pool, self.project_id)
+        return [RecurringPledge.of(s) for s in found]
+
+    @strawberry.field(description="Funding goals with the money raised towards each.")
+    async def goals(self, info: Info) -> list[FundingGoal]:
+        return [FundingGoal.of(g) for g in await plans.goals(info.context.pool, self.project_id)]
+
+    @strawberry.field(description="Budgets per expense category with what each spent.")
+    async def budgets(self, info: Info) -> list[Budget]:
+        return [Budget.of(b) for b in await plans.budgets(info.context.pool, self.project_id)]
+
+    @strawberry.field(
+        description="The latest rate into a currency quoted by a day, per currency (the "
+        "reporting currency and today when left out)."
+    )
+    async def exchange_rates(
+        self, info: Info, quote: str | None = None, on: date | None = None
+    ) -> list[ExchangeRate]:
+        pool = info.context.pool
+        target = quote or (await policy_of(pool, self.project_id)).reporting_currency
+        if target is None:
+            return []
+        check_currency(target, "quote")
+        async with pool.acquire() as conn:
+            day = on or await today(conn)
+            found = await rates.rates_on(conn, self.project_id, target, day)
+        return [ExchangeRate.of(r) for r in found.values()]
+
+    @strawberry.field(
+        description="Expense claims (draft, approved, paid or rejected), oldest first; to the "
+        "project's members."
+    )
+    async def expense_claims(
+        self,
+        info: Info,
+        state: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ExpenseClaim]:
+        info.context.principal.require(self.slug, "member")
+        page = await claims.claims_page(
+            info.context.pool, self.project_id, state, page_size(first), after
+        )
+        return connection(page, [ExpenseClaim.of(c) for c in page.items])
+
     @strawberry.field(description="The project's sponsors.")
     async def sponsors(self, info: Info) -> list[Sponsor]:
         return [
-            Sponsor.of(self.project_id, s)
+            Sponsor.of(self.project_id, self.slug, s)
             for s in await list_sponsors(info.context.pool, self.project_id)
         ]
 
@@ -120,12 +200,15 @@ class TreasuryQuery:
     @strawberry.field(description="A project's treasury (null when there is no such project).")
     async def treasury(self, info: Info, project: str) -> Treasury | None:
         found = await projects.find_project(info.context.pool, project)
-        return Treasury(project_id=found.id) if found else None
+        return Treasury(project_id=found.id, slug=found.slug) if found else None
 
     @strawberry.field(description="A project's sponsors, first recorded first.")
     async def sponsors(self, info: Info, project: str) -> list[Sponsor]:
         found = await projects.get_project(info.context.pool, project)
-        return [Sponsor.of(found.id, s) for s in await list_sponsors(info.context.pool, found.id)]
+        return [
+            Sponsor.of(found.id, found.slug, s)
+            for s in await list_sponsors(info.context.pool, found.id)
+        ]
 
     @strawberry.field(description="A project's sponsorships with their terms, oldest first.")
     async def sponsorships(

@@ -1,33 +1,20 @@
-"""GraphQL output types of the treasury: money, sponsors and their terms, accounts,
-transactions with their entries, approvals and the integrity check."""
+"""GraphQL output types of the treasury's books: money, accounts, transactions with
+their entries, approvals, the policy and the integrity check (sponsors are in
+``sponsors``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
 
-import asyncpg
 import strawberry
 
-from ledger.graphql import Info
 from ledger.kernel.money import Money as MoneyModel
 from ledger.treasury.models import Approval as ApprovalModel
-from ledger.treasury.models import Sponsor as SponsorModel
-from ledger.treasury.models import Sponsorship as SponsorshipModel
-from ledger.treasury.models import Terms
 from ledger.treasury.models import Transaction as TransactionModel
 from ledger.treasury.queries import (
     AccountBalance,
 )
-from ledger.treasury.sponsors import load_sponsorships, load_terms
-
-
-@strawberry.enum(description="What a sponsorship gives.")
-class SponsorshipKind(Enum):
-    ONE_OFF = "one_off"
-    RECURRING_PLEDGE = "recurring_pledge"
-    MATCHING_FUND = "matching_fund"
-    IN_KIND = "in_kind"
 
 
 @strawberry.enum(description="What a treasury transaction records.")
@@ -39,14 +26,23 @@ class TransactionKind(Enum):
     TRANSFER = "transfer"
     CONVERSION = "conversion"
     REVERSAL = "reversal"
+    FEE = "fee"
+    IN_KIND = "in_kind"
 
 
-@strawberry.type(description="An amount of an ISO 4217 currency, exact.")
+@strawberry.type(
+    description="An amount of an ISO 4217 currency, exact, as text: never a float. Every "
+    "amount and every account balance fits a signed 64-bit integer of minor units (the books "
+    "refuse a movement that would take a balance beyond it: balance_limit)."
+)
 class Money:
     amount: str = strawberry.field(
         description='Decimal string with the currency\'s decimals: "12.50".'
     )
-    minor_units: str = strawberry.field(description="Integer minor units (cents, yen, fils).")
+    minor_units: str = strawberry.field(
+        description="Integer minor units (cents, yen, fils) as a decimal string; it fits a "
+        "signed 64-bit integer."
+    )
     currency: str
 
     @classmethod
@@ -54,130 +50,21 @@ class Money:
         return cls(amount=m.decimal, minor_units=str(m.minor), currency=m.currency)
 
 
-@strawberry.type(description="A commons terms text a sponsor acknowledged, pinned by SHA-256.")
-class CommonsTerms:
-    title: str
-    version: str
-    text: str
-    sha256: str = strawberry.field(description="Hex SHA-256 of the UTF-8 text.")
-    no_ownership: bool
-    no_exclusive_license: bool
-    no_access_restriction: bool
-    no_roadmap_control: bool
-    no_votes_bought: bool
-    commons: bool = strawberry.field(description="True when every commons flag is given.")
-
-    @classmethod
-    def of(cls, t: Terms) -> CommonsTerms:
-        d = t.terms
-        return cls(
-            title=d.title,
-            version=d.version,
-            text=d.body,
-            sha256=d.digest.hex(),
-            no_ownership=d.no_ownership,
-            no_exclusive_license=d.no_exclusive_license,
-            no_access_restriction=d.no_access_restriction,
-            no_roadmap_control=d.no_roadmap_control,
-            no_votes_bought=d.no_votes_bought,
-            commons=t.commons,
-        )
-
-
-async def load_terms_by_key(pool: asyncpg.Pool, keys: list[tuple[int, int]]) -> list[Terms | None]:
-    """Terms by (project id, terms id), in key order."""
-    found: dict[tuple[int, int], Terms | None] = {}
-    for project_id in {p for p, _ in keys}:
-        ids = [i for p, i in keys if p == project_id]
-        for terms_id, terms in zip(ids, await load_terms(pool, project_id, ids), strict=True):
-            found[(project_id, terms_id)] = terms
-    return [found.get(k) for k in keys]
-
-
-@strawberry.type(description="Support given under commons terms (or flagged as non-commons).")
-class Sponsorship:
-    project_id: strawberry.Private[int]
-    terms_id: strawberry.Private[int]
-    number: int
-    sponsor: int = strawberry.field(description="Sponsor number.")
-    kind: SponsorshipKind
-    amount: Money | None = strawberry.field(description="Money, or the in-kind valuation.")
-    in_kind_description: str | None
-    period_start: date | None
-    period_end: date | None
-    recurrence: str | None
-    earmark: str | None = strawberry.field(description="Directs money; grants no control.")
-    non_commons: bool = strawberry.field(description="Recorded explicitly as non-commons funding.")
-    non_commons_reason: str | None
-    actor: str
-    recorded_at: datetime
-
-    @strawberry.field(description="The terms the sponsor acknowledged.")
-    async def terms(self, info: Info) -> CommonsTerms:
-        found = await info.context.loaders.get(load_terms_by_key).load(
-            (self.project_id, self.terms_id)
-        )
-        assert found is not None
-        return CommonsTerms.of(found)
-
-    @classmethod
-    def of(cls, project_id: int, s: SponsorshipModel) -> Sponsorship:
-        return cls(
-            project_id=project_id,
-            terms_id=s.terms_id,
-            number=s.id,
-            sponsor=s.sponsor_id,
-            kind=SponsorshipKind(s.kind),
-            amount=Money.of(s.amount) if s.amount else None,
-            in_kind_description=s.in_kind_description,
-            period_start=s.period_start,
-            period_end=s.period_end,
-            recurrence=s.recurrence,
-            earmark=s.earmark,
-            non_commons=s.non_commons,
-            non_commons_reason=s.non_commons_reason,
-            actor=s.actor,
-            recorded_at=s.recorded_at,
-        )
-
-
-@strawberry.type(description="An organisation or contributor who funds the project.")
-class Sponsor:
-    project_id: strawberry.Private[int]
-    number: int
-    name: str
-    organisation: int | None = strawberry.field(description="Organisation number, if one.")
-    contributor: int | None = strawberry.field(description="Contributor number, if one.")
-    recorded_at: datetime
-
-    @strawberry.field
-    async def sponsorships(self, info: Info) -> list[Sponsorship]:
-        loader = info.context.loaders.get(load_sponsorships)
-        found = await loader.load((self.project_id, self.number))
-        return [Sponsorship.of(self.project_id, s) for s in found]
-
-    @classmethod
-    def of(cls, project_id: int, s: SponsorModel) -> Sponsor:
-        return cls(
-            project_id=project_id,
-            number=s.id,
-            name=s.name,
-            organisation=s.organisation_id,
-            contributor=s.contributor_id,
-            recorded_at=s.recorded_at,
-        )
-
-
 @strawberry.type(description="An account of the books, in one currency.")
 class Account:
     number: int
     kind: str = strawberry.field(
-        description="treasury, receivable, income, expense, payable or exchange."
+        description="treasury, receivable, income, expense, payable, exchange, fee, in_kind "
+        "(support given in goods or services) or in_kind_use (its contra, never money)."
     )
-    name: str = strawberry.field(description="Fund, sponsor number, category, payee or fx.")
+    name: str = strawberry.field(
+        description="Fund, sponsor number, category, payee, fx or the fee's kind."
+    )
     currency: str
     sponsor: int | None
-    balance: Money = strawberry.field(description="Debits minus credits.")
+    balance: Money = strawberry.field(
+        description="Debits minus credits; within the signed 64-bit range."
+    )
 
     @classmethod
     def of(cls, a: AccountBalance) -> Account:
@@ -217,6 +104,12 @@ class TreasuryTransaction:
     fx_source: str | None
     fx_date: date | None
     reverses: int | None
+    due_on: date | None = strawberry.field(description="When a pledge is due.")
+    installment: int | None = strawberry.field(
+        description="The period of a recurring pledge this pledge is (1 for the first)."
+    )
+    fee_of: int | None = strawberry.field(description="The receipt a fee was charged on.")
+    refund_of: int | None = strawberry.field(description="The receipt a refund returns.")
     actor: str
     recorded_at: datetime
     entries: list[Entry]
@@ -250,6 +143,10 @@ class TreasuryTransaction:
             fx_source=m.fx_source,
             fx_date=m.fx_date,
             reverses=m.reverses_id,
+            due_on=m.due_on,
+            installment=m.installment,
+            fee_of=m.fee_of,
+            refund_of=m.refund_of,
             actor=t.actor,
             recorded_at=t.recorded_at,
             entries=entries,
@@ -286,6 +183,9 @@ class TreasuryPolicy:
     allow_overdraft: bool
     maintainer_approval: bool = strawberry.field(
         description="A maintainer may approve expenses without a proposal."
+    )
+    reporting_currency: str | None = strawberry.field(
+        default=None, description="The currency reports value balances in."
     )
 
 

@@ -79,7 +79,7 @@ async def test_the_contributions_csv_lists_counted_work_only(
     assert len(rows) == 2475
     assert {r["contributor"] for r in rows} == {f"P{i}" for i in range(8)}
     funding = await client.get("/projects/chaoss/reports/2026-07.csv?table=funding")
-    assert funding.text.splitlines()[0].startswith("transaction_id,occurred_on,kind,currency")
+    assert funding.text.splitlines()[0].startswith("transaction_id,occurred_on,kind,fund,currency")
     ballots = await client.get("/projects/chaoss/reports/2026-07.csv?table=ballots")
     assert ballots.text.splitlines() == [
         "proposal_id,title,method,outcome,voter_id,voter,ballot,receipt,revision,cast_at"

@@ -200,7 +200,8 @@ async def test_receipts_replay_by_key_and_refuse_other_input(gql: GraphQL, maint
     assert again == {**first, "replayed": True}
     assert other == {
         "__typename": "ConflictError",
-        "message": "idempotency key 'k1' was already used with different input",
+        "message": "idempotency key 'k1' was already used by another treasury mutation "
+        "or with different input",
         "code": "idempotency_mismatch",
     }
 

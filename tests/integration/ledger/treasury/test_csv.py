@@ -20,6 +20,7 @@ from ledger.register.projects import ProjectInput, create_project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
 from ledger.treasury.approvals import set_policy
+from ledger.treasury.in_kind import record_in_kind
 from ledger.treasury.models import Policy
 from tests.integration.ledger.treasury.helpers import eur, receive, sponsor
 
@@ -132,3 +133,47 @@ def test_commons_export_transactions_writes_the_same_csv_to_a_file(
     )
     assert (result.exit_code, result.output) == (0, "exported 6 rows\n")
     assert _rows(target.read_text()) == EXPECTED
+
+
+async def test_each_fund_a_transaction_touches_is_its_own_row_with_that_funds_balance(
+    client: AsyncTestClient[Litestar], pool: asyncpg.Pool
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput("linux", "Linux"), "admin")
+        ibm = await sponsor(conn, project.id, "IBM")
+        fee = treasury_moves.Fee("processor", eur("2.90"), "Stripe")
+        await treasury_moves.record_receipt(
+            conn, project.id, key="r", sponsor_id=ibm, money=eur("100"), fees=[fee], actor="a"
+        )
+        await treasury_moves.transfer(
+            conn,
+            project.id,
+            key="t",
+            money=eur("40"),
+            from_fund="main",
+            to_fund="reserve",
+            actor="a",
+        )
+        await record_in_kind(
+            conn,
+            project.id,
+            key="k",
+            sponsor_id=ibm,
+            value=eur("250"),
+            category="hosting",
+            description="a build server",
+            actor="a",
+        )
+    response = await client.get("/projects/linux/transactions.csv")
+    keys = ("transaction", "kind", "fund", "treasury_change", "fund_balance", "running_balance",
+            "in_kind_value")  # fmt: skip
+    rows = [
+        [r[k] for k in keys] + [r["fee_of"]] for r in csv.DictReader(io.StringIO(response.text))
+    ]
+    assert rows == [
+        ["1", "receipt", "main", "100.00", "100.00", "100.00", "", ""],
+        ["2", "fee", "main", "-2.90", "97.10", "97.10", "", "1"],
+        ["3", "transfer", "main", "-40.00", "57.10", "57.10", "", ""],
+        ["3", "transfer", "reserve", "40.00", "40.00", "97.10", "", ""],
+        ["4", "in_kind", "", "0.00", "", "97.10", "250.00", ""],  # never money held
+    ]

@@ -11,6 +11,7 @@ from ledger.register import people
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution, Project
 from ledger.treasury import movements as treasury_moves
+from ledger.treasury import refunds as treasury_refunds
 from ledger.treasury.metrics import (
     affiliate_shares,
     funding_by_sponsor,
@@ -53,7 +54,7 @@ async def test_the_funding_elephant_factor_follows_the_chaoss_example(
             actor="a",
         )
         await receive(conn, project.id, ids[5], eur("10"), "extra")
-        await treasury_moves.refund(
+        await treasury_refunds.refund(
             conn, project.id, key="f", sponsor_id=ids[5], money=eur("10"), actor="a"
         )
         await receive(conn, project.id, ids[0], parse_amount("700", "JPY"), "jpy")

@@ -12,6 +12,7 @@ from ledger.kernel.errors import IdempotencyMismatch, InvalidInput, NotFound
 from ledger.register.models import Project
 from ledger.treasury import expenses as treasury_expenses
 from ledger.treasury import movements as treasury_moves
+from ledger.treasury import refunds as treasury_refunds
 from ledger.treasury import reversals as treasury_reversals
 from ledger.treasury.approvals import authorize_expense, policy_of, set_policy
 from ledger.treasury.models import NewSponsorship, NonCommonsTerms, Policy, PolicyBreach
@@ -250,10 +251,10 @@ async def test_a_refund_beyond_what_the_sponsor_paid_is_refused(
         await receive(conn, project.id, red_hat, eur("90"), "r2")
         with pytest.raises(PolicyBreach) as refused:
             async with conn.transaction():
-                await treasury_moves.refund(
+                await treasury_refunds.refund(
                     conn, project.id, key="f1", sponsor_id=ibm, money=eur("10.01"), actor="a"
                 )
-        await treasury_moves.refund(
+        await treasury_refunds.refund(
             conn, project.id, key="f2", sponsor_id=ibm, money=eur("10"), actor="a"
         )
     assert refused.value.code == "refund_exceeds_receipts"
@@ -383,7 +384,7 @@ async def test_reversing_a_receipt_whose_money_was_refunded_is_refused_despite_o
             conn, project.id, key="p", sponsor_id=sid, money=eur("13.72"), actor="alice"
         )
         await receive(conn, project.id, sid, eur("0.01"), "r2")
-        await treasury_moves.refund(
+        await treasury_refunds.refund(
             conn, project.id, key="f", sponsor_id=sid, money=eur("4.92"), actor="alice"
         )
         with pytest.raises(PolicyBreach) as refused:

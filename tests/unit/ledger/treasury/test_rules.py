@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.kernel.errors import InvalidInput
-from ledger.kernel.money import EXPONENTS, Money
+from ledger.kernel.money import BIGINT_MAX, EXPONENTS, Money
 from ledger.treasury.models import Leg, Policy
 from ledger.treasury.rules import (
     balance_problems,
     conversion_legs,
     expense_legs,
+    fee_legs,
+    floors,
+    in_kind_legs,
     net_moves,
     pledge_legs,
     policy_breach,
     receipt_legs,
     refund_legs,
+    series_from,
     transfer_legs,
 )
 
@@ -64,6 +70,8 @@ def test_every_movement_balances_per_currency(
         expense_legs(a, "general", "Ada", "main"),
         refund_legs(sponsor, a, "main"),
         transfer_legs(a, "main", "reserve"),
+        fee_legs(a, "processor", "main"),
+        in_kind_legs(sponsor, a, "hosting"),
     ]
     if a.currency != b.currency:
         builders.append(conversion_legs(a, b, "main", "reserve"))
@@ -85,7 +93,8 @@ def test_unbalanced_or_single_legs_are_named() -> None:
 
 def _breach(balances: dict[tuple[str, str, str], int], legs: list[Leg], policy: Policy) -> str:
     moved = net_moves(legs)
-    after = {**balances, **{k: balances.get(k, 0) + d for k, d in moved.items()}}
+    keys = set(balances) | set(moved)
+    after = {k: [balances.get(k, 0) + moved.get(k, 0)] for k in keys}
     found = policy_breach(after, moved, policy)
     return found.code if found else ""
 
@@ -119,3 +128,53 @@ def test_undoing_a_pledge_that_was_already_paid_is_refused() -> None:
     settled = {("income", "1", "EUR"): -1000, ("receivable", "1", "EUR"): 0}
     undo = [Leg(g.kind, g.name, -g.amount, g.sponsor_id) for g in pledge_legs(1, EUR)]
     assert _breach(settled, undo, Policy()) == "pledge_exceeded"
+
+
+MAIN = ("treasury", "main", "EUR")
+OWED = ("receivable", "1", "EUR")
+
+
+def test_the_series_runs_from_the_value_date_to_today_through_every_later_day() -> None:
+    later = {MAIN: {date(2026, 3, 5): 300, date(2026, 3, 9): -200}, OWED: {date(2026, 3, 7): 50}}
+    series = series_from({MAIN: 1000, OWED: 50}, later)
+    # days: the value date, then 03-05, 03-07, 03-09
+    assert series == {MAIN: [900, 1200, 1200, 1000], OWED: [0, 0, 50, 50]}
+    assert floors(series) == {MAIN: 900, OWED: 0}
+
+
+def test_a_back_dated_receipt_settles_only_what_was_pledged_by_its_date() -> None:
+    later = {OWED: {date(2026, 3, 7): 1000}}  # pledged after the receipt's date
+    owed = floors(series_from({OWED: 1000}, later))[OWED]
+    legs = receipt_legs(1, EUR, owed, "main")
+    assert [(leg.kind, leg.amount.minor) for leg in legs] == [("treasury", 1000), ("income", -1000)]
+
+
+def test_a_back_dated_expense_may_not_overdraw_a_fund_on_any_later_day() -> None:
+    # 1000 held today, but only 400 between the expense's date and a later receipt
+    series = series_from({MAIN: 1000}, {MAIN: {date(2026, 3, 9): 600}})
+    moved = net_moves(expense_legs(Money(500, "EUR"), "general", "Ada", "main"))
+    after = {
+        k: [b + moved.get(k, 0) for b in series.get(k, [0, 0])] for k in set(series) | set(moved)
+    }
+    breach = policy_breach(after, moved, Policy())
+    assert breach is not None
+    assert breach.code == "overdraft"
+    assert policy_breach(after, moved, Policy(allow_overdraft=True)) is None
+
+
+def test_no_balance_may_leave_the_signed_64_bit_range() -> None:
+    legs = receipt_legs(1, Money(1, "EUR"), 0, "main")
+    full = {MAIN: BIGINT_MAX, ("income", "1", "EUR"): 0, OWED: 0}
+    assert _breach(full, legs, Policy()) == "balance_limit"
+    assert _breach({**full, MAIN: BIGINT_MAX - 1}, legs, Policy()) == ""
+
+
+def test_in_kind_support_and_fees_never_add_to_the_money_held() -> None:
+    assert net_moves(in_kind_legs(3, EUR, "hosting")) == {
+        ("in_kind_use", "hosting", "EUR"): 1000,
+        ("in_kind", "3", "EUR"): -1000,
+    }
+    assert net_moves(fee_legs(Money(30, "EUR"), "processor", "main")) == {
+        ("fee", "processor", "EUR"): 30,
+        MAIN: -30,
+    }

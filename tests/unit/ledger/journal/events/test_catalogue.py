@@ -28,8 +28,22 @@ POSTED = {
     "occurred_on": "2026-03-02",
     "recorded_at": "2026-03-02T10:00:00.000000Z",
     "entries": [
-        {"line": 1, "account": 3, "currency": "EUR", "minor": "-500"},
-        {"line": 2, "account": 4, "currency": "EUR", "minor": "500"},
+        {
+            "line": 1,
+            "account": 3,
+            "kind": "income",
+            "name": "2",
+            "currency": "EUR",
+            "minor": "-500",
+        },
+        {
+            "line": 2,
+            "account": 4,
+            "kind": "treasury",
+            "name": "main",
+            "currency": "EUR",
+            "minor": "500",
+        },
     ],
     "sponsor": 2,
 }
@@ -37,7 +51,7 @@ POSTED = {
 
 def test_every_type_is_named_once_in_version_one_with_a_dotted_name() -> None:
     names = [cls.TYPE for cls in events.EVENTS]
-    assert len(names) == len(set(names)) == len(events.TYPES) == 33
+    assert len(names) == len(set(names)) == len(events.TYPES) == 41
     assert all(re.fullmatch(r"[a-z_]+\.[a-z_]+", name) for name in names)
     assert {cls.VERSION for cls in events.EVENTS} == {1}
     assert all(events.event_class(cls.TYPE) is cls for cls in events.EVENTS)
@@ -52,7 +66,9 @@ def test_events_are_frozen() -> None:
 def test_a_body_decodes_to_its_type_and_encodes_back_to_the_same_bytes() -> None:
     event = decode("treasury.transaction_posted", POSTED)
     assert isinstance(event, TransactionPosted)
-    assert event.entries[1] == Entry(line=2, account=4, currency="EUR", minor="500")
+    assert event.entries[1] == Entry(
+        line=2, account=4, kind="treasury", name="main", currency="EUR", minor="500"
+    )
     assert (event.sponsor, event.memo) == (2, msgspec.UNSET)
     assert encode(event) == POSTED
     assert canonical_json(encode(event)) == canonical_json(POSTED)
