@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -206,9 +206,7 @@ async def record_sponsor(
             organisation=None if anonymous else sponsor.organisation_id,
             contributor=None if anonymous else sponsor.contributor_id,
             name=(
-                sponsor.public_name
-                if anonymous or sponsor.organisation_id is not None
-                else None
+                sponsor.public_name if anonymous or sponsor.organisation_id is not None else None
             ),
             anonymous=anonymous,
         )
