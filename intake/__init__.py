@@ -12,7 +12,8 @@ Where each rule lives:
 - forge accounts and commit emails resolve to contributors -> ``identity``
 - merging, unmerging and merge suggestions -> ``merges``
 - a bot's work is stored but never credited -> ``bots``
-- ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``
+- ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``, read from the
+  trailer block by git's own rules -> ``git_trailers``
 - git history backfill -> ``backfill``
 - forge connections and secret rotation -> ``connections``
 """
