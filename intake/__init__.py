@@ -3,10 +3,14 @@ bot filtering.
 
 Where each rule lives:
 
-- which headers carry a forge's signature, id and event name -> ``forges``
+- which headers carry a forge's signature, id and event name (and the finer event
+  type Gitea and Forgejo send) -> ``forges``
+- a form-encoded delivery's JSON and the bytes its signature covers -> ``body``
+- deliveries from repositories the project does not list are ignored -> ``scope``
 - a signature is checked on the raw body in constant time -> ``verify``
 - a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
-- deliveries are claimed with SKIP LOCKED, retried, dead-lettered -> ``worker``
+- deliveries are claimed with SKIP LOCKED, retried, dead-lettered, and replayed
+  under today's rules -> ``worker`` and ``inbox``
 - a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``)
 - an activity is recorded once per natural key -> ``record``
 - forge accounts and commit emails resolve to contributors -> ``identity``

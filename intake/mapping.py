@@ -25,6 +25,8 @@ IDEA_LABELS = frozenset(
     {"enhancement", "feature", "feature request", "idea", "proposal", "kind/feature"}
 )
 DEFAULT_COMMENT_KINDS = {"issue": "question", "pull": "review"}
+NO_RULES = "no_rules"
+"""Why a delivery is ignored when its forge's table maps nothing for its event."""
 
 
 class PayloadError(ValueError):
