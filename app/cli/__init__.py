@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from app.cli import core, governance, intake, licenses, reports, treasury
+from app.cli import core, governance, intake, licenses, reports, sources, treasury
 from app.cli.common import Commons
 
 
@@ -17,7 +17,7 @@ def main() -> None:
 
 @click.group(name="import")
 def import_group() -> None:
-    """Bring existing history in (git history, REUSE/SPDX headers)."""
+    """Bring existing history in (git history, wiki dumps, REUSE/SPDX headers)."""
 
 
 @click.group(name="export")
@@ -26,6 +26,7 @@ def export_group() -> None:
 
 
 import_group.add_command(intake.import_git)
+import_group.add_command(sources.import_mediawiki)
 import_group.add_command(licenses.import_reuse)
 export_group.add_command(treasury.export_transactions)
 

@@ -1,0 +1,127 @@
+"""Sources of contributions beyond forges: ``commons import mediawiki`` (a wiki's XML
+dump) and ``commons wiki follow`` (a live wiki's recent changes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+import click
+
+from app.cli.intake import _run
+
+if TYPE_CHECKING:
+    from intake.wiki.edits import WikiOptions
+
+
+def _kinds(given: tuple[str, ...]) -> dict[int, str]:
+    kinds = {}
+    for item in given:
+        namespace, _, kind = item.partition("=")
+        if not namespace.strip().lstrip("-").isdigit() or not kind:
+            raise click.BadParameter(f"{item!r} is not NAMESPACE=KIND", param_hint="--kind")
+        kinds[int(namespace)] = kind.strip()
+    return kinds
+
+
+def wiki_options(
+    settings: dict[str, Any],
+    kinds: tuple[str, ...],
+    reverted: str,
+    revert_kind: str,
+    bots: tuple[str, ...],
+) -> WikiOptions:
+    """The import's switches from the project's settings and the command's options."""
+    from intake.wiki.edits import WikiOptions
+
+    return WikiOptions.of(
+        settings,
+        kinds=_kinds(kinds),
+        reverted=reverted,
+        revert_kind=None if revert_kind == "keep" else revert_kind,
+        bots=bots,
+    )
+
+
+_KIND = click.option(
+    "--kind", "kinds", multiple=True, help="NAMESPACE=KIND, e.g. 4=doc (repeatable)."
+)
+_REVERTED = click.option(
+    "--reverted",
+    type=click.Choice(["skip", "record"]),
+    default="skip",
+    show_default=True,
+    help="What a reverted edit earns: nothing (not recorded), or its kind's credit.",
+)
+_REVERT_KIND = click.option(
+    "--revert-kind",
+    default="maintenance",
+    show_default=True,
+    help="The kind a revert is credited as ('keep': its namespace's kind).",
+)
+_BOT = click.option("--bot", "bots", multiple=True, help="An account that is a bot (repeatable).")
+
+
+@click.command("mediawiki")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option("--wiki", default=None, help="The wiki's name among wikis (default: its dbname).")
+@click.option(
+    "--terms",
+    default=None,
+    help="The SPDX license the wiki's terms put every edit under, e.g. "
+    "'CC-BY-SA-4.0 OR GFDL-1.3-no-invariants-or-later' (default: the project's).",
+)
+@_KIND
+@_REVERTED
+@_REVERT_KIND
+@_BOT
+@click.option(
+    "--log",
+    "logs",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A logging dump whose rights log names the bot group's accounts.",
+)
+def import_mediawiki(
+    dump: Path,
+    slug: str,
+    wiki: str | None,
+    terms: str | None,
+    kinds: tuple[str, ...],
+    reverted: str,
+    revert_kind: str,
+    bots: tuple[str, ...],
+    logs: tuple[Path, ...],
+) -> None:
+    """Import a MediaWiki XML dump (.xml, .bz2, .gz, .7z); safe to re-run."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from intake.wiki.importer import import_dump
+    from ledger.register.projects import get_project
+
+    size = dump.stat().st_size
+
+    async def work(pool: asyncpg.Pool) -> str:
+        project = await get_project(pool, slug)
+        options = wiki_options(project.settings, kinds, reverted, revert_kind, bots)
+        columns = ("{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=False) as bar:
+            task = bar.add_task("dump", total=size)
+            result = await import_dump(
+                pool,
+                project,
+                dump,
+                wiki=wiki,
+                terms=terms,
+                options=options,
+                logs=logs,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        return (
+            f"{result.wiki}: read {result.revisions} revisions ({result.reverted} reverted), "
+            f"recorded {result.recorded} new contributions, {result.grants} new terms grants"
+        )
+
+    click.echo(_run(work))

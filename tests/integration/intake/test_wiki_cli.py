@@ -1,0 +1,36 @@
+"""``commons import mediawiki`` end to end, as its README line promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+
+from ledger.register.projects import ProjectInput, create_project
+from tests.integration.intake.test_cli import _commons
+from tests.unit.intake.wiki_dumps import write_wiki
+
+
+async def test_import_mediawiki_reads_a_dump_and_is_safe_to_rerun(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
+    dump = tmp_path / "testwiki.xml.gz"
+    write_wiki(dump, with_rights=False)
+    args = (
+        "import", "mediawiki", str(dump), "--project", "wiki",
+        "--terms", "CC-BY-SA-4.0", "--bot", "Tidy Helper", "--kind", "10=doc",
+    )  # fmt: skip
+    out = await _commons(database_url, tmp_path, *args)
+    assert out.strip().splitlines()[-1] == (
+        "testwiki: read 19 revisions (4 reverted), recorded 14 new contributions, "
+        "6 new terms grants"
+    )
+    assert await pool.fetchval(
+        "SELECT is_bot FROM contributors WHERE display_name = $1", "Tidy Helper"
+    )
+    kind = await pool.fetchval("SELECT kind FROM contributions WHERE metadata->>'page' = '3'")
+    assert kind == "doc"
+    again = await _commons(database_url, tmp_path, *args)
+    assert "recorded 0 new contributions, 0 new terms grants" in again
