@@ -41,6 +41,7 @@ for command in (
     intake.forge,
     intake.worker,
     intake.inbox,
+    sources.wiki,
     reports.report,
     reports.demo,
     governance.governance,

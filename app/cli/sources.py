@@ -3,6 +3,9 @@ dump) and ``commons wiki follow`` (a live wiki's recent changes)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,3 +128,75 @@ def import_mediawiki(
         )
 
     click.echo(_run(work))
+
+
+@click.group()
+def wiki() -> None:
+    """Live wikis."""
+
+
+@wiki.command("follow")
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option("--api", "api_url", required=True, help="The wiki's api.php URL.")
+@click.option("--wiki", "wiki_name", default=None, help="Its name among wikis (default: wikiid).")
+@click.option("--terms", default=None, help="The SPDX license the wiki's terms put edits under.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="A first pass reads from this date (default: all the wiki keeps).",
+)
+@click.option(
+    "--lag",
+    type=click.IntRange(0),
+    default=3600,
+    show_default=True,
+    help="Seconds a change waits, so that reverts are tagged before it is read.",
+)
+@click.option("--interval", type=click.IntRange(1), default=300, show_default=True)
+@click.option("--once", is_flag=True, help="Read what is due, then exit.")
+@_KIND
+@_REVERTED
+@_REVERT_KIND
+@_BOT
+def wiki_follow(
+    slug: str,
+    api_url: str,
+    wiki_name: str | None,
+    terms: str | None,
+    since: datetime | None,
+    lag: int,
+    interval: int,
+    once: bool,
+    kinds: tuple[str, ...],
+    reverted: str,
+    revert_kind: str,
+    bots: tuple[str, ...],
+) -> None:
+    """Record a live wiki's recent changes (its API's list=recentchanges)."""
+    import httpx
+
+    from intake.wiki.recent import USER_AGENT, WikiApi, follow
+    from ledger.register.projects import get_project
+
+    async def work(pool: asyncpg.Pool) -> None:
+        project = await get_project(pool, slug)
+        options = wiki_options(project.settings, kinds, reverted, revert_kind, bots)
+        start = since.replace(tzinfo=UTC) if since else None
+        async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, timeout=60) as client:
+            api = WikiApi(api_url, client)
+            while True:
+                result = await follow(
+                    pool, project, api, wiki=wiki_name, terms=terms, options=options,
+                    lag=timedelta(seconds=lag), since=start,
+                )  # fmt: skip
+                click.echo(
+                    f"{result.wiki}: read {result.changes} changes until "
+                    f"{result.until.isoformat()}, recorded {result.recorded} new contributions"
+                )
+                if once:
+                    return
+                await asyncio.sleep(interval)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(work)

@@ -37,15 +37,29 @@ DEFAULT_KINDS: dict[int, str] = {
 _BOT_NAME = re.compile(r"bot(?:[ _-]?(?:[0-9]+|[IVX]{1,4}|NG))?$", re.IGNORECASE)
 
 
+REVERT_TAGS = frozenset({"mw-rollback", "mw-undo", "mw-manual-revert"})
+REVERTED_TAG = "mw-reverted"
+
+
 @dataclass(frozen=True, slots=True)
 class Judged:
     """An edit with its fate: the revision that undid it (and stood), the revisions it
-    undid, and whether it undid only its own editor's work."""
+    undid, and whether it undid only its own editor's work. A live wiki also tags
+    reverts (``mw-rollback``, ``mw-undo``, ``mw-manual-revert``) and, later, the
+    edits they undid (``mw-reverted``)."""
 
     edit: Edit
     reverted_by: int | None = None
     reverts: tuple[int, ...] = ()
     self_revert: bool = False
+
+    @property
+    def reverted(self) -> bool:
+        return self.reverted_by is not None or REVERTED_TAG in self.edit.tags
+
+    @property
+    def is_revert(self) -> bool:
+        return bool(self.reverts) or not REVERT_TAGS.isdisjoint(self.edit.tags)
 
 
 def kind_of(namespace: int, options: WikiOptions) -> str:
@@ -86,7 +100,7 @@ def natural_key(site: Site, revision: int) -> str:
 def activity_of(site: Site, judged: Judged, options: WikiOptions) -> Activity | None:
     """The contribution an edit is worth under the options; None when it earns nothing."""
     edit = judged.edit
-    if judged.reverted_by is not None and options.reverted == "skip":
+    if judged.reverted and options.reverted == "skip":
         return None
     if judged.self_revert:
         return None
@@ -97,9 +111,11 @@ def activity_of(site: Site, judged: Judged, options: WikiOptions) -> Activity | 
         "page": edit.page,
         "namespace": edit.namespace,
     }
-    if judged.reverts:
+    if judged.is_revert:
         kind = options.revert_kind or kind
         metadata["reverts"] = list(judged.reverts)
+    if judged.reverted:
+        metadata["reverted"] = True
     if judged.reverted_by is not None:
         metadata["reverted_by"] = judged.reverted_by
     if edit.editor.anonymous:

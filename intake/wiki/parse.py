@@ -60,7 +60,7 @@ def batches(
 
 def _take(batch: Batch, site: Site, judged: Judged, options: WikiOptions) -> None:
     batch.revisions += 1
-    batch.reverted += judged.reverted_by is not None
+    batch.reverted += judged.reverted
     activity = activity_of(site, judged, options)
     if activity is not None:
         batch.activities.append(activity)

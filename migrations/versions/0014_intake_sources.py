@@ -33,13 +33,12 @@ CREATE TABLE wiki_imports (
     PRIMARY KEY (project_id, wiki)
 );
 
--- A live wiki's recent changes, followed through its API: the next change to read.
+-- A live wiki's recent changes, followed through its API: from when to read next.
 CREATE TABLE wiki_feeds (
     project_id  bigint NOT NULL REFERENCES projects,
     wiki        text NOT NULL CHECK (length(wiki) BETWEEN 1 AND 64),
     api_url     text NOT NULL CHECK (api_url ~ '^https?://'),
     next_start  timestamptz,
-    seen_ids    bigint[] NOT NULL DEFAULT '{}',
     changes     bigint NOT NULL DEFAULT 0,
     recorded    bigint NOT NULL DEFAULT 0,
     polled_at   timestamptz,

@@ -34,3 +34,21 @@ async def test_import_mediawiki_reads_a_dump_and_is_safe_to_rerun(
     assert kind == "doc"
     again = await _commons(database_url, tmp_path, *args)
     assert "recorded 0 new contributions, 0 new terms grants" in again
+
+
+async def test_wiki_follow_once_records_the_recent_changes_served_on_loopback(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    from tests.integration.intake.wiki_server import recorded_wiki
+
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("cookbook", "Cookbook"), "admin")
+    with recorded_wiki() as wiki:
+        out = await _commons(
+            database_url, tmp_path, "wiki", "follow", "--project", "cookbook",
+            "--api", wiki.url, "--since", "2024-06-01", "--once", "--terms", "CC-BY-SA-4.0",
+        )  # fmt: skip
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("cookwiki: read 6 changes until ")
+    assert line.endswith(", recorded 4 new contributions")
+    assert await pool.fetchval("SELECT outbound_license FROM projects") == "CC-BY-SA-4.0"
