@@ -1,5 +1,5 @@
-"""Forge webhooks (verify, inbox, worker), git history backfill, identity resolution,
-bot filtering.
+"""Forge webhooks (verify, inbox, worker), git history backfill, wikis (dumps and
+recent changes), records files, identity resolution, bot filtering.
 
 Where each rule lives:
 
@@ -19,5 +19,7 @@ Where each rule lives:
 - ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``, read from the
   trailer block by git's own rules -> ``git_trailers``
 - git history backfill -> ``backfill``
+- MediaWiki dumps and live recent changes -> ``wiki/``
+- CSV / JSON Lines records of communities without a forge -> ``records/``
 - forge connections and secret rotation -> ``connections``
 """

@@ -17,7 +17,8 @@ def main() -> None:
 
 @click.group(name="import")
 def import_group() -> None:
-    """Bring existing history in (git history, wiki dumps, REUSE/SPDX headers)."""
+    """Bring existing history in (git history, wiki dumps, records files, REUSE/SPDX
+    headers)."""
 
 
 @click.group(name="export")
@@ -27,6 +28,7 @@ def export_group() -> None:
 
 import_group.add_command(intake.import_git)
 import_group.add_command(sources.import_mediawiki)
+import_group.add_command(sources.import_records)
 import_group.add_command(licenses.import_reuse)
 export_group.add_command(treasury.export_transactions)
 

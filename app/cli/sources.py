@@ -1,5 +1,6 @@
 """Sources of contributions beyond forges: ``commons import mediawiki`` (a wiki's XML
-dump) and ``commons wiki follow`` (a live wiki's recent changes)."""
+dump), ``commons wiki follow`` (a live wiki's recent changes) and ``commons import
+records`` (a community's own records, CSV or JSON Lines)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import click
 
+from app.cli.common import Failed
 from app.cli.intake import _run
 
 if TYPE_CHECKING:
@@ -200,3 +202,31 @@ def wiki_follow(
 
     with contextlib.suppress(KeyboardInterrupt):
         _run(work)
+
+
+@click.command("records")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--project", "slug", required=True, help="Project slug.")
+@click.option(
+    "--source", default=None, help="Whose records these are (default: the project's slug)."
+)
+def import_records(file: Path, slug: str, source: str | None) -> None:
+    """Import contributions kept in a CSV or JSON Lines file (docs/records.md): the whole
+    file, or nothing when a row is refused."""
+    from intake.records.importer import RecordsImport
+    from intake.records.importer import import_records as run_import
+    from ledger.register.projects import get_project
+
+    async def work(pool: asyncpg.Pool) -> RecordsImport:
+        project = await get_project(pool, slug)
+        return await run_import(pool, project, file, source=source)
+
+    result = _run(work)
+    if result.refused:
+        for refusal in result.refused:
+            click.echo(f"{file.name}: {refusal}", err=True)
+        raise Failed(f"refused {len(result.refused)} of {result.rows} rows; nothing was imported")
+    click.echo(
+        f"{file.name}: {result.rows} rows, {result.recorded} new contributions, "
+        f"{result.already} recorded before (source {result.source})"
+    )
