@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -33,7 +34,7 @@ async def cookbook(pool: asyncpg.Pool) -> Project:
         return project
 
 
-async def _rows(pool: asyncpg.Pool) -> list[tuple[str, str, str, object]]:
+async def _rows(pool: asyncpg.Pool) -> list[tuple[str, str, str, dict[str, Any]]]:
     rows = await pool.fetch(
         """SELECT c.natural_key, c.kind, p.display_name, c.metadata FROM contributions c
         JOIN contributors p ON p.id = c.contributor_id ORDER BY c.natural_key"""
