@@ -23,8 +23,7 @@ from tests.integration.app.writers import write_the_rest
 from tests.integration.intake.conftest import Poster
 
 NOT_IN_DEMO = {
-    "project.updated", "project.settings_changed", "kind.defined", "identity.linked",
-    "proposal.withdrawn", "governance.role_set", "delegation.set", "delegation.revoked",
+    "project.updated", "project.settings_changed", "kind.defined", "proposal.withdrawn", "governance.role_set", "delegation.set", "delegation.revoked",
     "license_text.added", "grant.extended", "grant.withdrawn", "trademark.notice_set",
     "intake.forge_secret_added", "intake.forge_secret_retired", "intake.delivery_replayed",
     "contributors.merged", "contributors.unmerged",

@@ -52,3 +52,12 @@ async def test_wiki_follow_once_records_the_recent_changes_served_on_loopback(
     assert line.startswith("cookwiki: read 6 changes until ")
     assert line.endswith(", recorded 4 new contributions")
     assert await pool.fetchval("SELECT outbound_license FROM projects") == "CC-BY-SA-4.0"
+
+
+async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_path: Path) -> None:
+    out = await _commons(
+        database_url, tmp_path, "demo", "--contributors", "10", "--contributions", "100"
+    )
+    assert "wiki contributions" in out
+    assert "project 'larder' (a wiki's history) is ready: " in out
+    assert out.strip().endswith(".html")
