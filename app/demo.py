@@ -6,8 +6,10 @@ a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge
 money (``app.demo_treasury``: sponsors with commons terms and one pledge flagged
 non-commons, recurring pledges, fees, in-kind support, spending), license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
-proposals (one of them authorising an expense, then paid). Deterministic for a given
-seed; refuses to run twice on one database.
+proposals (one of them authorising an expense, then paid). Beside it, project
+``larder``: a cookbook wiki's year of history, imported from a MediaWiki dump
+(``app.demo_wiki``), so that a report shows peer production that is not code.
+Deterministic for a given seed; refuses to run twice on one database.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import asyncpg
 
 from app.demo_forge import seed_forge
 from app.demo_treasury import seed_treasury
+from app.demo_wiki import SLUG as WIKI_SLUG
+from app.demo_wiki import seed_wiki
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
@@ -53,6 +57,7 @@ class Seeded:
     """What the demo made, for the command's summary."""
 
     slug: str = SLUG
+    wiki_slug: str = WIKI_SLUG
     counts: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
@@ -68,12 +73,13 @@ async def seed_demo(
     seed: int = 7,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Seeded:
-    """Seed project ``aurora``; Conflict when it already exists."""
-    if await find_project(pool, SLUG) is not None:
-        raise Conflict(
-            f"the demo project {SLUG!r} already exists in this database",
-            ConflictCode.ALREADY_EXISTS,
-        )
+    """Seed projects ``aurora`` and ``larder``; Conflict when one already exists."""
+    for slug in (SLUG, WIKI_SLUG):
+        if await find_project(pool, slug) is not None:
+            raise Conflict(
+                f"the demo project {slug!r} already exists in this database",
+                ConflictCode.ALREADY_EXISTS,
+            )
     rng = random.Random(seed)
     done = Seeded()
     today = datetime.now(UTC).replace(microsecond=0)
@@ -136,6 +142,8 @@ async def seed_demo(
         done.counts["grants"] = await _grants(conn, project, ids, orgs[0].id, by_person, start)
     progress("proposals")
     done.counts["proposals"] = await _proposals(pool, project.id, ids, rng)
+    progress("wiki")
+    done.counts.update(await seed_wiki(pool, start, seed))
     return done
 
 

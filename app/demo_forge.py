@@ -128,7 +128,6 @@ async def seed_forge(
                 f"demo-{n}",
                 {},
                 json.dumps(body).encode(),
-                "pending",
             )
             for n, (forge, secret, event, body) in enumerate(deliveries)
         ],

@@ -1,20 +1,27 @@
-"""Forge webhooks (verify, inbox, worker), git history backfill, identity resolution,
-bot filtering.
+"""Forge webhooks (verify, inbox, worker), git history backfill, wikis (dumps and
+recent changes), records files, identity resolution, bot filtering.
 
 Where each rule lives:
 
-- which headers carry a forge's signature, id and event name -> ``forges``
+- which headers carry a forge's signature, id and event name (and the finer event
+  type Gitea and Forgejo send) -> ``forges``
+- a form-encoded delivery's JSON and the bytes its signature covers -> ``body``
+- deliveries from repositories the project does not list are ignored -> ``scope``
 - a signature is checked on the raw body in constant time -> ``verify``
 - a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
-- deliveries are claimed with SKIP LOCKED, retried, dead-lettered -> ``worker``
+- deliveries are claimed with SKIP LOCKED, retried, dead-lettered, and replayed
+  under today's rules -> ``worker`` and ``inbox``
 - a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``),
   its shapes and readers -> ``payload``; a commit's author, co-authors and signers -> ``commits``
 - an activity is recorded once per natural key -> ``record``
 - forge accounts and commit emails resolve to contributors -> ``identity``
 - merging, unmerging and merge suggestions -> ``merges``
 - a bot's work is stored but never credited -> ``bots``
-- ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``
+- ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``, read from the
+  trailer block by git's own rules -> ``git_trailers``
 - git history backfill -> ``backfill``
+- MediaWiki dumps and live recent changes -> ``wiki/``
+- CSV / JSON Lines records of communities without a forge -> ``records/``
 - forge connections and secret rotation -> ``connections``
 - raw payloads are purged after the retention period -> ``retention``
 - a contributor who asks to be forgotten is erased, payloads included -> ``erasure``

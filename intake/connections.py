@@ -43,7 +43,8 @@ FROM forge_connections c LEFT JOIN forge_secrets s USING (project_id, forge)
 WHERE c.project_id = $1 ORDER BY c.forge, s.id
 """
 _TARGET = """
-SELECT p.id AS project_id, c.forge IS NOT NULL AS connected, s.id AS secret_id, s.secret
+SELECT p.id AS project_id, p.repositories, c.forge IS NOT NULL AS connected,
+    s.id AS secret_id, s.secret
 FROM projects p
 LEFT JOIN forge_connections c ON c.project_id = p.id AND c.forge = $2
 LEFT JOIN forge_secrets s ON s.project_id = p.id AND s.forge = $2 AND s.retired_at IS NULL
@@ -64,11 +65,13 @@ class SecretInfo:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where a delivery for (project slug, forge) goes and the secrets that may sign it."""
+    """Where a delivery for (project slug, forge) goes, the secrets that may sign it and
+    the repositories the project lists (empty: every repository)."""
 
     project_id: int
     connected: bool
     secrets: tuple[Secret, ...]
+    repositories: tuple[str, ...] = ()
 
 
 def check_forge(forge: str) -> str:
@@ -142,4 +145,5 @@ async def find_target(
     if not rows:
         return None
     secrets = tuple(Secret(r["secret_id"], r["secret"]) for r in rows if r["secret_id"])
-    return Target(rows[0]["project_id"], rows[0]["connected"], secrets)
+    first = rows[0]
+    return Target(first["project_id"], first["connected"], secrets, tuple(first["repositories"]))

@@ -222,7 +222,10 @@ class IntakeMutation:
 
         return await run_mutation(info, work)
 
-    @strawberry.mutation(description="Process a dead or ignored delivery again (maintainers).")
+    @strawberry.mutation(
+        description="Process a settled delivery (dead, ignored or done) again, under "
+        "today's rules and repository list (maintainers)."
+    )
     async def replay_delivery(self, info: Info, input: ReplayDeliveryInput) -> ReplayResult:
         async def work(conn: asyncpg.Connection) -> ReplayPayload:
             project = await maintained_project(conn, info, input.project)

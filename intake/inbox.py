@@ -1,6 +1,7 @@
 """The webhook inbox: store a verified delivery in one statement, claim deliveries for
-a worker (``FOR UPDATE SKIP LOCKED``), settle them (done, retry with backoff, dead
-letter) and replay dead or ignored ones.
+a worker (``FOR UPDATE SKIP LOCKED``), settle them (done, ignored with a reason, retry
+with backoff, dead letter) and replay settled ones (dead, ignored or done: recording
+is idempotent, so a corrected mapping can be run over old deliveries).
 
 Channel ``commons_inbox`` is notified when a pending delivery is committed, so
 idle workers wake at once.
@@ -24,14 +25,16 @@ _STORE_MANY = f"""
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[],
         $6::text[], $7::bytea[], $8::text[], $9::int[])
-        AS u(project_id, forge, secret_id, event, delivery_key, headers, body, status, ord)
+        AS u(project_id, forge, secret_id, event, delivery_key, headers, body, reason, ord)
 ), active AS (
     SELECT i.* FROM input i WHERE EXISTS (
         SELECT 1 FROM forge_secrets s WHERE s.project_id = i.project_id AND s.forge = i.forge
             AND s.id = i.secret_id AND s.retired_at IS NULL)
 ), ins AS (
-    INSERT INTO webhook_inbox (project_id, forge, event, delivery_key, headers, body, status)
-    SELECT project_id, forge, event, delivery_key, headers::jsonb, body, status
+    INSERT INTO webhook_inbox (project_id, forge, event, delivery_key, headers, body, status,
+        ignored_reason)
+    SELECT project_id, forge, event, delivery_key, headers::jsonb, body,
+        CASE WHEN reason IS NULL THEN 'pending' ELSE 'ignored' END, reason
     FROM active ORDER BY ord
     ON CONFLICT (project_id, forge, delivery_key) DO NOTHING
     RETURNING project_id, forge, delivery_key, id, status
@@ -49,7 +52,8 @@ ORDER BY next_attempt_at, project_id, id
 LIMIT 1 FOR UPDATE SKIP LOCKED
 """
 _DONE = """
-UPDATE webhook_inbox SET status = 'done', processed_at = clock_timestamp(), processed_by = $3,
+UPDATE webhook_inbox SET status = CASE WHEN $5::text IS NULL THEN 'done' ELSE 'ignored' END,
+    ignored_reason = $5, processed_at = clock_timestamp(), processed_by = $3,
     handled = handled + 1, last_error = NULL, truncated = $4
 WHERE project_id = $1 AND id = $2
 """
@@ -66,8 +70,9 @@ INSERT INTO webhook_dead_letters (project_id, inbox_id, attempts, error) VALUES 
 _REPLAY = f"""
 WITH up AS (
     UPDATE webhook_inbox SET status = 'pending', attempts = 0,
-        next_attempt_at = clock_timestamp(), last_error = NULL
-    WHERE project_id = $1 AND id = $2 AND status IN ('dead', 'ignored') AND purged_at IS NULL
+        next_attempt_at = clock_timestamp(), last_error = NULL, ignored_reason = NULL
+    WHERE project_id = $1 AND id = $2 AND status IN ('dead', 'ignored', 'done')
+        AND purged_at IS NULL
     RETURNING id, forge, event
 ), letters AS (
     UPDATE webhook_dead_letters SET replayed_at = clock_timestamp(), replayed_by = $3
@@ -86,6 +91,11 @@ ORDER BY d.died_at, d.inbox_id
 """
 
 
+_IGNORED = """
+SELECT id FROM webhook_inbox
+WHERE project_id = $1 AND status = 'ignored' AND ($2::text IS NULL OR ignored_reason = $2)
+ORDER BY id
+"""
 _TRUNCATED = """
 SELECT id, forge, delivery_key, received_at FROM webhook_inbox
 WHERE project_id = $1 AND truncated ORDER BY id DESC LIMIT $2
@@ -130,7 +140,7 @@ class DeadLetter:
 
 @dataclass(frozen=True, slots=True)
 class NewDelivery:
-    """A verified delivery waiting to be stored."""
+    """A verified delivery waiting to be stored; pending, or ignored for ``reason``."""
 
     project_id: int
     forge: str
@@ -139,7 +149,7 @@ class NewDelivery:
     key: str
     headers: dict[str, str]
     body: bytes
-    status: str
+    reason: str | None = None
 
 
 async def store_many(
@@ -156,7 +166,7 @@ async def store_many(
         [d.key for d in deliveries],
         [json.dumps(d.headers) for d in deliveries],
         [d.body for d in deliveries],
-        [d.status for d in deliveries],
+        [d.reason for d in deliveries],
         list(range(len(deliveries))),
     )
     ids = {r["ord"]: r["id"] for r in rows}
@@ -193,10 +203,14 @@ async def claim(conn: asyncpg.Connection) -> Delivery | None:
 
 
 async def mark_done(
-    conn: asyncpg.Connection, delivery: Delivery, worker: str, truncated: bool
+    conn: asyncpg.Connection,
+    delivery: Delivery,
+    worker: str,
+    truncated: bool,
+    ignored: str | None = None,
 ) -> None:
-    """Settle a processed delivery."""
-    await conn.execute(_DONE, delivery.project_id, delivery.id, worker, truncated)
+    """Settle a processed delivery: done, or ignored for the reason given."""
+    await conn.execute(_DONE, delivery.project_id, delivery.id, worker, truncated, ignored)
 
 
 async def mark_failed(
@@ -219,8 +233,9 @@ async def mark_failed(
 
 
 async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor: str) -> None:
-    """Make a dead or ignored delivery pending again and journal the replay (never one
-    whose payload was purged)."""
+    """Make a settled delivery (dead, ignored or done) pending again and journal the
+    replay; a pending one is refused (it is due already), and so is one whose payload
+    was purged."""
     row = await conn.fetchrow(_REPLAY, project_id, inbox_id, actor)
     if row is None:
         found = await conn.fetchrow(_STATUS, project_id, inbox_id)
@@ -228,7 +243,7 @@ async def replay(conn: asyncpg.Connection, project_id: int, inbox_id: int, actor
             raise NotFound(f"no delivery {inbox_id} in this project's inbox")
         state = "purged" if found["purged"] else found["status"]
         raise Conflict(
-            f"delivery {inbox_id} is {state}; only dead or ignored ones with their payload replay",
+            f"delivery {inbox_id} is {state}; only settled ones with their payload replay",
             ConflictCode.NOT_REPLAYABLE,
         )
     event = DeliveryReplayed(delivery_id=inbox_id, forge=row["forge"], event=row["event"])
@@ -251,6 +266,13 @@ async def dead_letters(
         )
         for r in await conn.fetch(_DEAD, project_id)
     ]
+
+
+async def ignored_deliveries(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, reason: str | None = None
+) -> list[int]:
+    """The ids of the project's ignored deliveries (for one reason, or all), oldest first."""
+    return [r["id"] for r in await conn.fetch(_IGNORED, project_id, reason)]
 
 
 async def truncated_pushes(

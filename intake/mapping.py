@@ -45,6 +45,8 @@ BUG_LABELS = frozenset({"bug", "defect", "regression", "crash", "type: bug", "ki
 IDEA_LABELS = frozenset(
     {"enhancement", "feature", "feature request", "idea", "proposal", "kind/feature"}
 )
+NO_RULES = "no_rules"
+"""Why a delivery is ignored when its forge's table maps nothing for its event."""
 
 
 def is_relevant(forge: str, event: str) -> bool:

@@ -1,10 +1,12 @@
 """Receiving a webhook: route, verify, parse, store first (no web framework here).
 
-``Receiver.receive`` answers 202 once the delivery is durably in the inbox, 200 for
-a delivery key seen before, and refuses (writing nothing) with 404 / 413 / 401 /
-400. A database that cannot be reached is never a 2xx: its error goes up to the
-caller's boundary (503 over HTTP, by ``ledger.kernel.boundary``), and the pool drops
-its connections so the next delivery reconnects.
+``Receiver.receive`` answers 202 once the delivery is durably in the inbox
+(``ignored``, with its reason, when no rule maps its event or it comes from a
+repository the project does not list), 200 for a delivery key seen before, and
+refuses (writing nothing) with 404 / 413 / 401 / 400. A database that cannot be
+reached is never a 2xx: its error goes up to the caller's boundary (503 over HTTP, by
+``ledger.kernel.boundary``), and the pool drops its connections so the next delivery
+reconnects.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-import msgspec
 
 from intake import inbox
+from intake.body import decode_payload, signed_bytes
 from intake.connections import Target, find_target
 from intake.forges import FORGES, Forge
-from intake.mapping import is_relevant
+from intake.mapping import NO_RULES, is_relevant
+from intake.scope import out_of_scope
 from intake.verify import Refused, delivery_key, event_name, verify
 from ledger.kernel.boundary import is_outage
 
@@ -144,26 +147,23 @@ class Receiver:
         self, forge: Forge, slug: str, body: bytes, headers: Mapping[str, str]
     ) -> Answer:
         target = await self._target(forge, slug, False)
+        signed = signed_bytes(forge, body, headers)
         try:
-            secret_id = verify(forge, target.secrets, body, headers)
+            secret_id = verify(forge, target.secrets, signed, headers)
         except Refused as exc:
             if exc.status != 401:
                 raise
             target = await self._target(forge, slug, True)
-            secret_id = verify(forge, target.secrets, body, headers)
-        try:
-            payload = msgspec.json.decode(body)
-        except msgspec.DecodeError:
-            raise Refused(400, "malformed_json", "the body is not valid JSON") from None
-        if not isinstance(payload, dict):
-            raise Refused(400, "malformed_json", "the body must be a JSON object")
+            secret_id = verify(forge, target.secrets, signed, headers)
+        payload = decode_payload(body, headers)
         key = delivery_key(forge, headers)
         event = event_name(forge, headers, payload)
         kept = {h: v for h in forge.kept_headers if (v := headers.get(h))}
-        status = "pending" if is_relevant(forge.name, event) else "ignored"
+        relevant = is_relevant(forge.name, forge.rule_event(event, kept))
+        reason = out_of_scope(target.repositories, forge.name, payload) if relevant else NO_RULES
         stored = await self.commits.store(
             inbox.NewDelivery(
-                target.project_id, forge.name, secret_id, event, key, kept, body, status
+                target.project_id, forge.name, secret_id, event, key, kept, body, reason
             )
         )
         if not stored.active:
@@ -171,5 +171,8 @@ class Receiver:
             raise Refused(401, "retired_secret", "the secret that signed this was retired")
         if stored.id is None:
             return Answer(200, {"status": "duplicate", "delivery": key})
-        answer = "accepted" if status == "pending" else "ignored"
-        return Answer(202, {"status": answer, "delivery": key, "id": stored.id})
+        if reason is None:
+            return Answer(202, {"status": "accepted", "delivery": key, "id": stored.id})
+        return Answer(
+            202, {"status": "ignored", "reason": reason, "delivery": key, "id": stored.id}
+        )

@@ -1,4 +1,6 @@
-"""Commit message trailers: ``Co-authored-by:`` and ``Signed-off-by:`` (pure).
+"""Commit message trailers: ``Co-authored-by:`` and ``Signed-off-by:`` (pure), read
+from the trailer block by git's rules (``intake.git_trailers``): a sign-off in the
+body, indented or quoted is text, not a trailer.
 
 Emails are normalised (trimmed, lower case) so a person is one identity however
 their tools spelled the address. What is parsed here is personal: it becomes identities
@@ -10,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TRAILER = re.compile(
-    r"\s*(co-authored-by|signed-off-by)\s*:\s*(.*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*$",
-    re.IGNORECASE,
-)
+from intake.git_trailers import trailer_lines
+
+_PERSON = re.compile(r"([^<>]*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>")
 _KEYS = ("co-authored-by", "signed-off-by")
 _AUTHOR = re.compile(r"^\s*(.*?)\s*<\s*([^<>]*)\s*>\s*$")
 
@@ -46,13 +47,12 @@ def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
     own = normalise_email(author_email) if author_email else None
     if "-by" not in message and "-By" not in message and "-BY" not in message:
         return Trailers((), ())
-    for line in message.splitlines():
-        if ":" not in line or not line.lstrip()[:16].lower().startswith(_KEYS):
-            continue
-        match = _TRAILER.match(line)
+    for token, value in trailer_lines(message):
+        key = token.lower()
+        match = _PERSON.fullmatch(value) if key in _KEYS else None
         if match is None:
             continue
-        key, name, email = match.group(1).lower(), match.group(2), normalise_email(match.group(3))
+        name, email = match.group(1), normalise_email(match.group(2))
         person = Person(name, email)
         if key == "signed-off-by":
             signed.setdefault(email, person)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -23,16 +22,19 @@ from dataclasses import dataclass, replace
 import asyncpg
 
 from intake import inbox, retention
+from intake.body import decode_payload
+from intake.forges import FORGES
 from intake.inbox import Delivery
-from intake.mapping import map_delivery
+from intake.mapping import NO_RULES, is_relevant, map_delivery
 from intake.payload import Options
 from intake.record import record_activities
+from intake.scope import out_of_scope
 from ledger.kernel import pseudonyms
 from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.intake")
 
-_SETTINGS = "SELECT settings FROM projects WHERE id = $1"
+_PROJECT = "SELECT settings, repositories FROM projects WHERE id = $1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +58,29 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-async def process(conn: asyncpg.Connection, delivery: Delivery) -> bool:
-    """Record a delivery's contributions (caller's transaction); True when truncated."""
-    settings = await conn.fetchval(_SETTINGS, delivery.project_id) or {}
-    payload = json.loads(delivery.body)
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a processed delivery settles: ``ignored`` names why nothing was recorded."""
+
+    truncated: bool = False
+    ignored: str | None = None
+
+
+async def process(conn: asyncpg.Connection, delivery: Delivery) -> Outcome:
+    """Record a delivery's contributions (caller's transaction) under the rules and the
+    repository list of now, from the headers and body stored with it."""
+    project = await conn.fetchrow(_PROJECT, delivery.project_id)
+    settings = project["settings"] or {}
+    payload = decode_payload(delivery.body, delivery.headers)
+    event = FORGES[delivery.forge].rule_event(delivery.event, delivery.headers)
+    if not is_relevant(delivery.forge, event):
+        return Outcome(ignored=NO_RULES)
+    reason = out_of_scope(project["repositories"], delivery.forge, payload)
+    if reason is not None:
+        return Outcome(ignored=reason)
     mapped = map_delivery(
         delivery.forge,
-        delivery.event,
+        event,
         payload,
         delivery.delivery_key,
         delivery.received_at,
@@ -75,7 +93,7 @@ async def process(conn: asyncpg.Connection, delivery: Delivery) -> bool:
     ]
     actor = f"intake:{delivery.forge}"
     await record_activities(conn, delivery.project_id, activities, delivery.forge, actor)
-    return mapped.truncated
+    return Outcome(truncated=mapped.truncated)
 
 
 class Worker:
@@ -102,8 +120,10 @@ class Worker:
                 return False
             try:
                 async with conn.transaction():
-                    truncated = await process(conn, delivery)
-                    await inbox.mark_done(conn, delivery, self.name, truncated)
+                    outcome = await process(conn, delivery)
+                    await inbox.mark_done(
+                        conn, delivery, self.name, outcome.truncated, outcome.ignored
+                    )
             except Exception as exc:  # any failure of this delivery is retried
                 if is_outage(exc):
                     raise  # not the delivery's fault: nothing is counted against it

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from app.cli import core, governance, intake, journal, licenses, reports, treasury
+from app.cli import core, governance, intake, journal, licenses, reports, sources, treasury
 from app.cli.common import Commons
 
 
@@ -17,7 +17,8 @@ def main() -> None:
 
 @click.group(name="import")
 def import_group() -> None:
-    """Bring existing history in (git history, REUSE/SPDX headers)."""
+    """Bring existing history in (git history, wiki dumps, records files, REUSE/SPDX
+    headers)."""
 
 
 @click.group(name="export")
@@ -26,6 +27,8 @@ def export_group() -> None:
 
 
 import_group.add_command(intake.import_git)
+import_group.add_command(sources.import_mediawiki)
+import_group.add_command(sources.import_records)
 import_group.add_command(licenses.import_reuse)
 export_group.add_command(treasury.export_transactions)
 export_group.add_command(journal.export_journal)
@@ -42,6 +45,7 @@ for command in (
     intake.worker,
     intake.inbox,
     intake.erase,
+    sources.wiki,
     reports.report,
     reports.demo,
     governance.governance,

@@ -99,8 +99,17 @@ def inbox() -> None:
 @click.option("--project", "slug", required=True, help="Project slug.")
 @click.option("--delivery", "deliveries", type=int, multiple=True, help="Inbox id (repeatable).")
 @click.option("--all-dead", is_flag=True, help="Replay every dead letter of the project.")
-def inbox_replay(slug: str, deliveries: tuple[int, ...], all_dead: bool) -> None:
-    """Make dead (or ignored) deliveries pending again."""
+@click.option(
+    "--ignored",
+    type=click.Choice(["all", "no_rules", "repository_not_listed"]),
+    default=None,
+    help="Replay the deliveries ignored (for this reason), e.g. after the list of "
+    "repositories changed.",
+)
+def inbox_replay(
+    slug: str, deliveries: tuple[int, ...], all_dead: bool, ignored: str | None
+) -> None:
+    """Make settled deliveries (dead, ignored or done) pending again."""
     from intake import inbox as store
     from ledger.register.projects import get_project
 
@@ -110,6 +119,9 @@ def inbox_replay(slug: str, deliveries: tuple[int, ...], all_dead: bool) -> None
             ids = list(deliveries)
             if all_dead:
                 ids += [d.inbox_id for d in await store.dead_letters(conn, project.id)]
+            if ignored:
+                reason = None if ignored == "all" else ignored
+                ids += await store.ignored_deliveries(conn, project.id, reason)
             for inbox_id in dict.fromkeys(ids):
                 await store.replay(conn, project.id, inbox_id, "cli")
             return len(set(ids))

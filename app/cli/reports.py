@@ -189,7 +189,8 @@ def verify_files(
 @click.option("--contributors", type=click.IntRange(10, 5000), default=300, show_default=True)
 @click.option("--contributions", type=click.IntRange(100, 200_000), default=6000, show_default=True)
 def demo(contributors: int, contributions: int) -> None:
-    """Seed the demo commons ``aurora`` (people, work, sponsors, grants, decided proposals)."""
+    """Seed the demo commons ``aurora`` (people, work, sponsors, grants, decided proposals)
+    and ``larder`` (a cookbook wiki's history)."""
     from app.demo import seed_demo
 
     url = database_url()
@@ -213,4 +214,8 @@ def demo(contributors: int, contributions: int) -> None:
     click.echo(
         f"project {seeded.slug!r} is ready: `make serve`, then open http://127.0.0.1:8000/graphql "
         f"(GraphiQL) and http://127.0.0.1:8000/projects/{seeded.slug}/reports/{year}.html"
+    )
+    click.echo(
+        f"project {seeded.wiki_slug!r} (a wiki's history) is ready: "
+        f"http://127.0.0.1:8000/projects/{seeded.wiki_slug}/reports/{year}.html"
     )

@@ -1,9 +1,29 @@
-"""Gitea and Forgejo (one table: Forgejo keeps Gitea's payloads)."""
+"""Gitea and Forgejo (one table: Forgejo keeps Gitea's payloads), keyed by the event
+type Gitea sends in ``X-Gitea-Event-Type`` (``intake.forges.Forge.rule_event``):
+reviews are ``pull_request_review_{approved,rejected,comment}`` (their payload carries
+no review id: one review per delivery), a comment on a pull request's conversation is
+``pull_request_comment`` with an issue comment's payload."""
 
 from __future__ import annotations
 
 from intake.rules.github import GITHUB
 from intake.rules.types import Commits, Emit, Rule, on
+
+COMMENT = (
+    Rule(
+        when=on("action", "created"),
+        emits=(
+            Emit(
+                "question",
+                "comment.user",
+                "comment:{comment.id}",
+                "comment.created_at",
+                "comment.html_url",
+                on_pull="is_pull",
+            ),
+        ),
+    ),
+)
 
 GITEA: dict[str, tuple[Rule, ...]] = {
     "push": (
@@ -20,21 +40,8 @@ GITEA: dict[str, tuple[Rule, ...]] = {
     ),
     "pull_request": GITHUB["pull_request"],
     "issues": GITHUB["issues"],
-    "issue_comment": (
-        Rule(
-            when=on("action", "created"),
-            emits=(
-                Emit(
-                    "question",
-                    "comment.user",
-                    "comment:{comment.id}",
-                    "comment.created_at",
-                    "comment.html_url",
-                    on_pull="is_pull",
-                ),
-            ),
-        ),
-    ),
+    "issue_comment": COMMENT,
+    "pull_request_comment": COMMENT,
     "release": (
         Rule(
             when=on("action", "published"),

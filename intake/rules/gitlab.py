@@ -1,4 +1,9 @@
-"""GitLab: Push, Merge Request, Note, Issue, Release and Wiki Page hooks."""
+"""GitLab: Push, Merge Request, Note, Issue, Release and Wiki Page hooks.
+
+A merge request's ``approval`` / ``unapproval`` action is one user approving or
+withdrawing; ``approved`` / ``unapproved`` say that all required approvals are in (or
+no longer are), sent with the user who tipped it. All of them credit their user one
+review of the merge request, under one key: each approver is counted once."""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
             ),
         ),
         Rule(
-            when=on("object_attributes.action", "approved"),
+            when=on("object_attributes.action", "approval", "unapproval", "approved"),
             emits=(
                 Emit(
                     "review",

@@ -41,7 +41,10 @@ class ConflictCode(StrEnum):
     IDENTITY_LINKED = "identity_linked", "another contributor holds this identity; merge explicitly"
     ALREADY_MERGED = "already_merged", "the contributor is already merged into another one"
     MERGED_LATER = "merged_later", "the merge's target was merged again since; undo that first"
-    NOT_REPLAYABLE = "not_replayable", "only dead or ignored deliveries with their payload replay"
+    NOT_REPLAYABLE = (
+        "not_replayable",
+        "a pending delivery is already due; only settled ones with their payload replay",
+    )
     TOO_MANY_SECRETS = "too_many_secrets", "the forge has all the active secrets it may; retire one"
     # license grants
     ALREADY_WITHDRAWN = "already_withdrawn", "the grant was withdrawn already"

@@ -144,7 +144,12 @@ def working(tag: str, answers: dict[str, Any]) -> dict[str, Any]:
         },
         "webhook": (
             202,
-            {"status": "ignored", "delivery": f"292430182:delivery-{tag}", "id": webhook_id},
+            {
+                "status": "ignored",
+                "reason": "no_rules",
+                "delivery": f"292430182:delivery-{tag}",
+                "id": webhook_id,
+            },
             None,
         ),
         "persisted": (

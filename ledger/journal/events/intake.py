@@ -26,7 +26,7 @@ class ForgeSecretRetired(Event, frozen=True, kw_only=True):
 
 
 class DeliveryReplayed(Event, frozen=True, kw_only=True):
-    """A dead or ignored webhook delivery was made pending again."""
+    """A settled webhook delivery (dead, ignored or done) was made pending again."""
 
     TYPE = "intake.delivery_replayed"
     VERSION = 1

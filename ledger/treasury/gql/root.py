@@ -142,7 +142,7 @@ class Treasury:
 
     @strawberry.field(
         description="Expense claims (draft, approved, paid or rejected), oldest first; to the "
-        "project's members."
+        "project's members (null, with a forbidden error, for anyone else)."
     )
     async def expense_claims(
         self,
@@ -150,7 +150,7 @@ class Treasury:
         state: str | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[ExpenseClaim]:
+    ) -> Connection[ExpenseClaim] | None:
         info.context.principal.require(self.slug, "member")
         page = await claims.claims_page(
             info.context.pool, self.project_id, state, page_size(first), after

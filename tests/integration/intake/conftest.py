@@ -15,7 +15,7 @@ from intake.connections import connect_forge
 from intake.forges import FORGES
 from ledger.register.models import Project
 from ledger.register.projects import ProjectInput, create_project
-from tests.unit.intake.forge_requests import STANDARD_SECRET, signed
+from tests.unit.intake.forge_requests import STANDARD_SECRET, form_delivery, signed
 
 SECRET = "forge-secret-0001"
 
@@ -51,9 +51,15 @@ class Poster:
         slug: str = "demo",
         secret: str | None = None,
         headers: dict[str, str] | None = None,
+        event_type: str | None = None,
+        form: bool = False,
     ) -> Any:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        sent = signed(forge, secret or secret_for(forge), raw, event, delivery)
+        key = secret or secret_for(forge)
+        if form:
+            raw, sent = form_delivery(forge, key, raw, event, delivery, event_type)
+        else:
+            sent = signed(forge, key, raw, event, delivery, event_type)
         sent.update(headers or {})
         return await self.client.post(f"/webhooks/{forge}/{slug}", content=raw, headers=sent)
 

@@ -52,3 +52,25 @@ async def test_forge_add_connects_and_inbox_replay_revives_dead_letters(
     )
     assert replayed.strip() == "replayed 1 deliveries"
     assert await pool.fetchval("SELECT status FROM webhook_inbox") == "pending"
+
+
+async def test_inbox_replay_revives_the_deliveries_ignored_for_a_reason(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path, poster: Poster
+) -> None:
+    from intake.connections import connect_forge
+
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(
+            conn, ProjectInput("demo", "Demo", repositories=("https://github.com/o/a",)), "admin"
+        )
+        await connect_forge(conn, project, "github", "forge-secret-0001", "", "admin")
+    other = payload("github_push") | {"repository": {"html_url": "https://github.com/o/b"}}
+    await poster.post("github", other, delivery="other")
+    await poster.post("github", {"zen": "Keep it logically awesome."}, event="ping")
+    replayed = await _commons(
+        database_url, tmp_path, "inbox", "replay", "--project", "demo",
+        "--ignored", "repository_not_listed",
+    )  # fmt: skip
+    assert replayed.strip() == "replayed 1 deliveries"
+    rows = await pool.fetch("SELECT event, status FROM webhook_inbox ORDER BY id")
+    assert [tuple(r) for r in rows] == [("push", "pending"), ("ping", "ignored")]

@@ -170,7 +170,7 @@ async def test_a_dead_letter_is_listed_and_replayed_over_graphql(
     again = await gql(replay, variables, token)
     assert again["data"]["replayDelivery"] == {
         "__typename": "ConflictError",
-        "message": f"delivery {letter['deliveryId']} is pending; only dead or ignored ones with their payload replay",
+        "message": f"delivery {letter['deliveryId']} is pending; only settled ones with their payload replay",
     }
 
 

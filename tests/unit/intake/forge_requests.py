@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from standardwebhooks.webhooks import Webhook
 
@@ -42,8 +43,10 @@ def signed(
     body: bytes,
     event: str | None = None,
     delivery: str | None = None,
+    event_type: str | None = None,
 ) -> dict[str, str]:
-    """The headers ``forge`` sends with ``body`` signed by ``secret``."""
+    """The headers ``forge`` sends with ``body`` signed by ``secret`` (Gitea and
+    Forgejo also name the finer ``event_type``, as their deliver.go does)."""
     delivery = delivery or str(uuid.uuid4())
     headers = {"content-type": "application/json"}
     if forge == "standard":
@@ -69,7 +72,26 @@ def signed(
     elif forge in ("gitea", "forgejo"):
         headers[f"x-{forge}-signature"] = hex_hmac(secret, body)
         headers[f"x-{forge}-delivery"] = delivery
+        if event_type:
+            headers[f"x-{forge}-event-type"] = event_type
     elif forge == "bitbucket":
         headers["x-hub-signature"] = "sha256=" + hex_hmac(secret, body)
         headers["x-request-uuid"] = delivery
     return headers
+
+
+def form_delivery(
+    forge: str,
+    secret: str,
+    document: bytes,
+    event: str | None = None,
+    delivery: str | None = None,
+    event_type: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """A form-encoded delivery (``payload=<json>``) and its headers: GitHub signs the
+    raw form body, Gitea and Forgejo the JSON document."""
+    body = urlencode({"payload": document.decode()}).encode()
+    covered = document if forge in ("gitea", "forgejo") else body
+    headers = signed(forge, secret, covered, event, delivery, event_type)
+    headers["content-type"] = "application/x-www-form-urlencoded"
+    return body, headers

@@ -39,3 +39,37 @@ def test_bots_are_recognised_by_login_address_type_and_project_list() -> None:
     assert is_bot("project_12_bot_5f3a", None, None)
     assert is_bot("deploy-robot", None, None, extra=("deploy-robot",))
     assert not is_bot("octocat", "Octo Cat", "octocat@users.noreply.github.com", "User")
+
+
+def test_a_sign_off_in_the_body_indented_or_quoted_is_not_a_trailer() -> None:
+    message = (
+        "Fix the parser\n\n"
+        "Signed-off-by: Mid Body <mid@example.org>\n"
+        "was how the old commit was signed.\n\n"
+        "    Signed-off-by: Indented <indented@example.org>\n"
+        "> Signed-off-by: Quoted <quoted@example.org>\n"
+    )
+    assert parse_trailers(message).signoffs == ()
+
+
+def test_a_sign_off_in_the_last_paragraph_is_a_trailer_even_beside_text() -> None:
+    # git accepts a block holding a git-generated trailer and >= 25% trailers
+    message = "Title\n\nBody\n\nTested on two boards.\nSigned-off-by: Ann <ann@example.org>\n"
+    assert parse_trailers(message).signoffs == (Person("Ann", "ann@example.org"),)
+
+
+def test_a_trailer_continued_on_the_next_line_is_one_value() -> None:
+    message = "Title\n\nCo-authored-by: Ada\n  Lovelace <ada@example.org>\n"
+    assert parse_trailers(message).co_authors == (Person("Ada Lovelace", "ada@example.org"),)
+
+
+def test_a_sign_off_line_swallowed_by_a_continuation_is_not_a_second_person() -> None:
+    message = (
+        "Title\n\nCo-authored-by: Ada <ada@example.org>\n  Signed-off-by: Bo <bo@example.org>\n"
+    )
+    found = parse_trailers(message)
+    assert (found.co_authors, found.signoffs) == ((), ())
+
+
+def test_a_message_that_is_only_a_title_has_no_trailers() -> None:
+    assert parse_trailers("Signed-off-by: Ann <ann@example.org>").signoffs == ()

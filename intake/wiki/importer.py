@@ -1,0 +1,103 @@
+"""Importing a MediaWiki dump into a project: each revision one contribution (natural
+key ``mediawiki:<wiki>:rev:<id>``), its editor an identity of that wiki, reverts
+judged per page, the wiki's terms recorded as every editor's grant.
+
+The dump is parsed in a process of its own, ahead of the database (``parse``); each
+batch commits on its own with the import's progress (``wiki_imports``): an
+interrupted import resumes by running it again, and a finished one adds nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import asyncpg
+
+from intake.record import record_activities
+from intake.wiki.dump import bots_from_log, check_dump
+from intake.wiki.edits import Site, WikiOptions
+from intake.wiki.mapping import SOURCE
+from intake.wiki.parse import Batch, read_batches
+from intake.wiki.terms import ensure_terms, grant_terms
+from ledger.register.models import Project
+from ledger.register.projects import get_project, project_kinds
+
+ACTOR = "import:mediawiki"
+_PROGRESS = """
+INSERT INTO wiki_imports AS w (project_id, wiki, revisions, recorded, reverted)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (project_id, wiki) DO UPDATE SET
+    revisions = w.revisions + excluded.revisions, recorded = w.recorded + excluded.recorded,
+    reverted = w.reverted + excluded.reverted, finished_at = NULL
+"""
+_FINISHED = """
+UPDATE wiki_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND wiki = $2
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class WikiImport:
+    """What an import read and recorded."""
+
+    wiki: str
+    revisions: int
+    recorded: int
+    reverted: int
+    grants: int
+
+
+async def _write(
+    pool: asyncpg.Pool, project: Project, site: Site, batch: Batch, terms: str | None
+) -> tuple[Project, int, int]:
+    async with pool.acquire() as conn, conn.transaction():
+        if batch.activities:
+            since = min(a.occurred_at for a in batch.activities)
+            project = await ensure_terms(conn, project, site, terms, since, ACTOR)
+        new = await record_activities(conn, project.id, batch.activities, SOURCE, ACTOR, bulk=True)
+        keys = [a.natural_key for a in batch.activities]
+        granted = await grant_terms(conn, project, site, keys, ACTOR)
+        await conn.execute(_PROGRESS, project.id, site.wiki, batch.revisions, new, batch.reverted)
+    return project, new, granted
+
+
+async def import_dump(
+    pool: asyncpg.Pool,
+    project: Project,
+    path: Path,
+    *,
+    wiki: str | None = None,
+    terms: str | None = None,
+    options: WikiOptions | None = None,
+    logs: Sequence[Path] = (),
+    batch: int = 5_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> WikiImport:
+    """Import a dump into ``project``; ``progress(bytes read, bytes in all)`` as it goes."""
+    check_dump(path)
+    project = await get_project(pool, project.slug)
+    chosen = options or WikiOptions.of(project.settings)
+    chosen = chosen.validated(await project_kinds(pool, project.id))
+    bots = set(chosen.bots)
+    for log in logs:
+        bots |= await asyncio.to_thread(bots_from_log, log)
+    total = (await asyncio.to_thread(path.stat)).st_size
+    site: Site | None = None
+    revisions = recorded = reverted = granted = 0
+    async for item in read_batches(path, wiki, replace(chosen, bots=bots), batch):
+        if isinstance(item, Site):
+            site = item
+            continue
+        assert site is not None
+        project, new, grants = await _write(pool, project, site, item, terms)
+        revisions += item.revisions
+        recorded += new
+        reverted += item.reverted
+        granted += grants
+        if progress is not None:
+            progress(min(item.position, total), total)
+    assert site is not None
+    await pool.execute(_FINISHED, project.id, site.wiki)
+    return WikiImport(site.wiki, revisions, recorded, reverted, granted)

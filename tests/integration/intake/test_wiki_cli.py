@@ -1,0 +1,63 @@
+"""``commons import mediawiki`` end to end, as its README line promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+
+from ledger.register.projects import ProjectInput, create_project
+from tests.integration.intake.test_cli import _commons
+from tests.unit.intake.wiki_dumps import write_wiki
+
+
+async def test_import_mediawiki_reads_a_dump_and_is_safe_to_rerun(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
+    dump = tmp_path / "testwiki.xml.gz"
+    write_wiki(dump, with_rights=False)
+    args = (
+        "import", "mediawiki", str(dump), "--project", "wiki",
+        "--terms", "CC-BY-SA-4.0", "--bot", "Tidy Helper", "--kind", "10=doc",
+    )  # fmt: skip
+    out = await _commons(database_url, tmp_path, *args)
+    assert out.strip().splitlines()[-1] == (
+        "testwiki: read 19 revisions (4 reverted), recorded 14 new contributions, "
+        "6 new terms grants"
+    )
+    assert await pool.fetchval(
+        "SELECT is_bot FROM contributors WHERE display_name = $1", "Tidy Helper"
+    )
+    kind = await pool.fetchval("SELECT kind FROM contributions WHERE metadata->>'page' = '3'")
+    assert kind == "doc"
+    again = await _commons(database_url, tmp_path, *args)
+    assert "recorded 0 new contributions, 0 new terms grants" in again
+
+
+async def test_wiki_follow_once_records_the_recent_changes_served_on_loopback(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    from tests.integration.intake.wiki_server import recorded_wiki
+
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("cookbook", "Cookbook"), "admin")
+    with recorded_wiki() as wiki:
+        out = await _commons(
+            database_url, tmp_path, "wiki", "follow", "--project", "cookbook",
+            "--api", wiki.url, "--since", "2024-06-01", "--once", "--terms", "CC-BY-SA-4.0",
+        )  # fmt: skip
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("cookwiki: read 6 changes until ")
+    assert line.endswith(", recorded 4 new contributions")
+    assert await pool.fetchval("SELECT outbound_license FROM projects") == "CC-BY-SA-4.0"
+
+
+async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_path: Path) -> None:
+    out = await _commons(
+        database_url, tmp_path, "demo", "--contributors", "10", "--contributions", "100"
+    )
+    assert "wiki contributions" in out
+    assert "project 'larder' (a wiki's history) is ready: " in out
+    assert out.strip().endswith(".html")
