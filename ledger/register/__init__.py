@@ -8,8 +8,9 @@ Where each rule lives:
 - a project starts its journal and credit policy -> ``projects``
 - one identity belongs to one contributor; organisations and affiliations -> ``people``
 - a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``
+- the rollups per contributor, month and kind, added to or recounted -> ``rollups``
 - a credit weight per kind, versioned and append-only -> ``credit``
-- loading a project's past by COPY -> ``bulk``
+- loading a project's past by COPY, resumable imports -> ``bulk/``
 - keyset-paged reads and totals -> ``queries``
 - Strawberry types and resolvers, no rules and no SQL -> ``gql/``
 """

@@ -1,0 +1,139 @@
+"""Writing one encoded chunk in the caller's transaction: its references checked and
+locked once, its rows and events by COPY, its rollups in one statement per table.
+
+The foreign keys of ``contributions`` and ``journal_events`` are checked by
+PostgreSQL row by row (a query per row and key); a chunk checks the same references
+once: the project and the policy version, and every contributor of the chunk, each
+locked ``FOR KEY SHARE`` exactly as the per-row check locks it. When the database
+lets this session set ``session_replication_role`` and the only triggers that fire
+on inserting into those two tables are the checks of exactly these foreign keys,
+the COPY runs with triggers off for its two statements; otherwise the rows go
+through every trigger as usual. Unique and check constraints apply either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
+from ledger.register.bulk.encode import Chunk, Terms
+
+CONTRIBUTION_COLUMNS = [
+    "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
+    "evidence_url", "metadata", "credit", "policy_version", "counted", "recorded_at",
+]  # fmt: skip
+EVENT_COLUMNS = [
+    "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
+]  # fmt: skip
+# The foreign keys a chunk checks itself: (table, columns) -> referenced table.
+CHECKED_KEYS = {
+    ("contributions", ("project_id",)): "projects",
+    ("contributions", ("contributor_id",)): "contributors",
+    ("contributions", ("project_id", "policy_version")): "credit_policies",
+    ("journal_events", ("project_id",)): "projects",
+}
+_INSERT_TRIGGERS = """
+SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,
+    (SELECT array_agg(a.attname::text ORDER BY u.ord)
+     FROM unnest(k.conkey) WITH ORDINALITY AS u(num, ord)
+     JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.num) AS columns
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
+LEFT JOIN pg_class f ON f.oid = k.confrelid
+WHERE t.tgrelid IN ('contributions'::regclass, 'journal_events'::regclass)
+  AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
+"""
+_MAY_SET_ROLE = """
+SELECT current_setting('is_superuser') = 'on'
+    OR coalesce(has_parameter_privilege('session_replication_role', 'SET'), false)
+"""
+_LOCK_CONTRIBUTORS = """
+SELECT id, is_bot FROM contributors
+WHERE id = any($1::bigint[]) AND merged_into IS NULL
+ORDER BY id FOR KEY SHARE
+"""
+_LOCK_OWNERS = """
+SELECT (SELECT count(*) FROM (SELECT FROM projects WHERE id = $1 FOR KEY SHARE) AS p)
+     + (SELECT count(*) FROM (SELECT FROM credit_policies
+                              WHERE project_id = $1 AND version = $2 FOR KEY SHARE) AS v)
+"""
+_BOTS = """
+SELECT id, is_bot FROM contributors WHERE id = any($1::bigint[]) AND merged_into IS NULL
+"""
+_IDS = "SELECT array_agg(nextval($2::regclass)) FROM generate_series(1, $1)"
+_SEQUENCE = "SELECT pg_get_serial_sequence('contributions', 'id')"
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """How this database takes chunks: with triggers off during COPY (``fast``) or
+    through them, and the sequence contribution numbers come from."""
+
+    fast: bool
+    sequence: str
+
+    @classmethod
+    async def probe(cls, conn: asyncpg.Connection) -> Writer:
+        """Look at the catalog and this session's rights once per load."""
+        triggers = await conn.fetch(_INSERT_TRIGGERS)
+        only_checked = all(
+            r["contype"] == "f" and CHECKED_KEYS.get((r["tab"], tuple(r["columns"]))) == r["ref"]
+            for r in triggers
+        )
+        fast = only_checked and bool(await conn.fetchval(_MAY_SET_ROLE))
+        return cls(fast, str(await conn.fetchval(_SEQUENCE)))
+
+    async def numbers(self, conn: asyncpg.Connection, count: int) -> list[int]:
+        """``count`` new contribution numbers."""
+        return list(await conn.fetchval(_IDS, count, self.sequence) or [])
+
+    async def copy(self, conn: asyncpg.Connection, table: str, rows: bytes) -> None:
+        """COPY ``rows`` (text format) into ``contributions`` or ``journal_events``,
+        with triggers off for this one statement when the probe allowed it."""
+        columns = CONTRIBUTION_COLUMNS if table == "contributions" else EVENT_COLUMNS
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        try:
+            await conn.copy_to_table(table, source=memoryview(rows), columns=columns, format="text")
+        except asyncpg.UniqueViolationError:
+            if table != "contributions":
+                raise
+            raise Conflict(
+                "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
+            ) from None
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = origin")
+
+    async def write(self, conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
+        """Lock the chunk's references, COPY its rows and events and add its rollups
+        (caller's transaction; the caller moves the journal head)."""
+        await lock_references(conn, terms, chunk)
+        await self.copy(conn, "contributions", chunk.contributions)
+        await self.copy(conn, "journal_events", chunk.events)
+        await chunk.tally.write(conn, terms.project_id)
+
+
+async def bots(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
+    """Whether each unmerged contributor among ``ids`` is a bot (absent: not found)."""
+    return {r["id"]: r["is_bot"] for r in await conn.fetch(_BOTS, ids)}
+
+
+async def lock_references(conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
+    """What the foreign keys of the chunk's rows would check and lock, once: the
+    project, the policy version and each contributor, still unmerged and priced as
+    the chunk was (bot or not)."""
+    owners = await conn.fetchval(_LOCK_OWNERS, terms.project_id, terms.policy.version)
+    if owners != 2:
+        raise NotFound(f"project {terms.project_id} or its policy v{terms.policy.version}")
+    locked = {r["id"]: r["is_bot"] for r in await conn.fetch(_LOCK_CONTRIBUTORS, chunk.people)}
+    missing = set(chunk.people) - locked.keys()
+    if missing:
+        raise NotFound(f"no (unmerged) contributor {min(missing)}")
+    if any(locked[p] != chunk.bots[p] for p in chunk.people):
+        raise Conflict(
+            "a contributor of the load changed while it ran; retry",
+            ConflictCode.CONCURRENT_CHANGE,
+        )
