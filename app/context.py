@@ -1,5 +1,6 @@
-"""The per-request GraphQL context: pool, caller, loaders, settings and the instance's
-services the resolvers reach (listening URL, webhook targets, signing ring)."""
+"""The per-request GraphQL context: pools (where it reads, the primary), caller, loaders,
+settings and the instance's services the resolvers reach (listening URL, webhook
+targets, signing ring, the read replica)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar.types import Scope
 from strawberry.litestar import BaseContext
 
 from app.auth import AuthError
+from app.replica import HEADER, Replica, parse_heads
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.journal.keys import KeyRing
@@ -23,6 +25,7 @@ class AppContext(BaseContext, kw_only=True):
     signing ring of ``reports.gql.ProofContext``), filled from the runtime."""
 
     pool: asyncpg.Pool
+    primary: asyncpg.Pool
     principal: Principal
     loaders: Loaders
     settings: Settings
@@ -31,6 +34,8 @@ class AppContext(BaseContext, kw_only=True):
     ring: KeyRing
     check_license: LicenseChecker
     acquire_timeout: float = 10.0
+    replica: Replica | None = None
+    journal_heads: tuple[tuple[str, int], ...] = ()
 
 
 # RFC 6750 section 3: a refused bearer token is answered with this challenge.
@@ -52,10 +57,15 @@ def principal_from(runtime: Runtime, authorization: str | None) -> Principal:
         raise NotAuthorizedException(detail=str(exc), headers=CHALLENGE) from None
 
 
-def context_for(runtime: Runtime, principal: Principal) -> AppContext:
-    """A fresh context (new loaders) for one operation."""
+def context_for(
+    runtime: Runtime, principal: Principal, journal_heads: tuple[tuple[str, int], ...] = ()
+) -> AppContext:
+    """A fresh context (new loaders) for one operation, on the primary until the
+    operation turns out to be a query (``app.gql_routing``); ``journal_heads`` are the
+    heads a read must see (``Commons-Journal-Head``)."""
     return AppContext(
         pool=runtime.pool,
+        primary=runtime.pool,
         principal=principal,
         loaders=Loaders(runtime.pool),
         settings=runtime.settings,
@@ -64,10 +74,13 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         ring=runtime.ring,
         check_license=runtime.check_license,
         acquire_timeout=runtime.settings.acquire_timeout,
+        replica=runtime.replica,
+        journal_heads=journal_heads,
     )
 
 
 async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
     """Litestar dependency building the context of a GraphQL request or socket."""
     runtime: Runtime = scope["litestar_app"].state.runtime
-    return context_for(runtime, principal_from(runtime, headers.get("authorization")))
+    principal = principal_from(runtime, headers.get("authorization"))
+    return context_for(runtime, principal, parse_heads(headers.get(HEADER)))

@@ -1,7 +1,8 @@
 """``create_app``: the Litestar application, built from an environment mapping.
 
 The lifespan starts the embedded PostgreSQL when no ``DATABASE_URL`` is set, applies
-migrations, opens the pool, loads the signing keys and starts background services.
+migrations, opens the pool (and the read replica's, with ``COMMONS_READ_DATABASE_URL``),
+loads the signing keys and starts background services.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import strawberry
 from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
-from app import database, http_errors
+from app import database, http_errors, replica
 from app.auth import TokenService, fetch_external
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
 from app.routes.health import healthz, readyz
@@ -48,6 +49,7 @@ ROUTES: list[ControllerRouterHandler] = [
 SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+    lambda rt: replica.checking(rt.replica),
 ]
 
 
@@ -65,6 +67,16 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
+    reads = None
+    if settings.read_database_url:
+        # No connection at start: the primary is enough to start, the replica may follow.
+        replica_pool = await database.create_pool(
+            settings.read_database_url,
+            min_size=0,
+            max_size=settings.pool_max,
+            command_timeout=settings.command_timeout,
+        )
+        reads = replica.Replica(pool, replica_pool)
     ring = load_or_create(settings.data_dir / "keys")
     external = (
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
@@ -80,6 +92,7 @@ async def start_runtime(
         Receiver(pool, settings.webhook_max_body),
         load_operations(),
         check,
+        replica=reads,
     )
     return runtime
 
@@ -100,6 +113,8 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
                 yield
         finally:
             await runtime.pool.close()
+            if runtime.replica is not None:
+                await runtime.replica.pool.close()
 
     schema = build_schema(settings)
     return Litestar(

@@ -39,6 +39,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 class Settings:
     environment: str
     database_url: str | None
+    read_database_url: str | None
     data_dir: Path
     jwt_secret: bytes | None
     jwks_url: str | None
@@ -79,6 +80,7 @@ class Settings:
         return cls(
             environment=environment,
             database_url=env.get("DATABASE_URL") or None,
+            read_database_url=env.get("COMMONS_READ_DATABASE_URL") or None,
             data_dir=Path(env.get("COMMONS_DATA_DIR", ".commons")).expanduser().resolve(),
             jwt_secret=secret.encode() if secret else None,
             jwks_url=env.get("COMMONS_JWKS_URL") or None,

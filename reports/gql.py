@@ -73,14 +73,20 @@ class ConsistencyProof:
 class Query:
     @strawberry.field(description="The project's signed tree head covering its whole journal.")
     async def tree_head(self, info: ProofInfo, project: str) -> TreeHead:
-        _, head = await journal_proofs.current_head(info.context.pool, project, info.context.ring)
+        context = info.context
+        _, head = await journal_proofs.current_head(
+            context.primary, project, context.ring, context.pool
+        )
         return TreeHead.of(head)
 
     @strawberry.field(description="Inclusion proof of event `seq` in the tree of `treeSize`.")
     async def inclusion_proof(
         self, info: Info, project: str, seq: int, tree_size: int | None = None
     ) -> InclusionProof:
-        proof = await journal_proofs.inclusion(info.context.pool, project, seq, tree_size)
+        context = info.context
+        proof = await journal_proofs.inclusion(
+            context.primary, project, seq, tree_size, context.pool
+        )
         return InclusionProof.of(proof)
 
     @strawberry.field(description="Consistency proof between tree sizes `from` and `to`.")
@@ -91,5 +97,6 @@ class Query:
         from_: Annotated[int, strawberry.argument(name="from")] = 0,
         to: int | None = None,
     ) -> ConsistencyProof:
-        proof = await journal_proofs.consistency(info.context.pool, project, from_, to)
+        context = info.context
+        proof = await journal_proofs.consistency(context.primary, project, from_, to, context.pool)
         return ConsistencyProof.of(proof)

@@ -1,20 +1,31 @@
 """HTTP for the public, verifiable side: the key set, signed tree heads, Merkle proofs
-and transparency reports."""
+and transparency reports (read on the read replica where it has what they need)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
+import asyncpg
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from app.replica import HEADER, parse_heads
 from app.runtime import Runtime
 from reports import journal_proofs, service
+
+T = TypeVar("T")
 
 
 def _runtime(request: Request[Any, Any, Any]) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def _read(request: Request[Any, Any, Any], work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """``work`` on the read pool, one that has the journal heads the client saw."""
+    heads = parse_heads(request.headers.get(HEADER))
+    return await _runtime(request).read(work, heads)
 
 
 @get("/.well-known/jwks.json", sync_to_thread=False)
@@ -32,7 +43,10 @@ class ProofsController(Controller):
     ) -> dict[str, Any]:
         """The signed tree head covering the project's whole journal."""
         runtime = _runtime(request)
-        project, head = await journal_proofs.current_head(runtime.pool, slug, runtime.ring)
+        project, head = await _read(
+            request,
+            lambda reader: journal_proofs.current_head(runtime.pool, slug, runtime.ring, reader),
+        )
         return {"project": project.slug, **head.public()}
 
     @get("/proofs/inclusion")
@@ -44,7 +58,10 @@ class ProofsController(Controller):
         size: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         """RFC 9162 inclusion proof of event ``seq`` in the tree of ``size`` events."""
-        proof = await journal_proofs.inclusion(_runtime(request).pool, slug, seq, size)
+        runtime = _runtime(request)
+        proof = await _read(
+            request, lambda reader: journal_proofs.inclusion(runtime.pool, slug, seq, size, reader)
+        )
         return proof.public()
 
     @get("/proofs/consistency")
@@ -56,7 +73,11 @@ class ProofsController(Controller):
         to: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         """RFC 9162 consistency proof between tree sizes ``from`` and ``to``."""
-        proof = await journal_proofs.consistency(_runtime(request).pool, slug, from_, to)
+        runtime = _runtime(request)
+        proof = await _read(
+            request,
+            lambda reader: journal_proofs.consistency(runtime.pool, slug, from_, to, reader),
+        )
         return proof.public()
 
 
@@ -71,5 +92,10 @@ async def report(
     (``?table=contributions|funding|ballots``)."""
     runtime = _runtime(request)
     label, fmt = service.split_name(name)
-    body = await service.produce(runtime.pool, runtime.ring, slug, label, fmt, table)
+    body = await _read(
+        request,
+        lambda reader: service.produce(
+            runtime.pool, runtime.ring, slug, label, fmt, table, reader=reader
+        ),
+    )
     return Response(body, media_type=service.FORMATS[fmt])
