@@ -8,8 +8,9 @@ exactly the items the committed chunks took. Memory holds a few chunks at a time
 
 Chunks overlap on ``writers`` connections, yet commit in chain order:
 
-1. chunk k locks its references, then COPYs its contributions once chunk k-1 has
-   copied its own (so two chunks never wait on each other's natural keys);
+1. chunk k COPYs its contributions once chunk k-1 has copied its own (so two chunks
+   never wait on each other's natural keys), while the import's own transaction holds
+   the references of every chunk locked (project, policy, each contributor once);
 2. it COPYs its events (their numbers are its own);
 3. once chunk k-1 has committed, it moves the head from where k-1 left it, waiting
    at most ``lock_timeout`` (below the server's ``deadlock_timeout``) for the head's
@@ -41,7 +42,7 @@ from ledger.register.bulk import indexes
 from ledger.register.bulk.encode import Chunk, Cursor, Terms, encode_chunk
 from ledger.register.bulk.load import LOCK_HEAD, MOVE_HEAD, terms_for
 from ledger.register.bulk.pipeline import Batch, Pipeline
-from ledger.register.bulk.write import Writer, bots, lock_references
+from ledger.register.bulk.write import Writer, lock_owners, lock_people
 from ledger.register.models import NewContribution
 from ledger.register.rollups import recount
 
@@ -118,7 +119,6 @@ async def _commit(load: _Load, terms: Terms, slot: _Slot, before: _Slot | None) 
     chunk, conn = slot.chunk, slot.conn
     try:
         async with conn.transaction():
-            await lock_references(conn, terms, chunk)
             await _settle(before.copied if before else None)
             await load.writer.copy(conn, "contributions", chunk.contributions)
             slot.copied.set_result(True)
@@ -168,7 +168,7 @@ async def _commit_holding_head(load: _Load, actor: str, slot: _Slot) -> tuple[Te
         terms, cursor = await terms_for(conn, load.project_id, actor, head, tally=False)
         old = slot.chunk
         chunk = await asyncio.to_thread(encode_chunk, terms, cursor, old.items, old.ids, old.bots)
-        await lock_references(conn, terms, chunk)
+        await lock_owners(conn, terms)
         await load.writer.copy(conn, "contributions", chunk.contributions)
         await load.writer.copy(conn, "journal_events", chunk.events)
         await conn.execute(MOVE_HEAD, load.project_id, cursor.seq, cursor.hash)
@@ -207,6 +207,7 @@ async def _run(
                 await _finished([s.task for s in rest])
                 free.extend(s.conn for s in rest)
                 terms, cursor = await _commit_holding_head(load, pipeline.terms.actor, slot)
+                await lock_owners(conn, terms)  # the import's own hold, for the chunks after
                 pipeline.rebase(terms, cursor, [s.chunk for s in rest])
                 last = None
             free.append(slot.conn)
@@ -294,8 +295,12 @@ async def _load(
     async def reserve(batch: Batch) -> tuple[list[int], dict[int, bool]]:
         unknown = list({i.contributor_id for i in batch} - known.keys())
         if unknown:
-            known.update(await bots(conn, unknown))
+            known.update(await lock_people(conn, unknown))
         return await writer.numbers(conn, len(batch)), known
 
-    pipeline = Pipeline(islice(items, skipped, None), chunk_size, terms, cursor, reserve)
-    return await _run(load, pipeline, conn, connections, progress)
+    # This transaction holds the load's references (project, policy, contributors)
+    # locked until the import ends, so its chunks need not lock them again.
+    async with conn.transaction():
+        await lock_owners(conn, terms)
+        pipeline = Pipeline(islice(items, skipped, None), chunk_size, terms, cursor, reserve)
+        return await _run(load, pipeline, conn, connections, progress)

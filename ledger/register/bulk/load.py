@@ -16,7 +16,7 @@ import asyncpg
 from ledger.kernel.errors import NotFound
 from ledger.register.bulk.encode import Cursor, Terms
 from ledger.register.bulk.pipeline import Batch, Pipeline
-from ledger.register.bulk.write import Writer, bots
+from ledger.register.bulk.write import Writer, lock_owners, lock_people
 from ledger.register.credit import current_policy
 from ledger.register.models import NewContribution
 from ledger.register.projects import project_kinds
@@ -64,12 +64,13 @@ async def bulk_load(
         conn, project_id, actor, await conn.fetchrow(LOCK_HEAD, project_id)
     )
     writer = await Writer.probe(conn)
+    await lock_owners(conn, terms)
     known: dict[int, bool] = {}
 
     async def reserve(batch: Batch) -> tuple[list[int], dict[int, bool]]:
         unknown = list({i.contributor_id for i in batch} - known.keys())
         if unknown:
-            known.update(await bots(conn, unknown))
+            known.update(await lock_people(conn, unknown))
         return await writer.numbers(conn, len(batch)), known
 
     pipeline = Pipeline(items, batch_size, terms, cursor, reserve)

@@ -1,10 +1,11 @@
-"""Writing one encoded chunk in the caller's transaction: its references checked and
-locked once, its rows and events by COPY, its rollups in one statement per table.
+"""Writing encoded chunks: the references of a load checked and locked once, each
+chunk's rows and events by COPY, its rollups in one statement.
 
 The foreign keys of ``contributions`` and ``journal_events`` are checked by
-PostgreSQL row by row (a query per row and key); a chunk checks the same references
-once: the project and the policy version, and every contributor of the chunk, each
-locked ``FOR KEY SHARE`` exactly as the per-row check locks it. When the database
+PostgreSQL row by row (a query per row and key); a load checks the same references
+once, in the transaction that holds them until the load ends: the project and the
+policy version, and each contributor as it first appears, locked ``FOR KEY SHARE``
+exactly as the per-row check locks it. When the database
 lets this session set ``session_replication_role`` and the only triggers that fire
 on inserting into those two tables are the checks of exactly these foreign keys,
 the COPY runs with triggers off for its two statements; otherwise the rows go
@@ -60,9 +61,6 @@ SELECT (SELECT count(*) FROM (SELECT FROM projects WHERE id = $1 FOR KEY SHARE) 
      + (SELECT count(*) FROM (SELECT FROM credit_policies
                               WHERE project_id = $1 AND version = $2 FOR KEY SHARE) AS v)
 """
-_BOTS = """
-SELECT id, is_bot FROM contributors WHERE id = any($1::bigint[]) AND merged_into IS NULL
-"""
 _IDS = "SELECT array_agg(nextval($2::regclass)) FROM generate_series(1, $1)"
 _SEQUENCE = "SELECT pg_get_serial_sequence('contributions', 'id')"
 
@@ -108,32 +106,23 @@ class Writer:
             await conn.execute("SET LOCAL session_replication_role = origin")
 
     async def write(self, conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
-        """Lock the chunk's references, COPY its rows and events and add its rollups
-        (caller's transaction; the caller moves the journal head)."""
-        await lock_references(conn, terms, chunk)
+        """COPY the chunk's rows and events and add its rollups (caller's transaction,
+        holding its references' locks; the caller moves the journal head)."""
         await self.copy(conn, "contributions", chunk.contributions)
         await self.copy(conn, "journal_events", chunk.events)
         await chunk.tally.write(conn, terms.project_id)
 
 
-async def bots(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
-    """Whether each unmerged contributor among ``ids`` is a bot (absent: not found)."""
-    return {r["id"]: r["is_bot"] for r in await conn.fetch(_BOTS, ids)}
+async def lock_people(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
+    """Lock the unmerged contributors among ``ids`` as their foreign key checks would
+    (``FOR KEY SHARE``, until the transaction ends): whether each is a bot (absent:
+    not found)."""
+    return {r["id"]: r["is_bot"] for r in await conn.fetch(_LOCK_CONTRIBUTORS, ids)}
 
 
-async def lock_references(conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
-    """What the foreign keys of the chunk's rows would check and lock, once: the
-    project, the policy version and each contributor, still unmerged and priced as
-    the chunk was (bot or not)."""
+async def lock_owners(conn: asyncpg.Connection, terms: Terms) -> None:
+    """Lock the project and the policy version the load prices with, as their foreign
+    key checks would."""
     owners = await conn.fetchval(_LOCK_OWNERS, terms.project_id, terms.policy.version)
     if owners != 2:
         raise NotFound(f"project {terms.project_id} or its policy v{terms.policy.version}")
-    locked = {r["id"]: r["is_bot"] for r in await conn.fetch(_LOCK_CONTRIBUTORS, chunk.people)}
-    missing = set(chunk.people) - locked.keys()
-    if missing:
-        raise NotFound(f"no (unmerged) contributor {min(missing)}")
-    if any(locked[p] != chunk.bots[p] for p in chunk.people):
-        raise Conflict(
-            "a contributor of the load changed while it ran; retry",
-            ConflictCode.CONCURRENT_CHANGE,
-        )
