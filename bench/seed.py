@@ -53,13 +53,14 @@ BARE_CHUNK = 20_000
 
 
 def contributions(n: int, people: list[int]) -> Iterator[NewContribution]:
-    """A deterministic, skewed history: a few people do most of the work."""
-    m = len(people)
+    """A deterministic, skewed history: a few people do most of the work, one
+    contribution every three minutes."""
+    m, few, kinds = len(people), max(1, len(people) // 50), len(KINDS)
+    at, step = START, timedelta(minutes=3)
     for i in range(n):
-        who = people[(i * i + 7 * i) % m] if i % 3 else people[i % max(1, m // 50)]
-        yield NewContribution(
-            who, KINDS[i % len(KINDS)], START + timedelta(minutes=3 * i), "git", f"commit:{i:040x}"
-        )
+        who = people[(i * i + 7 * i) % m] if i % 3 else people[i % few]
+        yield NewContribution(who, KINDS[i % kinds], at, "git", f"commit:{i:040x}")
+        at += step
 
 
 @dataclass(frozen=True, slots=True)

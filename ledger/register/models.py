@@ -117,9 +117,9 @@ class Contribution:
     recorded_at: datetime
 
 
-class NewContribution(msgspec.Struct, frozen=True):
+class NewContribution(msgspec.Struct, frozen=True, gc=False):
     """A contribution to record; ``natural_key`` makes recording it idempotent (a
-    Struct: history imports build millions of them)."""
+    Struct the garbage collector does not track: history imports build millions)."""
 
     contributor_id: int
     kind: str

@@ -5,18 +5,18 @@ Every contribution gets its own ``contribution.recorded`` event, exactly the one
 ``record_contributions`` would journal: the body is the catalogue type's encoding and
 the document is hashed under the journal's rule. For these documents (ASCII keys, text,
 booleans, null and integers below 2**53) RFC 8785 is sorted, compact JSON, so each
-document is assembled around its body as ``orjson`` writes it with sorted keys, the one
-part that changes; a property test holds every assembled document byte-equal to
+document is assembled from its fixed parts in sorted key order and its values as
+``orjson`` writes them; a property test holds every assembled document byte-equal to
 ``canonical_json(event_document(...))``.
 
-Rows are written in PostgreSQL's COPY text format: tab-separated, ``\\N`` for null,
-backslash, tab, newline and carriage return escaped.
+Rows are written in PostgreSQL's binary COPY format (``binary``): the server parses
+no text but the JSON of ``jsonb`` fields.
 """
 
 from __future__ import annotations
 
-import binascii
 import hashlib
+import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,6 +26,7 @@ import orjson
 from ledger.journal.canonical import timestamp
 from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
+from ledger.register.bulk import binary
 from ledger.register.credit import CreditPolicy
 from ledger.register.models import (
     NewContribution,
@@ -38,12 +39,6 @@ from ledger.register.rollups import Tally
 
 EXACT = 2**53 - 1
 _CREDIT = Decimal("0.0001")
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(value: str) -> str:
-    """``value`` as a field of COPY's text format."""
-    return value.translate(_ESCAPES)
 
 
 @dataclass(slots=True)
@@ -87,19 +82,20 @@ class Chunk:
 
 
 class _Prices:
-    """Credit texts per kind under the policy, and the weights the tally prices with."""
+    """Credit per kind under the policy, as a binary COPY field and as JSON, and the
+    weights the tally prices with."""
 
     def __init__(self, policy: CreditPolicy) -> None:
         self.policy = policy
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, tuple[bytes, bytes]] = {}
         self.weights: dict[str, Decimal] = {}
 
-    def text(self, kind: str) -> str:
+    def text(self, kind: str) -> tuple[bytes, bytes]:
         known = self.texts.get(kind)
         if known is None:
             weight = self.policy.weight(kind).quantize(_CREDIT)
             self.weights[kind] = weight
-            known = self.texts[kind] = str(weight)
+            known = self.texts[kind] = (binary.numeric(weight), orjson.dumps(str(weight)))
         return known
 
 
@@ -110,16 +106,16 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC) if offset else at
 
 
-def instants(values: list[datetime]) -> list[str]:
+def instants(values: list[datetime]) -> list[bytes]:
     """``timestamp`` of each UTC instant, formatted in one call (a fixed 27-character
     form: whole seconds get ``.000000``)."""
     raw = orjson.dumps(values, option=orjson.OPT_UTC_Z)
-    out = raw[2:-2].decode().split('","') if values else []
+    out = raw[2:-2].split(b'","') if values else []
     for i, text in enumerate(out):
         if len(text) == 20:  # whole seconds: orjson leaves the fraction out
-            out[i] = text[:-1] + ".000000Z"
+            out[i] = text[:-1] + b".000000Z"
         elif len(text) != 27:
-            out[i] = timestamp(values[i])
+            out[i] = timestamp(values[i]).encode()
     return out
 
 
@@ -140,10 +136,20 @@ def _checked(terms: Terms, items: list[NewContribution]) -> list[datetime]:
 
 
 class _Document:
-    """The fixed parts of a load's documents around each body and sequence number
-    (the sorted keys: actor, body, project_id, recorded_at, seq, type, v)."""
+    """The fixed parts of a load's documents around what changes (the sorted keys:
+    actor, body, project_id, recorded_at, seq, type, v; the body's own sorted keys in
+    ``BODY``), and of their COPY rows."""
 
-    def __init__(self, terms: Terms, recorded: str) -> None:
+    # contribution_id, contributor_id, counted, credit, evidence_url, kind, natural_key,
+    # occurred_at, policy_version, source: each value as JSON.
+    BODY = (
+        b'{"contribution_id":%d,"contributor_id":%d,"counted":%b,"credit":%b,'
+        b'"evidence_url":%b,"kind":%b,"natural_key":%b,"occurred_at":"%b",'
+        b'"policy_version":%d,"source":%b}'
+    )
+
+    def __init__(self, terms: Terms) -> None:
+        recorded = timestamp(terms.recorded_at)
         self.head = b'{"actor":' + orjson.dumps(terms.actor) + b',"body":'
         self.middle = b',"project_id":%d,"recorded_at":%b,"seq":' % (
             terms.project_id,
@@ -153,6 +159,30 @@ class _Document:
             orjson.dumps(ContributionRecorded.TYPE),
             ContributionRecorded.VERSION,
         )
+        at = binary.timestamptz(terms.recorded_at)
+        # events: project_id, seq | type | body | actor, recorded_at, prev_hash | hash, version
+        self.event_type = binary.text(ContributionRecorded.TYPE.encode())
+        self.event_after_body = binary.text(terms.actor.encode()) + at + _HASH
+        self.event_end = binary.int2(ContributionRecorded.VERSION)
+        # contributions: ... | policy_version, counted, recorded_at
+        version = binary.int4(terms.policy.version)
+        self.row_end = {c: version + binary.boolean(c) + at for c in (True, False)}
+
+
+class _Fields(dict[str, tuple[bytes, bytes]]):
+    """A kind's or a source's COPY field and JSON value, made once per chunk."""
+
+    def __missing__(self, value: str) -> tuple[bytes, bytes]:
+        made = self[value] = (binary.text(value.encode()), orjson.dumps(value))
+        return made
+
+
+_HASH = struct.pack(">i", 32)
+_ROW = struct.Struct(">hiqiqiq")  # 13 fields: project_id, id, contributor_id
+_EVENT = struct.Struct(">hiqiq")  # 9 fields: project_id, seq
+_AT = struct.Struct(">iq")
+_LENGTH = struct.Struct(">i")
+_EMPTY = binary.jsonb(b"{}")
 
 
 def encode_chunk(
@@ -174,28 +204,22 @@ def encode_chunk(
         raise InvalidInput("numbers beyond 2**53 cannot be journaled exactly", "id")
     ats = _checked(terms, items)
     texts = instants(ats)
-    recorded = timestamp(terms.recorded_at)
-    doc = _Document(terms, recorded)
-    head, middle, tail = doc.head, doc.middle, doc.tail
-    event_row = b"%%d\t%%d\t%b\t%%b\t%b\t%b\t\\\\x%%b\t\\\\x%%b\t%d\n" % (
-        ContributionRecorded.TYPE.encode(),
-        copy_text(terms.actor).encode(),
-        recorded.encode(),
-        ContributionRecorded.VERSION,
-    )
+    doc = _Document(terms)
+    head, middle, tail, body_of = doc.head, doc.middle, doc.tail, doc.BODY
+    event_type, event_after_body, event_end, row_end = (
+        doc.event_type, doc.event_after_body, doc.event_end, doc.row_end,
+    )  # fmt: skip
     pid, pv = terms.project_id, terms.policy.version
     prices = _Prices(terms.policy)
     tally, tallied = Tally(prices.weights), terms.tally
-    dumps, sort, sha256, hexlify = (
-        orjson.dumps,
-        orjson.OPT_SORT_KEYS,
-        hashlib.sha256,
-        binascii.hexlify,
-    )
-    bs, bs2, bbs, bbs2 = "\\", "\\\\", b"\\", b"\\\\"
+    named = _Fields()
+    zero = (binary.numeric(Decimal("0.0000")), b'"0.0000"')
+    dumps, sha256, join = orjson.dumps, hashlib.sha256, b"".join
+    row_head, event_head, at_field, length = _ROW.pack, _EVENT.pack, _AT.pack, _LENGTH.pack
+    epoch, microsecond = binary.EPOCH, binary.MICROSECOND
     seq, prev = cursor.seq, cursor.hash
-    rows: list[str] = []
-    events: list[bytes] = []
+    rows: list[bytes] = [binary.HEADER]
+    events: list[bytes] = [binary.HEADER]
     for item, id_, at, occurred in zip(items, ids, ats, texts, strict=True):
         kind, key, url, who = item.kind, item.natural_key, item.evidence_url, item.contributor_id
         counted = not bots[who]
@@ -204,39 +228,38 @@ def encode_chunk(
             if tallied:
                 tally.add(who, kind, at)
         else:
-            credit = "0.0000"
-        body = {
-            "contribution_id": id_,
-            "contributor_id": who,
-            "kind": kind,
-            "occurred_at": occurred,
-            "source": item.source,
-            "natural_key": key,
-            "evidence_url": url,
-            "credit": credit,
-            "policy_version": pv,
-            "counted": counted,
-        }
+            credit = zero
+        kind_field, kind_json = named[kind]
+        source_field, source_json = named[item.source]
         try:
-            text = dumps(body, option=sort)
-            metadata = dumps(item.metadata).decode() if item.metadata else "{}"
+            key_json = dumps(key)
+            url_json = b"null" if url is None else dumps(url)
+            metadata = binary.jsonb(dumps(item.metadata)) if item.metadata else _EMPTY
         except orjson.JSONEncodeError as exc:
             raise InvalidInput(f"contribution {key!r} is not valid JSON text: {exc}") from None
+        body = body_of % (
+            id_, who, b"true" if counted else b"false", credit[1], url_json, kind_json,
+            key_json, occurred, pv, source_json,
+        )  # fmt: skip
         seq += 1
-        digest = sha256(b"%b%b%b%b%d%b" % (prev, head, text, middle, seq, tail)).digest()
-        link = "\\N" if url is None else copy_text(url)
-        rows.append(
-            f"{pid}\t{id_}\t{who}\t{kind}\t{occurred}\t{item.source}\t{key.replace(bs, bs2)}"
-            f"\t{link}\t{metadata.replace(bs, bs2)}\t{credit}\t{pv}\t{'t' if counted else 'f'}"
-            f"\t{recorded}\n"
-        )
-        if bbs in text:
-            text = text.replace(bbs, bbs2)
-        events.append(event_row % (pid, seq, text, hexlify(prev), hexlify(digest)))
+        digest = sha256(b"%b%b%b%b%d%b" % (prev, head, body, middle, seq, tail)).digest()
+        key_text = key.encode()
+        rows.append(join((
+            row_head(13, 8, pid, 8, id_, 8, who), kind_field, at_field(8, (at - epoch) // microsecond),
+            source_field, length(len(key_text)), key_text,
+            binary.NULL if url is None else binary.text(url.encode()), metadata, credit[0],
+            row_end[counted],
+        )))  # fmt: skip
+        events.append(join((
+            event_head(9, 8, pid, 8, seq), event_type, length(len(body) + 1), b"\x01", body,
+            event_after_body, prev, _HASH, digest, event_end,
+        )))  # fmt: skip
         prev = digest
+    rows.append(binary.TRAILER)
+    events.append(binary.TRAILER)
     cursor.seq, cursor.hash = seq, prev
     return Chunk(
-        "".join(rows).encode(),
+        b"".join(rows),
         b"".join(events),
         tally,
         len(items),

@@ -40,11 +40,11 @@ from ledger.kernel import locks
 from ledger.kernel.errors import Conflict, ConflictCode
 from ledger.register.bulk import indexes
 from ledger.register.bulk.encode import Chunk, Cursor, Terms, encode_chunk
+from ledger.register.bulk.finish import finish
 from ledger.register.bulk.load import LOCK_HEAD, MOVE_HEAD, terms_for
 from ledger.register.bulk.pipeline import Batch, Pipeline
 from ledger.register.bulk.write import Writer, lock_owners, lock_people
 from ledger.register.models import NewContribution
-from ledger.register.rollups import recount
 
 _START = """
 INSERT INTO contribution_imports (project_id, name, actor) VALUES ($1, $2, $3)
@@ -56,10 +56,6 @@ FROM contribution_imports WHERE project_id = $1 AND name = $2
 """
 _ADVANCE = """
 UPDATE contribution_imports SET loaded = loaded + $3, updated_at = clock_timestamp()
-WHERE project_id = $1 AND name = $2
-"""
-_FINISH = """
-UPDATE contribution_imports SET finished_at = clock_timestamp(), updated_at = clock_timestamp()
 WHERE project_id = $1 AND name = $2
 """
 _HEAD = "SELECT seq, hash, clock_timestamp() AS now FROM journal_heads WHERE project_id = $1"
@@ -260,13 +256,11 @@ async def import_contributions(
                         conn, connections, writer, project_id, name, items, actor, skipped,
                         chunk_size, progress,
                     )  # fmt: skip
-            finally:
-                if deferred:
+                    await finish(conn, connections, writer, project_id, name, deferred)
+            except BaseException:
+                if deferred:  # the indexes come back with a failed import
                     await indexes.rebuild(conn, project_id, name)
-            async with conn.transaction():
-                await conn.execute(LOCK_HEAD, project_id)
-                await recount(conn, project_id)
-                await conn.execute(_FINISH, project_id, name)
+                raise
             return ImportResult(name, loaded, skipped, writer.fast, deferred)
         finally:
             if not conn.is_closed():

@@ -60,6 +60,24 @@ async def defer(conn: asyncpg.Connection, project_id: int, name: str) -> bool:
     return bool(found)
 
 
+async def deferred_by(conn: asyncpg.Connection, project_id: int, name: str) -> list[str]:
+    """The definitions of the indexes the import ``name`` deferred."""
+    row = await conn.fetchrow(_DEFERRED, project_id, name)
+    return list(row["deferred_indexes"]) if row else []
+
+
+async def build(conn: asyncpg.Connection, definition: str) -> None:
+    """Build one deferred index (again: a no-op when it exists)."""
+    async with conn.transaction():
+        await conn.execute(_BUILD_MEMORY)
+        await conn.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+
+
+async def clear(conn: asyncpg.Connection, project_id: int, name: str) -> None:
+    """Forget what the import ``name`` deferred, once every index is built."""
+    await conn.execute(_CLEAR, project_id, name)
+
+
 async def rebuild(
     conn: asyncpg.Connection, project_id: int | None = None, name: str | None = None
 ) -> int:

@@ -7,9 +7,10 @@ once, in the transaction that holds them until the load ends: the project and th
 policy version, and each contributor as it first appears, locked ``FOR KEY SHARE``
 exactly as the per-row check locks it. When the database
 lets this session set ``session_replication_role`` and the only triggers that fire
-on inserting into those two tables are the checks of exactly these foreign keys,
-the COPY runs with triggers off for its two statements; otherwise the rows go
-through every trigger as usual. Unique and check constraints apply either way.
+on inserting into those two tables (and the rollup tables an import recounts) are
+the checks of exactly these foreign keys, each COPY (and the recount) runs with
+triggers off; otherwise the rows go through every trigger as usual. Unique and
+check constraints apply either way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import asyncpg
 
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.register.bulk.encode import Chunk, Terms
+from ledger.register.rollups import recount
 
 CONTRIBUTION_COLUMNS = [
     "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
@@ -28,12 +30,18 @@ CONTRIBUTION_COLUMNS = [
 EVENT_COLUMNS = [
     "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
 ]  # fmt: skip
-# The foreign keys a chunk checks itself: (table, columns) -> referenced table.
+# The foreign keys a load checks itself: (table, columns) -> referenced table. The
+# rollups it recounts refer to what the contributions they count refer to.
 CHECKED_KEYS = {
     ("contributions", ("project_id",)): "projects",
     ("contributions", ("contributor_id",)): "contributors",
     ("contributions", ("project_id", "policy_version")): "credit_policies",
     ("journal_events", ("project_id",)): "projects",
+    ("contributor_stats", ("project_id",)): "projects",
+    ("contributor_stats", ("contributor_id",)): "contributors",
+    ("contributor_month_stats", ("project_id",)): "projects",
+    ("contributor_month_stats", ("contributor_id",)): "contributors",
+    ("kind_month_stats", ("project_id",)): "projects",
 }
 _INSERT_TRIGGERS = """
 SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,
@@ -44,7 +52,7 @@ FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
 LEFT JOIN pg_class f ON f.oid = k.confrelid
-WHERE t.tgrelid IN ('contributions'::regclass, 'journal_events'::regclass)
+WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
   AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
 """
 _MAY_SET_ROLE = """
@@ -76,7 +84,7 @@ class Writer:
     @classmethod
     async def probe(cls, conn: asyncpg.Connection) -> Writer:
         """Look at the catalog and this session's rights once per load."""
-        triggers = await conn.fetch(_INSERT_TRIGGERS)
+        triggers = await conn.fetch(_INSERT_TRIGGERS, sorted({t for t, _ in CHECKED_KEYS}))
         only_checked = all(
             r["contype"] == "f" and CHECKED_KEYS.get((r["tab"], tuple(r["columns"]))) == r["ref"]
             for r in triggers
@@ -89,19 +97,30 @@ class Writer:
         return list(await conn.fetchval(_IDS, count, self.sequence) or [])
 
     async def copy(self, conn: asyncpg.Connection, table: str, rows: bytes) -> None:
-        """COPY ``rows`` (text format) into ``contributions`` or ``journal_events``,
+        """COPY ``rows`` (binary format) into ``contributions`` or ``journal_events``,
         with triggers off for this one statement when the probe allowed it."""
         columns = CONTRIBUTION_COLUMNS if table == "contributions" else EVENT_COLUMNS
         if self.fast:
             await conn.execute("SET LOCAL session_replication_role = replica")
         try:
-            await conn.copy_to_table(table, source=memoryview(rows), columns=columns, format="text")
+            await conn.copy_to_table(
+                table, source=memoryview(rows), columns=columns, format="binary"
+            )
         except asyncpg.UniqueViolationError:
             if table != "contributions":
                 raise
             raise Conflict(
                 "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
             ) from None
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = origin")
+
+    async def recount(self, conn: asyncpg.Connection, project_id: int) -> None:
+        """Rebuild the project's rollups (caller's transaction, holding the journal
+        head), with triggers off for it when the probe allowed it."""
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        await recount(conn, project_id)
         if self.fast:
             await conn.execute("SET LOCAL session_replication_role = origin")
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import struct
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from ledger.journal.chain import chain_hash, event_document
 from ledger.journal.events import encode
 from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
+from ledger.register.bulk import binary
 from ledger.register.bulk.encode import Cursor, Terms, encode_chunk, instants
 from ledger.register.credit import CreditPolicy
 from ledger.register.models import NewContribution
@@ -22,29 +24,33 @@ POLICY = CreditPolicy(
     7, 3, {"code": Decimal("2.5"), "doc": Decimal("0.125")}, Decimal(1), "", "m", T0
 )
 TERMS = Terms(7, "import:git \\ one", T0, POLICY, frozenset({"fooBar"}))
-_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
-def copy_rows(data: bytes) -> list[list[str | None]]:
-    """Parse COPY text format back into fields (the server's reading of it)."""
-    rows = []
-    for line in data.decode().split("\n")[:-1]:
-        fields: list[str | None] = []
-        for raw in line.split("\t"):
-            if raw == "\\N":
-                fields.append(None)
-                continue
-            out, i = [], 0
-            while i < len(raw):
-                if raw[i] == "\\":
-                    out.append(_UNESCAPE[raw[i + 1]])
-                    i += 2
-                else:
-                    out.append(raw[i])
-                    i += 1
-            fields.append("".join(out))
+def copy_rows(data: bytes) -> list[list[bytes | None]]:
+    """Read a binary COPY stream back into its fields (as the server reads it)."""
+    assert data.startswith(binary.HEADER)
+    assert data.endswith(binary.TRAILER)
+    rows, at = [], len(binary.HEADER)
+    while at < len(data) - len(binary.TRAILER):
+        (count,) = struct.unpack_from(">h", data, at)
+        at += 2
+        fields: list[bytes | None] = []
+        for _ in range(count):
+            (size,) = struct.unpack_from(">i", data, at)
+            at += 4
+            fields.append(None if size < 0 else data[at : at + size])
+            at += max(size, 0)
         rows.append(fields)
     return rows
+
+
+def integer(field: bytes | None) -> int:
+    assert field is not None
+    return int.from_bytes(field, "big", signed=True)
+
+
+def instant(field: bytes | None) -> datetime:
+    return datetime(2000, 1, 1, tzinfo=UTC) + timedelta(microseconds=integer(field))
 
 
 keys = st.text(
@@ -102,17 +108,22 @@ def test_every_event_is_the_one_recording_it_alone_would_journal(
         body = encode(expected)
         document = event_document(7, 42 + n, expected.TYPE, expected.VERSION, body, TERMS.actor, T0)
         digest = chain_hash(prev, document)
-        assert event == [
-            "7", str(42 + n), expected.TYPE, event[3], TERMS.actor, timestamp(T0),
-            "\\x" + prev.hex(), "\\x" + digest.hex(), "1",
+        assert [integer(event[0]), integer(event[1]), event[2], event[4], instant(event[5]),
+                event[6], event[7], integer(event[8])] == [
+            7, 42 + n, expected.TYPE.encode(), TERMS.actor.encode(), T0, prev, digest, 1,
         ]  # fmt: skip
-        assert orjson.loads(event[3] or "") == body
-        assert row == [
-            "7", str(id_), str(item.contributor_id), item.kind, timestamp(item.occurred_at),
-            item.source, item.natural_key, item.evidence_url, row[8], str(credit), "3",
-            "t" if counted else "f", timestamp(T0),
+        assert event[3] is not None
+        assert event[3][:1] == b"\x01"
+        assert orjson.loads(event[3][1:]) == body
+        assert [integer(row[0]), integer(row[1]), integer(row[2]), row[3], instant(row[4]),
+                row[5], row[6], row[7], row[9], integer(row[10]), row[11], instant(row[12])] == [
+            7, id_, item.contributor_id, item.kind.encode(), item.occurred_at,
+            item.source.encode(), item.natural_key.encode(),
+            None if item.evidence_url is None else item.evidence_url.encode(),
+            binary.numeric(credit)[4:], 3, b"\x01" if counted else b"\x00", T0,
         ]  # fmt: skip
-        assert orjson.loads(row[8] or "") == item.metadata
+        assert row[8] is not None
+        assert orjson.loads(row[8][1:]) == item.metadata
         prev = digest
     assert (cursor.seq, cursor.hash) == (41 + len(batch), prev)
     assert (chunk.start, chunk.end) == (Cursor(41, bytes(range(32))), Cursor(cursor.seq, prev))
@@ -134,7 +145,7 @@ def test_the_tally_counts_what_is_counted_in_utc_months() -> None:
 
 def test_whole_seconds_and_other_zones_take_the_one_timestamp_form() -> None:
     values = [T0, T0.replace(microsecond=7), datetime(1999, 1, 1, tzinfo=UTC)]
-    assert instants(values) == [timestamp(v) for v in values]
+    assert instants(values) == [timestamp(v).encode() for v in values]
     assert instants([]) == []
 
 
