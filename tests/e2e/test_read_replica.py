@@ -137,6 +137,7 @@ async def test_public_reads_go_to_the_replica_and_a_writer_reads_its_own_writes(
 
     await on_replica(standby, "SELECT pg_wal_replay_pause()")
     head = await api.create("second")
+    assert head == "second:2"  # the mutation read its own journal on the primary
     assert await api.name("second") is None  # the paused replica answered
     assert await api.name("second", head) == "SECOND"  # it had not replayed: the primary did
     assert await api.name("first", "first:2") == "FIRST"  # replayed that far: either answers
