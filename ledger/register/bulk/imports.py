@@ -63,6 +63,11 @@ _MOVE_HEAD = """
 UPDATE journal_heads SET seq = $4, hash = $5
 WHERE project_id = $1 AND seq = $2 AND hash = $3 RETURNING true
 """
+# A chunk's commit need not wait for its WAL to reach the disk: a crash can only lose
+# whole chunks together with the import's count of them (one transaction), which a
+# resumed import loads again, and any later commit that chained after a chunk flushes
+# the WAL up to it first.
+_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off"
 _DEADLOCK_MS = "SELECT setting::int FROM pg_settings WHERE name = 'deadlock_timeout'"
 
 
@@ -115,6 +120,7 @@ async def _commit(load: _Load, terms: Terms, slot: _Slot, before: _Slot | None) 
     chunk, conn = slot.chunk, slot.conn
     try:
         async with conn.transaction():
+            await conn.execute(_ASYNC_COMMIT)
             await _settle(before.copied if before else None)
             await load.writer.copy(conn, "contributions", chunk.contributions)
             slot.copied.set_result(True)
@@ -160,6 +166,7 @@ async def _commit_holding_head(load: _Load, actor: str, slot: _Slot) -> tuple[Te
     wait for it, so it cannot be overtaken); the terms and cursor it leaves."""
     conn = slot.conn
     async with conn.transaction():
+        await conn.execute(_ASYNC_COMMIT)
         head = await conn.fetchrow(LOCK_HEAD, load.project_id)
         terms, cursor = await terms_for(conn, load.project_id, actor, head, tally=False)
         old = slot.chunk

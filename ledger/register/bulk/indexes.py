@@ -2,8 +2,9 @@
 
 Keeping a B-tree up to date costs a descent and a WAL record per row; building it
 from the loaded table sorts once. A first import (``contributions`` empty: nothing of
-another project reads them yet) may therefore defer the non-unique indexes of
-``contributions`` and ``journal_events``; unique ones stay, so every key is still
+another project reads them yet, and the rollups counting them are empty too) may
+therefore defer the non-unique indexes of ``contributions``, ``journal_events`` and
+the rollup tables the import recounts; unique ones stay, so every key is still
 enforced as rows arrive. The dropped definitions are recorded on the import's row
 in the same transaction that drops them, and the transaction that rebuilds them
 clears the record, so they are never lost: a failed import rebuilds them as it
@@ -19,7 +20,8 @@ from ledger.kernel import locks
 _SECONDARY = """
 SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
-WHERE i.indrelid IN ('contributions'::regclass, 'journal_events'::regclass)
+WHERE i.indrelid IN ('contributions'::regclass, 'journal_events'::regclass,
+    'contributor_stats'::regclass, 'contributor_month_stats'::regclass)
   AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid
 ORDER BY 1
 """

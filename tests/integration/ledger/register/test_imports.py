@@ -30,6 +30,8 @@ T0 = datetime(2025, 11, 30, 22, tzinfo=UTC)
 KINDS = ("code", "doc", "review", "bug")
 ROOT = Path(__file__).resolve().parents[4]
 SECONDARY = {
+    "contributor_month_stats_month",
+    "contributor_stats_rank",
     "contributions_by_contributor",
     "contributions_by_kind",
     "contributions_by_time",
@@ -86,7 +88,8 @@ async def one_by_one(pool: asyncpg.Pool, items: list[NewContribution], actor: st
 
 async def indexes(pool: asyncpg.Pool) -> set[str]:
     rows = await pool.fetch(
-        "SELECT indexname FROM pg_indexes WHERE tablename IN ('contributions', 'journal_events')"
+        "SELECT indexname FROM pg_indexes WHERE tablename IN "
+        "('contributions', 'journal_events', 'contributor_stats', 'contributor_month_stats')"
     )
     return {r[0] for r in rows}
 
