@@ -108,30 +108,37 @@ def _utc(at: datetime) -> datetime:
 
 def instants(values: list[datetime]) -> list[bytes]:
     """``timestamp`` of each UTC instant, formatted in one call (a fixed 27-character
-    form: whole seconds get ``.000000``)."""
+    form: whole seconds, which orjson writes without a fraction, get ``.000000``)."""
+    if not values:
+        return []
     raw = orjson.dumps(values, option=orjson.OPT_UTC_Z)
-    out = raw[2:-2].split(b'","') if values else []
+    if b"." not in raw:  # all whole seconds (a git history): one replace
+        raw = raw.replace(b'Z"', b'.000000Z"')
+    out = raw[2:-2].split(b'","')
     for i, text in enumerate(out):
-        if len(text) == 20:  # whole seconds: orjson leaves the fraction out
+        if len(text) == 20:
             out[i] = text[:-1] + b".000000Z"
-        elif len(text) != 27:
+        elif len(text) != 27:  # another form: the slow way
             out[i] = timestamp(values[i]).encode()
     return out
 
 
 def _checked(terms: Terms, items: list[NewContribution]) -> list[datetime]:
     """Check every item; their instants in UTC."""
-    pairs: set[tuple[str, str]] = set()
+    kinds: set[str] = set()
+    sources: set[str] = set()
     ats = []
     for item in items:
-        if (item.kind, item.source) not in pairs:
-            check_kind(item.kind, terms.kinds)
-            check_source(item.source)
-            pairs.add((item.kind, item.source))
-        check_natural_key(item.natural_key)
+        kind, source, key, at = item.kind, item.source, item.natural_key, item.occurred_at
+        if kind not in kinds:
+            kinds.add(check_kind(kind, terms.kinds))
+        if source not in sources:
+            sources.add(check_source(source))
+        if not (0 < len(key) <= 500 and key.isprintable()):
+            check_natural_key(key)
         if item.evidence_url is not None:
             check_url(item.evidence_url, "evidenceUrl")
-        ats.append(_utc(item.occurred_at))
+        ats.append(at if at.tzinfo is UTC else _utc(at))
     return ats
 
 
