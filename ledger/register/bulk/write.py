@@ -55,6 +55,8 @@ LEFT JOIN pg_class f ON f.oid = k.confrelid
 WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
   AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
 """
+_SUPERUSER = "SELECT current_setting('is_superuser') = 'on'"
+# PostgreSQL 15 and later can grant the right to set it without being a superuser.
 _MAY_SET_ROLE = """
 SELECT current_setting('is_superuser') = 'on'
     OR coalesce(has_parameter_privilege('session_replication_role', 'SET'), false)
@@ -89,7 +91,8 @@ class Writer:
             r["contype"] == "f" and CHECKED_KEYS.get((r["tab"], tuple(r["columns"]))) == r["ref"]
             for r in triggers
         )
-        fast = only_checked and bool(await conn.fetchval(_MAY_SET_ROLE))
+        granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
+        fast = only_checked and bool(await conn.fetchval(granted))
         return cls(fast, str(await conn.fetchval(_SEQUENCE)))
 
     async def numbers(self, conn: asyncpg.Connection, count: int) -> list[int]:

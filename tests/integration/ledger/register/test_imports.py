@@ -21,6 +21,7 @@ import pytest
 from ledger.journal import chain as journal
 from ledger.kernel.errors import Conflict, NotFound
 from ledger.register.bulk import import_contributions
+from ledger.register.bulk.write import Writer
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution, Project
 from ledger.register.people import create_contributor
@@ -204,6 +205,7 @@ KILLED = """
 import asyncio, sys
 from app import database
 from ledger.register.bulk import import_contributions
+from ledger.register.bulk.write import Writer
 from tests.integration.ledger.register.test_imports import history
 
 async def main() -> None:
@@ -352,3 +354,21 @@ async def test_memory_stays_flat_in_the_size_of_the_load(
 
     small, large = await peak("small", 2_000), await peak("large", 16_000)
     assert large < 1.5 * small  # eight times the load, not eight times the memory
+
+
+async def test_keys_are_checked_per_chunk_only_where_the_session_may_turn_triggers_off(
+    pool: asyncpg.Pool, database_url: str
+) -> None:
+    role = f"loader_{os.getpid()}"
+    await pool.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        conn = await asyncpg.connect(database_url, user=role)
+        try:
+            assert (await Writer.probe(conn)).fast is False
+            await pool.execute(f"GRANT SET ON PARAMETER session_replication_role TO {role}")
+            assert (await Writer.probe(conn)).fast is True
+        finally:
+            await conn.close()
+    finally:
+        await pool.execute(f"REVOKE ALL ON PARAMETER session_replication_role FROM {role}")
+        await pool.execute(f"DROP ROLE {role}")
