@@ -19,6 +19,7 @@ import asyncpg
 import pytest
 
 from ledger.journal import chain as journal
+from ledger.journal import heads, merkle
 from ledger.kernel.errors import Conflict, NotFound
 from ledger.register.bulk import import_contributions
 from ledger.register.bulk.write import Writer
@@ -105,6 +106,18 @@ async def advisory_locks(pool: asyncpg.Pool) -> int:
     )
 
 
+async def every_event_is_proven(pool: asyncpg.Pool, project_id: int, size: int) -> None:
+    """Each journal event has its own inclusion proof in the tree of the whole journal."""
+    async with pool.acquire() as conn:
+        assert await heads.extend_tree(conn, project_id) == size
+        root = await heads.tree_root(conn, project_id, size)
+        for event in await journal.page(conn, project_id, 0, size):
+            proof = await heads.inclusion(conn, project_id, event.seq, size)
+            leaf = journal.leaf_hash(event.document())
+            assert proof.leaf_hash == leaf
+            assert merkle.verify_inclusion(event.seq - 1, size, leaf, proof.path, root)
+
+
 async def until(count: Callable[[], Awaitable[int]], expected: int) -> None:
     for _ in range(1000):
         if await count() == expected:
@@ -139,6 +152,7 @@ async def test_an_import_writes_what_recording_one_by_one_writes(
     again = await import_contributions(pool, project.id, "git", items, "import:git")
     assert (again.loaded, again.skipped) == (0, 230)
     assert await verified(pool, project.id) == 2 + 230
+    await every_event_is_proven(pool, project.id, 2 + 230)
 
 
 def breaking(items: Iterable[NewContribution], after: int) -> Iterator[NewContribution]:
