@@ -16,9 +16,11 @@ import strawberry
 from litestar import Litestar
 from litestar.types import ControllerRouterHandler
 
-from app import database, http_errors
+from app import cors, database, http_errors
 from app.auth import TokenService, fetch_external
-from app.routes.graphql import PersistedController, graphql_controller, load_operations
+from app.budget import RateLimiter
+from app.persisted.service import persisted
+from app.routes.graphql import PersistedController, graphql_controller
 from app.routes.health import healthz, readyz
 from app.routes.reports import ProofsController, jwks, report
 from app.routes.treasury import transactions_csv
@@ -48,13 +50,18 @@ ROUTES: list[ControllerRouterHandler] = [
 SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
     inbox_worker,
     lambda rt: governance_closer.running(rt.pool, rt.settings.run_worker),
+    lambda rt: rt.persisted.heads.running(),
 ]
 
 
 async def start_runtime(
-    env: Mapping[str, str], settings: Settings, schema: strawberry.Schema
+    env: Mapping[str, str],
+    settings: Settings,
+    schema: strawberry.Schema,
+    limiter: RateLimiter,
 ) -> Runtime:
-    """Database (embedded if needed), migrations, pool, keys and schema."""
+    """Database (embedded if needed), migrations, pool, keys, schema and the persisted
+    operations (charged to ``limiter``, as the schema's queries are)."""
     url = settings.database_url
     if url is None:
         url = await asyncio.to_thread(database.embedded_url, env)
@@ -78,7 +85,7 @@ async def start_runtime(
         TokenService(settings, ring, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
-        load_operations(),
+        persisted(schema._schema, pool, url, limiter, settings),
         check,
     )
     return runtime
@@ -91,7 +98,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        runtime = await start_runtime(env, settings, schema)
+        runtime = await start_runtime(env, settings, schema, limiter)
         app.state.runtime = runtime
         try:
             async with AsyncExitStack() as stack:
@@ -101,11 +108,13 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
         finally:
             await runtime.pool.close()
 
-    schema = build_schema(settings)
+    limiter = RateLimiter(settings.rate_limit, settings.rate_window)
+    schema = build_schema(settings, limiter)
     return Litestar(
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
         exception_handlers=http_errors.handlers(),
+        middleware=[cors.middleware(settings.cors_origins)],
         request_max_body_size=settings.webhook_max_body,
         debug=False,
     )

@@ -14,6 +14,7 @@ import asyncpg
 import strawberry
 
 from app.auth import TokenService
+from app.persisted.service import Persisted
 from app.settings import Settings
 from intake.receive import Receiver
 from intake.worker import Worker
@@ -31,8 +32,8 @@ class Runtime:
     tokens: TokenService
     schema: strawberry.Schema
     receiver: Receiver
-    operations: Mapping[str, str]
-    """The dashboards' persisted GraphQL documents, by name."""
+    persisted: Persisted
+    """The dashboards' persisted operations and what answers them (heads, cache, budgets)."""
     check_license: LicenseChecker
     worker: Worker | None = None
     """The embedded inbox worker, when this instance runs one."""

@@ -19,6 +19,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from app.budget import RateLimiter
+from app.gql_budget import query_budget
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
 from app.settings import Settings
@@ -60,26 +62,31 @@ class NodeQuery:
         return await resolve(info, parts) if resolve else None
 
 
-def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Limits, caches and the error boundary, in the order they apply (a fresh instance per
-    request; the parser and validation caches are shared at module level)."""
+def extensions(
+    settings: Settings, limiter: RateLimiter | None = None
+) -> list[Callable[[], SchemaExtension]]:
+    """Limits, caches, the query budget (with a ``limiter``) and the error boundary, in
+    the order they apply (a fresh instance per request; the parser and validation
+    caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
         directive_limit(settings.max_directives),
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    budget: list[Callable[[], SchemaExtension]] = [query_budget(limiter)] if limiter else []
     return [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
+        *budget,
         ErrorBoundary,
     ]
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with this instance's limits."""
+def build_schema(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
+    """The schema with this instance's limits (and query budget, given a ``limiter``)."""
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
@@ -87,7 +94,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=query,
         mutation=mutation,
         subscription=subscription,
-        extensions=extensions(settings),
+        extensions=extensions(settings, limiter),
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
 

@@ -35,6 +35,20 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of web origins (``scheme://host[:port]``, no path)."""
+    found = []
+    for raw in env.get(name, "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        scheme, sep, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
+            raise SettingsError(f"{name} lists {raw.strip()!r}, not an origin like https://host")
+        found.append(origin.lower())
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     environment: str
@@ -62,6 +76,13 @@ class Settings:
     worker_max_attempts: int = 5
     worker_backoff: int = 2
     worker_poll: int = 5
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose credentialed requests (a bearer token, cookies) browsers may send."""
+    rate_limit: int = 0
+    """Query cost a client may spend per window in this process (0: no limit)."""
+    rate_window: int = 3600
+    response_cache: int = 1024
+    """Persisted responses kept in this process, each valid for one journal head."""
 
     @property
     def development(self) -> bool:
@@ -102,4 +123,8 @@ class Settings:
             worker_max_attempts=_int(env, "COMMONS_WORKER_MAX_ATTEMPTS", 5, 1),
             worker_backoff=_int(env, "COMMONS_WORKER_BACKOFF", 2, 0),
             worker_poll=_int(env, "COMMONS_WORKER_POLL", 5, 1),
+            cors_origins=_origins(env, "COMMONS_CORS_ORIGINS"),
+            rate_limit=_int(env, "COMMONS_RATE_LIMIT", 1_000_000, 0),
+            rate_window=_int(env, "COMMONS_RATE_WINDOW", 3600, 1),
+            response_cache=_int(env, "COMMONS_RESPONSE_CACHE", 1024, 0),
         )

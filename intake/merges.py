@@ -67,6 +67,17 @@ SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 
 FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
 GROUP BY 1, 2, 3
 """
+_DROP_KINDS = """
+DELETE FROM contributor_kind_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+"""
+_ROLL_KINDS = """
+INSERT INTO contributor_kind_stats (project_id, contributor_id, month, kind, policy_version,
+    contributions, credit)
+SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
+    kind, policy_version, count(*), sum(credit)
+FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
+GROUP BY 1, 2, 3, 4, 5
+"""
 _ROLL_PROJECT = """
 UPDATE project_stats SET contributors = (
     SELECT count(*) FROM contributor_stats WHERE project_id = $1
@@ -116,7 +127,8 @@ async def rebuild_rollups(
 ) -> None:
     """Recompute the per-contributor rollups of these contributors from their contributions."""
     ids = list(contributor_ids)
-    for statement in (_DROP_PEOPLE, _ROLL_PEOPLE, _DROP_MONTHS, _ROLL_MONTHS):
+    rollups = (_DROP_PEOPLE, _ROLL_PEOPLE, _DROP_MONTHS, _ROLL_MONTHS, _DROP_KINDS, _ROLL_KINDS)
+    for statement in rollups:
         await conn.execute(statement, project_id, ids)
     await conn.execute(_ROLL_PROJECT, project_id)
 

@@ -3,7 +3,8 @@
 The natural key (commit sha, PR number, a client's idempotency key...) makes every
 recording idempotent: the same key with the same facts returns the first record,
 with different facts it is refused. Rollups (per project, contributor, month and
-kind) are kept in the same transaction, so dashboards never aggregate raw rows.
+kind, and per contributor, month, kind and policy version) are kept in the same
+transaction, so dashboards never aggregate raw rows.
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ _ROLL_CONTRIBUTOR_MONTHS = """
 INSERT INTO contributor_month_stats AS s (project_id, contributor_id, month, contributions, credit)
 SELECT $1, * FROM unnest($2::bigint[], $3::date[], $4::bigint[], $5::numeric[])
 ON CONFLICT (project_id, contributor_id, month) DO UPDATE SET
+    contributions = s.contributions + excluded.contributions, credit = s.credit + excluded.credit
+"""
+_ROLL_CONTRIBUTOR_KINDS = """
+INSERT INTO contributor_kind_stats AS s (project_id, contributor_id, month, kind, policy_version,
+    contributions, credit)
+SELECT $1, * FROM unnest($2::bigint[], $3::date[], $4::text[], $5::integer[], $6::bigint[],
+    $7::numeric[])
+ON CONFLICT (project_id, contributor_id, month, kind, policy_version) DO UPDATE SET
     contributions = s.contributions + excluded.contributions, credit = s.credit + excluded.credit
 """
 _ROLL_KIND_MONTHS = """
@@ -233,14 +242,19 @@ async def _roll_up(conn: asyncpg.Connection, project_id: int, done: list[Contrib
     per_person: dict[int, list[Any]] = {}
     per_person_month: dict[tuple[int, date], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
     per_kind_month: dict[tuple[date, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+    per_person_kind: dict[tuple[int, date, str, int], list[Any]] = defaultdict(
+        lambda: [0, Decimal(0)]
+    )
     for c in done:
         s = per_person.setdefault(c.contributor_id, [0, Decimal(0), c.occurred_at, c.occurred_at])
         s[0] += 1
         s[1] += c.credit
         s[2], s[3] = min(s[2], c.occurred_at), max(s[3], c.occurred_at)
+        month = _month(c.occurred_at)
         for key, bucket in (
-            ((c.contributor_id, _month(c.occurred_at)), per_person_month),
-            ((_month(c.occurred_at), c.kind), per_kind_month),
+            ((c.contributor_id, month), per_person_month),
+            ((month, c.kind), per_kind_month),
+            ((c.contributor_id, month, c.kind, c.policy_version), per_person_kind),
         ):
             bucket[key][0] += 1  # type: ignore[index]
             bucket[key][1] += c.credit  # type: ignore[index]
@@ -266,6 +280,14 @@ async def _roll_up(conn: asyncpg.Connection, project_id: int, done: list[Contrib
         [k[1] for k, _ in pm],
         [v[0] for _, v in pm],
         [v[1] for _, v in pm],
+    )
+    pk = list(per_person_kind.items())
+    await conn.execute(
+        _ROLL_CONTRIBUTOR_KINDS,
+        project_id,
+        *([k[i] for k, _ in pk] for i in range(4)),
+        [v[0] for _, v in pk],
+        [v[1] for _, v in pk],
     )
     km = list(per_kind_month.items())
     await conn.execute(

@@ -8,7 +8,7 @@ import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from app.routes.graphql import load_operations
+from app.persisted.catalogue import load_operations
 from tests.conftest import GraphQL
 from tests.integration.app.seed import seed
 
@@ -26,7 +26,8 @@ async def test_the_project_overview_persisted_equals_the_ad_hoc_query(
         "/graphql/persisted/ProjectOverview", params={"variables": json.dumps(variables)}
     )
     assert (persisted.status_code, by_get.status_code) == (200, 200)
-    assert persisted.json() == ad_hoc == by_get.json()
+    assert persisted.json()["data"] == ad_hoc["data"] == by_get.json()["data"]
+    assert persisted.json()["extensions"]["cost"] == {"requested": 385, "limit": 25_000}
     project = ad_hoc["data"]["project"]
     assert project["totals"] == {
         "contributions": 60,
@@ -93,6 +94,7 @@ async def test_an_unknown_operation_or_bad_variables_are_refused(
     absent = await client.post("/graphql/persisted/ProjectOverview", json={})
     assert absent.status_code == 200
     assert absent.json() == {
+        "extensions": absent.json()["extensions"],
         "data": None,
         "errors": [
             {

@@ -8,7 +8,7 @@ from pathlib import Path
 from setuptools import find_packages
 
 import graphql
-from app.routes.graphql import OPERATIONS, load_operations
+from app.persisted.catalogue import OPERATIONS, load_operations
 from app.schema import build_schema, sdl
 from app.settings import Settings
 from graphql import OperationDefinitionNode, parse, validate
