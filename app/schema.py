@@ -3,9 +3,10 @@ caches and masking every request goes through."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
@@ -20,6 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.budget import RateLimiter
+from app.composition import compose, deprecate_superseded
 from app.gql_budget import query_budget
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
@@ -27,6 +29,8 @@ from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import gql as intake_gql
 from ledger.graphql import Info, Node, parse_global_id
+from ledger.kernel.errors import InvalidInput
+from ledger.kernel.paging import MAX_PAGE
 from ledger.register.gql import root as ledger_gql
 from ledger.treasury.gql import root as treasury_gql
 from licenses.gql import root as licenses_gql
@@ -53,13 +57,34 @@ SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
 NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}
 
 
+async def _node(info: Info, id: str) -> Node | None:
+    type_name, parts = parse_global_id(id)
+    resolve = NODES.get(type_name)
+    found: Node | None = await resolve(info, parts) if resolve else None
+    return found
+
+
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global id.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, parts = parse_global_id(id)
-        resolve = NODES.get(type_name)
-        return await resolve(info, parts) if resolve else None
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's global id.")],
+    ) -> Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(description="Objects by their global ids, in order (null where none).")
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description=f"At most {MAX_PAGE} global ids.")
+        ],
+    ) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise InvalidInput(f"at most {MAX_PAGE} ids at once", "ids")
+        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
 
 def extensions(
@@ -87,16 +112,19 @@ def extensions(
 
 def build_schema(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
     """The schema with this instance's limits (and query budget, given a ``limiter``)."""
+    compose()
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
-    return Schema(
+    schema = Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         extensions=extensions(settings, limiter),
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
+    deprecate_superseded(schema._schema)
+    return schema
 
 
 def sdl() -> str:

@@ -4,6 +4,7 @@
 - ``relay``: ``Node``, ``Connection`` / ``Edge`` / ``PageInfo`` of a keyset page, global ids.
 - ``errors``: the typed errors of mutation unions and ``mutation_error``.
 - ``mutation``: ``run_mutation`` (one connection, one transaction).
+- ``ordering``: ``OrderDirection`` of the ``orderBy`` inputs.
 
 The package is named ``ledger.graphql``; absolute imports keep ``graphql`` itself
 pointing at graphql-core.
@@ -19,6 +20,7 @@ from ledger.graphql.errors import (
 )
 from ledger.graphql.info import Info, as_json, selects
 from ledger.graphql.mutation import run_mutation
+from ledger.graphql.ordering import OrderDirection
 from ledger.graphql.relay import (
     Connection,
     Edge,
@@ -27,6 +29,7 @@ from ledger.graphql.relay import (
     connection,
     global_id,
     int_key,
+    number_of,
     parse_global_id,
 )
 
@@ -39,6 +42,7 @@ __all__ = [
     "MutationError",
     "Node",
     "NotFoundError",
+    "OrderDirection",
     "PageInfo",
     "ValidationError",
     "as_json",
@@ -46,6 +50,7 @@ __all__ = [
     "global_id",
     "int_key",
     "mutation_error",
+    "number_of",
     "parse_global_id",
     "run_mutation",
     "selects",

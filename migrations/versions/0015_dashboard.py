@@ -33,6 +33,12 @@ SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 
     kind, policy_version, count(*), sum(credit)
 FROM contributions WHERE counted GROUP BY 1, 2, 3, 4, 5;
 
+-- A project's contributors may be listed by contributions and first or last activity too.
+CREATE INDEX contributor_stats_by_contributions
+    ON contributor_stats (project_id, contributions DESC, contributor_id DESC);
+CREATE INDEX contributor_stats_by_first ON contributor_stats (project_id, first_at DESC, contributor_id DESC);
+CREATE INDEX contributor_stats_by_last ON contributor_stats (project_id, last_at DESC, contributor_id DESC);
+
 -- When a transaction that moved a project's journal head commits, listeners of
 -- commons_journal_head hear '<project id>:<seq>' (answers cached per head expire).
 CREATE FUNCTION commons_notify_journal_head() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -47,6 +53,8 @@ CREATE TRIGGER journal_heads_notify AFTER INSERT OR UPDATE ON journal_heads
 DOWNGRADE = """
 DROP TRIGGER journal_heads_notify ON journal_heads;
 DROP FUNCTION commons_notify_journal_head();
+DROP INDEX contributor_stats_by_contributions, contributor_stats_by_first,
+    contributor_stats_by_last;
 DROP TABLE contributor_kind_stats;
 """
 
