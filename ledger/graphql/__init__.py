@@ -2,7 +2,8 @@
 
 - ``info``: ``Info`` (the resolver's typed context), ``selects``, ``as_json``.
 - ``relay``: ``Node``, ``Connection`` / ``Edge`` / ``PageInfo`` of a keyset page, global ids.
-- ``errors``: the typed errors of mutation unions and ``mutation_error``.
+- ``errors``: the ``Error`` interface, the typed errors of mutation unions,
+  ``ErrorCode`` and ``mutation_error``.
 - ``mutation``: ``run_mutation`` (one connection, one transaction).
 - ``ordering``: ``OrderDirection`` of the ``orderBy`` inputs.
 
@@ -12,11 +13,14 @@ pointing at graphql-core.
 
 from ledger.graphql.errors import (
     ConflictError,
+    Error,
+    ErrorCode,
     ForbiddenError,
     MutationError,
     NotFoundError,
     ValidationError,
     mutation_error,
+    validation_error,
 )
 from ledger.graphql.info import Info, as_json, selects
 from ledger.graphql.mutation import run_mutation
@@ -37,6 +41,8 @@ __all__ = [
     "ConflictError",
     "Connection",
     "Edge",
+    "Error",
+    "ErrorCode",
     "ForbiddenError",
     "Info",
     "MutationError",
@@ -54,4 +60,5 @@ __all__ = [
     "parse_global_id",
     "run_mutation",
     "selects",
+    "validation_error",
 ]

@@ -17,6 +17,7 @@ from ledger.graphql import (
     ValidationError,
     connection,
     int_key,
+    validation_error,
 )
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.paging import cursor_int, cursor_time, decode_cursor, make_page, page_size
@@ -240,11 +241,11 @@ class Query:
         try:
             checked_in = spdx.check(inbound)
         except InvalidInput as exc:
-            return ValidationError(message=exc.message, field="inbound")
+            return validation_error(exc.message, "inbound")
         try:
             checked_out = spdx.check(outbound)
         except InvalidInput as exc:
-            return ValidationError(message=exc.message, field="outbound")
+            return validation_error(exc.message, "outbound")
         verdict = compat.compatibility(checked_in.expression, checked_out.expression)
         warnings = [f"inbound: {w}" for w in checked_in.warnings]
         warnings += [f"outbound: {w}" for w in checked_out.warnings]
