@@ -21,7 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.budget import RateLimiter
-from app.composition import compose, deprecate_superseded
+from app.composition import compose, deprecate_superseded, glossary
 from app.gql_budget import query_budget
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
@@ -111,20 +111,27 @@ def extensions(
 
 
 def build_schema(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
-    """The schema with this instance's limits (and query budget, given a ``limiter``)."""
+    """The schema with this instance's limits (and query budget, given a ``limiter``),
+    its superseded root fields deprecated and its glossary applied."""
+    schema = assemble(settings, limiter)
+    deprecate_superseded(schema._schema)
+    glossary.document(schema._schema)
+    return schema
+
+
+def assemble(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
+    """Every area's types merged, ``Project`` composed: the schema as the code says it."""
     compose()
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
-    schema = Schema(
+    return Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         extensions=extensions(settings, limiter),
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
-    deprecate_superseded(schema._schema)
-    return schema
 
 
 def sdl() -> str:
