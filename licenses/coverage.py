@@ -114,6 +114,17 @@ async def by_contributor(
     return found, int(total)
 
 
+async def of_contributor(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor_id: int
+) -> ContributorCoverage:
+    """One contributor's covered and total counts and the grants covering them."""
+    row = await conn.fetchrow(sql.OF_CONTRIBUTOR, project_id, None, None, None, contributor_id)
+    assert row is not None  # an aggregate always answers one row
+    return ContributorCoverage(
+        contributor_id, row["total"], row["covered"], sorted(row["grant_ids"] or [])
+    )
+
+
 async def covering_grant(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contribution_id: int
 ) -> int | None:

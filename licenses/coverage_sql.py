@@ -129,3 +129,11 @@ ONE = (
 SELECT {RESOLVE} FROM base b
 """
 )
+OF_CONTRIBUTOR = (
+    BASE.format(source="contributions", extra="AND c.contributor_id = $5")
+    + f""", resolved AS (SELECT {RESOLVE} AS grant_id FROM base b)
+SELECT count(*) AS total, count(grant_id) AS covered,
+    array_agg(DISTINCT grant_id) FILTER (WHERE grant_id IS NOT NULL) AS grant_ids
+FROM resolved
+"""
+)

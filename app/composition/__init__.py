@@ -4,6 +4,8 @@ everything under ``repository``.
 - ``extend``: ``extend_type``, attaching an extension's fields to a type it does not own.
 - ``decisions``, ``licensing``, ``funding``, ``operations``: the fields ``Project``
   gains from governance, licenses, the treasury, reports and intake.
+- ``profile``: a contributor's profile across areas, and the funding summary.
+- ``glossary``: descriptions the areas' types leave out, applied to the built schema.
 - ``compose`` attaches them; ``SUPERSEDED`` names the root fields that took a project
   slug before, kept for existing clients and deprecated in favour of ``Project``'s.
 """
@@ -15,10 +17,14 @@ from app.composition.extend import extend_type
 from app.composition.funding import ProjectFunding
 from app.composition.licensing import ProjectLicensing
 from app.composition.operations import ProjectIntake, ProjectProofs
+from app.composition.profile import ProjectPeople
 from graphql import GraphQLSchema
+from ledger.register.gql.standing import ProjectHistory
 from ledger.register.gql.types import Project
 
 EXTENSIONS: tuple[type, ...] = (
+    ProjectHistory,
+    ProjectPeople,
     ProjectDecisions,
     ProjectLicensing,
     ProjectFunding,

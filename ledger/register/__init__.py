@@ -7,9 +7,12 @@ Where each rule lives:
 - the field checks every package shares (a slug, a name, free text, a URL) -> ``models``
 - a project starts its journal and credit policy -> ``projects``
 - one identity belongs to one contributor; organisations and affiliations -> ``people``
-- a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``
+- a contribution is recorded once per natural key, with its credit -> ``contributions``
+- the rollups every writer folds contributions into -> ``rollups``
 - a credit weight per kind, versioned and append-only -> ``credit``
 - loading a project's past by COPY -> ``bulk``
 - keyset-paged reads and totals -> ``queries``
+- a contributor's standing (rank, credit explained, kind x month) and a project's
+  months, from the rollups -> ``standing``
 - Strawberry types and resolvers, no rules and no SQL -> ``gql/``
 """

@@ -24,10 +24,11 @@ import orjson
 from ledger.journal.chain import chain_hash, event_document
 from ledger.journal.events import encode
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
-from ledger.register.contributions import _event, _roll_up, _validate
+from ledger.register.contributions import _event, _validate
 from ledger.register.credit import CreditPolicy, current_policy
 from ledger.register.models import Contribution, NewContribution
 from ledger.register.projects import project_kinds
+from ledger.register.rollups import roll_up
 
 _CONTRIBUTION_COLUMNS = [
     "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
@@ -135,7 +136,7 @@ async def _write(conn: asyncpg.Connection, project_id: int, prepared: _Prepared)
     await conn.copy_to_table(
         "journal_events", source=prepared.events, columns=_EVENT_COLUMNS, format="csv"
     )
-    await _roll_up(conn, project_id, [c for c in prepared.done if c.counted])
+    await roll_up(conn, project_id, [c for c in prepared.done if c.counted])
 
 
 async def bulk_load(

@@ -31,7 +31,6 @@ from licenses.gql.enums import (
     AgreementInstrument,
     CoveragePeriod,
     GrantInstrument,
-    GrantStatus,
 )
 from licenses.gql.mutations import Mutation
 from licenses.gql.types import (
@@ -43,6 +42,7 @@ from licenses.gql.types import (
     LicenseText,
     TrademarkNotice,
     UncoveredContribution,
+    grant_status,
 )
 
 __all__ = ["NODES", "Mutation", "Query"]
@@ -54,12 +54,6 @@ CompatibilityResult = Annotated[
 
 async def _project(info: Info, slug: str) -> ProjectModel | None:
     return await projects.find_project(info.context.pool, slug)
-
-
-def _status(covered: int, total: int) -> GrantStatus:
-    if covered == total:
-        return GrantStatus.COVERED
-    return GrantStatus.PARTIAL if covered else GrantStatus.UNCOVERED
 
 
 @strawberry.type
@@ -160,7 +154,7 @@ class Query:
                 contributions=r.total,
                 covered=r.covered,
                 uncovered=r.total - r.covered,
-                status=_status(r.covered, r.total),
+                status=grant_status(r.covered, r.total),
             )
             for r in page.items
         ]

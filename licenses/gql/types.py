@@ -232,6 +232,13 @@ class UncoveredContribution:
     flagged: bool = strawberry.field(description="Its kind requires coverage.")
 
 
+def grant_status(covered: int, total: int) -> GrantStatus:
+    """Covered when every contribution is, partial when some are."""
+    if covered == total:
+        return GrantStatus.COVERED
+    return GrantStatus.PARTIAL if covered else GrantStatus.UNCOVERED
+
+
 @strawberry.type(description="A contributor's coverage and the grants that give it.")
 class ContributorGrantStatus:
     contributor_id: strawberry.Private[int]

@@ -1,5 +1,6 @@
-"""Dashboards: a contributor's work by month, kind and credit policy as a rollup, and a
-notification whenever a project's journal head moves.
+"""Dashboards: a contributor's work by month, kind and credit policy and a project's
+months as rollups, contributor orders, and a notification whenever a project's
+journal head moves.
 
 Revision ID: 0015
 Revises: 0007
@@ -33,6 +34,20 @@ SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 
     kind, policy_version, count(*), sum(credit)
 FROM contributions WHERE counted GROUP BY 1, 2, 3, 4, 5;
 
+-- Counted contributions, credit and active contributors per project and month, kept in
+-- each write transaction: a dashboard's history never counts contributions or people.
+CREATE TABLE project_month_stats (
+    project_id    bigint NOT NULL REFERENCES projects,
+    month         date NOT NULL,
+    contributions bigint NOT NULL,
+    credit        numeric(20, 4) NOT NULL,
+    contributors  bigint NOT NULL,
+    PRIMARY KEY (project_id, month)
+);
+INSERT INTO project_month_stats
+SELECT project_id, month, sum(contributions), sum(credit), count(*)
+FROM contributor_month_stats GROUP BY 1, 2;
+
 -- A project's contributors may be listed by contributions and first or last activity too.
 CREATE INDEX contributor_stats_by_contributions
     ON contributor_stats (project_id, contributions DESC, contributor_id DESC);
@@ -55,7 +70,7 @@ DROP TRIGGER journal_heads_notify ON journal_heads;
 DROP FUNCTION commons_notify_journal_head();
 DROP INDEX contributor_stats_by_contributions, contributor_stats_by_first,
     contributor_stats_by_last;
-DROP TABLE contributor_kind_stats;
+DROP TABLE project_month_stats, contributor_kind_stats;
 """
 
 

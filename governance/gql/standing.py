@@ -1,0 +1,70 @@
+"""GraphQL of one contributor's part in a project's decisions: the public ballots they
+cast (never a secret one) and the delegations they gave and received."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from governance import reads
+from governance.gql.types import Delegation, ProposalState
+from ledger.graphql import Info
+
+
+@strawberry.type(description="A public ballot a contributor cast, and on what.")
+class CastBallot:
+    proposal: int = strawberry.field(description="The proposal's number.")
+    title: str = strawberry.field(description="The proposal's title.")
+    kind: str = strawberry.field(description="The proposal's kind.")
+    state: ProposalState = strawberry.field(description="Where the proposal is now.")
+    outcome: str | None = strawberry.field(description="passed, failed or no_quorum, once closed.")
+    closes_at: datetime = strawberry.field(description="When voting closes or closed.")
+    cast_at: datetime = strawberry.field(description="When the ballot was (last) cast.")
+
+
+@strawberry.type(description="The public ballots a contributor cast, newest first.")
+class PublicBallots:
+    total_count: int = strawberry.field(description="Public ballots cast in all.")
+    nodes: list[CastBallot] = strawberry.field(description="The latest of them.")
+
+
+@strawberry.type(description="The delegations of votes a contributor gave and received.")
+class ContributorDelegations:
+    given: list[Delegation] = strawberry.field(description="Whom they delegated their vote to.")
+    received: list[Delegation] = strawberry.field(description="Who delegated their vote to them.")
+
+
+def _delegation(d: reads.StandingDelegation) -> Delegation:
+    return Delegation(
+        delegator=d.delegator, delegate=d.delegate, kind=None if d.scope == "*" else d.scope
+    )
+
+
+async def ballots_of(info: Info, project_id: int, voter: int, first: int) -> PublicBallots:
+    """The voter's latest ``first`` public ballots and how many they cast."""
+    found, total = await reads.ballots_of(info.context.pool, project_id, voter, first)
+    return PublicBallots(
+        total_count=total,
+        nodes=[
+            CastBallot(
+                proposal=b.proposal,
+                title=b.title,
+                kind=b.kind,
+                state=ProposalState(b.state),
+                outcome=b.outcome,
+                closes_at=b.closes_at,
+                cast_at=b.cast_at,
+            )
+            for b in found
+        ],
+    )
+
+
+async def delegations_of(info: Info, project_id: int, contributor: int) -> ContributorDelegations:
+    """The contributor's delegations, given and received."""
+    found = await reads.delegations_of(info.context.pool, project_id, contributor)
+    return ContributorDelegations(
+        given=[_delegation(d) for d in found if d.delegator == contributor],
+        received=[_delegation(d) for d in found if d.delegate == contributor],
+    )
