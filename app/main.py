@@ -20,6 +20,7 @@ from app import cors, database, http_errors
 from app.auth import TokenService, fetch_external
 from app.budget import RateLimiter
 from app.persisted.service import persisted
+from app.routes.dashboard import DashboardController, asset
 from app.routes.graphql import PersistedController, graphql_controller
 from app.routes.health import healthz, readyz
 from app.routes.reports import ProofsController, jwks, report
@@ -43,6 +44,8 @@ ROUTES: list[ControllerRouterHandler] = [
     report,
     receive_webhook,
     transactions_csv,
+    DashboardController,
+    asset,
 ]
 
 # Background services started with the app: each takes the runtime and returns an
