@@ -41,21 +41,27 @@ def _statement(order: str, descending: bool) -> str:
 
 _PAGES = {(o, d): _statement(o, d) for o in ORDERS for d in (True, False)}
 _COUNT = "SELECT count(*) FROM proposals WHERE project_id = $1 AND ($2::text IS NULL OR state = $2)"
-_BALLOTS = """
-SELECT p.id, p.title, p.kind, p.state, p.outcome, p.closes_at, b.cast_at
-FROM ballots b JOIN proposals p ON p.project_id = b.project_id AND p.id = b.proposal_id
-WHERE b.project_id = $1 AND b.voter_id = $2 AND NOT p.secret
-ORDER BY b.cast_at DESC, p.id DESC LIMIT $3
+# A contributor's part, in one statement: their latest $3 public ballots, how many they
+# cast, and the delegations they gave or received.
+_PART = """
+SELECT
+    ARRAY(SELECT row(p.id, p.title, p.kind, p.state, p.outcome, p.closes_at, b.cast_at)
+          FROM ballots b JOIN proposals p ON p.project_id = b.project_id AND p.id = b.proposal_id
+          WHERE b.project_id = $1 AND b.voter_id = $2 AND NOT p.secret
+          ORDER BY b.cast_at DESC, p.id DESC LIMIT $3) AS ballots,
+    (SELECT count(*) FROM ballots b
+     JOIN proposals p ON p.project_id = b.project_id AND p.id = b.proposal_id
+     WHERE b.project_id = $1 AND b.voter_id = $2 AND NOT p.secret) AS cast,
+    ARRAY(SELECT row(delegator_id, scope, delegate_id) FROM delegations
+          WHERE project_id = $1 AND (delegator_id = $2 OR delegate_id = $2)
+          ORDER BY delegator_id, scope) AS delegations
 """
-_BALLOT_COUNT = """
-SELECT count(*) FROM ballots b
-JOIN proposals p ON p.project_id = b.project_id AND p.id = b.proposal_id
-WHERE b.project_id = $1 AND b.voter_id = $2 AND NOT p.secret
-"""
-_DELEGATIONS_OF = """
-SELECT delegator_id, scope, delegate_id FROM delegations
-WHERE project_id = $1 AND (delegator_id = $2 OR delegate_id = $2)
-ORDER BY delegator_id, scope
+# The open proposals by deadline (as ``proposals_page`` orders by closing time), and
+# how many are open, in one statement.
+_DUE = """
+SELECT ARRAY(SELECT row(id, title, kind, closes_at) FROM proposals
+             WHERE project_id = $1 AND state = 'open' ORDER BY closes_at, id LIMIT $2) AS due,
+    (SELECT count(*) FROM proposals WHERE project_id = $1 AND state = 'open') AS open
 """
 
 
@@ -114,23 +120,44 @@ async def proposals_page(
     return slice_page([_proposal(r) for r in rows], window, total, _key(order))
 
 
-async def ballots_of(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, voter: int, limit: int
-) -> tuple[list[CastBallot], int]:
-    """The voter's latest public ballots (newest first) and how many they cast in all."""
-    rows = await conn.fetch(_BALLOTS, project_id, voter, limit)
-    found = [
-        CastBallot(
-            r["id"], r["title"], r["kind"], r["state"], r["outcome"], r["closes_at"], r["cast_at"]
-        )
-        for r in rows
-    ]
-    return found, int(await conn.fetchval(_BALLOT_COUNT, project_id, voter))
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A contributor's part in the project's decisions."""
+
+    ballots: list[CastBallot]
+    cast: int
+    """Public ballots cast in all."""
+    delegations: list[StandingDelegation]
 
 
-async def delegations_of(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor: int
-) -> list[StandingDelegation]:
-    """The delegations a contributor gave or received (delegations are public)."""
-    rows = await conn.fetch(_DELEGATIONS_OF, project_id, contributor)
-    return [StandingDelegation(r["delegator_id"], r["scope"], r["delegate_id"]) for r in rows]
+@dataclass(frozen=True, slots=True)
+class Due:
+    """An open proposal and its deadline."""
+
+    number: int
+    title: str
+    kind: str
+    closes_at: datetime
+
+
+async def part_of(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor: int, limit: int
+) -> Part:
+    """The contributor's latest ``limit`` public ballots (newest first), how many they
+    cast, and the delegations they gave or received (delegations are public)."""
+    row = await conn.fetchrow(_PART, project_id, contributor, limit)
+    assert row is not None  # a SELECT without FROM answers one row
+    return Part(
+        ballots=[CastBallot(*b) for b in row["ballots"]],
+        cast=row["cast"],
+        delegations=[StandingDelegation(*d) for d in row["delegations"]],
+    )
+
+
+async def due(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, limit: int
+) -> tuple[list[Due], int]:
+    """The first ``limit`` open proposals by deadline, and how many are open."""
+    row = await conn.fetchrow(_DUE, project_id, limit)
+    assert row is not None
+    return [Due(*d) for d in row["due"]], row["open"]

@@ -125,6 +125,28 @@ async def of_contributor(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class GrantLine:
+    """A grant as a profile lists it."""
+
+    number: int
+    instrument: str
+    license_expression: str | None
+    effective_at: datetime
+    withdrawn_at: datetime | None
+
+
+async def contributor_licensing(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor_id: int, grants: int
+) -> tuple[ContributorCoverage, list[GrantLine]]:
+    """One contributor's coverage counts (without the covering grants' ids) and their
+    latest ``grants``, in one statement."""
+    row = await conn.fetchrow(sql.PROFILE, project_id, None, None, None, contributor_id, grants)
+    assert row is not None  # an aggregate always answers one row
+    found = ContributorCoverage(contributor_id, row["total"], row["covered"], [])
+    return found, [GrantLine(*g) for g in row["grants"]]
+
+
 async def covering_grant(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contribution_id: int
 ) -> int | None:

@@ -137,3 +137,16 @@ SELECT count(*) AS total, count(grant_id) AS covered,
 FROM resolved
 """
 )
+# A contributor's counts by the anti-joins (covered = not uncovered, by construction),
+# which never rank grants, and their latest $6 grants (newest first, as ``grants``
+# lists them): what a profile shows, without the covering grants' ids.
+PROFILE = (
+    BASE.format(source="contributions", extra="AND c.contributor_id = $5")
+    + f"""
+SELECT count(*) AS total, count(*) FILTER (WHERE NOT ({UNCOVERED})) AS covered,
+    ARRAY(SELECT row(g.id, g.instrument, g.license_expression, g.effective_at, g.withdrawn_at)
+          FROM grant_windows g WHERE g.project_id = $1 AND g.grantor_contributor_id = $5
+          ORDER BY g.id DESC LIMIT $6) AS grants
+FROM base b
+"""
+)

@@ -6,17 +6,17 @@
    from those alone, so ``If-None-Match`` is answered 304 at once, and an answer
    computed at the current head is served from the cache without executing anything
    (``Cache-Control: no-cache`` on the request skips the cache, not the ETag).
-3. Otherwise the parsed, validated document is executed directly by graphql-core
-   (no parsing, validation or schema extensions per request); its errors pass the
-   same boundary as every GraphQL answer, and an outage is raised for HTTP to answer
-   503.
+3. Otherwise the operation's execution plan answers it (``app.persisted.plans``),
+   or the parsed, validated document is executed directly by graphql-core (no
+   parsing, validation or schema extensions per request); its errors pass the same
+   boundary as every GraphQL answer, and an outage is raised for HTTP to answer 503.
 
 The body is ``{"data": ..., "errors": ..., "extensions": {"cost": ..., "rateLimit": ...}}``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +28,10 @@ from app.gql_errors import answer_errors
 from app.persisted import cache as answers
 from app.persisted.catalogue import Operation, catalogue, load_operations
 from app.persisted.heads import JournalHeads
+from app.persisted.plans import PLANS, Plan
 from app.settings import Settings
 from graphql import ExecutionResult, GraphQLSchema, execute
+from ledger.kernel.boundary import translate
 from ledger.kernel.errors import Unavailable
 from ledger.kernel.principal import Principal
 
@@ -76,6 +78,18 @@ def _result_body(result: ExecutionResult) -> tuple[bytes, bool]:
     return orjson.dumps(body), bool(result.errors)
 
 
+async def _planned(plan: Plan, variables: dict[str, Any], pool: asyncpg.Pool) -> Any:
+    """The plan's ``data``; None to execute as GraphQL (the plan declines the variables,
+    or meets an expected error, which GraphQL then answers as its typed error)."""
+    try:
+        return await plan.run(pool, variables)
+    except Exception as exc:
+        known = translate(exc)
+        if known is None or isinstance(known, Unavailable):
+            raise
+        return None
+
+
 class Persisted:
     """The catalogue and everything answering it in this process."""
 
@@ -87,8 +101,13 @@ class Persisted:
         cache: answers.ResponseCache,
         limiter: RateLimiter,
         max_cost: int,
+        pool: asyncpg.Pool,
+        plans: Mapping[str, Plan],
     ) -> None:
         self.operations = operations
+        self.pool = pool
+        self.plans = plans
+        """Execution plans by operation, used while pinned to the operation's document."""
         self.schema = schema
         self.heads = heads
         self.cache = cache
@@ -96,13 +115,22 @@ class Persisted:
         self.max_cost = max_cost
         self.executed = 0
         """Operations executed (not answered from the cache) since the start."""
+        self.planned = 0
+        """Of those, the ones an execution plan answered."""
 
     async def execute(
         self, operation: Operation, variables: dict[str, Any], context: Any
     ) -> tuple[bytes, bool]:
         """The ``{"data": ..., "errors": ...}`` JSON of one execution, and whether it
-        holds errors."""
+        holds errors: by the operation's plan when it has one for these variables, else
+        by graphql-core."""
         self.executed += 1
+        plan = self.plans.get(operation.name)
+        if plan is not None and plan.digest == operation.digest:
+            data = await _planned(plan, variables, self.pool)
+            if data is not None:
+                self.planned += 1
+                return orjson.dumps({"data": data}), False
         result = execute(
             self.schema, operation.document, context_value=context, variable_values=variables
         )
@@ -167,4 +195,6 @@ def persisted(
         answers.ResponseCache(settings.response_cache),
         limiter,
         settings.max_cost,
+        pool,
+        PLANS,
     )

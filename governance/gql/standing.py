@@ -43,9 +43,14 @@ def _delegation(d: reads.StandingDelegation) -> Delegation:
 
 async def ballots_of(info: Info, project_id: int, voter: int, first: int) -> PublicBallots:
     """The voter's latest ``first`` public ballots and how many they cast."""
-    found, total = await reads.ballots_of(info.context.pool, project_id, voter, first)
+    part = await reads.part_of(info.context.pool, project_id, voter, first)
+    return ballots(part)
+
+
+def ballots(part: reads.Part) -> PublicBallots:
+    """The public ballots of a contributor's part."""
     return PublicBallots(
-        total_count=total,
+        total_count=part.cast,
         nodes=[
             CastBallot(
                 proposal=b.proposal,
@@ -56,15 +61,20 @@ async def ballots_of(info: Info, project_id: int, voter: int, first: int) -> Pub
                 closes_at=b.closes_at,
                 cast_at=b.cast_at,
             )
-            for b in found
+            for b in part.ballots
         ],
     )
 
 
 async def delegations_of(info: Info, project_id: int, contributor: int) -> ContributorDelegations:
     """The contributor's delegations, given and received."""
-    found = await reads.delegations_of(info.context.pool, project_id, contributor)
+    part = await reads.part_of(info.context.pool, project_id, contributor, 1)
+    return delegations(part, contributor)
+
+
+def delegations(part: reads.Part, contributor: int) -> ContributorDelegations:
+    """The delegations of a contributor's part, given and received."""
     return ContributorDelegations(
-        given=[_delegation(d) for d in found if d.delegator == contributor],
-        received=[_delegation(d) for d in found if d.delegate == contributor],
+        given=[_delegation(d) for d in part.delegations if d.delegator == contributor],
+        received=[_delegation(d) for d in part.delegations if d.delegate == contributor],
     )

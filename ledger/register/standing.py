@@ -15,18 +15,23 @@ from decimal import Decimal
 
 import asyncpg
 
-_STANDING = """
-SELECT s.contributions, s.credit, s.first_at, s.last_at,
+# The standing's columns, given the project id, the contributor id and their
+# ``contributor_stats`` row ``s`` as SQL (shared with ``ledger.register.dashboard``).
+STANDING_COLUMNS = """s.contributions, s.credit, s.first_at, s.last_at,
     1 + (SELECT count(*) FROM contributor_stats r
-         WHERE r.project_id = $1 AND r.credit > s.credit) AS rank,
-    (SELECT contributors FROM project_stats WHERE project_id = $1) AS ranked,
+         WHERE r.project_id = {project} AND r.credit > s.credit) AS rank,
+    (SELECT contributors FROM project_stats WHERE project_id = {project}) AS ranked,
     ARRAY(SELECT row(k.month, k.kind, sum(k.contributions)::bigint, sum(k.credit))
-          FROM contributor_kind_stats k WHERE k.project_id = $1 AND k.contributor_id = $2
+          FROM contributor_kind_stats k
+          WHERE k.project_id = {project} AND k.contributor_id = {contributor}
           GROUP BY k.month, k.kind ORDER BY k.month, k.kind) AS cells,
     ARRAY(SELECT row(k.kind, k.policy_version, sum(k.contributions)::bigint, sum(k.credit))
-          FROM contributor_kind_stats k WHERE k.project_id = $1 AND k.contributor_id = $2
+          FROM contributor_kind_stats k
+          WHERE k.project_id = {project} AND k.contributor_id = {contributor}
           GROUP BY k.kind, k.policy_version ORDER BY sum(k.credit) DESC, k.kind, k.policy_version)
-        AS lines
+        AS lines"""
+_STANDING = f"""
+SELECT {STANDING_COLUMNS.format(project="$1", contributor="$2")}
 FROM contributor_stats s WHERE s.project_id = $1 AND s.contributor_id = $2
 """
 _MONTHS = """
@@ -89,7 +94,12 @@ async def standing(
 ) -> Standing | None:
     """The contributor's standing, or None when they have no counted contribution."""
     row = await conn.fetchrow(_STANDING, project_id, contributor_id)
-    if row is None:
+    return standing_of_row(row) if row is not None else None
+
+
+def standing_of_row(row: asyncpg.Record) -> Standing | None:
+    """The standing in a row of ``STANDING_COLUMNS`` (None when ``contributions`` is)."""
+    if row["contributions"] is None:
         return None
     return Standing(
         contributions=row["contributions"],

@@ -54,6 +54,9 @@ CREATE INDEX contributor_stats_by_contributions
 CREATE INDEX contributor_stats_by_first ON contributor_stats (project_id, first_at DESC, contributor_id DESC);
 CREATE INDEX contributor_stats_by_last ON contributor_stats (project_id, last_at DESC, contributor_id DESC);
 
+-- Bots are few: counting the standings of a project's bots reads only them.
+CREATE INDEX contributors_bots ON contributors (id) WHERE is_bot;
+
 -- When a transaction that moved a project's journal head commits, listeners of
 -- commons_journal_head hear '<project id>:<seq>' (answers cached per head expire).
 CREATE FUNCTION commons_notify_journal_head() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -68,7 +71,7 @@ CREATE TRIGGER journal_heads_notify AFTER INSERT OR UPDATE ON journal_heads
 DOWNGRADE = """
 DROP TRIGGER journal_heads_notify ON journal_heads;
 DROP FUNCTION commons_notify_journal_head();
-DROP INDEX contributor_stats_by_contributions, contributor_stats_by_first,
+DROP INDEX contributors_bots, contributor_stats_by_contributions, contributor_stats_by_first,
     contributor_stats_by_last;
 DROP TABLE project_month_stats, contributor_kind_stats;
 """
