@@ -11,6 +11,7 @@ own: with N workers a client may spend up to N budgets.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ def client_key(principal: Principal, address: str | None) -> str:
     if not principal.anonymous:
         return f"token:{principal.pseudonym or principal.subject}"
     return f"address:{address or 'unknown'}"
+
+
+@functools.lru_cache(maxsize=8)
+def _instant(epoch: int) -> str:
+    """RFC 3339 UTC of an epoch second (a window's end, the same for every client)."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,7 @@ class Budget:
             "limit": self.limit,
             "used": self.used,
             "remaining": self.remaining,
-            "resetAt": datetime.fromtimestamp(self.reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "resetAt": _instant(self.reset_at),
         }
 
     def headers(self) -> dict[str, str]:

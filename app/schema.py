@@ -32,6 +32,7 @@ from ledger.graphql import Info, Node, parse_global_id
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.paging import MAX_PAGE
 from ledger.register.gql import root as ledger_gql
+from ledger.treasury.gql import nodes as treasury_nodes
 from ledger.treasury.gql import root as treasury_gql
 from licenses.gql import root as licenses_gql
 from reports import gql as reports_gql
@@ -54,7 +55,12 @@ MUTATIONS: tuple[type, ...] = (
     intake_gql.IntakeMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
-NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}
+NODES: dict[str, NodeResolver] = {
+    **ledger_gql.NODES,
+    **governance_gql.NODES,
+    **licenses_gql.NODES,
+    **treasury_nodes.NODES,
+}
 
 
 async def _node(info: Info, id: str) -> Node | None:

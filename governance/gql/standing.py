@@ -8,6 +8,7 @@ from datetime import datetime
 import strawberry
 
 from governance import reads
+from governance.gql.enums import ProposalKind, ProposalOutcome
 from governance.gql.types import Delegation, ProposalState
 from ledger.graphql import Info
 
@@ -16,9 +17,9 @@ from ledger.graphql import Info
 class CastBallot:
     proposal: int = strawberry.field(description="The proposal's number.")
     title: str = strawberry.field(description="The proposal's title.")
-    kind: str = strawberry.field(description="The proposal's kind.")
+    kind: ProposalKind = strawberry.field(description="The proposal's kind.")
     state: ProposalState = strawberry.field(description="Where the proposal is now.")
-    outcome: str | None = strawberry.field(description="passed, failed or no_quorum, once closed.")
+    outcome: ProposalOutcome | None = strawberry.field(description="How it ended, once closed.")
     closes_at: datetime = strawberry.field(description="When voting closes or closed.")
     cast_at: datetime = strawberry.field(description="When the ballot was (last) cast.")
 
@@ -55,9 +56,9 @@ def ballots(part: reads.Part) -> PublicBallots:
             CastBallot(
                 proposal=b.proposal,
                 title=b.title,
-                kind=b.kind,
+                kind=ProposalKind(b.kind),
                 state=ProposalState(b.state),
-                outcome=b.outcome,
+                outcome=ProposalOutcome(b.outcome) if b.outcome else None,
                 closes_at=b.closes_at,
                 cast_at=b.cast_at,
             )

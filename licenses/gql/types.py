@@ -16,6 +16,7 @@ from licenses.gql.enums import (
     Grantee,
     GrantInstrument,
     GrantRight,
+    GrantScope,
     GrantStatus,
 )
 from licenses.models import AgreementText as AgreementModel
@@ -103,9 +104,9 @@ class Grant(Node):
     def trademark_excluded(self) -> bool:
         return self.model.trademark_excluded
 
-    @strawberry.field(description="'contributions' (listed) or 'from_date'.")
-    def scope(self) -> str:
-        return self.model.scope
+    @strawberry.field(description="What the grant covers.")
+    def scope(self) -> GrantScope:
+        return GrantScope(self.model.scope)
 
     @strawberry.field
     def scope_from(self) -> datetime | None:

@@ -41,9 +41,11 @@ from ledger.treasury.sponsoring import sponsor_once
 from ledger.treasury.sponsors import record_sponsor
 
 
-def _payload(done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
+def _payload(project_id: int, done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
     tx, replayed = done
-    return TreasuryTransactionPayload(transaction=TreasuryTransaction.of(tx), replayed=replayed)
+    return TreasuryTransactionPayload(
+        transaction=TreasuryTransaction.of(tx, project_id), replayed=replayed
+    )
 
 
 @strawberry.type
@@ -95,7 +97,7 @@ class TreasuryMutation:
             )
             return SponsorshipPayload(
                 sponsorship=Sponsorship.of(project.id, done.sponsorship),
-                pledge=TreasuryTransaction.of(done.pledge) if done.pledge else None,
+                pledge=TreasuryTransaction.of(done.pledge, project.id) if done.pledge else None,
                 replayed=done.replayed,
             )
 
@@ -106,6 +108,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.record_receipt(
                     conn,
                     project.id,
@@ -117,7 +120,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -127,6 +130,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_expenses.record_expense(
                     conn,
                     project.id,
@@ -141,7 +145,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -151,6 +155,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.refund(
                     conn,
                     project.id,
@@ -161,7 +166,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -171,6 +176,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.transfer(
                     conn,
                     project.id,
@@ -181,7 +187,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -191,6 +197,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.convert_currency(
                     conn,
                     project.id,
@@ -205,7 +212,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -217,6 +224,7 @@ class TreasuryMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_reversals.reverse(
                     conn,
                     project.id,
@@ -225,7 +233,7 @@ class TreasuryMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)

@@ -9,8 +9,9 @@ from enum import Enum
 import asyncpg
 import strawberry
 
-from ledger.graphql import Info
+from ledger.graphql import Info, Node, global_id
 from ledger.kernel.money import Money as MoneyModel
+from ledger.treasury.gql.enums import AccountKind, ApprovalSource, EntrySide
 from ledger.treasury.models import Approval as ApprovalModel
 from ledger.treasury.models import Sponsor as SponsorModel
 from ledger.treasury.models import Sponsorship as SponsorshipModel
@@ -95,7 +96,7 @@ async def load_terms_by_key(pool: asyncpg.Pool, keys: list[tuple[int, int]]) -> 
 
 
 @strawberry.type(description="Support given under commons terms (or flagged as non-commons).")
-class Sponsorship:
+class Sponsorship(Node):
     project_id: strawberry.Private[int]
     terms_id: strawberry.Private[int]
     number: int
@@ -111,6 +112,10 @@ class Sponsorship:
     non_commons_reason: str | None
     actor: str
     recorded_at: datetime
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Sponsorship", self.project_id, self.number)
 
     @strawberry.field(description="The terms the sponsor acknowledged.")
     async def terms(self, info: Info) -> CommonsTerms:
@@ -142,13 +147,17 @@ class Sponsorship:
 
 
 @strawberry.type(description="An organisation or contributor who funds the project.")
-class Sponsor:
+class Sponsor(Node):
     project_id: strawberry.Private[int]
     number: int
     name: str
     organisation: int | None = strawberry.field(description="Organisation number, if one.")
     contributor: int | None = strawberry.field(description="Contributor number, if one.")
     recorded_at: datetime
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Sponsor", self.project_id, self.number)
 
     @strawberry.field
     async def sponsorships(self, info: Info) -> list[Sponsorship]:
@@ -169,21 +178,25 @@ class Sponsor:
 
 
 @strawberry.type(description="An account of the books, in one currency.")
-class Account:
+class Account(Node):
+    project_id: strawberry.Private[int]
     number: int
-    kind: str = strawberry.field(
-        description="treasury, receivable, income, expense, payable or exchange."
-    )
+    kind: AccountKind = strawberry.field(description="What the account holds.")
     name: str = strawberry.field(description="Fund, sponsor number, category, payee or fx.")
     currency: str
     sponsor: int | None
     balance: Money = strawberry.field(description="Debits minus credits.")
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Account", self.project_id, self.number)
+
     @classmethod
-    def of(cls, a: AccountBalance) -> Account:
+    def of(cls, a: AccountBalance, project_id: int) -> Account:
         return cls(
+            project_id=project_id,
             number=a.account_id,
-            kind=a.kind,
+            kind=AccountKind(a.kind),
             name=a.name,
             currency=a.currency,
             sponsor=a.sponsor_id,
@@ -195,14 +208,15 @@ class Account:
 class Entry:
     line: int
     account: int = strawberry.field(description="Account number.")
-    account_kind: str
+    account_kind: AccountKind
     account_name: str
     amount: Money
-    side: str = strawberry.field(description="debit or credit.")
+    side: EntrySide = strawberry.field(description="Debit (positive) or credit.")
 
 
 @strawberry.type(description="A balanced set of entries (debits = credits per currency).")
-class TreasuryTransaction:
+class TreasuryTransaction(Node):
+    project_id: strawberry.Private[int]
     number: int
     kind: TransactionKind
     occurred_on: date
@@ -221,21 +235,26 @@ class TreasuryTransaction:
     recorded_at: datetime
     entries: list[Entry]
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("TreasuryTransaction", self.project_id, self.number)
+
     @classmethod
-    def of(cls, t: TransactionModel) -> TreasuryTransaction:
+    def of(cls, t: TransactionModel, project_id: int) -> TreasuryTransaction:
         m = t.movement
         entries = [
             Entry(
                 line=e.line,
                 account=e.account_id,
-                account_kind=e.account_kind,
+                account_kind=AccountKind(e.account_kind),
                 account_name=e.account_name,
                 amount=Money.of(e.amount),
-                side="debit" if e.amount.minor > 0 else "credit",
+                side=EntrySide.DEBIT if e.amount.minor > 0 else EntrySide.CREDIT,
             )
             for e in t.entries
         ]
         return cls(
+            project_id=project_id,
             number=t.id,
             kind=TransactionKind(m.kind),
             occurred_on=m.occurred_on,
@@ -257,9 +276,10 @@ class TreasuryTransaction:
 
 
 @strawberry.type(description="What authorised an expense: a passed proposal or a maintainer.")
-class ExpenseApproval:
+class ExpenseApproval(Node):
+    project_id: strawberry.Private[int]
     number: int
-    source: str
+    source: ApprovalSource
     proposal: int | None
     amount: Money
     payee: str
@@ -267,11 +287,16 @@ class ExpenseApproval:
     actor: str
     recorded_at: datetime
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("ExpenseApproval", self.project_id, self.number)
+
     @classmethod
-    def of(cls, a: ApprovalModel) -> ExpenseApproval:
+    def of(cls, a: ApprovalModel, project_id: int) -> ExpenseApproval:
         return cls(
+            project_id=project_id,
             number=a.id,
-            source=a.source,
+            source=ApprovalSource(a.source),
             proposal=a.proposal_id,
             amount=Money.of(a.amount),
             payee=a.payee,

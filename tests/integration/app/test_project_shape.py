@@ -71,7 +71,7 @@ async def test_one_request_reads_every_area_of_a_project(gql: GraphQL, demo: Non
     project = nested["data"]["project"]
     old = roots["data"]
     assert project["proposals"] == old["proposals"]
-    assert project["proposals"]["totalCount"] == 6
+    assert project["proposals"]["totalCount"] == 7  # six decided, one open
     assert project["grants"] == old["grants"]
     assert project["grants"]["totalCount"] > 0
     assert project["coverage"] == old["licenseCoverage"]
@@ -190,4 +190,38 @@ async def test_open_proposals_by_deadline_and_nodes_by_ids(gql: GraphQL, demo: N
         {"__typename": "Proposal", "id": ids[0]},
         None,
         {"__typename": "Project", "id": project["id"]},
+    ]
+
+
+async def test_treasury_objects_have_global_ids_that_node_resolves(
+    gql: GraphQL, demo: None
+) -> None:
+    body = await gql(
+        """{ project(slug: "aurora") {
+          sponsors { id name sponsorships { id number } }
+          treasury {
+            balances { id number }
+            approvals { id number }
+            transactions(first: 3) { nodes { id number } }
+          }
+        } }"""
+    )
+    project = body["data"]["project"]
+    treasury = project["treasury"]
+    objects = [
+        ("Sponsor", project["sponsors"][0]),
+        ("Sponsorship", project["sponsors"][0]["sponsorships"][0]),
+        ("Account", treasury["balances"][0]),
+        ("ExpenseApproval", treasury["approvals"][0]),
+        ("TreasuryTransaction", treasury["transactions"]["nodes"][0]),
+    ]
+    ids = [o["id"] for _, o in objects]
+    assert len(set(ids)) == len(ids)
+    found = await gql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+        {"ids": [*ids, "U3BvbnNvcjoxOjk5OTk"]},  # Sponsor:1:9999
+    )
+    assert found["data"]["nodes"] == [
+        *({"__typename": kind, "id": o["id"]} for kind, o in objects),
+        None,
     ]
