@@ -3,8 +3,10 @@
 Every state change appends to its project's journal, and a trigger on
 ``journal_heads`` notifies ``commons_journal_head`` with ``<project id>:<seq>`` when
 the writing transaction commits. One listening connection per process keeps the
-heads it has looked up current, so a persisted answer keyed by its project's head
-is looked up without a query, and is never served for a head that has moved on.
+heads current, so a persisted answer keyed by its project's head is looked up
+without a query. An answer is served only for the newest head heard of: a write
+expires it as soon as its commit's notification arrives (the same moment on every
+worker); an answer is never computed at a head older than its key.
 
 While the listening connection is down (the database restarted, the network
 dropped) nothing is trusted: every lookup reads the head from the database, and the
