@@ -59,7 +59,7 @@ def context_for(
     runtime: Runtime, principal: Principal, journal_heads: tuple[tuple[str, int], ...] = ()
 ) -> AppContext:
     """A fresh context (new loaders) for one operation, on the primary until the
-    operation turns out to be a query (``app.gql_routing``); ``journal_heads`` are the
+    operation turns out to be a query (``app.gql.routing``); ``journal_heads`` are the
     heads a read must see (``Commons-Journal-Head``)."""
     return AppContext(
         pool=runtime.pool,

@@ -1,6 +1,6 @@
 """What a field costs in the query limit when its work grows with the data.
 
-``app.gql_limits`` charges every field 1 and multiplies a page's selection by its size.
+``app.gql.limits`` charges every field 1 and multiplies a page's selection by its size.
 A field listed here is charged more (``Price``):
 
 - ``weight`` is added once per place it is selected: ``HISTORY`` for a field that reads
@@ -81,6 +81,34 @@ PRICES: dict[str, Price] = {
     "Project.creditPolicies": _LIST,
     "Project.contributionsByKind": _LIST,
     "CoverageReport.rows": _LIST,
+    "Query.nodes": _LIST,
+    # the same lists composed under a project, and a dashboard's aggregates
+    "Project.months": _LIST,
+    "Project.delegations": _LIST,
+    "Project.agreementTexts": _LIST,
+    "Project.licenseTexts": _LIST,
+    "Project.trademarkNotices": _LIST,
+    "Project.sponsors": _LIST,
+    "Project.sponsorships": _LIST,
+    "Project.forgeSecrets": _LIST,
+    "Project.deadLetters": _LIST,
+    "Project.truncatedPushes": _LIST,
+    "Project.mergeSuggestions": _SCANNED_LIST,
+    "ContributorProfile.grants": _LIST,
+    "Standing.creditExplanation": _LIST,
+    "Standing.byKindAndMonth": _LIST,
+    "PublicBallots.nodes": _LIST,
+    "ContributorDelegations.given": _LIST,
+    "ContributorDelegations.received": _LIST,
+    "FundingSummary.held": _LIST,
+    "FundingSummary.outstandingPledges": _SCANNED_LIST,
+    "FundingSummary.received": _SCANNED_LIST,
+    "ReportingTotal.rates": _LIST,
+    "Treasury.pledges": _SCANNED_LIST,
+    "Treasury.recurringPledges": _LIST,
+    "Treasury.goals": _LIST,
+    "Treasury.budgets": _SCANNED_LIST,
+    "Treasury.exchangeRates": _LIST,
 }
 
 # Unpaged lists of objects whose length is bounded by their owner, not by the data:
@@ -91,5 +119,9 @@ BOUNDED = frozenset(
         "CreditPolicy.weights",
         "LicenseCompatibility.findings",
         "TreasuryTransaction.entries",
+        # what one mutation made: a pledge's installments, a receipt's fees
+        "SponsorshipPayload.installments",
+        "TreasuryTransactionPayload.fees",
+        "DuePledgesPayload.pledges",
     }
 )

@@ -19,10 +19,13 @@ from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
 
-from app import database, http_errors, replica
+from app import cors, database, http_errors, replica
 from app.auth import TokenService, fetch_external
 from app.body_deadline import BodyDeadline
-from app.routes.graphql import PersistedController, graphql_controller, load_operations
+from app.budget import RateLimiter
+from app.persisted.service import persisted
+from app.routes.dashboard import DashboardController, asset
+from app.routes.graphql import PersistedController, graphql_controller
 from app.routes.health import healthz, readyz
 from app.routes.journal import JournalController, jwks
 from app.routes.reports import report
@@ -52,6 +55,8 @@ ROUTES: list[ControllerRouterHandler] = [
     report,
     receive_webhook,
     transactions_csv,
+    DashboardController,
+    asset,
 ]
 
 # The public checks the background checker keeps up to date (journal chain, books).
@@ -72,13 +77,18 @@ SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
         rt.settings.head_publisher,
     ),
     lambda rt: replica.checking(rt.replica),
+    lambda rt: rt.persisted.heads.running(),
 ]
 
 
 async def start_runtime(
-    env: Mapping[str, str], settings: Settings, schema: strawberry.Schema
+    env: Mapping[str, str],
+    settings: Settings,
+    schema: strawberry.Schema,
+    limiter: RateLimiter,
 ) -> Runtime:
-    """Database (embedded if needed), migrations, pool, keys and schema."""
+    """Database (embedded if needed), migrations, pool, keys, schema and the persisted
+    operations (charged to ``limiter``, as the schema's queries are)."""
     url = settings.database_url
     if url is None:
         url = await asyncio.to_thread(database.embedded_url, env)
@@ -112,7 +122,7 @@ async def start_runtime(
         TokenService(settings, keys.tokens, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
-        load_operations(),
+        persisted(schema._schema, pool, url, limiter, settings),
         check,
         replica=reads,
     )
@@ -126,7 +136,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        runtime = await start_runtime(env, settings, schema)
+        runtime = await start_runtime(env, settings, schema, limiter)
         app.state.runtime = runtime
         try:
             async with AsyncExitStack() as stack:
@@ -138,12 +148,16 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
             if runtime.replica is not None:
                 await runtime.replica.pool.close()
 
-    schema = build_schema(settings)
+    limiter = RateLimiter(settings.rate_limit, settings.rate_window)
+    schema = build_schema(settings, limiter)
     return Litestar(
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
         exception_handlers=http_errors.handlers(),
-        middleware=[DefineMiddleware(BodyDeadline, seconds=settings.body_timeout)],
+        middleware=[
+            cors.middleware(settings.cors_origins),
+            DefineMiddleware(BodyDeadline, seconds=settings.body_timeout),
+        ],
         before_send=[add_security_headers],
         request_max_body_size=settings.webhook_max_body,
         debug=False,

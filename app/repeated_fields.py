@@ -21,7 +21,7 @@ from typing import Any
 
 from graphql.validation.validate import ValidationAbortedError
 
-from app.gql_limits import ShapeMeter
+from app.gql.limits import ShapeMeter
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,

@@ -16,6 +16,7 @@ import asyncpg
 import strawberry
 
 from app.auth import TokenService
+from app.persisted.service import Persisted
 from app.replica import Replica
 from app.settings import Settings
 from intake.receive import Receiver
@@ -36,8 +37,8 @@ class Runtime:
     tokens: TokenService
     schema: strawberry.Schema
     receiver: Receiver
-    operations: Mapping[str, str]
-    """The dashboards' persisted GraphQL documents, by name."""
+    persisted: Persisted
+    """The dashboards' persisted operations and what answers them (heads, cache, budgets)."""
     check_license: LicenseChecker
     worker: Worker | None = None
     """The embedded inbox worker, when this instance runs one."""

@@ -3,9 +3,10 @@ caches, masking and read routing every request goes through."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
@@ -19,16 +20,22 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.gql_errors import ErrorBoundary
-from app.gql_limits import directive_limit, shape_limit
-from app.gql_routing import ReadRouting, RoutedSchema
+from app.budget import RateLimiter
+from app.composition import compose, deprecate_superseded, glossary
+from app.gql.budget import query_budget
+from app.gql.errors import ErrorBoundary
+from app.gql.limits import directive_limit, shape_limit
+from app.gql.routing import ReadRouting, RoutedSchema
 from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import erasure_gql
 from intake import gql as intake_gql
 from ledger.graphql import Info, Node, parse_global_id
+from ledger.kernel.errors import InvalidInput
+from ledger.kernel.paging import MAX_PAGE
 from ledger.register.gql import root as ledger_gql
+from ledger.treasury.gql import nodes as treasury_nodes
 from ledger.treasury.gql import root as treasury_gql
 from licenses.gql import root as licenses_gql
 from reports import gql as reports_gql
@@ -52,21 +59,50 @@ MUTATIONS: tuple[type, ...] = (
     erasure_gql.ErasureMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
-NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}
+NODES: dict[str, NodeResolver] = {
+    **ledger_gql.NODES,
+    **governance_gql.NODES,
+    **licenses_gql.NODES,
+    **treasury_nodes.NODES,
+}
+
+
+async def _node(info: Info, id: str) -> Node | None:
+    type_name, parts = parse_global_id(id)
+    resolve = NODES.get(type_name)
+    found: Node | None = await resolve(info, parts) if resolve else None
+    return found
 
 
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global id.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, parts = parse_global_id(id)
-        resolve = NODES.get(type_name)
-        return await resolve(info, parts) if resolve else None
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's global id.")],
+    ) -> Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(description="Objects by their global ids, in order (null where none).")
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description=f"At most {MAX_PAGE} global ids.")
+        ],
+    ) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise InvalidInput(f"at most {MAX_PAGE} ids at once", "ids")
+        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
 
-def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Limits, caches, the error boundary and read routing, in the order they apply (a fresh instance per
-    request; the parser and validation caches are shared at module level)."""
+def extensions(
+    settings: Settings, limiter: RateLimiter | None = None
+) -> list[Callable[[], SchemaExtension]]:
+    """Limits, caches, the query budget (with a ``limiter``), the error boundary and read
+    routing, in the order they apply (a fresh instance per request; the parser and
+    validation caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
         directive_limit(settings.max_directives),
@@ -74,18 +110,30 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    budget: list[Callable[[], SchemaExtension]] = [query_budget(limiter)] if limiter else []
     return [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
+        *budget,
         ErrorBoundary,
         ReadRouting,
     ]
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with this instance's limits."""
+def build_schema(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
+    """The schema with this instance's limits (and query budget, given a ``limiter``),
+    its superseded root fields deprecated and its glossary applied."""
+    schema = assemble(settings, limiter)
+    deprecate_superseded(schema._schema)
+    glossary.document(schema._schema)
+    return schema
+
+
+def assemble(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
+    """Every area's types merged, ``Project`` composed: the schema as the code says it."""
+    compose()
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
@@ -93,7 +141,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=query,
         mutation=mutation,
         subscription=subscription,
-        extensions=extensions(settings),
+        extensions=extensions(settings, limiter),
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
 

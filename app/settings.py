@@ -54,6 +54,20 @@ def _log_name(value: str) -> str:
     return value
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of web origins (``scheme://host[:port]``, no path)."""
+    found = []
+    for raw in env.get(name, "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        scheme, sep, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
+            raise SettingsError(f"{name} lists {raw.strip()!r}, not an origin like https://host")
+        found.append(origin.lower())
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     environment: str
@@ -90,6 +104,13 @@ class Settings:
     head_max_events: int = 1000
     log_name: str = "commons-ledger"
     report_embed_limit: int = 200_000
+    cors_origins: tuple[str, ...] = ()
+    """Origins whose credentialed requests (a bearer token, cookies) browsers may send."""
+    rate_limit: int = 0
+    """Query cost a client may spend per window in this process (0: no limit)."""
+    rate_window: int = 3600
+    response_cache: int = 1024
+    """Persisted responses kept in this process, each valid for one journal head."""
 
     @property
     def development(self) -> bool:
@@ -139,4 +160,8 @@ class Settings:
             head_max_events=_int(env, "COMMONS_HEAD_MAX_EVENTS", 1000, 1),
             log_name=_log_name(env.get("COMMONS_LOG_NAME", "commons-ledger")),
             report_embed_limit=_int(env, "COMMONS_REPORT_EMBED_LIMIT", 200_000, 0),
+            cors_origins=_origins(env, "COMMONS_CORS_ORIGINS"),
+            rate_limit=_int(env, "COMMONS_RATE_LIMIT", 1_000_000, 0),
+            rate_window=_int(env, "COMMONS_RATE_WINDOW", 3600, 1),
+            response_cache=_int(env, "COMMONS_RESPONSE_CACHE", 1024, 0),
         )

@@ -36,8 +36,8 @@ import httpx
 
 from app import database
 from app.main import PUBLIC_CHECKS
-from bench.common import percentile, scratch_database
-from bench.graphql_read import free_port, wait_ready
+from bench.common import free_port, percentile, scratch_database
+from bench.graphql_read import wait_ready
 from bench.seed import contributions
 from ledger.journal.checker import Checker
 from ledger.kernel.money import parse_amount

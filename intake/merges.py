@@ -67,6 +67,27 @@ SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 
 FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
 GROUP BY 1, 2, 3
 """
+_DROP_KINDS = """
+DELETE FROM contributor_kind_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+"""
+_ROLL_KINDS = """
+INSERT INTO contributor_kind_stats (project_id, contributor_id, month, kind, policy_version,
+    contributions, credit)
+SELECT project_id, contributor_id, date_trunc('month', occurred_at AT TIME ZONE 'UTC')::date,
+    kind, policy_version, count(*), sum(credit)
+FROM contributions WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND counted
+GROUP BY 1, 2, 3, 4, 5
+"""
+_ROLL_PROJECT_MONTHS = """
+INSERT INTO project_month_stats AS m (project_id, month, contributions, credit, contributors)
+SELECT project_id, month, sum(contributions), sum(credit), count(*) FROM contributor_month_stats
+WHERE project_id = $1 AND month = any($2::date[]) GROUP BY 1, 2
+ON CONFLICT (project_id, month) DO UPDATE SET contributors = excluded.contributors
+"""
+_MONTHS_OF = """
+SELECT DISTINCT month FROM contributor_month_stats
+WHERE project_id = $1 AND contributor_id = any($2::bigint[])
+"""
 _ROLL_PROJECT = """
 UPDATE project_stats SET contributors = (
     SELECT count(*) FROM contributor_stats WHERE project_id = $1
@@ -116,8 +137,14 @@ async def rebuild_rollups(
 ) -> None:
     """Recompute the per-contributor rollups of these contributors from their contributions."""
     ids = list(contributor_ids)
-    for statement in (_DROP_PEOPLE, _ROLL_PEOPLE, _DROP_MONTHS, _ROLL_MONTHS):
+    months = {r["month"] for r in await conn.fetch(_MONTHS_OF, project_id, ids)}
+    rollups = (_DROP_PEOPLE, _ROLL_PEOPLE, _DROP_MONTHS, _ROLL_MONTHS, _DROP_KINDS, _ROLL_KINDS)
+    for statement in rollups:
         await conn.execute(statement, project_id, ids)
+    months |= {r["month"] for r in await conn.fetch(_MONTHS_OF, project_id, ids)}
+    # A merge moves work between people, never in or out of a month: only the month's
+    # count of people changes.
+    await conn.execute(_ROLL_PROJECT_MONTHS, project_id, sorted(months))
     await conn.execute(_ROLL_PROJECT, project_id)
 
 

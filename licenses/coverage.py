@@ -114,6 +114,39 @@ async def by_contributor(
     return found, int(total)
 
 
+async def of_contributor(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor_id: int
+) -> ContributorCoverage:
+    """One contributor's covered and total counts and the grants covering them."""
+    row = await conn.fetchrow(sql.OF_CONTRIBUTOR, project_id, None, None, None, contributor_id)
+    assert row is not None  # an aggregate always answers one row
+    return ContributorCoverage(
+        contributor_id, row["total"], row["covered"], sorted(row["grant_ids"] or [])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GrantLine:
+    """A grant as a profile lists it."""
+
+    number: int
+    instrument: str
+    license_expression: str | None
+    effective_at: datetime
+    withdrawn_at: datetime | None
+
+
+async def contributor_licensing(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contributor_id: int, grants: int
+) -> tuple[ContributorCoverage, list[GrantLine]]:
+    """One contributor's coverage counts (without the covering grants' ids) and their
+    latest ``grants``, in one statement."""
+    row = await conn.fetchrow(sql.PROFILE, project_id, None, None, None, contributor_id, grants)
+    assert row is not None  # an aggregate always answers one row
+    found = ContributorCoverage(contributor_id, row["total"], row["covered"], [])
+    return found, [GrantLine(*g) for g in row["grants"]]
+
+
 async def covering_grant(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, contribution_id: int
 ) -> int | None:

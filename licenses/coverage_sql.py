@@ -145,3 +145,24 @@ HAS_CORPORATE = """
 SELECT EXISTS (SELECT 1 FROM grants WHERE project_id = $1 AND grantor_organisation_id IS NOT NULL
     AND scope = 'from_date')
 """
+OF_CONTRIBUTOR = (
+    BASE.format(source="contributions", extra="AND c.contributor_id = $5")
+    + f""", resolved AS (SELECT {RESOLVE} AS grant_id FROM base b)
+SELECT count(*) AS total, count(grant_id) AS covered,
+    array_agg(DISTINCT grant_id) FILTER (WHERE grant_id IS NOT NULL) AS grant_ids
+FROM resolved
+"""
+)
+# A contributor's counts by the anti-joins (covered = not uncovered, by construction),
+# which never rank grants, and their latest $6 grants (newest first, as ``grants``
+# lists them): what a profile shows, without the covering grants' ids.
+PROFILE = (
+    BASE.format(source="contributions", extra="AND c.contributor_id = $5")
+    + f"""
+SELECT count(*) AS total, count(*) FILTER (WHERE NOT ({UNCOVERED})) AS covered,
+    ARRAY(SELECT row(g.id, g.instrument, g.license_expression, g.effective_at, g.withdrawn_at)
+          FROM grant_windows g WHERE g.project_id = $1 AND g.grantor_contributor_id = $5
+          ORDER BY g.id DESC LIMIT $6) AS grants
+FROM base b
+"""
+)

@@ -116,6 +116,29 @@ def funding(currency: dict[str, Any]) -> Chart | None:
     return Chart(f"funding-{currency['currency']}", title, text, _svg(chart))
 
 
+def kinds_by_month(
+    cells: list[dict[str, Any]], title: str = "Contributions by kind and month"
+) -> Chart | None:
+    """Contributions per month stacked by kind (``cells``: month, kind, contributions)."""
+    if not cells:
+        return None
+    months = sorted({c["month"] for c in cells})
+    totals: dict[str, int] = {}
+    for c in cells:
+        totals[c["kind"]] = totals.get(c["kind"], 0) + c["contributions"]
+    kinds = sorted(totals, key=lambda k: (-totals[k], k))
+    options = {**_options(title), "show_legend": True, "legend_at_bottom": True}
+    chart = pygal.StackedBar(**options, x_label_rotation=30)
+    chart.x_labels = [m[:7] for m in months]
+    count = {(c["month"], c["kind"]): c["contributions"] for c in cells}
+    for kind in kinds:
+        chart.add(kind, [count.get((m, kind), 0) for m in months])
+    text = f"Stacked bar chart of contributions in {len(months)} months by kind: " + ", ".join(
+        f"{k} {totals[k]}" for k in kinds[:8]
+    )
+    return Chart("kinds-by-month", title, text + ".", _svg(chart))
+
+
 def all_charts(report: dict[str, Any]) -> list[Chart]:
     """Every chart the report has data for, in page order."""
     found = [

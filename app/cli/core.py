@@ -19,7 +19,10 @@ from ledger.kernel.principal import ROLES, Role
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--access-log/--no-access-log", default=True, show_default=True, help="Log every request."
+)
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the API (starts the embedded PostgreSQL when DATABASE_URL is unset)."""
     import uvicorn
 
@@ -35,6 +38,7 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,
     )
 
 

@@ -1,34 +1,31 @@
 """GraphQL over HTTP (and websockets), plus the dashboards' persisted operations.
 
 ``POST /graphql/persisted/{name}`` runs ``graphql/operations/{name}.graphql`` with
-the JSON body's ``variables``; ``GET`` takes them as a ``variables`` query parameter.
-While the database is unavailable a persisted operation answers 503 with the reason.
+the JSON body's ``variables``; ``GET`` takes them as a ``variables`` query parameter
+and answers ``If-None-Match`` (``app.persisted.service``); ``GET /graphql/persisted``
+lists them. A spent query budget is answered 429 with ``Retry-After``; while the
+database is unavailable a persisted operation answers 503 with the reason.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import time
 from typing import Any
 
 from cross_web import HTTPException as StrawberryHTTPException
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from strawberry.litestar import make_graphql_controller
 
+from app.budget import client_key
 from app.context import context_for, graphql_context, principal_from
+from app.persisted.service import RateLimited
+from app.persisted.service import Request as PersistedRequest
 from app.replica import HEADER, parse_heads
 from app.runtime import Runtime
 from app.settings import Settings
-from ledger.kernel.errors import Unavailable
-
-OPERATIONS = Path(__file__).resolve().parents[2] / "graphql" / "operations"
-
-
-def load_operations(folder: Path = OPERATIONS) -> dict[str, str]:
-    """Every persisted operation by file stem."""
-    return {p.stem: p.read_text() for p in sorted(folder.glob("*.graphql"))}
 
 
 def graphql_controller(settings: Settings, schema: Any) -> type[Controller]:
@@ -65,28 +62,43 @@ def _too_deep(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[st
     )
 
 
-async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: Any) -> Any:
+async def _run_persisted(
+    request: Request[Any, Any, Any], name: str, variables: Any, conditional: bool
+) -> Response[bytes]:
     runtime: Runtime = request.app.state.runtime
-    document = runtime.operations.get(name)
-    if document is None:
+    operation = runtime.persisted.operations.get(name)
+    if operation is None:
         raise NotFoundException(detail=f"no persisted operation {name!r}")
     if variables is not None and not isinstance(variables, dict):
         raise HTTPException(status_code=400, detail="variables must be a JSON object")
     principal = principal_from(runtime, request.headers.get("authorization"))
-    context = context_for(runtime, principal, parse_heads(request.headers.get(HEADER)))
-    result = await runtime.schema.execute(
-        document, variable_values=variables, context_value=context
+    asked = PersistedRequest(
+        name=name,
+        variables=variables or {},
+        principal=principal,
+        client=client_key(principal, request.client.host if request.client else None),
+        if_none_match=request.headers.get("if-none-match") if conditional else None,
+        revalidate="no-cache" in request.headers.get("cache-control", "").lower(),
     )
-    errors = result.errors or []
-    outage = next(
-        (e.original_error for e in errors if isinstance(e.original_error, Unavailable)), None
+    try:
+        answer = await runtime.persisted.answer(
+            operation,
+            asked,
+            lambda: context_for(runtime, principal, parse_heads(request.headers.get(HEADER))),
+        )
+    except RateLimited as exc:
+        wait = max(1, exc.budget.reset_at - int(time.time()))
+        return Response(
+            json.dumps(
+                {"error": "rate_limited", "message": "the query budget of this window is spent"}
+            ).encode(),
+            status_code=429,
+            media_type=MediaType.JSON,
+            headers={**exc.budget.headers(), "Retry-After": str(wait)},
+        )
+    return Response(
+        answer.body, status_code=answer.status, media_type=MediaType.JSON, headers=answer.headers
     )
-    if outage is not None:
-        raise outage  # a dashboard's GET is answered 503 with the reason, as HTTP does
-    body: dict[str, Any] = {"data": result.data}
-    if errors:
-        body["errors"] = [e.formatted for e in errors]
-    return body
 
 
 async def _body(request: Request[Any, Any, Any]) -> bytes:
@@ -110,15 +122,23 @@ async def _body(request: Request[Any, Any, Any]) -> bytes:
 class PersistedController(Controller):
     path = "/graphql/persisted"
 
+    @get("/", sync_to_thread=False)
+    def listing(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """Every persisted operation with its description, variables and cost."""
+        runtime: Runtime = request.app.state.runtime
+        return {"operations": [op.public() for op in runtime.persisted.operations.values()]}
+
     @post("/{name:str}", status_code=200)
-    async def run_post(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Any:
+    async def run_post(
+        self, request: Request[Any, Any, Any], name: FromPath[str]
+    ) -> Response[bytes]:
         raw = await _body(request)
         try:
             payload = json.loads(raw) if raw else {}
         except (ValueError, RecursionError):
             raise HTTPException(status_code=400, detail="body must be JSON") from None
         variables = payload.get("variables") if isinstance(payload, dict) else None
-        return await _run_persisted(request, name, variables)
+        return await _run_persisted(request, name, variables, conditional=False)
 
     @get("/{name:str}")
     async def run_get(
@@ -126,9 +146,9 @@ class PersistedController(Controller):
         request: Request[Any, Any, Any],
         name: FromPath[str],
         variables: FromQuery[str | None] = None,
-    ) -> Any:
+    ) -> Response[bytes]:
         try:
             parsed = json.loads(variables) if variables else None
         except (ValueError, RecursionError):
             raise HTTPException(status_code=400, detail="variables must be JSON") from None
-        return await _run_persisted(request, name, parsed)
+        return await _run_persisted(request, name, parsed, conditional=True)

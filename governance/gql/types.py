@@ -11,6 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from governance import service, store
+from governance.gql.enums import ProposalKind, ProposalOutcome, VotingMethod
 from governance.models import Proposal as ProposalModel
 from ledger.graphql import Info, Node, as_json, global_id
 from ledger.journal.events.base import or_none
@@ -66,7 +67,7 @@ class SchulzeMatrices:
 @strawberry.type(description="A count of the ballots: final at close, live while open.")
 class Tally:
     final: bool = strawberry.field(description="False for a live count of an open proposal.")
-    outcome: str | None = strawberry.field(description="passed, failed or no_quorum (final only).")
+    outcome: ProposalOutcome | None = strawberry.field(description="How it ended (final only).")
     passed: bool = strawberry.field(description="Whether the method's rule is met by the ballots.")
     winners: list[str]
     turnout: int = strawberry.field(
@@ -92,7 +93,7 @@ class Tally:
             )
         return cls(
             final=final,
-            outcome=result["outcome"] if final else None,
+            outcome=ProposalOutcome(result["outcome"]) if final and result["outcome"] else None,
             passed=result["passed"],
             winners=result["winners"],
             turnout=result["turnout"],
@@ -137,13 +138,13 @@ class Proposal(Node):
     def body(self) -> str:
         return self.model.body
 
-    @strawberry.field(description="general, policy, credit_policy, expense, membership or release.")
-    def kind(self) -> str:
-        return self.model.kind
+    @strawberry.field(description="What the proposal is about.")
+    def kind(self) -> ProposalKind:
+        return ProposalKind(self.model.kind)
 
     @strawberry.field
-    def method(self) -> str:
-        return self.model.method
+    def method(self) -> VotingMethod:
+        return VotingMethod(self.model.method)
 
     @strawberry.field(
         description="The options; a ranked vote adds params.default_option to every ballot."
@@ -188,8 +189,8 @@ class Proposal(Node):
         return ProposalState(self.model.state)
 
     @strawberry.field
-    def outcome(self) -> str | None:
-        return self.model.outcome
+    def outcome(self) -> ProposalOutcome | None:
+        return ProposalOutcome(self.model.outcome) if self.model.outcome else None
 
     @strawberry.field
     def opens_at(self) -> datetime | None:

@@ -4,7 +4,7 @@ what an outage, a duplicate or a refused value is.
 
 Every entry point applies it once, where its callers are answered (the way httpx
 maps httpcore's exceptions with one ordered mapping): GraphQL queries, mutations and
-subscriptions (``app.gql_errors``; ``ledger.graphql.run_mutation`` for the typed
+subscriptions (``app.gql.errors``; ``ledger.graphql.run_mutation`` for the typed
 results of mutations), HTTP routes (``app.http_errors``: webhooks, persisted
 operations, reports, proofs, CSV), the ``commons`` command (``app.cli``) and the
 workers (``intake.worker``, ``governance.closer``).

@@ -37,17 +37,18 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
-    """The sort key inside ``cursor``; InvalidInput if it was not one of ours."""
+def decode_cursor(cursor: str | None, arity: int, field: str = "after") -> list[Any] | None:
+    """The sort key inside ``cursor``; InvalidInput (naming ``field``) if it was not one
+    of ours."""
     if cursor is None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("malformed cursor", "after") from None
+        raise InvalidInput("malformed cursor", field) from None
     if not isinstance(key, list) or len(key) != arity:
-        raise InvalidInput("malformed cursor", "after")
+        raise InvalidInput("malformed cursor", field)
     return key
 
 
@@ -92,6 +93,7 @@ class Page(Generic[T]):
     cursors: list[str]
     has_next: bool
     total: int
+    has_previous: bool = False
 
 
 def make_page(rows: list[T], first: int, total: int, key: Any) -> Page[T]:
@@ -99,3 +101,46 @@ def make_page(rows: list[T], first: int, total: int, key: Any) -> Page[T]:
     has_next = len(rows) > first
     items = rows[:first]
     return Page(items, [encode_cursor(key(r)) for r in items], has_next, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """The page a connection's ``first``/``after`` or ``last``/``before`` ask for.
+
+    Rows are read in *reading order*: the list's own order, or its reverse when
+    ``backward`` (``last``), from just past ``key`` (the decoded cursor), ``size + 1``
+    of them; ``slice_page`` turns them back into the list's order."""
+
+    size: int
+    key: list[Any] | None
+    backward: bool
+
+    def descending(self, listed_descending: bool) -> bool:
+        """Whether rows are read in descending key order for a list ordered so."""
+        return listed_descending != self.backward
+
+
+def slice_of(
+    first: int | None, after: str | None, last: int | None, before: str | None, arity: int
+) -> Slice:
+    """Validate a connection's paging arguments (forward or backward, not both)."""
+    if last is None and before is None:
+        return Slice(page_size(first), decode_cursor(after, arity), False)
+    if first is not None or after is not None:
+        raise InvalidInput("page with first/after or with last/before, not both", "last")
+    if last is not None and not 1 <= last <= MAX_PAGE:
+        raise InvalidInput(f"last must be between 1 and {MAX_PAGE}", "last")
+    return Slice(last or DEFAULT_PAGE, decode_cursor(before, arity, "before"), True)
+
+
+def slice_page(rows: list[T], window: Slice, total: int, key: Any) -> Page[T]:
+    """The page of ``rows`` (read in reading order, ``size + 1`` at most) in list order."""
+    more = len(rows) > window.size
+    items = rows[: window.size]
+    if window.backward:
+        items.reverse()
+    cursors = [encode_cursor(key(r)) for r in items]
+    resumed = window.key is not None
+    if window.backward:
+        return Page(items, cursors, has_next=resumed, total=total, has_previous=more)
+    return Page(items, cursors, has_next=more, total=total, has_previous=resumed)

@@ -10,9 +10,11 @@ Where each rule lives:
 - which projects know an identity, and so who may see its email -> ``sightings``
 - a person's personal data becomes a tombstone at their request -> ``erasure``
 - a contribution is recorded once per natural key, with its credit and rollups -> ``contributions``
-- the rollups per contributor, month and kind, added to or recounted -> ``rollups``
+- the rollups every writer folds contributions into, added to or recounted -> ``rollups``
 - a credit weight per kind, versioned and append-only -> ``credit``
 - loading a project's past by COPY, resumable imports -> ``bulk/``
 - keyset-paged reads and totals -> ``queries``
+- a contributor's standing (rank, credit explained, kind x month) and a project's
+  months, from the rollups -> ``standing``
 - Strawberry types and resolvers, no rules and no SQL -> ``gql/``
 """

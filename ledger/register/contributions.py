@@ -2,9 +2,10 @@
 
 The natural key (commit sha, PR number, a client's idempotency key...) makes every
 recording idempotent; it, the evidence URL and the metadata are public and refused when
-they hold an email or IP address (``ledger.kernel.personal``): the same key with the same facts returns the first record,
-with different facts it is refused. Rollups (per project, contributor, month and
-kind) are kept in the same transaction, so dashboards never aggregate raw rows.
+they hold an email or IP address (``ledger.kernel.personal``): the same key with the
+same facts returns the first record, with different facts it is refused. The rollups
+(``ledger.register.rollups``) are kept in the same transaction, so dashboards never
+aggregate raw rows.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ import asyncpg
 
 from ledger.kernel.paging import (
     Page,
+    Slice,
     cursor_decimal,
     cursor_int,
     cursor_time,
-    decode_cursor,
-    make_page,
+    slice_page,
 )
 from ledger.register.contributions import COLUMNS, _contribution
 from ledger.register.models import Contribution
@@ -31,6 +31,12 @@ class ContributionFilter:
     contributor_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
+    exclude_bots: bool = False
+    """Leave out contributions recorded as a bot's (stored uncounted)."""
+
+
+CONTRIBUTOR_ORDERS = ("credit", "contributions", "first_at", "last_at")
+"""What a contributors' list may be ordered by (each with the contributor id as tie-break)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +61,46 @@ _WHERE = """project_id = $1
     AND ($2::text IS NULL OR kind = $2)
     AND ($3::bigint IS NULL OR contributor_id = $3)
     AND ($4::timestamptz IS NULL OR occurred_at >= $4)
-    AND ($5::timestamptz IS NULL OR occurred_at < $5)"""
-_CONTRIBUTIONS = f"""
+    AND ($5::timestamptz IS NULL OR occurred_at < $5)
+    AND (counted OR NOT $6::boolean)"""
+_CONTRIBUTIONS_READ = f"""
 SELECT {COLUMNS} FROM contributions WHERE {_WHERE}
-    AND ($6::timestamptz IS NULL OR (occurred_at, id) < ($6, $7))
-ORDER BY occurred_at DESC, id DESC LIMIT $8
+    AND ($7::timestamptz IS NULL OR (occurred_at, id) {{cmp}} ($7, $8))
+ORDER BY occurred_at {{order}}, id {{order}} LIMIT $9
 """
+# By reading order: descending (newest first, or last/before of oldest first) or not.
+_CONTRIBUTIONS = {
+    True: _CONTRIBUTIONS_READ.format(cmp="<", order="DESC"),
+    False: _CONTRIBUTIONS_READ.format(cmp=">", order="ASC"),
+}
 _COUNT = f"SELECT count(*) FROM contributions WHERE {_WHERE}"
-_CONTRIBUTORS = """
-SELECT contributor_id, contributions, credit, first_at, last_at FROM contributor_stats
-WHERE project_id = $1 AND ($2::numeric IS NULL OR (credit, contributor_id) < ($2, $3))
-ORDER BY credit DESC, contributor_id DESC LIMIT $4
+_CONTRIBUTORS_READ = """
+SELECT s.contributor_id, s.contributions, s.credit, s.first_at, s.last_at
+FROM contributor_stats s JOIN contributors p ON p.id = s.contributor_id
+WHERE s.project_id = $1 AND NOT (p.is_bot AND $4::boolean)
+    AND ($2::{type} IS NULL OR (s.{field}, s.contributor_id) {cmp} ($2, $3))
+ORDER BY s.{field} {order}, s.contributor_id {order} LIMIT $5
+"""
+_CONTRIBUTOR_TYPES = {
+    "credit": "numeric",
+    "contributions": "bigint",
+    "first_at": "timestamptz",
+    "last_at": "timestamptz",
+}
+# By (order field, reading order descending).
+_CONTRIBUTORS = {
+    (field, descending): _CONTRIBUTORS_READ.format(
+        field=field,
+        type=_CONTRIBUTOR_TYPES[field],
+        cmp="<" if descending else ">",
+        order="DESC" if descending else "ASC",
+    )
+    for field in CONTRIBUTOR_ORDERS
+    for descending in (True, False)
+}
+_BOT_STANDINGS = """
+SELECT count(*) FROM contributor_stats s JOIN contributors p ON p.id = s.contributor_id
+WHERE s.project_id = $1 AND p.is_bot
 """
 _TOTALS = """
 SELECT contributions, credit, contributors, first_at, last_at FROM project_stats
@@ -86,42 +121,72 @@ async def contributions_page(
     conn: asyncpg.Connection | asyncpg.Pool,
     project_id: int,
     where: ContributionFilter,
-    first: int,
-    after: str | None,
+    window: Slice,
     count: bool = True,
+    newest_first: bool = True,
 ) -> Page[Contribution]:
-    """Newest first, keyset-paged by (occurred_at, id); the total (an indexed count over
-    the project's rows) only when ``count``, else 0."""
-    key = decode_cursor(after, 2)
+    """Newest first (or oldest first), keyset-paged by (occurred_at, id) either way; the
+    total (an indexed count over the project's rows) only when ``count``, else 0."""
+    key = window.key
     at = cursor_time(key[0]) if key else None
     last_id = cursor_int(key[1]) if key else None
-    args: list[Any] = [project_id, where.kind, where.contributor_id, where.since, where.until]
-    rows = await conn.fetch(_CONTRIBUTIONS, *args, at, last_id, first + 1)
+    args: list[Any] = [
+        project_id, where.kind, where.contributor_id, where.since, where.until, where.exclude_bots
+    ]  # fmt: skip
+    statement = _CONTRIBUTIONS[window.descending(newest_first)]
+    rows = await conn.fetch(statement, *args, at, last_id, window.size + 1)
     total = await conn.fetchval(_COUNT, *args) if count else 0
     items = [_contribution(r) for r in rows]
-    return make_page(items, first, total, lambda c: (c.occurred_at.isoformat(), c.id))
+    return slice_page(items, window, total, lambda c: (c.occurred_at.isoformat(), c.id))
+
+
+def _contributor_cursor(order: str, value: Any) -> Any:
+    if order == "credit":
+        return cursor_decimal(value)
+    if order == "contributions":
+        return cursor_int(value)
+    return cursor_time(value)
+
+
+def _contributor_key(order: str) -> Any:
+    def key(t: ContributorTotal) -> tuple[Any, int]:
+        value = getattr(t, order)
+        return (value.isoformat() if isinstance(value, datetime) else str(value), t.contributor_id)
+
+    return key
 
 
 async def contributors_page(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, first: int, after: str | None
+    conn: asyncpg.Connection | asyncpg.Pool,
+    project_id: int,
+    window: Slice,
+    order: str = "credit",
+    descending: bool = True,
+    exclude_bots: bool = False,
 ) -> Page[ContributorTotal]:
-    """Contributors by credit, highest first, with their totals (from the rollup)."""
-    key = decode_cursor(after, 2)
+    """Contributors with their totals (from the rollup), ordered by ``order`` (one of
+    ``CONTRIBUTOR_ORDERS``), highest first unless not ``descending``."""
+    assert order in CONTRIBUTOR_ORDERS
+    key = window.key
     rows = await conn.fetch(
-        _CONTRIBUTORS,
+        _CONTRIBUTORS[(order, window.descending(descending))],
         project_id,
-        cursor_decimal(key[0]) if key else None,
+        _contributor_cursor(order, key[0]) if key else None,
         cursor_int(key[1]) if key else None,
-        first + 1,
+        exclude_bots,
+        window.size + 1,
     )
     totals = await project_totals(conn, project_id)
+    total = totals.contributors
+    if exclude_bots:
+        total -= await conn.fetchval(_BOT_STANDINGS, project_id)
     items = [
         ContributorTotal(
             r["contributor_id"], r["contributions"], r["credit"], r["first_at"], r["last_at"]
         )
         for r in rows
     ]
-    return make_page(items, first, totals.contributors, lambda t: (str(t.credit), t.contributor_id))
+    return slice_page(items, window, total, _contributor_key(order))
 
 
 async def project_totals(conn: asyncpg.Connection | asyncpg.Pool, project_id: int) -> ProjectTotals:

@@ -1,10 +1,11 @@
 """The rollups of counted contributions: per project, per contributor, per contributor and
-month, per month and kind. Kept in the transaction that records the contributions, so
-dashboards never aggregate raw rows.
+month, per month and kind, per contributor, month, kind and credit policy version, and
+per project and month (with its count of active contributors). Kept in the transaction
+that records the contributions, so dashboards never aggregate raw rows.
 
 A ``Tally`` folds contributions into counts per (contributor, month, kind) and the
 first and last instant per contributor; its credit is the count times the weight of
-the kind under the one policy the contributions were priced with. ``write`` adds the
+the kind under the one policy (``policy_version``) the contributions were priced with. ``write`` adds the
 tally to every rollup table in one statement, however many contributions it holds
 (the database prices and sums the cells; a bulk load writes one tally per chunk).
 ``recount`` rebuilds them from the contributions themselves, in one scan (an import
@@ -53,6 +54,23 @@ WITH cells AS (
     ON CONFLICT (project_id, contributor_id, month) DO UPDATE SET
         contributions = s.contributions + excluded.contributions,
         credit = s.credit + excluded.credit
+    RETURNING month, (xmax = 0) AS fresh
+), person_kinds AS (
+    INSERT INTO contributor_kind_stats AS s (project_id, contributor_id, month, kind,
+        policy_version, contributions, credit)
+    SELECT $1, who, month, kind, $11, n, credit FROM cells
+    ON CONFLICT (project_id, contributor_id, month, kind, policy_version) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
+), project_months AS (
+    INSERT INTO project_month_stats AS m (project_id, month, contributions, credit, contributors)
+    SELECT $1, c.month, sum(c.n), sum(c.credit),
+        (SELECT count(*) FROM person_months p WHERE p.month = c.month AND p.fresh)
+    FROM cells c GROUP BY c.month
+    ON CONFLICT (project_id, month) DO UPDATE SET
+        contributions = m.contributions + excluded.contributions,
+        credit = m.credit + excluded.credit,
+        contributors = m.contributors + excluded.contributors
 ), kind_months AS (
     INSERT INTO kind_month_stats AS s (project_id, month, kind, contributions, credit)
     SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
@@ -72,7 +90,9 @@ WHERE project_id = $1
 
 _CLEAR = """
 WITH people AS (DELETE FROM contributor_stats WHERE project_id = $1),
-     person_months AS (DELETE FROM contributor_month_stats WHERE project_id = $1)
+     person_months AS (DELETE FROM contributor_month_stats WHERE project_id = $1),
+     person_kinds AS (DELETE FROM contributor_kind_stats WHERE project_id = $1),
+     project_months AS (DELETE FROM project_month_stats WHERE project_id = $1)
 DELETE FROM kind_month_stats WHERE project_id = $1
 """
 # Enough to aggregate a large project's cells in memory rather than in batches on disk;
@@ -80,12 +100,23 @@ DELETE FROM kind_month_stats WHERE project_id = $1
 _SESSION = "SET LOCAL work_mem = '64MB'; SET LOCAL timezone = 'UTC'"
 # The same rollups rebuilt from the project's counted contributions in one scan.
 _RECOUNT = """
-WITH cells AS (
+WITH versions AS (
     SELECT contributor_id AS who, date_trunc('month', occurred_at)::date AS month,
-           kind, count(*) AS n, sum(credit) AS credit,
+           kind, policy_version, count(*) AS n, sum(credit) AS credit,
            min(occurred_at) AS first_at, max(occurred_at) AS last_at
     FROM contributions WHERE project_id = $1 AND counted
-    GROUP BY 1, 2, 3
+    GROUP BY 1, 2, 3, 4
+), cells AS (
+    SELECT who, month, kind, sum(n) AS n, sum(credit) AS credit,
+           min(first_at) AS first_at, max(last_at) AS last_at
+    FROM versions GROUP BY 1, 2, 3
+), person_kinds AS (
+    INSERT INTO contributor_kind_stats (project_id, contributor_id, month, kind,
+        policy_version, contributions, credit)
+    SELECT $1, who, month, kind, policy_version, n, credit FROM versions
+), project_months AS (
+    INSERT INTO project_month_stats (project_id, month, contributions, credit, contributors)
+    SELECT $1, month, sum(n), sum(credit), count(DISTINCT who) FROM cells GROUP BY month
 ), people AS (
     INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
         first_at, last_at)
@@ -112,10 +143,11 @@ class Tally:
     """Counted contributions folded for the rollups, priced by ``weights`` (kind ->
     credit of one contribution under the policy they were recorded with)."""
 
-    __slots__ = ("cells", "spans", "weights")
+    __slots__ = ("cells", "policy_version", "spans", "weights")
 
-    def __init__(self, weights: Mapping[str, Decimal]) -> None:
+    def __init__(self, weights: Mapping[str, Decimal], policy_version: int) -> None:
         self.weights = weights
+        self.policy_version = policy_version
         self.cells: Counter[tuple[int, int, int, str]] = Counter()
         self.spans: dict[int, list[datetime]] = {}
 
@@ -149,16 +181,22 @@ class Tally:
             [p for p, _ in people],
             [s[0] for _, s in people],
             [s[1] for _, s in people],
+            self.policy_version,
         )
 
 
 async def roll_up(conn: asyncpg.Connection, project_id: int, done: Iterable[Contribution]) -> None:
-    """Add counted contributions (priced under one policy) to the project's rollups."""
-    counted = [c for c in done if c.counted]
-    tally = Tally({c.kind: c.credit for c in counted})
-    for c in counted:
-        tally.add(c.contributor_id, c.kind, c.occurred_at.astimezone(UTC))
-    await tally.write(conn, project_id)
+    """Add counted contributions to the project's rollups, one tally per policy version
+    they were priced under."""
+    by_version: dict[int, list[Contribution]] = {}
+    for c in done:
+        if c.counted:
+            by_version.setdefault(c.policy_version, []).append(c)
+    for version, counted in by_version.items():
+        tally = Tally({c.kind: c.credit for c in counted}, version)
+        for c in counted:
+            tally.add(c.contributor_id, c.kind, c.occurred_at.astimezone(UTC))
+        await tally.write(conn, project_id)
 
 
 async def recount(conn: asyncpg.Connection, project_id: int) -> None:

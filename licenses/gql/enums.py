@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 import strawberry
+
+from ledger.graphql.vocabulary import vocabulary
 
 
 @strawberry.enum(description="How a license grant was given.")
@@ -74,3 +76,15 @@ class VerdictSource(Enum):
     OSADL = "osadl"
     PROJECT = "project"
     NONE = "none"
+
+
+@vocabulary(
+    "What a grant covers.",
+    {
+        "contributions": "the contributions it lists",
+        "from_date": "all the grantor's work from `scopeFrom` on",
+    },
+)
+class GrantScope(StrEnum):
+    CONTRIBUTIONS = "contributions"
+    FROM_DATE = "from_date"

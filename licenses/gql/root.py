@@ -17,6 +17,7 @@ from ledger.graphql import (
     ValidationError,
     connection,
     int_key,
+    validation_error,
 )
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.paging import cursor_int, cursor_time, decode_cursor, make_page, page_size
@@ -30,7 +31,6 @@ from licenses.gql.enums import (
     AgreementInstrument,
     CoveragePeriod,
     GrantInstrument,
-    GrantStatus,
 )
 from licenses.gql.mutations import Mutation
 from licenses.gql.types import (
@@ -42,6 +42,7 @@ from licenses.gql.types import (
     LicenseText,
     TrademarkNotice,
     UncoveredContribution,
+    grant_status,
 )
 
 __all__ = ["NODES", "Mutation", "Query"]
@@ -53,12 +54,6 @@ CompatibilityResult = Annotated[
 
 async def _project(info: Info, slug: str) -> ProjectModel | None:
     return await projects.find_project(info.context.pool, slug)
-
-
-def _status(covered: int, total: int) -> GrantStatus:
-    if covered == total:
-        return GrantStatus.COVERED
-    return GrantStatus.PARTIAL if covered else GrantStatus.UNCOVERED
 
 
 @strawberry.type
@@ -159,7 +154,7 @@ class Query:
                 contributions=r.total,
                 covered=r.covered,
                 uncovered=r.total - r.covered,
-                status=_status(r.covered, r.total),
+                status=grant_status(r.covered, r.total),
             )
             for r in page.items
         ]
@@ -240,11 +235,11 @@ class Query:
         try:
             checked_in = spdx.check(inbound)
         except InvalidInput as exc:
-            return ValidationError(message=exc.message, field="inbound")
+            return validation_error(exc.message, "inbound")
         try:
             checked_out = spdx.check(outbound)
         except InvalidInput as exc:
-            return ValidationError(message=exc.message, field="outbound")
+            return validation_error(exc.message, "outbound")
         verdict = compat.compatibility(checked_in.expression, checked_out.expression)
         warnings = [f"inbound: {w}" for w in checked_in.warnings]
         warnings += [f"outbound: {w}" for w in checked_out.warnings]

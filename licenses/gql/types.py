@@ -16,6 +16,7 @@ from licenses.gql.enums import (
     Grantee,
     GrantInstrument,
     GrantRight,
+    GrantScope,
     GrantStatus,
 )
 from licenses.models import AgreementText as AgreementModel
@@ -103,9 +104,9 @@ class Grant(Node):
     def trademark_excluded(self) -> bool:
         return self.model.trademark_excluded
 
-    @strawberry.field(description="'contributions' (listed) or 'from_date'.")
-    def scope(self) -> str:
-        return self.model.scope
+    @strawberry.field(description="What the grant covers.")
+    def scope(self) -> GrantScope:
+        return GrantScope(self.model.scope)
 
     @strawberry.field
     def scope_from(self) -> datetime | None:
@@ -230,6 +231,13 @@ class CoverageReport:
 class UncoveredContribution:
     contribution: Contribution
     flagged: bool = strawberry.field(description="Its kind requires coverage.")
+
+
+def grant_status(covered: int, total: int) -> GrantStatus:
+    """Covered when every contribution is, partial when some are."""
+    if covered == total:
+        return GrantStatus.COVERED
+    return GrantStatus.PARTIAL if covered else GrantStatus.UNCOVERED
 
 
 @strawberry.type(description="A contributor's coverage and the grants that give it.")

@@ -167,7 +167,8 @@ def working(tag: str, answers: dict[str, Any]) -> dict[str, Any]:
                             "lastAt": None,
                         },
                     }
-                }
+                },
+                "extensions": answers["persisted"][1]["extensions"],
             },
             None,
         ),

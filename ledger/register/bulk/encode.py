@@ -218,7 +218,7 @@ def encode_chunk(
     )  # fmt: skip
     pid, pv = terms.project_id, terms.policy.version
     prices = _Prices(terms.policy)
-    tally, tallied = Tally(prices.weights), terms.tally
+    tally, tallied = Tally(prices.weights, pv), terms.tally
     named = _Fields()
     zero = (binary.numeric(Decimal("0.0000")), b'"0.0000"')
     dumps, sha256, join = orjson.dumps, hashlib.sha256, b"".join

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from ledger.graphql import Connection, Info, Node, as_json, connection, global_id, selects
 from ledger.journal.gql import Journal
-from ledger.kernel.paging import page_size
+from ledger.kernel.paging import slice_of
 from ledger.register import people, queries, sightings
 from ledger.register.credit import CreditPolicy as CreditPolicyModel
 from ledger.register.credit import current_policy, explain, policies
+from ledger.register.gql.lists import ContributionFilter, ContributionOrder, ContributorOrder
 from ledger.register.models import STANDARD_KINDS
 from ledger.register.models import Contribution as ContributionModel
 from ledger.register.models import Contributor as ContributorModel
 from ledger.register.models import Identity as IdentityModel
 from ledger.register.models import Project as ProjectModel
 from ledger.register.projects import project_kinds
-
-if TYPE_CHECKING:
-    from ledger.treasury.gql.root import Treasury
 
 
 @strawberry.type(description="A forge account or other source of a contributor's work.")
@@ -210,14 +208,6 @@ class KindTotal:
     credit: Decimal
 
 
-@strawberry.input(description="Narrow a project's contributions.")
-class ContributionFilter:
-    kind: str | None = None
-    contributor: int | None = strawberry.field(default=None, description="Contributor number.")
-    since: datetime | None = None
-    until: datetime | None = None
-
-
 @strawberry.type(description="An open project recorded in the commons ledger.")
 class Project(Node):
     model: strawberry.Private[ProjectModel]
@@ -282,32 +272,51 @@ class Project(Node):
         rows = await queries.totals_by_kind(info.context.pool, self.model.id)
         return [KindTotal(kind=k, contributions=n, credit=c) for k, n, c in rows]
 
-    @strawberry.field(description="Contributions, newest first.")
+    @strawberry.field(description="Contributions, newest first unless `orderBy` says otherwise.")
     async def contributions(
         self,
         info: Info,
         filter: ContributionFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        order_by: ContributionOrder | None = None,
     ) -> Connection[Contribution]:
-        f = filter or ContributionFilter()
-        where = queries.ContributionFilter(f.kind, f.contributor, f.since, f.until)
+        where = (filter or ContributionFilter()).where()
         page = await queries.contributions_page(
             info.context.pool,
             self.model.id,
             where,
-            page_size(first),
-            after,
+            slice_of(first, after, last, before, 2),
             count=selects(info, "totalCount"),
+            newest_first=(order_by or ContributionOrder()).direction.descending,
         )
         return connection(page, [Contribution.of(c, self.model.slug) for c in page.items])
 
-    @strawberry.field(description="Contributors ranked by credit, with their totals.")
+    @strawberry.field(
+        description="Contributors ranked by credit (or `orderBy`), with their totals."
+    )
     async def contributors(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        order_by: ContributorOrder | None = None,
+        exclude_bots: Annotated[
+            bool, strawberry.argument(description="Leave out contributors flagged as bots.")
+        ] = False,
     ) -> Connection[ContributorStanding]:
+        order = order_by or ContributorOrder()
         page = await queries.contributors_page(
-            info.context.pool, self.model.id, page_size(first), after
+            info.context.pool,
+            self.model.id,
+            slice_of(first, after, last, before, 2),
+            order.field.value,
+            order.direction.descending,
+            exclude_bots,
         )
         nodes = [
             ContributorStanding(
@@ -333,9 +342,3 @@ class Project(Node):
     @strawberry.field
     def journal(self) -> Journal:
         return Journal(project_id=self.model.id)
-
-    @strawberry.field(description="Sponsor funding: books, policy and integrity checks.")
-    def treasury(self) -> Annotated[Treasury, strawberry.lazy("ledger.treasury.gql.root")]:
-        from ledger.treasury.gql.root import Treasury
-
-        return Treasury(project_id=self.model.id, slug=self.model.slug)

@@ -153,7 +153,7 @@ class ExpenseClaimMutation:
             return ExpenseClaimPayload(
                 claim=ExpenseClaim.of(claim),
                 replayed=replayed,
-                transaction=TreasuryTransaction.of(tx),
+                transaction=TreasuryTransaction.of(tx, project.id),
             )
 
         return await run_mutation(info, work)

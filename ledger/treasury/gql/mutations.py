@@ -43,9 +43,11 @@ from ledger.treasury.sponsoring import sponsor_once
 from ledger.treasury.sponsors import record_sponsor
 
 
-def _payload(done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
+def _payload(project_id: int, done: tuple[TransactionModel, bool]) -> TreasuryTransactionPayload:
     tx, replayed = done
-    return TreasuryTransactionPayload(transaction=TreasuryTransaction.of(tx), replayed=replayed)
+    return TreasuryTransactionPayload(
+        transaction=TreasuryTransaction.of(tx, project_id), replayed=replayed
+    )
 
 
 @strawberry.type
@@ -102,8 +104,8 @@ class BooksMutation:
             )
             return SponsorshipPayload(
                 sponsorship=Sponsorship.of(project.id, done.sponsorship),
-                pledge=TreasuryTransaction.of(done.pledge) if done.pledge else None,
-                installments=[TreasuryTransaction.of(t) for t in done.installments],
+                pledge=TreasuryTransaction.of(done.pledge, project.id) if done.pledge else None,
+                installments=[TreasuryTransaction.of(t, project.id) for t in done.installments],
                 replayed=done.replayed,
             )
 
@@ -138,9 +140,9 @@ class BooksMutation:
             )
             charged = await treasury_moves.receipt_fees(conn, project.id, tx.id)
             return TreasuryTransactionPayload(
-                transaction=TreasuryTransaction.of(tx),
+                transaction=TreasuryTransaction.of(tx, project.id),
                 replayed=replayed,
-                fees=[TreasuryTransaction.of(f) for f in charged],
+                fees=[TreasuryTransaction.of(f, project.id) for f in charged],
             )
 
         return await run_mutation(info, work)
@@ -150,6 +152,7 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_expenses.record_expense(
                     conn,
                     project.id,
@@ -164,7 +167,7 @@ class BooksMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -174,6 +177,7 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_refunds.refund(
                     conn,
                     project.id,
@@ -185,7 +189,7 @@ class BooksMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -195,6 +199,7 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.transfer(
                     conn,
                     project.id,
@@ -205,7 +210,7 @@ class BooksMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -215,6 +220,7 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_moves.convert_currency(
                     conn,
                     project.id,
@@ -229,7 +235,7 @@ class BooksMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)
@@ -241,6 +247,7 @@ class BooksMutation:
         async def work(conn: asyncpg.Connection) -> TreasuryTransactionPayload:
             project = await maintained_project(conn, info, input.project)
             return _payload(
+                project.id,
                 await treasury_reversals.reverse(
                     conn,
                     project.id,
@@ -249,7 +256,7 @@ class BooksMutation:
                     occurred_on=input.occurred_on,
                     memo=input.memo,
                     actor=info.context.principal.actor,
-                )
+                ),
             )
 
         return await run_mutation(info, work)

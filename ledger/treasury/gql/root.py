@@ -77,7 +77,8 @@ class Treasury:
 
     @strawberry.field(description="Every account's balance, now or at the end of a value date.")
     async def balances(self, info: Info, at: date | None = None) -> list[Account]:
-        return [Account.of(a) for a in await balances(info.context.pool, self.project_id, at)]
+        found = await balances(info.context.pool, self.project_id, at)
+        return [Account.of(a, self.project_id) for a in found]
 
     @strawberry.field(description="Transactions, newest value date first.")
     async def transactions(
@@ -92,12 +93,13 @@ class Treasury:
         page = await transactions_page(
             info.context.pool, self.project_id, where, page_size(first), after
         )
-        return connection(page, [TreasuryTransaction.of(t) for t in page.items])
+        return connection(page, [TreasuryTransaction.of(t, self.project_id) for t in page.items])
 
     @strawberry.field(description="Expense approvals, oldest first.")
     async def approvals(self, info: Info) -> list[ExpenseApproval]:
         return [
-            ExpenseApproval.of(a) for a in await list_approvals(info.context.pool, self.project_id)
+            ExpenseApproval.of(a, self.project_id)
+            for a in await list_approvals(info.context.pool, self.project_id)
         ]
 
     @strawberry.field(

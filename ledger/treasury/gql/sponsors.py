@@ -9,7 +9,7 @@ from enum import Enum
 import asyncpg
 import strawberry
 
-from ledger.graphql import Info
+from ledger.graphql import Info, Node, global_id
 from ledger.treasury.gql.types import Money
 from ledger.treasury.models import Sponsor as SponsorModel
 from ledger.treasury.models import Sponsorship as SponsorshipModel
@@ -66,7 +66,7 @@ async def load_terms_by_key(pool: asyncpg.Pool, keys: list[tuple[int, int]]) -> 
 
 
 @strawberry.type(description="Support given under commons terms (or flagged as non-commons).")
-class Sponsorship:
+class Sponsorship(Node):
     project_id: strawberry.Private[int]
     terms_id: strawberry.Private[int]
     number: int
@@ -82,6 +82,10 @@ class Sponsorship:
     non_commons_reason: str | None
     actor: str
     recorded_at: datetime
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Sponsorship", self.project_id, self.number)
 
     @strawberry.field(description="The terms the sponsor acknowledged.")
     async def terms(self, info: Info) -> CommonsTerms:
@@ -117,13 +121,17 @@ class Sponsorship:
     "is named only to the project's maintainers; everyone else reads 'anonymous' and no "
     "organisation or contributor number, while its sponsorships and terms stay public."
 )
-class Sponsor:
+class Sponsor(Node):
     project_id: strawberry.Private[int]
     project_slug: strawberry.Private[str]
     model: strawberry.Private[SponsorModel]
     number: int
     anonymous: bool
     recorded_at: datetime
+
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Sponsor", self.project_id, self.number)
 
     def _known(self, info: Info) -> bool:
         return not self.model.anonymous or info.context.principal.has(

@@ -167,7 +167,7 @@ class TreasuryToolsMutation:
                 actor=info.context.principal.actor,
             )
             return DuePledgesPayload(
-                pledges=[TreasuryTransaction.of(t) for t in made], replayed=replayed
+                pledges=[TreasuryTransaction.of(t, project.id) for t in made], replayed=replayed
             )
 
         return await run_mutation(info, work)
@@ -212,7 +212,9 @@ class TreasuryToolsMutation:
                 memo=input.memo,
                 actor=info.context.principal.actor,
             )
-            return InKindPayload(transaction=TreasuryTransaction.of(tx), replayed=replayed)
+            return InKindPayload(
+                transaction=TreasuryTransaction.of(tx, project.id), replayed=replayed
+            )
 
         return await run_mutation(info, work)
 

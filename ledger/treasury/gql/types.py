@@ -9,7 +9,9 @@ from enum import Enum
 
 import strawberry
 
+from ledger.graphql import Node, global_id
 from ledger.kernel.money import Money as MoneyModel
+from ledger.treasury.gql.enums import AccountKind, ApprovalSource, EntrySide
 from ledger.treasury.models import Approval as ApprovalModel
 from ledger.treasury.models import Transaction as TransactionModel
 from ledger.treasury.queries import (
@@ -51,11 +53,12 @@ class Money:
 
 
 @strawberry.type(description="An account of the books, in one currency.")
-class Account:
+class Account(Node):
+    project_id: strawberry.Private[int]
     number: int
-    kind: str = strawberry.field(
-        description="treasury, receivable, income, expense, payable, exchange, fee, in_kind "
-        "(support given in goods or services) or in_kind_use (its contra, never money)."
+    kind: AccountKind = strawberry.field(
+        description="What the account holds (in_kind: support given in goods or services; "
+        "in_kind_use: its contra, never money)."
     )
     name: str = strawberry.field(
         description="Fund, sponsor number, category, payee, fx or the fee's kind."
@@ -66,11 +69,16 @@ class Account:
         description="Debits minus credits; within the signed 64-bit range."
     )
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("Account", self.project_id, self.number)
+
     @classmethod
-    def of(cls, a: AccountBalance) -> Account:
+    def of(cls, a: AccountBalance, project_id: int) -> Account:
         return cls(
+            project_id=project_id,
             number=a.account_id,
-            kind=a.kind,
+            kind=AccountKind(a.kind),
             name=a.name,
             currency=a.currency,
             sponsor=a.sponsor_id,
@@ -82,14 +90,15 @@ class Account:
 class Entry:
     line: int
     account: int = strawberry.field(description="Account number.")
-    account_kind: str
+    account_kind: AccountKind
     account_name: str
     amount: Money
-    side: str = strawberry.field(description="debit or credit.")
+    side: EntrySide = strawberry.field(description="Debit (positive) or credit.")
 
 
 @strawberry.type(description="A balanced set of entries (debits = credits per currency).")
-class TreasuryTransaction:
+class TreasuryTransaction(Node):
+    project_id: strawberry.Private[int]
     number: int
     kind: TransactionKind
     occurred_on: date
@@ -114,21 +123,26 @@ class TreasuryTransaction:
     recorded_at: datetime
     entries: list[Entry]
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("TreasuryTransaction", self.project_id, self.number)
+
     @classmethod
-    def of(cls, t: TransactionModel) -> TreasuryTransaction:
+    def of(cls, t: TransactionModel, project_id: int) -> TreasuryTransaction:
         m = t.movement
         entries = [
             Entry(
                 line=e.line,
                 account=e.account_id,
-                account_kind=e.account_kind,
+                account_kind=AccountKind(e.account_kind),
                 account_name=e.account_name,
                 amount=Money.of(e.amount),
-                side="debit" if e.amount.minor > 0 else "credit",
+                side=EntrySide.DEBIT if e.amount.minor > 0 else EntrySide.CREDIT,
             )
             for e in t.entries
         ]
         return cls(
+            project_id=project_id,
             number=t.id,
             kind=TransactionKind(m.kind),
             occurred_on=m.occurred_on,
@@ -154,9 +168,10 @@ class TreasuryTransaction:
 
 
 @strawberry.type(description="What authorised an expense: a passed proposal or a maintainer.")
-class ExpenseApproval:
+class ExpenseApproval(Node):
+    project_id: strawberry.Private[int]
     number: int
-    source: str
+    source: ApprovalSource
     proposal: int | None
     amount: Money
     payee: str
@@ -164,11 +179,16 @@ class ExpenseApproval:
     actor: str
     recorded_at: datetime
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("ExpenseApproval", self.project_id, self.number)
+
     @classmethod
-    def of(cls, a: ApprovalModel) -> ExpenseApproval:
+    def of(cls, a: ApprovalModel, project_id: int) -> ExpenseApproval:
         return cls(
+            project_id=project_id,
             number=a.id,
-            source=a.source,
+            source=ApprovalSource(a.source),
             proposal=a.proposal_id,
             amount=Money.of(a.amount),
             payee=a.payee,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from app.demo_wiki import seed_wiki
+from app.demo.wiki import seed_wiki
 from ledger.journal.keys import InstanceKeys
 from reports.build import signed_report
 from reports.verify import verify_report

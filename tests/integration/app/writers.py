@@ -128,8 +128,9 @@ async def _governance(pool: asyncpg.Pool, project: Project, ids: list[int]) -> N
                 await service.cast(conn, project.id, proposal.id, voter, {"choice": "yes"}, ACTOR)
     await pool.execute(
         "UPDATE proposals SET closes_at = clock_timestamp() - interval '1 second' "
-        "WHERE project_id = $1 AND state = 'open'",
+        "WHERE project_id = $1 AND id = any($2::bigint[])",
         project.id,
+        [secret.id, public.id],
     )
     assert len(await service.close_due(pool)) == 2
 

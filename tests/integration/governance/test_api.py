@@ -315,7 +315,7 @@ async def test_a_schulze_result_publishes_its_matrices(
     persisted = await gql.client.post(
         "/graphql/persisted/ProposalResult", json={"variables": {"slug": "wiki", "number": 1}}
     )
-    published = persisted.json()["data"]["proposal"]
+    published = persisted.json()["data"]["project"]["proposal"]
     assert published["tally"]["schulze"] == proposal["tally"]["schulze"]
     assert published["tallySheet"] == proposal["tallySheet"]
     assert published["voters"] is None  # a public sheet names its voters itself

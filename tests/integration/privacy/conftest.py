@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from app.demo import seed_demo
-from app.demo_forge import ANONYMOUS_EDITOR
+from app.demo.forge import ANONYMOUS_EDITOR
 from app.main import create_app
 from app.runtime import Runtime
 from ledger.register import projects

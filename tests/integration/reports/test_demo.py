@@ -74,7 +74,9 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
         ("lazy_consensus", "failed"),
         ("consent", "passed"),
         ("majority", "passed"),
+        ("majority", None),
     ]
+    assert seeded.counts["open proposals"] == 1
     paid = await pool.fetchval("SELECT count(*) FROM treasury_transactions WHERE kind = 'expense'")
     assert paid == 15  # twelve hosting bills, one charged twice, a claim and the audit
     page = render_html(doc)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.field_prices import BOUNDED, HISTORY, ITEM, PRICES
-from app.gql_limits import ShapeMeter, shape_limit
-from app.routes.graphql import load_operations
+from app.gql.limits import ShapeMeter, shape_limit
+from app.persisted.catalogue import load_operations
 from app.schema import build_schema
 from app.settings import Settings
 from graphql import (

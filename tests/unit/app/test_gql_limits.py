@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.gql_limits import Shape, ShapeMeter, shape_limit
+from app.gql.limits import Shape, ShapeMeter, shape_limit
 from app.schema import build_schema
 from app.settings import Settings
 from graphql import (

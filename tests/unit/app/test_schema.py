@@ -5,13 +5,15 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from graphql.validation import NoDeprecatedCustomRule
 from setuptools import find_packages
 
 import graphql
-from app.routes.graphql import OPERATIONS, load_operations
+from app.composition import SUPERSEDED
+from app.persisted.catalogue import OPERATIONS, load_operations
 from app.schema import build_schema, sdl
 from app.settings import Settings
-from graphql import OperationDefinitionNode, parse, validate
+from graphql import GraphQLObjectType, OperationDefinitionNode, parse, validate
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = build_schema(Settings.from_env({}))._schema
@@ -34,6 +36,22 @@ def test_every_persisted_operation_validates_against_the_schema() -> None:
     for name, text in operations.items():
         document = parse(text)
         assert validate(SCHEMA, document) == [], name
+
+
+def test_no_persisted_operation_reads_a_deprecated_field() -> None:
+    for name, text in load_operations().items():
+        assert validate(SCHEMA, parse(text), [NoDeprecatedCustomRule]) == [], name
+
+
+def test_root_fields_of_one_project_are_deprecated_for_project_fields() -> None:
+    query = SCHEMA.query_type
+    assert query is not None
+    deprecated = {n for n, f in query.fields.items() if f.deprecation_reason}
+    assert deprecated == set(SUPERSEDED)
+    assert {"project", "projects", "contributor", "node", "nodes"} <= set(query.fields)
+    project = SCHEMA.get_type("Project")
+    assert isinstance(project, GraphQLObjectType)
+    assert set(SUPERSEDED.values()) <= set(project.fields)
 
 
 def test_every_persisted_operation_is_one_operation_named_as_its_file() -> None:

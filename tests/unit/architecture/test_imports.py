@@ -13,9 +13,6 @@ ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("app", "intake", "reports", "governance", "licenses", "ledger")
 RANK = {"app": 3, "intake": 2, "reports": 2, "governance": 1, "licenses": 1, "ledger": 0}
 LEDGER_RANK = {"kernel": 0, "graphql": 1, "journal": 2, "register": 3, "treasury": 4}
-# The register's Project type names its treasury lazily (resolved when the schema is
-# built), so the two GraphQL layers meet without an import at module load.
-LAZY_UPWARD = {("ledger.register.gql.types", "ledger.treasury.gql.root")}
 
 
 def _module(path: Path) -> str:
@@ -88,8 +85,7 @@ def test_ledger_subpackages_stack_in_order() -> None:
             target = name.split(".")
             if target[0] != "ledger" or len(target) < 2 or target[1] == parts[1]:
                 continue
-            upward = LEDGER_RANK[target[1]] > LEDGER_RANK[parts[1]]
-            if upward and not any(module == a and name.startswith(b) for a, b in LAZY_UPWARD):
+            if LEDGER_RANK[target[1]] > LEDGER_RANK[parts[1]]:
                 wrong.append((module, name))
     assert sorted(wrong) == []
 

@@ -80,6 +80,12 @@ class ErrorBoundary(MaskErrors):
         return out
 
 
+def answer_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors of a result as the boundary answers them, for results executed
+    without the schema's extensions (persisted operations)."""
+    return ErrorBoundary()._process_errors(errors)
+
+
 class Schema(strawberry.Schema):
     """The Strawberry schema without its default error log (``ErrorBoundary`` logs)."""
 

@@ -14,7 +14,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from app.context import AppContext
-from app.gql_errors import Schema
+from app.gql.errors import Schema
 from ledger.kernel.boundary import is_outage
 from ledger.kernel.context import Loaders
 

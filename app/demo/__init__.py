@@ -2,19 +2,18 @@
 
 Project ``aurora``: a few hundred contributors across organisations (some changing
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
-a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), its
-money (``app.demo_treasury``: sponsors with commons terms and one pledge flagged
+a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo.forge``), its
+money (``app.demo.treasury``: sponsors with commons terms and one pledge flagged
 non-commons, recurring pledges, fees, in-kind support, spending), license
-grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
-proposals (one of them authorising an expense, then paid). Beside it, project
-``larder``: a cookbook wiki's year of history, imported from a MediaWiki dump
-(``app.demo_wiki``), so that a report shows peer production that is not code.
+grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), decided
+proposals (one of them authorising an expense, then paid) and one still open. Beside
+it, project ``larder``: a cookbook wiki's year of history, imported from a MediaWiki
+dump (``app.demo.wiki``), so that a report shows peer production that is not code.
 Deterministic for a given seed; refuses to run twice on one database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,21 +22,17 @@ from decimal import Decimal
 
 import asyncpg
 
-from app.demo_forge import seed_forge
-from app.demo_treasury import seed_treasury
-from app.demo_wiki import SLUG as WIKI_SLUG
-from app.demo_wiki import seed_wiki
-from governance import service as votes
-from governance.electorate import Rule
-from governance.models import check_draft
+from app.demo.forge import seed_forge
+from app.demo.treasury import seed_treasury
+from app.demo.votes import decided_proposals, open_question
+from app.demo.wiki import SLUG as WIKI_SLUG
+from app.demo.wiki import seed_wiki
 from ledger.kernel.errors import Conflict, ConflictCode
-from ledger.kernel.money import Money
 from ledger.register import people
 from ledger.register.contributions import record_contributions
 from ledger.register.credit import set_policy
 from ledger.register.models import NewContribution, Project
 from ledger.register.projects import ProjectInput, create_project, find_project, get_project
-from ledger.treasury.expenses import record_expense
 from licenses.agreements import ensure_dco, publish_agreement
 from licenses.models import Authorisation, NewGrant, default_rights
 from licenses.service import record_grant
@@ -141,7 +136,8 @@ async def seed_demo(
         progress("license grants")
         done.counts["grants"] = await _grants(conn, project, ids, orgs[0].id, by_person, start)
     progress("proposals")
-    done.counts["proposals"] = await _proposals(pool, project.id, ids, rng)
+    done.counts["proposals"] = await decided_proposals(pool, project.id, ids, rng)
+    done.counts["open proposals"] = await open_question(pool, ids, rng)
     progress("wiki")
     done.counts.update(await seed_wiki(pool, start, seed))
     return done
@@ -189,71 +185,3 @@ async def _grants(
     )  # fmt: skip
     await record_grant(conn, project, corporate, ACTOR)
     return made + 1
-
-
-async def _proposals(
-    pool: asyncpg.Pool, project_id: int, ids: list[int], rng: random.Random
-) -> int:
-    plans = [
-        ("Adopt the code of conduct v2", "majority", [], 0.8),
-        ("Move the release cadence to quarterly", "majority", [], 0.35),
-        ("Pick the 2027 focus area", "approval", ["offline maps", "accessibility", "speed"], 0.6),
-        ("Archive the legacy plugin API", "lazy_consensus", [], 0.0),
-        ("Rename the default branch to main", "consent", [], 1.0),
-        ("Fund an accessibility audit", "majority", [], 0.9),
-    ]
-    audit = {"amount": "1200.00", "currency": "EUR", "payee": "Kartografie GmbH",
-             "purpose": "Accessibility audit of the web viewer"}  # fmt: skip
-    electorate = Rule(contributors=tuple(ids[:40]))
-    opened = []
-    async with pool.acquire() as conn, conn.transaction():
-        project = await get_project(conn, SLUG)
-        closes = await conn.fetchval("SELECT clock_timestamp() + interval '2 seconds'")
-        for n, (title, method_name, options, _) in enumerate(plans):
-            kind, action = ("expense", audit) if title.startswith("Fund") else ("general", {})
-            draft = check_draft(
-                title, f"{title}.", kind, options, method_name, {}, electorate, "1/4", action
-            )
-            proposal, _ = await votes.create(
-                conn, project, draft, closes, ACTOR, key=f"demo-proposal-{n}"
-            )
-            opened.append(await votes.open_(conn, project_id, proposal.id, ACTOR))
-        for proposal, (_, method_name, options, yes_share) in zip(opened, plans, strict=True):
-            for voter in ids[:40]:
-                if voter != ids[0] and rng.random() < 0.3:
-                    continue
-                ballot = _ballot(method_name, options, yes_share, voter == ids[0], rng)
-                await votes.cast(
-                    conn, project_id, proposal.id, voter, ballot, f"contributor:{voter}"
-                )
-    async with pool.acquire() as conn:
-        left = await conn.fetchval(
-            "SELECT greatest(0, extract(epoch FROM $1 - clock_timestamp()))", closes
-        )
-        await asyncio.sleep(float(left) + 0.05)  # a demo waits for its own closing time
-        async with conn.transaction():
-            project = await get_project(conn, SLUG)
-            closed = [await votes.close(conn, project, p.id, ACTOR) for p in opened]
-            approval = (closed[-1].effect or {}).get("expense_authorization")
-            if approval is not None:  # the passed expense proposal authorised the payment
-                await record_expense(
-                    conn, project_id, key="demo-audit", money=Money(120_000, "EUR"),
-                    payee=audit["payee"], purpose=audit["purpose"],
-                    evidence_url="https://aurora.invalid/invoices/2026-audit.pdf",
-                    approval_id=int(approval), actor=ACTOR,
-                )  # fmt: skip
-    return len(opened)
-
-
-def _ballot(
-    method_name: str, options: list[str], yes_share: float, first: bool, rng: random.Random
-) -> dict[str, object]:
-    if method_name == "approval":
-        return {"approve": rng.sample(options, rng.randint(1, 2))}
-    if method_name == "lazy_consensus":
-        if first:
-            return {"choice": "veto", "reason": "the plugin API still has users"}
-        return {"choice": "support"}
-    if method_name == "consent":
-        return {"choice": "consent"}
-    return {"choice": "yes" if rng.random() < yes_share else "no"}
