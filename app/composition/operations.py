@@ -20,9 +20,10 @@ _INTAKE = IntakeQuery()
 @strawberry.type
 class ProjectProofs:
     @strawberry.field(
-        description="The project's newest signed tree head (published at most a few seconds or events behind its journal)."
+        description="The project's newest signed tree head (published at most a few seconds "
+        "or events behind its journal); null, with a not_found error, before the first."
     )
-    async def tree_head(self, root: strawberry.Parent[Project], info: Info) -> TreeHead:
+    async def tree_head(self, root: strawberry.Parent[Project], info: Info) -> TreeHead | None:
         return await _PROOFS.tree_head(info, root.model.slug)
 
     @strawberry.field(description="Inclusion proof of event `seq` in the tree of `treeSize`.")
@@ -34,7 +35,7 @@ class ProjectProofs:
         tree_size: Annotated[
             int | None, strawberry.argument(description="Tree size (default: the whole journal).")
         ] = None,
-    ) -> InclusionProof:
+    ) -> InclusionProof | None:
         return await _PROOFS.inclusion_proof(info, root.model.slug, seq, tree_size)
 
     @strawberry.field(description="Consistency proof between tree sizes `from` and `to`.")
@@ -49,30 +50,40 @@ class ProjectProofs:
             int | None,
             strawberry.argument(description="The newer size (default: the whole journal)."),
         ] = None,
-    ) -> ConsistencyProof:
+    ) -> ConsistencyProof | None:
         return await _PROOFS.consistency_proof(info, root.model.slug, from_, to)
 
 
 @strawberry.type
 class ProjectIntake:
-    @strawberry.field(description="Forge secrets, active and retired (maintainers).")
+    @strawberry.field(
+        description="Forge secrets, active and retired (maintainers; null, with a forbidden error, for anyone else)."
+    )
     async def forge_secrets(
         self, root: strawberry.Parent[Project], info: Info
-    ) -> list[ForgeSecret]:
+    ) -> list[ForgeSecret] | None:
         return await _INTAKE.forge_secrets(info, root.model.slug)
 
-    @strawberry.field(description="Deliveries that failed every attempt (maintainers).")
-    async def dead_letters(self, root: strawberry.Parent[Project], info: Info) -> list[DeadLetter]:
+    @strawberry.field(
+        description="Deliveries that failed every attempt (maintainers; null, with a forbidden error, for anyone else)."
+    )
+    async def dead_letters(
+        self, root: strawberry.Parent[Project], info: Info
+    ) -> list[DeadLetter] | None:
         return await _INTAKE.dead_letters(info, root.model.slug)
 
-    @strawberry.field(description="Pushes listed only in part, newest first (maintainers).")
+    @strawberry.field(
+        description="Pushes listed only in part, newest first (maintainers; null, with a forbidden error, for anyone else)."
+    )
     async def truncated_pushes(
         self, root: strawberry.Parent[Project], info: Info
-    ) -> list[TruncatedPush]:
+    ) -> list[TruncatedPush] | None:
         return await _INTAKE.truncated_pushes(info, root.model.slug)
 
-    @strawberry.field(description="Contributors who share an email or a name (maintainers).")
+    @strawberry.field(
+        description="Contributors who share an email or a name (maintainers; null, with a forbidden error, for anyone else)."
+    )
     async def merge_suggestions(
         self, root: strawberry.Parent[Project], info: Info
-    ) -> list[MergeSuggestion]:
+    ) -> list[MergeSuggestion] | None:
         return await _INTAKE.merge_suggestions(info, root.model.slug)

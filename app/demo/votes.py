@@ -36,7 +36,8 @@ async def decided_proposals(
     opened = []
     async with pool.acquire() as conn, conn.transaction():
         project = await get_project(conn, SLUG)
-        closes = await conn.fetchval("SELECT clock_timestamp() + interval '2 seconds'")
+        # Long enough to cast every ballot on a busy machine; the demo then waits for it.
+        closes = await conn.fetchval("SELECT clock_timestamp() + interval '5 seconds'")
         for n, (title, method_name, options, _) in enumerate(plans):
             kind, action = ("expense", audit) if title.startswith("Fund") else ("general", {})
             draft = check_draft(

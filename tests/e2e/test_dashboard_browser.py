@@ -9,7 +9,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import shutil
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +130,7 @@ def _browse(base: str, other: str, profile: Path) -> dict[str, Any]:
             "result"
         ]["value"]
         elsewhere = Tab(browser)
-        elsewhere.open(f"{other}/healthz")
+        elsewhere.open(f"{other}/elsewhere.html")
         api = f"{base}/graphql"
         seen["cross"] = elsewhere.value(CROSS % (api, ""), wait=True)
         seen["cross_token"] = elsewhere.value(
@@ -136,13 +141,29 @@ def _browse(base: str, other: str, profile: Path) -> dict[str, Any]:
     return seen
 
 
+@contextmanager
+def _another_origin(folder: Path) -> Iterator[str]:
+    """A plain page served from another origin (its own port), as any site on the web."""
+    folder.mkdir()
+    (folder / "elsewhere.html").write_text("<!doctype html><title>elsewhere</title>")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 async def test_the_dashboard_in_a_real_browser(
     app_env: dict[str, str], pool: asyncpg.Pool, tmp_path: Path
 ) -> None:
     await seed_demo(pool, contributors=80, contributions=800)
-    with serving(create_app(app_env)) as port:
-        base, other = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
+    with serving(create_app(app_env)) as port, _another_origin(tmp_path / "site") as other:
+        base = f"http://127.0.0.1:{port}"
         seen = await asyncio.to_thread(_browse, base, other, tmp_path / "profile")
     before, after = seen["before"], seen["after"]
     assert before["title"] == "Aurora — Commons Ledger dashboard"

@@ -98,7 +98,7 @@ async def test_a_secret_ballot_cast_right_after_a_public_one_leaves_no_trace_bes
     persisted = await gql.client.post(
         "/graphql/persisted/ProposalResult", json={"variables": {"slug": "wiki", "number": 2}}
     )
-    assert persisted.json()["data"]["proposal"]["voters"] == [1, 2]
+    assert persisted.json()["data"]["project"]["proposal"]["voters"] == [1, 2]
     rows = [(mine["receipt"], {"choice": "no"}), (theirs["receipt"], {"choice": "yes"})]
     assert closed["tallySheet"] == [
         {"voter": None, "castBy": None, "receipt": receipt, "ballot": ballot}

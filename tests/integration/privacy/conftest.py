@@ -24,6 +24,7 @@ ROOMY = {
     "COMMONS_GRAPHQL_MAX_TOKENS": "200000",
     "COMMONS_GRAPHQL_MAX_COST": "100000000",
     "COMMONS_MAX_BODY": "4194304",
+    "COMMONS_RATE_LIMIT": "0",
 }
 # Text of the demo's webhook deliveries that only the raw payloads hold.
 PAYLOAD_FRAGMENTS = ["Speed up tile rendering", "Co-authored-by", "Signed-off-by", "refs/heads/"]
