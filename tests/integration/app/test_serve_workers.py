@@ -1,5 +1,5 @@
 """``commons serve --workers N``: N processes on one database answer the API and share
-its background work without doing any of it twice."""
+its background work without doing any of it twice (the inbox, the tree heads they sign)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,9 @@ async def test_two_served_processes_answer_and_process_every_delivery_once(
             read = await client.post(
                 "/graphql", json={"query": '{ project(slug: "demo") { totals { contributions } } }'}
             )
+            heads = await asyncio.gather(
+                *(client.get("/projects/demo/tree-head") for _ in range(8))
+            )
     finally:
         server.terminate()
         await server.wait()
@@ -83,3 +86,8 @@ async def test_two_served_processes_answer_and_process_every_delivery_once(
     assert {tuple(r) for r in rows} == {("done", 1)}
     assert len(rows) == DELIVERIES
     assert await pool.fetchval("SELECT count(*) FROM contributions") == DELIVERIES
+    # Both processes answered with the one head signed for the journal's size.
+    assert {h.status_code for h in heads} == {200}
+    assert len({h.text for h in heads}) == 1
+    assert heads[0].json()["tree_size"] == await pool.fetchval("SELECT seq FROM journal_heads")
+    assert await pool.fetchval("SELECT count(*) FROM tree_heads") == 1
