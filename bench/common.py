@@ -1,12 +1,17 @@
-"""Shared set-up for benchmarks: a throwaway PostgreSQL, migrated, and timing helpers."""
+"""Shared set-up for benchmarks: a throwaway PostgreSQL, migrated, timing helpers and the
+CPU time of the server's processes."""
 
 from __future__ import annotations
 
 import os
 import statistics
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
 
 from app import database
 
@@ -35,3 +40,26 @@ def percentile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User and system CPU seconds spent so far by ``processes`` (gone ones count 0)."""
+    total = 0.0
+    for p in processes:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postgres_processes(url: str) -> list[psutil.Process]:
+    """The PostgreSQL server's processes (the embedded one's postmaster and children;
+    none for a server this machine cannot see)."""
+    host = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("host", [""])[0]
+    pid_file = Path(host) / "postmaster.pid"
+    if not host or not pid_file.exists():
+        return []
+    postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+    return [postmaster, *postmaster.children(recursive=True)]
