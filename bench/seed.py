@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import io
 import os
-import resource
 import statistics
 import time
 from collections.abc import Iterator
@@ -34,7 +33,8 @@ import asyncpg
 import psutil
 
 from app import database
-from bench.common import cpu_seconds, postgres_processes, scratch_database
+from bench.clock import Clock, Spent, peak_memory_mib, reset_peak_memory
+from bench.common import scratch_database
 from ledger.journal import chain as journal
 from ledger.register.bulk import import_contributions
 from ledger.register.models import NewContribution
@@ -70,18 +70,6 @@ def contributions(n: int, people: list[int]) -> Iterator[NewContribution]:
 
 
 @dataclass(frozen=True, slots=True)
-class Spent:
-    """Wall and CPU seconds of one stretch of the load: the loading process's, the
-    PostgreSQL server's (0 for a server this machine cannot see) and the whole
-    machine's (every process, other work included)."""
-
-    wall: float
-    loader: float
-    server: float
-    machine: float
-
-
-@dataclass(frozen=True, slots=True)
 class Run:
     loaded: int
     seconds: float
@@ -102,27 +90,6 @@ class Run:
     @property
     def bare_rate(self) -> float:
         return self.loaded / (self.bare_contributions + self.bare_events)
-
-
-class Clock:
-    """Wall and CPU time at the marks of a load; the server's processes are looked up
-    at each mark (a connection opened meanwhile counts from its start)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.marks: list[tuple[float, float, dict[int, float], float]] = []
-
-    def mark(self) -> None:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        server = {p.pid: cpu_seconds([p]) for p in postgres_processes(self.url)}
-        machine = psutil.cpu_times()
-        busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
-        self.marks.append((time.perf_counter(), own.ru_utime + own.ru_stime, server, busy))
-
-    def between(self, a: int, b: int) -> Spent:
-        (w0, l0, s0, m0), (w1, l1, s1, m1) = self.marks[a], self.marks[b]
-        server = sum(t - s0.get(pid, 0.0) for pid, t in s1.items())
-        return Spent(w1 - w0, l1 - l0, server, m1 - m0)
 
 
 async def _bare_copy(conn: asyncpg.Connection, table: str, key: str, total: int) -> float:
@@ -152,6 +119,7 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
         people = [r[0] for r in await pool.fetch("SELECT id FROM contributors ORDER BY id")]
         load = os.getloadavg()[0]
         clock = Clock(url)
+        reset_peak_memory()
         clock.mark()
 
         def chunk_done(size: int) -> None:
@@ -169,7 +137,7 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
             progress=chunk_done,
         )
         clock.mark()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_memory_mib()
         last = len(clock.marks) - 2  # the last chunk's commit
         async with pool.acquire() as conn:
             taking_part = await conn.fetchval(
@@ -226,11 +194,12 @@ def _profile(run: Run) -> None:
     us = 1e6 / run.loaded
     for name, spent in (("chunks committed", run.chunks), ("the end (indexes, recount)", run.end)):
         print(
-            f"  {name}: {spent.wall:.2f} s; CPU {spent.loader:.2f} s loader "
-            f"({spent.loader * us:.1f} us/contribution), {spent.server:.2f} s PostgreSQL "
-            f"({spent.server * us:.1f} us/contribution)"
+            f"  {name}: {spent.wall:.2f} s; CPU per contribution: loader "
+            f"{spent.loader * us:.1f} us, PostgreSQL {spent.connections * us:.1f} us on the "
+            f"load's connections + {spent.background * us:.1f} us in the background "
+            "(checkpoints, WAL writer, I/O workers, autovacuum)"
         )
-    cpu = run.chunks.loader + run.end.loader + run.chunks.server + run.end.server
+    cpu = sum(s.loader + s.connections + s.background for s in (run.chunks, run.end))
     machine = run.chunks.machine + run.end.machine
     cores = psutil.cpu_count() or 1
     print(
@@ -240,7 +209,7 @@ def _profile(run: Run) -> None:
     )
     print(
         f"  {run.contributors:,} contributors took part; peak memory of the loading "
-        f"process at the end of the import: {run.peak_mib:,.0f} MiB"
+        f"process during the import: {run.peak_mib:,.0f} MiB"
     )
 
 
