@@ -80,7 +80,7 @@ class Run:
     fast: bool
     deferred: bool
     contributors: int
-    peak_mib: float
+    memory_mib: tuple[float, float]
     load: tuple[float, float]
 
     @property
@@ -119,6 +119,7 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
         people = [r[0] for r in await pool.fetch("SELECT id FROM contributors ORDER BY id")]
         load = os.getloadavg()[0]
         clock = Clock(url)
+        resident = psutil.Process().memory_info().rss / 2**20
         reset_peak_memory()
         clock.mark()
 
@@ -156,7 +157,7 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
         await pool.close()
     return Run(
         result.loaded, clock.between(0, -1).wall, clock.between(0, last), clock.between(last, -1),
-        bare_c, bare_e, result.fast, result.deferred, taking_part, peak,
+        bare_c, bare_e, result.fast, result.deferred, taking_part, (resident, peak),
         (load, os.getloadavg()[0]),
     )  # fmt: skip
 
@@ -208,8 +209,9 @@ def _profile(run: Run) -> None:
         f"everything; load average {run.load[0]:.2f} at the start, {run.load[1]:.2f} at the end"
     )
     print(
-        f"  {run.contributors:,} contributors took part; peak memory of the loading "
-        f"process during the import: {run.peak_mib:,.0f} MiB"
+        f"  {run.contributors:,} contributors took part; the loading process's resident "
+        f"memory: {run.memory_mib[0]:,.0f} MiB at the import's start, at most "
+        f"{run.memory_mib[1]:,.0f} MiB during it"
     )
 
 
