@@ -7,10 +7,13 @@ and credit, against PostgreSQL's own COPY of the same rows in the same run.
 
 Each run loads a fresh register with ``import_contributions`` (a first import: chunks
 committed over ``--writers`` connections, secondary indexes built at the end) and
-prints contributions/s, events included. Then the rows the load wrote (contributions
-and events, read back) are COPYed into tables of the same columns without indexes,
-keys or triggers, on one connection: the ratio is the load's rate to that bare
-COPY's. The chain is verified afterwards (not timed).
+prints contributions/s, events included, and where the time went: the chunks
+committed against the import's end (index builds and the rollups' recount), the CPU
+of the loading process against PostgreSQL's (the embedded server's processes), and
+the machine's load average (other work shares its cores). Then the rows the load
+wrote (contributions and events, read back) are COPYed into tables of the same
+columns without indexes, keys or triggers, on one connection: the ratio is the
+load's rate to that bare COPY's. The chain is verified afterwards (not timed).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import resource
+import os
 import statistics
 import time
 from collections.abc import Iterator
@@ -27,8 +30,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import psutil
 
 from app import database
+from bench.clock import Clock, Spent, peak_memory_mib, reset_peak_memory
 from bench.common import scratch_database
 from ledger.journal import chain as journal
 from ledger.register.bulk import import_contributions
@@ -53,12 +58,13 @@ BARE_CHUNK = 20_000
 
 
 def contributions(n: int, people: list[int]) -> Iterator[NewContribution]:
-    """A deterministic, skewed history: a few people do most of the work, one
-    contribution every three minutes."""
+    """A deterministic, skewed history: the first 2% of the people do a third of the
+    work, everyone takes part; one contribution every three minutes."""
     m, few, kinds = len(people), max(1, len(people) // 50), len(KINDS)
     at, step = START, timedelta(minutes=3)
     for i in range(n):
-        who = people[(i * i + 7 * i) % m] if i % 3 else people[i % few]
+        # 7919 is prime: for m divisible by neither it nor 3, everyone takes part.
+        who = people[(i * 7919) % m] if i % 3 else people[i % few]
         yield NewContribution(who, KINDS[i % kinds], at, "git", f"commit:{i:040x}")
         at += step
 
@@ -67,10 +73,15 @@ def contributions(n: int, people: list[int]) -> Iterator[NewContribution]:
 class Run:
     loaded: int
     seconds: float
+    chunks: Spent
+    end: Spent
     bare_contributions: float
     bare_events: float
     fast: bool
     deferred: bool
+    contributors: int
+    memory_mib: tuple[float, float]
+    load: tuple[float, float]
 
     @property
     def rate(self) -> float:
@@ -106,7 +117,15 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
         names = io.BytesIO("".join(f"Contributor {i}\n" for i in range(m)).encode())
         await pool.copy_to_table("contributors", source=names, columns=["display_name"])
         people = [r[0] for r in await pool.fetch("SELECT id FROM contributors ORDER BY id")]
-        started = time.perf_counter()
+        load = os.getloadavg()[0]
+        clock = Clock(url)
+        resident = psutil.Process().memory_info().rss / 2**20
+        reset_peak_memory()
+        clock.mark()
+
+        def chunk_done(size: int) -> None:
+            clock.mark()
+
         result = await import_contributions(
             pool,
             project.id,
@@ -116,9 +135,15 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
             writers=writers,
             chunk_size=chunk,
             first_import=True,
+            progress=chunk_done,
         )
-        elapsed = time.perf_counter() - started
+        clock.mark()
+        peak = peak_memory_mib()
+        last = len(clock.marks) - 2  # the last chunk's commit
         async with pool.acquire() as conn:
+            taking_part = await conn.fetchval(
+                "SELECT contributors FROM project_stats WHERE project_id = $1", project.id
+            )
             await conn.execute("CHECKPOINT")
             bare_c = await _bare_copy(conn, "contributions", "id", n)
             bare_e = await _bare_copy(conn, "journal_events", "seq", n + 2)
@@ -130,7 +155,11 @@ async def run(url: str, n: int, m: int, writers: int, chunk: int) -> Run:
         )
     finally:
         await pool.close()
-    return Run(result.loaded, elapsed, bare_c, bare_e, result.fast, result.deferred)
+    return Run(
+        result.loaded, clock.between(0, -1).wall, clock.between(0, last), clock.between(last, -1),
+        bare_c, bare_e, result.fast, result.deferred, taking_part, (resident, peak),
+        (load, os.getloadavg()[0]),
+    )  # fmt: skip
 
 
 def _database(url: str, name: str) -> str:
@@ -156,8 +185,34 @@ async def runs(url: str, count: int, n: int, m: int, writers: int, chunk: int) -
             f" (contributions {n / result.bare_contributions:,.0f}/s, events"
             f" {n / result.bare_events:,.0f}/s); ratio {result.rate / result.bare_rate:.2f}"
         )
+        _profile(result)
         done.append(result)
     return done
+
+
+def _profile(run: Run) -> None:
+    """Where the run's time went, per stretch and per contribution."""
+    us = 1e6 / run.loaded
+    for name, spent in (("chunks committed", run.chunks), ("the end (indexes, recount)", run.end)):
+        print(
+            f"  {name}: {spent.wall:.2f} s; CPU per contribution: loader "
+            f"{spent.loader * us:.1f} us, PostgreSQL {spent.connections * us:.1f} us on the "
+            f"load's connections + {spent.background * us:.1f} us in the background "
+            "(checkpoints, WAL writer, I/O workers, autovacuum)"
+        )
+    cpu = sum(s.loader + s.connections + s.background for s in (run.chunks, run.end))
+    machine = run.chunks.machine + run.end.machine
+    cores = psutil.cpu_count() or 1
+    print(
+        f"  {cpu:.1f} CPU seconds in {run.seconds:.1f} s on {cores} cores: "
+        f"{cpu / run.seconds:.2f} cores busy with the load, {machine / run.seconds:.2f} with "
+        f"everything; load average {run.load[0]:.2f} at the start, {run.load[1]:.2f} at the end"
+    )
+    print(
+        f"  {run.contributors:,} contributors took part; the loading process's resident "
+        f"memory: {run.memory_mib[0]:,.0f} MiB at the import's start, at most "
+        f"{run.memory_mib[1]:,.0f} MiB during it"
+    )
 
 
 def main() -> None:
@@ -185,8 +240,6 @@ def main() -> None:
     )
     print(f"  ratio to bare COPY of the same rows, same run: {ratio:.2f}")
     print(f"  ratio to the {TARGET:,}/s target: {rate / TARGET:.2f}x")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak memory of the loading process: {peak:,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import httpx
 import psutil
 
 from app import database
-from bench.common import free_port, scratch_database
+from bench.common import cpu_seconds, free_port, postgres_processes, scratch_database
 from bench.graphql_read import wait_ready
 from bench.load import load, request
 from bench.seed import contributions
@@ -64,27 +64,6 @@ class Step:
     p99_ms: float
     service_cpu: float
     database_cpu: float
-
-
-def _cpu(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for p in processes:
-        try:
-            times = p.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
-
-
-def postgres_processes(url: str) -> list[psutil.Process]:
-    """The PostgreSQL server's processes (the embedded one's postmaster and children)."""
-    host = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get("host", [""])[0]
-    pid_file = Path(host) / "postmaster.pid"
-    if not pid_file.exists():
-        return []
-    postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
-    return [postmaster, *postmaster.children(recursive=True)]
 
 
 def _ms(text: str) -> float:
@@ -136,10 +115,10 @@ def step(url: str, name: str, processes: int, seconds: int, connections: int) ->
                       params={"variables": json.dumps({"slug": "big"})}, timeout=10)  # fmt: skip
         service = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
         postgres = postgres_processes(url)
-        before = _cpu(service), _cpu(postgres)
+        before = cpu_seconds(service), cpu_seconds(postgres)
         measure = wrk if shutil.which("wrk") else python_client
         rate, p50, p99 = measure(base, name, seconds, connections)
-        spent = _cpu(service) - before[0], _cpu(postgres) - before[1]
+        spent = cpu_seconds(service) - before[0], cpu_seconds(postgres) - before[1]
     finally:
         server.terminate()
         server.wait(timeout=60)

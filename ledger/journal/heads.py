@@ -53,7 +53,6 @@ SELECT {_HEAD_COLUMNS} FROM tree_heads WHERE project_id = $1 ORDER BY size DESC 
 _AT_SIZE = f"SELECT {_HEAD_COLUMNS} FROM tree_heads WHERE project_id = $1 AND size = $2"
 _INSERT_HEAD = f"""
 INSERT INTO tree_heads ({_HEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (project_id, size) DO NOTHING
 RETURNING {_HEAD_COLUMNS}
 """
 
@@ -260,22 +259,25 @@ async def latest_head(
 async def publish_head(
     conn: asyncpg.Connection, project_id: int, slug: str, ring: KeyRing
 ) -> SignedTreeHead:
-    """Extend the tree and return the signed head of its current size (signed once per size),
-    signed by the tree-head ring ``ring``."""
+    """Extend the tree and return the signed head of its current size, signed by the
+    tree-head ring ``ring`` once per size by one caller in any process (the tree's state
+    row stays locked until the head is stored: a concurrent caller waits, then returns
+    that head)."""
     if ring.purpose != TREE_HEADS:
         raise ValueError(f"tree heads are signed by the tree-head keys, not {ring.purpose.name}")
-    size = await extend_tree(conn, project_id)
-    row = await conn.fetchrow(_AT_SIZE, project_id, size)
-    if row is not None:
-        return _head(row)
-    root = await tree_root(conn, project_id, size)
-    now = await conn.fetchval("SELECT date_trunc('milliseconds', clock_timestamp())")
-    payload = head_payload(project_id, slug, size, root, now)
-    token = sign_payload(ring, payload)
-    row = await conn.fetchrow(_INSERT_HEAD, project_id, size, root, now, ring.active.kid, token)
-    if row is None:  # signed concurrently by another request: keep the first
+    async with conn.transaction():
+        size = await extend_tree(conn, project_id)
         row = await conn.fetchrow(_AT_SIZE, project_id, size)
-    return _head(row)
+        if row is not None:
+            return _head(row)
+        root = await tree_root(conn, project_id, size)
+        now = await conn.fetchval("SELECT date_trunc('milliseconds', clock_timestamp())")
+        payload = head_payload(project_id, slug, size, root, now)
+        token = sign_payload(ring, payload)
+        row = await conn.fetchrow(_INSERT_HEAD, project_id, size, root, now, ring.active.kid, token)
+        if row is None:  # signed concurrently by another request: keep the first
+            row = await conn.fetchrow(_AT_SIZE, project_id, size)
+        return _head(row)
 
 
 def head_payload(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -15,13 +17,17 @@ from tests.e2e.own_server import Server
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A server of this test's own (its data under the test's temporary folder)."""
-    own = Server(tmp_path / "pg")
+def server() -> Iterator[Server]:
+    """A server of this test's own, in a folder of its own outside pytest's: another
+    pytest run on the machine resets the permissions of pytest's shared folder, which
+    the server's own user must traverse to start it again after a crash."""
+    folder = Path(tempfile.mkdtemp(prefix="commons-e2e-"))
+    own = Server(folder / "pg")
     try:
         yield own
     finally:
         own.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

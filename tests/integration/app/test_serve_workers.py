@@ -1,5 +1,5 @@
 """``commons serve --workers N``: N processes on one database answer the API and share
-its background work without doing any of it twice."""
+its background work without doing any of it twice (the inbox, the tree heads they sign)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ async def test_two_served_processes_answer_and_process_every_delivery_once(
         project = await create_project(conn, ProjectInput("demo", "Demo"), "admin")
         await connect_forge(conn, project, "github", SECRET, "", "admin")
     env = {**os.environ, "DATABASE_URL": database_url, "COMMONS_DATA_DIR": str(tmp_path / "data"),
-           "COMMONS_WORKER_POLL": "1", "COMMONS_WORKER_BACKOFF": "0"}  # fmt: skip
+           "COMMONS_WORKER_POLL": "1", "COMMONS_WORKER_BACKOFF": "0",
+           "COMMONS_HEAD_MAX_DELAY": "0.2"}  # fmt: skip
     command = [str(Path(sys.executable).parent / "commons"), "serve", "--workers", "2",
                "--port", str(unused_tcp_port)]  # fmt: skip
     server = await asyncio.create_subprocess_exec(
@@ -75,6 +76,14 @@ async def test_two_served_processes_answer_and_process_every_delivery_once(
             read = await client.post(
                 "/graphql", json={"query": '{ project(slug: "demo") { totals { contributions } } }'}
             )
+            size = await pool.fetchval("SELECT seq FROM journal_heads")
+            for _ in range(300):  # until a publisher has signed the journal's whole size
+                heads = await asyncio.gather(
+                    *(client.get("/projects/demo/tree-head") for _ in range(8))
+                )
+                if all(h.status_code == 200 and h.json()["tree_size"] == size for h in heads):
+                    break
+                await asyncio.sleep(0.1)
     finally:
         server.terminate()
         await server.wait()
@@ -83,3 +92,10 @@ async def test_two_served_processes_answer_and_process_every_delivery_once(
     assert {tuple(r) for r in rows} == {("done", 1)}
     assert len(rows) == DELIVERIES
     assert await pool.fetchval("SELECT count(*) FROM contributions") == DELIVERIES
+    # Both processes answered with the one head signed for the journal's size.
+    assert {h.status_code for h in heads} == {200}
+    assert len({h.text for h in heads}) == 1
+    assert heads[0].json()["tree_size"] == size
+    # The publishers of both processes signed each size once.
+    sizes = [r[0] for r in await pool.fetch("SELECT size FROM tree_heads")]
+    assert len(sizes) == len(set(sizes))

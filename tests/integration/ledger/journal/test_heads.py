@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import asyncpg
 import pytest
 
@@ -112,6 +115,36 @@ async def test_a_tree_head_is_signed_once_per_size_and_verifies_with_the_key_set
     header, body, signature = first.jws.split(".")
     with pytest.raises(ValueError, match="signature"):
         jws.verify_jws(f"{header}.{body}.{signature[:-4]}AAAA", ring.jwks())
+
+
+async def test_publishers_on_several_connections_sign_each_size_once(
+    pool: asyncpg.Pool, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project_id = await _project_with_events(pool, "busy", 5)
+    ring = KeyRing.generate(TREE_HEADS)
+    signed: list[int] = []
+    sign = jws.sign_payload
+
+    def counted(ring: KeyRing, payload: dict[str, Any], detached: bool = False) -> str:
+        signed.append(payload["tree_size"])
+        return sign(ring, payload, detached)
+
+    monkeypatch.setattr(tree_heads, "sign_payload", counted)
+    # One connection each, as the processes serving one database have.
+    connections = [await asyncpg.connect(database_url) for _ in range(6)]
+    try:
+        published = await asyncio.gather(
+            *(tree_heads.publish_head(c, project_id, "busy", ring) for c in connections)
+        )
+    finally:
+        for conn in connections:
+            await conn.close()
+    assert signed == [7]
+    assert len(set(published)) == 1
+    assert (
+        await pool.fetchval("SELECT count(*) FROM tree_heads WHERE project_id = $1", project_id)
+        == 1
+    )
 
 
 async def test_stored_nodes_and_heads_refuse_rewrites(pool: asyncpg.Pool) -> None:

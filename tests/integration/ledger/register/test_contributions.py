@@ -12,6 +12,7 @@ from ledger.register.contributions import record_contributions
 from ledger.register.credit import set_policy
 from ledger.register.models import NewContribution, Project
 from ledger.register.people import create_contributor
+from ledger.register.rollups import recount
 
 T0 = datetime(2026, 7, 1, tzinfo=UTC)
 
@@ -118,6 +119,38 @@ async def test_rollups_equal_the_aggregates_of_the_rows(
     assert (totals[0], totals[1]) == (60, 5)
     async with pool.acquire() as conn:
         assert (await journal.verify(conn, project.id)).checked == 62
+
+
+ROLLUPS = {
+    "people": "SELECT contributor_id, contributions, credit, first_at, last_at "
+    "FROM contributor_stats ORDER BY 1",
+    "months": "SELECT contributor_id, month, contributions, credit "
+    "FROM contributor_month_stats ORDER BY 1, 2",
+    "kinds": "SELECT month, kind, contributions, credit FROM kind_month_stats ORDER BY 1, 2",
+    "project": "SELECT contributions, credit, contributors, first_at, last_at FROM project_stats",
+}
+
+
+async def rollups(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
+    return {name: [tuple(r) for r in await pool.fetch(q)] for name, q in ROLLUPS.items()}
+
+
+async def test_a_recount_rebuilds_the_rollups_kept_row_by_row_under_two_prices(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    ada, bob = await person(pool, "Ada"), await person(pool, "Bob")
+    bot = await person(pool, "ci[bot]", bot=True)
+    await record(pool, project, item(ada, "a"), item(ada, "b"), item(bob, "c", "doc", 40),
+                 item(bot, "x"))  # fmt: skip
+    async with pool.acquire() as conn, conn.transaction():
+        await set_policy(conn, project.id, {"code": Decimal(4)}, Decimal("0.5"), "v2", "m")
+    # The same contributor, month and kind as before, at another price.
+    await record(pool, project, item(ada, "d"), item(ada, "e", days=1), item(bob, "f", "doc", 41))
+    kept = await rollups(pool)
+    assert kept["people"][0][1:3] == (4, Decimal(10))  # 1 + 1 + 4 + 4
+    async with pool.acquire() as conn, conn.transaction():
+        await recount(conn, project.id)
+    assert await rollups(pool) == kept
 
 
 async def test_unknown_kinds_and_contributors_are_refused(
