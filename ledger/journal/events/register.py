@@ -4,9 +4,39 @@ identities too)."""
 
 from __future__ import annotations
 
-from msgspec import UNSET, UnsetType
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, UnsetType
 
 from ledger.journal.events.base import DecimalText, Event, Part, Timestamp
+
+ThreadRole = Literal["issue", "change", "merge", "review", "comment"]
+Thread = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="The issue or change request a contribution belongs to: one opaque key "
+        "shared by every contribution in it (e.g. 'github:aurora/aurora#42').",
+    ),
+]
+Repository = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="The repository a contribution was made in, as its forge names it.",
+    ),
+]
+Target = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="What a revert undoes: a commit sha, a wiki revision number, or the "
+        "natural key of the reverted contribution.",
+    ),
+]
 
 
 class ProjectCreated(Event, frozen=True, kw_only=True):
@@ -72,7 +102,11 @@ class KindDefined(Event, frozen=True, kw_only=True):
 
 class ContributionRecorded(Event, frozen=True, kw_only=True):
     """A contribution entered the register with its credit under a policy version;
-    ``counted`` is false for bots."""
+    ``counted`` is false for bots. The public facts the report's quality figures read
+    (``ledger.register.facts``) are present only when its metadata states them: the
+    ``thread`` (issue or change request) it belongs to and its ``role`` there (opened
+    an issue; authored a merged change, opened at ``opened_at``; merged it; reviewed
+    it; commented), the ``repository``, and what it ``reverts``."""
 
     TYPE = "contribution.recorded"
     VERSION = 1
@@ -86,6 +120,11 @@ class ContributionRecorded(Event, frozen=True, kw_only=True):
     credit: DecimalText
     policy_version: int
     counted: bool
+    thread: Thread | UnsetType = UNSET
+    role: ThreadRole | UnsetType = UNSET
+    opened_at: Timestamp | UnsetType = UNSET
+    repository: Repository | UnsetType = UNSET
+    reverts: tuple[Target, ...] | UnsetType = UNSET
 
 
 class IdentityLinked(Event, frozen=True, kw_only=True):
