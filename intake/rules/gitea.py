@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.rules.github import GITHUB
+from intake.rules.github import GITHUB, ISSUE, PULL, REPOSITORY
 from intake.rules.types import Commits, Emit, Rule, on
 
 GITEA: dict[str, tuple[Rule, ...]] = {
@@ -31,6 +31,9 @@ GITEA: dict[str, tuple[Rule, ...]] = {
                     "comment.created_at",
                     "comment.html_url",
                     on_pull="is_pull",
+                    thread=ISSUE,
+                    role="comment",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -59,6 +62,9 @@ GITEA: dict[str, tuple[Rule, ...]] = {
                         "review:{pull_request.id}:{sender.id}:{$delivery}",
                         "$received",
                         "pull_request.html_url",
+                        thread=PULL,
+                        role="review",
+                        repository=REPOSITORY,
                     ),
                 )
             ),

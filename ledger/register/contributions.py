@@ -231,7 +231,7 @@ def _event(c: Contribution) -> ContributionRecorded:
         policy_version=c.policy_version,
         counted=c.counted,
         thread=or_unset(facts.thread),
-        role=or_unset(facts.role),
+        thread_role=or_unset(facts.thread_role),
         opened_at=or_unset(facts.opened_at),
         repository=or_unset(facts.repository),
         reverts=or_unset(facts.reverts),

@@ -7,10 +7,10 @@ these keys; ``docs/quality-metadata.md`` describes them for importers:
 
 - ``thread``: the issue or change request the contribution belongs to, one opaque key
   shared by every contribution in it (text, at most 200 characters);
-- ``role``: what the contribution was there: ``issue`` (opened the issue), ``change``
-  (authored the change request, recorded when it was merged), ``merge`` (merged it),
-  ``review`` (reviewed or approved it), ``comment`` (commented on it); a role needs a
-  thread;
+- ``thread_role``: what the contribution was there: ``issue`` (opened the issue),
+  ``change`` (authored the change request, recorded when it was merged), ``merge``
+  (merged it), ``review`` (reviewed or approved it), ``comment`` (commented on it); a
+  role needs a thread (and is not the ``role`` a commit's co-author carries);
 - ``opened_at``: for a ``change``, when the change request was opened (ISO 8601 with
   a time zone, not after the contribution itself);
 - ``repository``: where it was made, as the forge names it (text);
@@ -39,7 +39,7 @@ class Facts:
     """The facts one contribution states (None or empty where it states none)."""
 
     thread: str | None = None
-    role: ThreadRole | None = None
+    thread_role: ThreadRole | None = None
     opened_at: str | None = None
     repository: str | None = None
     reverts: tuple[str, ...] | None = None
@@ -76,14 +76,16 @@ def _instant(value: Any, occurred_at: datetime) -> str:
 def facts_of(metadata: dict[str, Any], occurred_at: datetime) -> Facts:
     """The facts ``metadata`` states, checked; InvalidInput naming the bad key."""
     thread = metadata.get("thread")
-    role = metadata.get("role")
+    role = metadata.get("thread_role")
     if thread is not None:
         thread = _text(thread, "thread")
     if role is not None:
         if role not in ROLES:
-            raise InvalidInput(f"metadata.role is one of {', '.join(ROLES)}", "metadata.role")
+            raise InvalidInput(
+                f"metadata.thread_role is one of {', '.join(ROLES)}", "metadata.thread_role"
+            )
         if thread is None:
-            raise InvalidInput("metadata.role needs metadata.thread", "metadata.role")
+            raise InvalidInput("metadata.thread_role needs metadata.thread", "metadata.thread_role")
     opened = metadata.get("opened_at")
     if opened is not None and role != "change":
         raise InvalidInput("metadata.opened_at belongs to a change", "metadata.opened_at")

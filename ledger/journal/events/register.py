@@ -104,9 +104,9 @@ class ContributionRecorded(Event, frozen=True, kw_only=True):
     """A contribution entered the register with its credit under a policy version;
     ``counted`` is false for bots. The public facts the report's quality figures read
     (``ledger.register.facts``) are present only when its metadata states them: the
-    ``thread`` (issue or change request) it belongs to and its ``role`` there (opened
-    an issue; authored a merged change, opened at ``opened_at``; merged it; reviewed
-    it; commented), the ``repository``, and what it ``reverts``."""
+    ``thread`` (issue or change request) it belongs to and its ``thread_role`` there
+    (opened an issue; authored a merged change, opened at ``opened_at``; merged it;
+    reviewed it; commented), the ``repository``, and what it ``reverts``."""
 
     TYPE = "contribution.recorded"
     VERSION = 1
@@ -121,7 +121,7 @@ class ContributionRecorded(Event, frozen=True, kw_only=True):
     policy_version: int
     counted: bool
     thread: Thread | UnsetType = UNSET
-    role: ThreadRole | UnsetType = UNSET
+    thread_role: ThreadRole | UnsetType = UNSET
     opened_at: Timestamp | UnsetType = UNSET
     repository: Repository | UnsetType = UNSET
     reverts: tuple[Target, ...] | UnsetType = UNSET

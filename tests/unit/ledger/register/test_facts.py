@@ -17,7 +17,7 @@ def test_metadata_without_facts_states_none() -> None:
 
 
 def test_a_merged_change_states_its_thread_opening_and_repository() -> None:
-    meta = {"thread": "github:a/b#4", "role": "change", "opened_at": "2026-06-30T09:00:00+02:00",
+    meta = {"thread": "github:a/b#4", "thread_role": "change", "opened_at": "2026-06-30T09:00:00+02:00",
             "repository": "a/b"}  # fmt: skip
     assert facts_of(meta, AT) == Facts(
         "github:a/b#4", "change", "2026-06-30T07:00:00.000000Z", "a/b"
@@ -32,18 +32,18 @@ def test_revert_targets_are_text_whether_shas_or_revision_numbers() -> None:
 @pytest.mark.parametrize(
     ("metadata", "field"),
     [
-        ({"role": "review"}, "metadata.role"),
-        ({"thread": "t", "role": "approver"}, "metadata.role"),
+        ({"thread_role": "review"}, "metadata.thread_role"),
+        ({"thread": "t", "thread_role": "approver"}, "metadata.thread_role"),
         ({"thread": ""}, "metadata.thread"),
         ({"thread": "x" * 201}, "metadata.thread"),
         ({"thread": "a\nb"}, "metadata.thread"),
         (
-            {"thread": "t", "role": "review", "opened_at": "2026-06-01T00:00:00Z"},
+            {"thread": "t", "thread_role": "review", "opened_at": "2026-06-01T00:00:00Z"},
             "metadata.opened_at",
         ),
-        ({"thread": "t", "role": "change", "opened_at": "2026-06-01"}, "metadata.opened_at"),
+        ({"thread": "t", "thread_role": "change", "opened_at": "2026-06-01"}, "metadata.opened_at"),
         (
-            {"thread": "t", "role": "change", "opened_at": "2026-07-02T00:00:00Z"},
+            {"thread": "t", "thread_role": "change", "opened_at": "2026-07-02T00:00:00Z"},
             "metadata.opened_at",
         ),
         ({"repository": 5}, "metadata.repository"),
