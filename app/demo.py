@@ -2,7 +2,8 @@
 
 Project ``aurora``: a few hundred contributors across organisations (some changing
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
-a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), its
+a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo_forge``), a
+year of change requests, reviews, issues and reverts (``app.demo_quality``), its
 money (``app.demo_treasury``: sponsors with commons terms and one pledge flagged
 non-commons, recurring pledges, fees, in-kind support, spending), license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
@@ -22,6 +23,7 @@ from decimal import Decimal
 import asyncpg
 
 from app.demo_forge import seed_forge
+from app.demo_quality import seed_quality
 from app.demo_treasury import seed_treasury
 from governance import service as votes
 from governance.electorate import Rule
@@ -123,6 +125,14 @@ async def seed_demo(
     project = await get_project(pool, SLUG)
     progress("forge history")
     done.counts["identities"] = await seed_forge(pool, project, ids, start, ACTOR)
+    async with pool.acquire() as conn, conn.transaction():
+        progress("change requests, issues and reverts")
+        changes = max(4, contributions // 20)
+        done.counts.update(
+            await seed_quality(
+                conn, project.id, ids, random.Random(seed + 1), start, changes, ACTOR
+            )
+        )
     by_person: dict[int, list[int]] = {}
     for r in recorded:
         by_person.setdefault(r.contribution.contributor_id, []).append(r.contribution.id)
