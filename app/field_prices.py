@@ -51,6 +51,9 @@ PRICES: dict[str, Price] = {
     "Query.uncoveredContributions": _SCAN,
     "Query.contributorGrantStatus": _SCAN,
     "Query.licenseCoverage": _SCAN,
+    "CommunityHealth.quality": _SCAN,
+    "CommunityHealth.sustainability": _SCAN,
+    "CommunityHealth.rules": _SCAN,
     "Treasury.transactions": _SCAN,
     "Treasury.balances": _SCANNED_LIST,
     "Query.mergeSuggestions": _SCANNED_LIST,
@@ -81,6 +84,8 @@ PRICES: dict[str, Price] = {
     "Project.creditPolicies": _LIST,
     "Project.contributionsByKind": _LIST,
     "CoverageReport.rows": _LIST,
+    "ReviewCoverage.byRepository": _LIST,
+    "DecisionRules.vetoes": _LIST,
 }
 
 # Unpaged lists of objects whose length is bounded by their owner, not by the data:
@@ -91,5 +96,15 @@ BOUNDED = frozenset(
         "CreditPolicy.weights",
         "LicenseCompatibility.findings",
         "TreasuryTransaction.entries",
+        # the health figures: capped lists, a quarter window, a fixed set of kinds or terms
+        "CommunityHealth.glossary",
+        "DecisionRules.inForce",
+        "DecisionRules.turnoutTrend",
+        "DecisionRules.withoutVoteByKind",
+        "ReviewCoverage.selfMergedChanges",
+        "Reverts.byReverter",
+        "Reverts.bySource",
+        "Sustainability.retention",
+        "Sustainability.trend",
     }
 )

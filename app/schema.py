@@ -31,6 +31,7 @@ from ledger.register.gql import root as ledger_gql
 from ledger.treasury.gql import root as treasury_gql
 from licenses.gql import root as licenses_gql
 from reports import gql as reports_gql
+from reports.critics import gql as critics_gql
 
 NodeResolver = Callable[[Info, list[str]], Awaitable[Any]]
 
@@ -38,6 +39,7 @@ QUERIES: tuple[type, ...] = (
     ledger_gql.Query,
     governance_gql.GovernanceQuery,
     reports_gql.Query,
+    critics_gql.Query,
     treasury_gql.TreasuryQuery,
     licenses_gql.Query,
     intake_gql.IntakeQuery,
