@@ -7,7 +7,8 @@ year of change requests, reviews, issues and reverts (``app.demo_quality``), its
 money (``app.demo_treasury``: sponsors with commons terms and one pledge flagged
 non-commons, recurring pledges, fees, in-kind support, spending), license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), and decided
-proposals (one of them authorising an expense, then paid). Deterministic for a given
+proposals (one adopting the code of conduct, one authorising an expense, then paid).
+Deterministic for a given
 seed; refuses to run twice on one database.
 """
 
@@ -25,6 +26,7 @@ import asyncpg
 from app.demo_forge import seed_forge
 from app.demo_quality import seed_quality
 from app.demo_treasury import seed_treasury
+from governance import conduct
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
@@ -46,6 +48,12 @@ ORGS = ["Northwind Labs", "Blue Harbor", "Kestrel Systems", "Open Meadow Foundat
         "Tiller & Sons", "Quanta Cloud", "Riverbend University", "Lumen Co-op"]  # fmt: skip
 KINDS = ["code"] * 6 + ["review"] * 3 + ["doc"] * 2 + ["bug"] * 2 + [
     "test", "translation", "design", "question", "infra", "mentoring", "eventOrganizing"]  # fmt: skip
+CONDUCT = conduct.code_of_conduct(
+    "Aurora Code of Conduct v2",
+    "Be kind, assume good faith, credit others' work; report harm to the conduct team.",
+    None,
+    "https://aurora.invalid/conduct",
+)
 WEIGHTS = {"code": Decimal(3), "review": Decimal(2), "doc": Decimal(2), "design": Decimal(2),
            "mentoring": Decimal(2), "question": Decimal("0.5")}  # fmt: skip
 
@@ -236,6 +244,8 @@ async def _proposals(
         async with conn.transaction():
             project = await get_project(conn, SLUG)
             closed = [await votes.close(conn, project, p.id, ACTOR) for p in opened]
+            adopted = closed[0].id if closed[0].outcome == "passed" else None
+            await conduct.adopt(conn, project, CONDUCT, adopted, ACTOR)
             approval = (closed[-1].effect or {}).get("expense_authorization")
             if approval is not None:  # the passed expense proposal authorised the payment
                 await record_expense(

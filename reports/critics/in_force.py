@@ -1,7 +1,8 @@
 """The rules in force at the period's end, each with what last changed it, in SQL over
 the journal: the credit policy version (and the proposal that decided it, if one did),
 every project setting as last set (governance switches, required license coverage,
-the treasury's policy, the code of conduct by hash), and, per proposal kind, how the
+the treasury's policy, the code of conduct by hash with the proposal that adopted it,
+``governance.conduct``), and, per proposal kind, how the
 latest proposal of that kind closed before the end was decided (method, parameters
 such as thresholds, quorum, electorate rule, secrecy): the rule that proposal set.
 """
@@ -45,7 +46,7 @@ SELECT
         'weights', body -> 'weights'), 'proposal_id', body -> 'proposal_id', 'actor', actor,
         'since', to_char(recorded_at AT TIME ZONE 'UTC', {_SECOND})) FROM policy) AS policy,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('rule', 'setting:' || key,
-        'value', value, 'proposal_id', NULL, 'actor', actor,
+        'value', value, 'proposal_id', value -> 'proposal_id', 'actor', actor,
         'since', to_char(recorded_at AT TIME ZONE 'UTC', {_SECOND})) ORDER BY key COLLATE "C"),
         '[]') FROM settings) AS settings,
     (SELECT coalesce(jsonb_agg(jsonb_build_object('rule', 'proposals:' || (body ->> 'kind'),

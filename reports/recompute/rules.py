@@ -87,7 +87,8 @@ def _in_force(replay: Replay) -> list[dict[str, Any]]:
                       "proposal_id": None if policy.proposal_id is UNSET else policy.proposal_id,
                       "actor": stamp.actor, "since": _second(stamp.text)})  # fmt: skip
     for key, (value, stamp) in sorted(g.settings.items()):
-        rules.append({"rule": f"setting:{key}", "value": value, "proposal_id": None,
+        adopted = value.get("proposal_id") if isinstance(value, dict) else None
+        rules.append({"rule": f"setting:{key}", "value": value, "proposal_id": adopted,
                       "actor": stamp.actor, "since": _second(stamp.text)})  # fmt: skip
     latest: dict[str, tuple[int, int, Proposal]] = {}
     for pid, p in replay.proposals.items():

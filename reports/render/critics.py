@@ -129,6 +129,10 @@ def _value(rule: dict[str, Any]) -> str:
         weights = ", ".join(f"{k} {w}" for k, w in sorted(value["weights"].items()))
         return f"version {value['version']}: {weights or 'no kind weighed apart'}, " \
                f"every other kind {value['default_weight']}"  # fmt: skip
+    if rule["rule"] == "setting:code_of_conduct":
+        return f"{value['title']} (SHA-256 {value['sha256']})" + (
+            f" at {value['url']}" if value["url"] else ""
+        )
     if rule["rule"].startswith("proposals:"):
         return (f"{value['method']}, quorum {value['quorum']}"
                 + (f", parameters {json.dumps(value['params'], sort_keys=True)}"

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, UnsetType
 
-from ledger.journal.events.base import DecimalText, Event, Part, Timestamp
+from ledger.journal.events.base import DecimalText, Event, Part, Sha256, Timestamp
 
 ThreadRole = Literal["issue", "change", "merge", "review", "comment"]
 Thread = Annotated[
@@ -74,6 +74,16 @@ class TreasuryPolicy(Part, frozen=True, kw_only=True):
     reporting_currency: str | UnsetType = UNSET
 
 
+class CodeOfConduct(Part, frozen=True, kw_only=True):
+    """The code of conduct a project adopted, by the SHA-256 of its text (published at
+    ``url``), and the passed proposal that adopted it, when one did."""
+
+    title: str
+    sha256: Sha256
+    url: str | None
+    proposal_id: int | UnsetType = UNSET
+
+
 class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     """One project setting (a policy switch owned by another area) took a new value:
     exactly one of the fields is present."""
@@ -84,6 +94,7 @@ class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     governance_secret_ballots: bool | UnsetType = UNSET
     license_coverage_required: tuple[str, ...] | UnsetType = UNSET
     treasury: TreasuryPolicy | UnsetType = UNSET
+    code_of_conduct: CodeOfConduct | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         present = [f for f in self.__struct_fields__ if getattr(self, f) is not UNSET]

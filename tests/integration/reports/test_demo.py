@@ -69,8 +69,15 @@ async def _the_demo_year_answers_the_critics(pool: asyncpg.Pool, keys: InstanceK
     assert s["funding"]["runway"] == report["report"]["funding"]["runway"]
     assert (r["by_vote"], r["vetoes"][0]["reasons"]) == (6, ["the plugin API still has users"])
     assert [x["rule"] for x in r["in_force"]] == [
-        "credit_policy", "setting:treasury", "proposals:expense", "proposals:general"
+        "credit_policy", "setting:code_of_conduct", "setting:treasury", "proposals:expense",
+        "proposals:general",
     ]  # fmt: skip
+    adopted = next(x for x in r["in_force"] if x["rule"] == "setting:code_of_conduct")
+    first = await pool.fetchval("SELECT min(id) FROM proposals WHERE outcome = 'passed'")
+    assert (adopted["value"]["title"], adopted["proposal_id"]) == (
+        "Aurora Code of Conduct v2",
+        first,
+    )
 
 
 async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Pool) -> None:
