@@ -24,12 +24,8 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
-from reports.critics.cohorts import cohorts
-from reports.critics.decisions import decisions
-from reports.critics.in_force import rules_in_force
+from reports.critics import cohorts, decisions, in_force, reverts, reviews
 from reports.critics.measures import window, work_share
-from reports.critics.reverts import reverts
-from reports.critics.reviews import reviews
 from reports.period import Period
 
 Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
@@ -42,8 +38,8 @@ async def quality(
     (from the ``contributors`` section's mix)."""
     total = int(contributors["contributions"])
     return {
-        **await reviews(conn, project_id, period),
-        "reverts": await reverts(conn, project_id, period, total),
+        **await reviews.reviews(conn, project_id, period),
+        "reverts": await reverts.reverts(conn, project_id, period, total),
         "work": work_share(contributors["mix"]["by_kind"], total),
     }
 
@@ -59,7 +55,7 @@ async def sustainability(
 ) -> dict[str, Any]:
     """Retention by cohort, the quarterly trend, and the funding runway and concentration."""
     return {
-        **await cohorts(conn, project_id, window(period), period.end),
+        **await cohorts.cohorts(conn, project_id, window(period), period.end),
         "funding": funding_outlook(funding),
     }
 
@@ -67,6 +63,6 @@ async def sustainability(
 async def rules(conn: Conn, project_id: int, period: Period) -> dict[str, Any]:
     """How decisions were taken in the period, and the rules in force at its end."""
     return {
-        **await decisions(conn, project_id, period, window(period)),
-        "in_force": await rules_in_force(conn, project_id, period),
+        **await decisions.decisions(conn, project_id, period, window(period)),
+        "in_force": await in_force.rules_in_force(conn, project_id, period),
     }

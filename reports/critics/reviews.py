@@ -43,24 +43,25 @@ threaded AS (
     WHERE c.project_id = $1 AND c.counted AND c.metadata ? 'thread'
       AND c.metadata ->> 'thread' IN (SELECT thread FROM candidates)
 ),
-heads AS (
-    SELECT DISTINCT ON (thread) thread, role, who AS author, at, repository,
-        CASE WHEN role = 'issue' THEN at ELSE opened END AS opened
-    FROM threaded WHERE role IN ('change', 'issue') ORDER BY thread, at, id
+marked AS (
+    SELECT t.*, first_value(role) OVER w AS head_role, first_value(who) OVER w AS author,
+        first_value(at) OVER w AS head_at, first_value(repository) OVER w AS head_repository,
+        first_value(CASE WHEN role = 'issue' THEN at ELSE opened END) OVER w AS head_opened
+    FROM threaded t
+    WINDOW w AS (PARTITION BY thread ORDER BY role NOT IN ('change', 'issue'), at, id)
 ),
 judged AS (
-    SELECT h.*,
-        EXISTS (SELECT 1 FROM threaded r WHERE r.thread = h.thread AND r.role = 'review'
-                AND r.who <> h.author AND r.at <= h.at) AS reviewed,
-        EXISTS (SELECT 1 FROM threaded m WHERE m.thread = h.thread AND m.role = 'merge'
-                AND m.who = h.author) AS self_merged,
-        (SELECT floor(extract(epoch FROM min(r.at) - h.opened))::bigint FROM threaded r
-         WHERE r.thread = h.thread AND r.role IN ('review', 'comment') AND r.who <> h.author
-           AND r.at >= h.opened) AS response,
-        (SELECT floor(extract(epoch FROM min(r.at) - h.opened))::bigint FROM threaded r
-         WHERE r.thread = h.thread AND r.role = 'review' AND r.who <> h.author
-           AND r.at >= h.opened) AS review
-    FROM heads h, bounds WHERE h.at >= s AND h.at < e
+    SELECT thread, head_role AS role, author, head_at AS at, head_repository AS repository,
+        head_opened AS opened,
+        coalesce(bool_or(role = 'review' AND who <> author AND at <= head_at), false) AS reviewed,
+        coalesce(bool_or(role = 'merge' AND who = author), false) AS self_merged,
+        floor(extract(epoch FROM min(at) FILTER (WHERE role IN ('review', 'comment')
+            AND who <> author AND at >= head_opened) - head_opened))::bigint AS response,
+        floor(extract(epoch FROM min(at) FILTER (WHERE role = 'review'
+            AND who <> author AND at >= head_opened) - head_opened))::bigint AS review
+    FROM marked, bounds
+    WHERE head_role IN ('change', 'issue') AND head_at >= s AND head_at < e
+    GROUP BY thread, head_role, author, head_at, head_repository, head_opened
 ),
 timed AS (
     SELECT 'issues' AS measure, response AS seconds, opened FROM judged WHERE role = 'issue'
