@@ -110,9 +110,8 @@ def people_query(month_aligned: bool) -> str:
 async def cohorts(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, quarters: list[Quarter], end: date
 ) -> dict[str, Any]:
-    """Retention by cohort and the per-quarter trend over ``quarters`` (ending at ``end``)."""
-    if not quarters:
-        return {"quarters": [], "retention": [], "trend": []}
+    """Retention by cohort and the per-quarter trend over ``quarters`` (``measures.window``,
+    ending at ``end``)."""
     args = (project_id, quarters[0].start, end)
     row = await conn.fetchrow(people_query(end.day == 1), *args)
     elephants = {r["q"]: r for r in await conn.fetch(_ELEPHANTS, *args)}

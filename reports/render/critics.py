@@ -58,7 +58,7 @@ def _response(q: dict[str, Any]) -> Table:
         for k, t in q["response"].items()
     ]  # fmt: skip
     return Table("response", "Time to first response and first review",
-                 ["Threads", "Counted", "With a known opening", "Answered", "Median",
+                 ["Measure", "Threads", "With a known opening", "Answered", "Median",
                   "90th percentile"], rows)  # fmt: skip
 
 
@@ -139,7 +139,16 @@ def _value(rule: dict[str, Any]) -> str:
                    if value["params"] else "")
                 + f"; electorate: {electorate(value['electorate_rule'])}"
                 + (", secret ballot" if value["secret"] else ""))  # fmt: skip
-    return json.dumps(value, sort_keys=True)
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
+    """A setting's value in words: ``key value`` pairs, lists joined, scalars as JSON."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {_plain(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value) or "none"
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def rules_tables(r: dict[str, Any], listed: frozenset[int] = frozenset()) -> list[Table]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from intake import merges
 from ledger.journal.keys import InstanceKeys
 from reports.build import sign_document, signed_report
 from reports.critics.glossary import GLOSSARY
@@ -124,3 +125,16 @@ async def test_the_rules_section_verifies_and_a_changed_figure_does_not(pool: as
         (quicker, "figure rules.to_decision.p90_seconds"),
     ):
         assert _failed(_lie(signed, keys, edit), keys) == [check], edit.__name__
+
+
+async def test_a_reviewer_merged_into_the_author_no_longer_reviews_them(pool: asyncpg.Pool) -> None:
+    seeded = await seed_threads(pool)
+    async with pool.acquire() as conn, conn.transaction():
+        await merges.merge(conn, seeded.project_id, seeded.ids["dee"], seeded.ids["bob"], "admin")
+    keys = InstanceKeys.generate()
+    signed = await signed_report(pool, "threads", "2026-07", keys)
+    assert _failed(signed, keys) == []
+    coverage = signed["report"]["quality"]["coverage"]
+    assert (coverage["reviewed"], coverage["share"]) == (2, "0.5000")  # PR3 was dee's review of bob
+    issues = signed["report"]["quality"]["response"]["issues"]
+    assert issues["answered"] == 1  # I1 (dee's, now bob's) was answered by ann
