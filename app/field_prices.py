@@ -51,6 +51,9 @@ PRICES: dict[str, Price] = {
     "Query.uncoveredContributions": _SCAN,
     "Query.contributorGrantStatus": _SCAN,
     "Query.licenseCoverage": _SCAN,
+    "CommunityHealth.quality": _SCAN,
+    "CommunityHealth.sustainability": _SCAN,
+    "CommunityHealth.rules": _SCAN,
     "Treasury.transactions": _SCAN,
     "Treasury.balances": _SCANNED_LIST,
     "Query.mergeSuggestions": _SCANNED_LIST,
@@ -109,6 +112,8 @@ PRICES: dict[str, Price] = {
     "Treasury.goals": _LIST,
     "Treasury.budgets": _SCANNED_LIST,
     "Treasury.exchangeRates": _LIST,
+    "ReviewCoverage.byRepository": _LIST,
+    "DecisionRules.vetoes": _LIST,
 }
 
 # Unpaged lists of objects whose length is bounded by their owner, not by the data:
@@ -123,5 +128,15 @@ BOUNDED = frozenset(
         "SponsorshipPayload.installments",
         "TreasuryTransactionPayload.fees",
         "DuePledgesPayload.pledges",
+        # the health figures: capped lists, a quarter window, a fixed set of kinds or terms
+        "CommunityHealth.glossary",
+        "DecisionRules.inForce",
+        "DecisionRules.turnoutTrend",
+        "DecisionRules.withoutVoteByKind",
+        "ReviewCoverage.selfMergedChanges",
+        "Reverts.byReverter",
+        "Reverts.bySource",
+        "Sustainability.retention",
+        "Sustainability.trend",
     }
 )

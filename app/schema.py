@@ -39,6 +39,7 @@ from ledger.treasury.gql import nodes as treasury_nodes
 from ledger.treasury.gql import root as treasury_gql
 from licenses.gql import root as licenses_gql
 from reports import gql as reports_gql
+from reports.critics import gql as critics_gql
 
 NodeResolver = Callable[[Info, list[str]], Awaitable[Any]]
 
@@ -46,6 +47,7 @@ QUERIES: tuple[type, ...] = (
     ledger_gql.Query,
     governance_gql.GovernanceQuery,
     reports_gql.Query,
+    critics_gql.Query,
     treasury_gql.TreasuryQuery,
     licenses_gql.Query,
     intake_gql.IntakeQuery,

@@ -1,8 +1,10 @@
 """Report generation on a large commons, beside the SQL it runs.
 
-1,000,000 contributions by 20,000 contributors (``--small``: 50,000 by 2,000), 5,000
-funding transactions (500) and 200 proposals (20), reported over the whole history in
-every format (signed JSON, HTML with charts, Markdown, three CSV tables). Every query
+1,000,000 contributions by 20,000 contributors (``--small``: 50,000 by 2,000), a twelfth
+of them change requests in two repositories with their reviews, comments and issues
+and one in a thousand a revert, 5,000 funding transactions (500) and 200 proposals
+(20), reported over the whole history in every format (signed JSON, HTML with charts,
+Markdown, three CSV tables). Every query
 the generation sends is logged, then run again alone on the same connection; the
 ratio of generation time to that SQL time is printed against the 1.5x target.
 
@@ -15,6 +17,8 @@ import argparse
 import asyncio
 import io
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +31,7 @@ from ledger.journal import heads as tree_heads
 from ledger.journal.keys import InstanceKeys
 from ledger.kernel.money import Money
 from ledger.register.bulk import bulk_load
+from ledger.register.models import NewContribution
 from ledger.register.projects import ProjectInput, create_project
 from ledger.treasury.models import TermsInput
 from ledger.treasury.movements import record_receipt
@@ -63,6 +68,29 @@ WHERE contributor_id % 4 <> 0
 """
 
 
+def with_threads(items: Iterable[NewContribution]) -> Iterator[NewContribution]:
+    """The history with the facts the quality figures read: every twelve contributions
+    a change request (reviews and comments in its thread, merged at the twelfth), an
+    issue at the sixth, and a revert of the previous commit every thousandth."""
+    for i, item in enumerate(items):
+        repository = f"big/{'one' if i // 12 % 2 else 'two'}"
+        thread = f"bench:{repository}#{i // 12}"
+        facts: dict[str, Any] = {"repository": repository}
+        if i % 12 == 11:
+            opened = item.occurred_at - timedelta(days=2)
+            facts |= {"thread": thread, "thread_role": "change", "opened_at": opened.isoformat()}
+        elif i % 12 == 5:
+            facts |= {"thread": f"{thread}-issue", "thread_role": "issue"}
+        elif i % 12 == 6:
+            facts |= {"thread": f"{thread}-issue", "thread_role": "comment"}
+        elif item.kind in ("review", "question"):
+            role = "review" if item.kind == "review" else "comment"
+            facts |= {"thread": thread, "thread_role": role}
+        if i % 1000 == 999:
+            facts["reverts"] = [f"{i - 1:040x}"]
+        yield replace(item, metadata=facts)
+
+
 async def _seed(url: str, n: int, m: int, receipts: int, proposals: int) -> None:
     conn = await database.connect(url)
     try:
@@ -73,7 +101,7 @@ async def _seed(url: str, n: int, m: int, receipts: int, proposals: int) -> None
         people = [r[0] for r in await conn.fetch("SELECT id FROM contributors ORDER BY id")]
         started = time.perf_counter()
         async with conn.transaction():
-            await bulk_load(conn, project.id, contributions(n, people), "bench")
+            await bulk_load(conn, project.id, with_threads(contributions(n, people)), "bench")
         print(
             f"seeded {n:,} contributions by {m:,} people in {time.perf_counter() - started:.0f} s"
         )

@@ -16,6 +16,7 @@ Where each rule lives:
 - rechecking a decided proposal from the journal alone (a secret sheet against the
   voter list and the electorate; an elector's own check of the list) -> ``audit``
 - voting roles and delegations -> ``voters`` (SQL in ``voter_store``)
+- the code of conduct, adopted by the hash of its text -> ``conduct``
 - SQL of proposals, electors and ballots -> ``store``
 - closing due proposals in the background -> ``closer``; live tallies -> ``live``
 - each tally method, pure (Schulze, majority, approval, consensus) -> ``methods/``;

@@ -10,6 +10,7 @@ from typing import Any
 
 from intake.bots import is_bot
 from intake.payload import Activity, Actor, Options, PayloadError, parse_time, pick, public, text
+from intake.reverts import revert_metadata
 from intake.rules.types import Commits
 from intake.trailers import normalise_email, parse_author, parse_trailers
 from ledger.kernel.pseudonyms import Pseudonyms
@@ -75,15 +76,16 @@ def commit_contributions(
     keys: Pseudonyms,
     via: str | None = None,
 ) -> list[Activity]:
-    """A commit's author (code, with its co-authors and sign-offs beside it) and each
-    co-author (code, keyed ``git:<sha>:co:<pseudonym of the email>``)."""
+    """A commit's author (code, with its co-authors and sign-offs beside it, and the
+    commits it reverts) and each co-author (code, keyed ``git:<sha>:co:<pseudonym of
+    the email>``)."""
     trailers = parse_trailers(message, email)
     author = commit_actor(name, email, login, options, keys, via)
     co_authors = tuple(
         commit_actor(p.name, p.email, None, options, keys) for p in trailers.co_authors
     )
     signoffs = tuple(commit_actor(p.name, p.email, None, options, keys) for p in trailers.signoffs)
-    metadata = {"commit": sha}
+    metadata = {"commit": sha, **revert_metadata(message)}
     found = [Activity(author, "code", at, f"git:{sha}", url, metadata, co_authors, signoffs)]
     for co in co_authors:
         meta = {"commit": sha, "role": "co-author"}

@@ -103,6 +103,32 @@ def _at(path: str, item: Any, root: Any) -> Any:
     return pick(root, path[2:]) if path.startswith("$.") else pick(item, path)
 
 
+def _facts(forge: str, emit: Emit, item: Any, root: Any, at: datetime) -> dict[str, Any]:
+    """The thread, role, opening time (if not after ``at``) and repository the emit
+    names, where the payload holds them (a payload without them still yields its
+    contribution, without those facts)."""
+    facts: dict[str, Any] = {}
+    for template in emit.thread:
+        try:
+            facts["thread"] = f"{forge}:{_key(template, item, root, '')}"
+        except PayloadError:
+            continue
+        if emit.role:
+            facts["thread_role"] = emit.role
+        break
+    opened = _at(emit.opened, item, root) if emit.opened and "thread" in facts else None
+    try:
+        opened_at = parse_time(opened) if opened else None
+    except PayloadError:
+        opened_at = None
+    if opened_at is not None and opened_at <= at:
+        facts["opened_at"] = opened_at.isoformat()
+    repository = text(_at(emit.repository, item, root)) if emit.repository else None
+    if repository:
+        facts["repository"] = repository
+    return facts
+
+
 def _emit(
     forge: str,
     emit: Emit,
@@ -127,7 +153,8 @@ def _emit(
     at = received_at if emit.at == "$received" else parse_time(_at(emit.at, item, root))
     url = text(pick(item, emit.url)) if emit.url else None
     key = f"{forge}:{_key(emit.key, item, root, delivery)}"
-    return Activity(actor, _kind(emit, item, options), at, key, url)
+    facts = _facts(forge, emit, item, root, at)
+    return Activity(actor, _kind(emit, item, options), at, key, url, facts)
 
 
 def _applies(rule: Rule, payload: Any) -> bool:

@@ -2,7 +2,8 @@
 
 The document (``reports/report.schema.json``, format ``commons-report/1``) is built
 inside one repeatable-read snapshot whose journal length equals the signed tree
-head it embeds, so every figure, event and proof describes the same moment. The
+head it embeds, so every figure, event and proof describes the same moment; its
+``glossary`` defines each figure (``reports.critics.glossary``). The
 signature is a detached JWS (EdDSA with the instance's report key, ``typ``
 ``commons-report+jws``; RFC 7515 Appendix F with RFC 7797 unencoded payload) over the
 RFC 8785 form of the document. The document lists under ``attested_only`` what a
@@ -25,7 +26,8 @@ from ledger.journal.keys import InstanceKeys
 from ledger.kernel.errors import Unavailable
 from ledger.register.models import Project
 from ledger.register.projects import get_project
-from reports import contributor_metrics, evidence, sections
+from reports import contributor_metrics, critics, evidence, sections
+from reports.critics.glossary import GLOSSARY
 from reports.period import Period, parse_period
 from reports.recompute import ATTESTED_ONLY
 from reports.recompute.document import FORMAT
@@ -91,9 +93,15 @@ async def _document(
     steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("contributors", lambda: contributor_metrics.contributor_metrics(conn, project.id, period)),
         ("organisations", lambda: contributor_metrics.elephant_factor(conn, project.id, period)),
+        ("quality", lambda: critics.quality(conn, project.id, period, doc["contributors"])),
         ("funding", lambda: sections.funding(conn, project.id, period)),
+        (
+            "sustainability",
+            lambda: critics.sustainability(conn, project.id, period, doc["funding"]),
+        ),
         ("licensing", lambda: sections.licensing(conn, project.id, period)),
         ("decisions", lambda: sections.decisions(conn, project.id, period)),
+        ("rules", lambda: critics.rules(conn, project.id, period)),
         (
             "evidence",
             lambda: evidence.build_evidence(conn, project.id, period, head.size, embed_limit),
@@ -119,6 +127,7 @@ async def _document(
     for name, step in steps:
         progress(name)
         doc[name] = await step()
+    doc["glossary"] = GLOSSARY
     doc["attested_only"] = ATTESTED_ONLY
     return doc
 

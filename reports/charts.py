@@ -46,12 +46,14 @@ class Chart:
     svg: str
 
 
-def _svg(chart: Any) -> str:
+def svg_of(chart: Any) -> str:
+    """A pygal chart as inline SVG without its script."""
     svg: str = chart.render(is_unicode=True)
     return _SCRIPT.sub("", svg)
 
 
-def _options(title: str) -> dict[str, Any]:
+def options(title: str) -> dict[str, Any]:
+    """The options every chart of the report shares, with its title."""
     return {
         "js": [],
         "disable_xml_declaration": True,
@@ -70,12 +72,12 @@ def monthly(rows: list[dict[str, Any]]) -> Chart | None:
     """Contributions per month."""
     if not rows:
         return None
-    chart = pygal.Bar(**_options("Contributions per month"), x_label_rotation=30)
+    chart = pygal.Bar(**options("Contributions per month"), x_label_rotation=30)
     chart.x_labels = [r["month"] for r in rows]
     chart.add("Contributions", [r["contributions"] for r in rows])
     peak = max(rows, key=lambda r: r["contributions"])
     text = f"Bar chart of contributions in {len(rows)} months; the most, {peak['contributions']}, in {peak['month']}."
-    return Chart("monthly", "Contributions per month", text, _svg(chart))
+    return Chart("monthly", "Contributions per month", text, svg_of(chart))
 
 
 def kinds(rows: list[dict[str, Any]]) -> Chart | None:
@@ -83,7 +85,7 @@ def kinds(rows: list[dict[str, Any]]) -> Chart | None:
     if not rows:
         return None
     ordered = sorted(rows, key=lambda r: (-r["contributions"], r["kind"]))
-    chart = pygal.HorizontalBar(**_options("Contributions by kind"))
+    chart = pygal.HorizontalBar(**options("Contributions by kind"))
     chart.x_labels = [r["kind"] for r in ordered]
     chart.add(
         "Contributions",
@@ -92,7 +94,7 @@ def kinds(rows: list[dict[str, Any]]) -> Chart | None:
     text = "Horizontal bar chart of contributions by kind: " + ", ".join(
         f"{r['kind']} {r['contributions']}" for r in ordered[:8]
     )
-    return Chart("kinds", "Contributions by kind", text + ".", _svg(chart))
+    return Chart("kinds", "Contributions by kind", text + ".", svg_of(chart))
 
 
 def funding(currency: dict[str, Any]) -> Chart | None:
@@ -101,7 +103,7 @@ def funding(currency: dict[str, Any]) -> Chart | None:
     if not sponsors:
         return None
     title = f"Funding by sponsor ({currency['currency']})"
-    chart = pygal.HorizontalBar(**_options(title))
+    chart = pygal.HorizontalBar(**options(title))
     chart.x_labels = [s["name"] + (" (non-commons)" if s["non_commons"] else "") for s in sponsors]
     chart.add(
         currency["currency"],
@@ -113,7 +115,7 @@ def funding(currency: dict[str, Any]) -> Chart | None:
     flagged = [s["name"] for s in sponsors if s["non_commons"]]
     text = f"Horizontal bar chart of {len(sponsors)} sponsors' funding in {currency['currency']}"
     text += f"; non-commons, shown in red: {', '.join(flagged)}." if flagged else "."
-    return Chart(f"funding-{currency['currency']}", title, text, _svg(chart))
+    return Chart(f"funding-{currency['currency']}", title, text, svg_of(chart))
 
 
 def kinds_by_month(
@@ -126,17 +128,17 @@ def kinds_by_month(
     totals: dict[str, int] = {}
     for c in cells:
         totals[c["kind"]] = totals.get(c["kind"], 0) + c["contributions"]
-    kinds = sorted(totals, key=lambda k: (-totals[k], k))
-    options = {**_options(title), "show_legend": True, "legend_at_bottom": True}
-    chart = pygal.StackedBar(**options, x_label_rotation=30)
+    order = sorted(totals, key=lambda k: (-totals[k], k))
+    shown = {**options(title), "show_legend": True, "legend_at_bottom": True}
+    chart = pygal.StackedBar(**shown, x_label_rotation=30)
     chart.x_labels = [m[:7] for m in months]
     count = {(c["month"], c["kind"]): c["contributions"] for c in cells}
-    for kind in kinds:
+    for kind in order:
         chart.add(kind, [count.get((m, kind), 0) for m in months])
     text = f"Stacked bar chart of contributions in {len(months)} months by kind: " + ", ".join(
-        f"{k} {totals[k]}" for k in kinds[:8]
+        f"{k} {totals[k]}" for k in order[:8]
     )
-    return Chart("kinds-by-month", title, text + ".", _svg(chart))
+    return Chart("kinds-by-month", title, text + ".", svg_of(chart))
 
 
 def all_charts(report: dict[str, Any]) -> list[Chart]:

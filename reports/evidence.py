@@ -1,7 +1,9 @@
 """What a report embeds so a stranger can check it offline: the journal's events up to
 the signed tree size (when small enough; otherwise the journal export serves them),
-affiliations of the period's contributors, the treasury's accounts, the contributions
-covered through corporate grants, and sample inclusion proofs against the signed root."""
+affiliations of everyone who contributed in the period or in the quarters its trends
+look back over (``reports.critics.measures.window``), the treasury's accounts, the
+contributions covered through corporate grants, and sample inclusion proofs against
+the signed root."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import asyncpg
 from ledger.journal import heads as tree_heads
 from ledger.journal.chain import event_document
 from licenses import coverage
+from reports.critics.measures import window
 from reports.period import Period
 
 EMBED_LIMIT = 200_000
@@ -72,8 +75,10 @@ async def events(conn: asyncpg.Connection, project_id: int, size: int) -> list[d
 async def affiliations(
     conn: asyncpg.Connection, project_id: int, period: Period
 ) -> list[dict[str, Any]]:
-    """Affiliations of everyone who contributed in the period (the elephant factor's input)."""
-    rows = await conn.fetch(_AFFILIATIONS, project_id, period.start, period.end)
+    """Affiliations of everyone who contributed in the period or the trend's quarters
+    (the input of the elephant factors)."""
+    start = min(period.start, window(period)[0].start)
+    rows = await conn.fetch(_AFFILIATIONS, project_id, start, period.end)
     return [
         {
             "contributor_id": r["contributor_id"],

@@ -40,6 +40,9 @@ class Feed:
         self.roots: dict[int, bytes] = {}
         self.root_at: set[int] = set()
         """Sizes whose root to keep (an older report's tree size)."""
+        self.recorded_at = ""
+        self.actor = ""
+        """The journal time and actor of the last event taken."""
 
     @property
     def size(self) -> int:
@@ -79,6 +82,7 @@ class Feed:
         expected = self.watch.get(seq)
         if expected is not None and expected != document:
             raise FeedError(f"event {seq} differs from the report's sample of it")
+        self.recorded_at, self.actor = str(document["recorded_at"]), str(document["actor"])
         return canonical_json(document)
 
     def _leaf(self, canonical: bytes) -> None:

@@ -29,6 +29,7 @@ from ledger.journal.jws import verify_jws
 from ledger.journal.keys import REPORTS, TREE_HEADS
 from reports.journal_feed import Feed, FeedError
 from reports.period import parse_period
+from reports.recompute.critics_replay import Stamp
 from reports.recompute.document import SECTIONS, differences, expected
 from reports.recompute.replay import Replay
 
@@ -145,14 +146,16 @@ def _replay(
     try:
         if embedded:
             for document in evidence.get("events") or []:
-                replay.feed(feed.document(document))
+                event = feed.document(document)
+                replay.feed(event, Stamp.of(feed.recorded_at, feed.actor))
         else:
             assert journal is not None
             for line in journal:
                 if feed.size == size:
                     break
                 if line.strip():
-                    replay.feed(feed.line(line))
+                    event = feed.line(line)
+                    replay.feed(event, Stamp.of(feed.recorded_at, feed.actor))
     except FeedError as exc:
         verdict.add("events", False, str(exc))
         return None

@@ -2,14 +2,16 @@
 
 Project ``aurora``: a few hundred contributors across organisations (some changing
 employer mid-year), a year of contributions of many kinds with a skewed long tail and
-a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo.forge``), its
+a CI bot, forge accounts, commit emails and webhook deliveries (``app.demo.forge``), a
+year of change requests, reviews, issues and reverts (``app.demo.quality``), its
 money (``app.demo.treasury``: sponsors with commons terms and one pledge flagged
 non-commons, recurring pledges, fees, in-kind support, spending), license
 grants of each instrument (DCO, ICLA, CCLA, inbound=outbound, explicit), decided
-proposals (one of them authorising an expense, then paid) and one still open. Beside
-it, project ``larder``: a cookbook wiki's year of history, imported from a MediaWiki
-dump (``app.demo.wiki``), so that a report shows peer production that is not code.
-Deterministic for a given seed; refuses to run twice on one database.
+proposals (one adopting the code of conduct, one authorising an expense, then paid)
+and one still open. Beside it, project ``larder``: a cookbook wiki's year of history,
+imported from a MediaWiki dump (``app.demo.wiki``), so that a report shows peer
+production that is not code. Deterministic for a given seed; refuses to run twice on
+one database.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from decimal import Decimal
 import asyncpg
 
 from app.demo.forge import seed_forge
+from app.demo.quality import seed_quality
 from app.demo.treasury import seed_treasury
 from app.demo.votes import decided_proposals, open_question
 from app.demo.wiki import SLUG as WIKI_SLUG
@@ -124,6 +127,14 @@ async def seed_demo(
     project = await get_project(pool, SLUG)
     progress("forge history")
     done.counts["identities"] = await seed_forge(pool, project, ids, start, ACTOR)
+    async with pool.acquire() as conn, conn.transaction():
+        progress("change requests, issues and reverts")
+        changes = max(4, contributions // 20)
+        done.counts.update(
+            await seed_quality(
+                conn, project.id, ids, random.Random(seed + 1), start, changes, ACTOR
+            )
+        )
     by_person: dict[int, list[int]] = {}
     for r in recorded:
         by_person.setdefault(r.contribution.contributor_id, []).append(r.contribution.id)

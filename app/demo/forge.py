@@ -1,7 +1,7 @@
 """The demo's forge side: people with forge accounts and commit emails, and a few
 webhook deliveries processed by the inbox worker exactly as real ones are (a push with
-co-authors and sign-offs, a merged pull request, wiki edits, one of them anonymous and
-so named by an IP address). It gives the demo commons the personal data that must
+co-authors and sign-offs and a revert, a reviewed and merged pull request, wiki edits,
+one of them anonymous and so named by an IP address). It gives the demo commons the personal data that must
 never reach a public surface, so that the privacy tests can look for it there.
 """
 
@@ -57,6 +57,17 @@ def _push(at: datetime, developers: list[int]) -> dict[str, Any]:
                 "author": {"name": f"Dev {n}" if i else "", "email": email(n), "username": None},
             }
         )
+    first = commits[0]["id"]
+    revert = f"{0xA0F0:04x}" + "e" * 36
+    commits.append(
+        {
+            "id": revert,
+            "message": f'Revert "Speed up tile rendering, part 1"\n\nThis reverts commit {first}.',
+            "timestamp": (at + timedelta(hours=2)).isoformat(),
+            "url": f"https://git.invalid/aurora/aurora/commit/{revert}",
+            "author": {"name": "Dev 1", "email": email(developers[1]), "username": None},
+        }
+    )
     return {
         "ref": "refs/heads/main",
         "repository": REPOSITORY,
@@ -72,11 +83,28 @@ def _merged(at: datetime, author: int, merger: int) -> dict[str, Any]:
         "repository": REPOSITORY,
         "pull_request": {
             "id": 55_001,
+            "number": 42,
             "merged": True,
+            "created_at": (at - timedelta(days=1)).isoformat(),
             "merged_at": at.isoformat(),
             "html_url": "https://git.invalid/aurora/aurora/pull/42",
             "user": {**account(author), "email": email(author)},
             "merged_by": account(merger),
+        },
+    }
+
+
+def _review(at: datetime, reviewer: int) -> dict[str, Any]:
+    return {
+        "action": "submitted",
+        "repository": REPOSITORY,
+        "pull_request": {"id": 55_001, "number": 42},
+        "review": {
+            "id": 77_001,
+            "state": "approved",
+            "submitted_at": (at - timedelta(hours=3)).isoformat(),
+            "html_url": "https://git.invalid/aurora/aurora/pull/42#review-77001",
+            "user": account(reviewer),
         },
     }
 
@@ -113,6 +141,7 @@ async def seed_forge(
         standard = await connect_forge(conn, project, "standard", key, "demo wiki", actor)
     deliveries = [
         ("github", github.id, "push", _push(at, list(range(len(developers))))),
+        ("github", github.id, "pull_request_review", _review(at, 2)),
         ("github", github.id, "pull_request", _merged(at, 1, 0)),
         ("github", github.id, "gollum", _wiki(2)),
         ("standard", standard.id, "contribution.created", _anonymous_edit(at)),

@@ -8,12 +8,20 @@ import random
 
 import asyncpg
 
+from governance import conduct
 from governance import service as votes
 from governance.electorate import Rule
 from governance.models import check_draft
 from ledger.kernel.money import Money
 from ledger.register.projects import get_project
 from ledger.treasury.expenses import record_expense
+
+CONDUCT = conduct.code_of_conduct(
+    "Aurora Code of Conduct v2",
+    "Be kind, assume good faith, credit others' work; report harm to the conduct team.",
+    None,
+    "https://aurora.invalid/conduct",
+)
 
 SLUG = "aurora"
 ACTOR = "demo"
@@ -63,6 +71,8 @@ async def decided_proposals(
         async with conn.transaction():
             project = await get_project(conn, SLUG)
             closed = [await votes.close(conn, project, p.id, ACTOR) for p in opened]
+            adopted = closed[0].id if closed[0].outcome == "passed" else None
+            await conduct.adopt(conn, project, CONDUCT, adopted, ACTOR)
             approval = (closed[-1].effect or {}).get("expense_authorization")
             if approval is not None:  # the passed expense proposal authorised the payment
                 await record_expense(

@@ -97,11 +97,27 @@ class SetVotingRoleInput:
     role: str | None = strawberry.field(description="maintainer, member, or null to remove.")
 
 
+@strawberry.input(
+    description="A code of conduct by its text or the SHA-256 of it (one of the two)."
+)
+class CodeOfConductInput:
+    title: str
+    text: str | None = strawberry.field(default=None, description="Hashed, not stored.")
+    sha256: str | None = strawberry.field(default=None, description="Hex SHA-256 of the text.")
+    url: str | None = strawberry.field(default=None, description="Where the text is published.")
+    proposal: int | None = strawberry.field(
+        default=None, description="The passed proposal that adopted it."
+    )
+
+
 @strawberry.input
 class GovernanceSettingsInput:
     project: str
     delegation: bool | None = None
     secret_ballots: bool | None = None
+    code_of_conduct: CodeOfConductInput | None = strawberry.field(
+        default=None, description="Adopt this code of conduct (listed among the rules in force)."
+    )
 
 
 @strawberry.type
@@ -151,10 +167,19 @@ class VotingRolePayload:
     changed: bool
 
 
+@strawberry.type(description="A project's code of conduct, by the hash of its text.")
+class CodeOfConduct:
+    title: str
+    sha256: str
+    url: str | None
+    proposal: int | None = strawberry.field(description="The proposal that adopted it.")
+
+
 @strawberry.type
 class GovernanceSettingsPayload:
     delegation: bool
     secret_ballots: bool
+    code_of_conduct: CodeOfConduct | None = None
 
 
 Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError

@@ -11,12 +11,13 @@ from collections.abc import AsyncGenerator
 import asyncpg
 import strawberry
 
-from governance import live, service, store, voter_store, voters
+from governance import conduct, live, service, store, voter_store, voters
 from governance.electorate import check_rule
 from governance.gql.inputs import (
     BallotPayload,
     BallotResult,
     CastBallotInput,
+    CodeOfConduct,
     CreateProposalInput,
     DelegateInput,
     DelegationPayload,
@@ -232,7 +233,8 @@ class GovernanceMutation:
         return await run_mutation(info, work)
 
     @strawberry.mutation(
-        description="Enable delegation or secret ballots for new votes (maintainers)."
+        description="Enable delegation or secret ballots for new votes, or adopt a code of "
+        "conduct (maintainers)."
     )
     async def set_governance_settings(
         self, info: Info, input: GovernanceSettingsInput
@@ -246,9 +248,21 @@ class GovernanceMutation:
             ):
                 if value is not None and project.settings.get(key) != value:
                     project = await projects.update_settings(conn, project, key, value, actor)
+            if (c := input.code_of_conduct) is not None:
+                adopted = conduct.code_of_conduct(c.title, c.text, c.sha256, c.url)
+                project = await conduct.adopt(conn, project, adopted, c.proposal, actor)
+            recorded = project.settings.get(conduct.CODE_OF_CONDUCT)
             return GovernanceSettingsPayload(
                 delegation=bool(project.settings.get(service.DELEGATION)),
                 secret_ballots=bool(project.settings.get(service.SECRET_BALLOTS)),
+                code_of_conduct=None
+                if recorded is None
+                else CodeOfConduct(
+                    title=recorded["title"],
+                    sha256=recorded["sha256"],
+                    url=recorded["url"],
+                    proposal=recorded.get("proposal_id"),
+                ),
             )
 
         return await run_mutation(info, work)

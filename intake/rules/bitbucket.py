@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from intake.rules.types import Commits, Emit, Rule
 
+# Pull requests and issues are numbered apart in each repository.
+REPOSITORY = "repository.full_name"
+PULL = ("{repository.full_name}/pull-requests/{pullrequest.id}",)
+ISSUE = ("{repository.full_name}/issues/{issue.id}",)
+
 BITBUCKET: dict[str, tuple[Rule, ...]] = {
     "repo:push": (
         Rule(
@@ -27,6 +32,10 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "pr:{repository.uuid}:{pullrequest.id}:merged",
                     "pullrequest.updated_on",
                     "pullrequest.links.html.href",
+                    thread=PULL,
+                    role="change",
+                    opened="pullrequest.created_on",
+                    repository=REPOSITORY,
                 ),
                 Emit(
                     "maintenance",
@@ -34,6 +43,9 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "pr:{repository.uuid}:{pullrequest.id}:merger",
                     "pullrequest.updated_on",
                     "pullrequest.links.html.href",
+                    thread=PULL,
+                    role="merge",
+                    repository=REPOSITORY,
                 ),
             )
         ),
@@ -47,6 +59,9 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "approval:{repository.uuid}:{pullrequest.id}:{approval.user.uuid}",
                     "approval.date",
                     "pullrequest.links.html.href",
+                    thread=PULL,
+                    role="review",
+                    repository=REPOSITORY,
                 ),
             )
         ),
@@ -61,6 +76,9 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "comment.created_on",
                     "comment.links.html.href",
                     on_pull="pullrequest",
+                    thread=PULL,
+                    role="comment",
+                    repository=REPOSITORY,
                 ),
             )
         ),
@@ -75,6 +93,9 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "issue.created_on",
                     "issue.links.html.href",
                     labels="issue.kind",
+                    thread=ISSUE,
+                    role="issue",
+                    repository=REPOSITORY,
                 ),
             )
         ),
@@ -89,6 +110,9 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                     "comment.created_on",
                     "comment.links.html.href",
                     on_pull="pullrequest",
+                    thread=ISSUE,
+                    role="comment",
+                    repository=REPOSITORY,
                 ),
             )
         ),

@@ -6,7 +6,7 @@ no review id: one review per delivery), a comment on a pull request's conversati
 
 from __future__ import annotations
 
-from intake.rules.github import GITHUB
+from intake.rules.github import GITHUB, ISSUE, PULL, REPOSITORY
 from intake.rules.types import Commits, Emit, Rule, on
 
 COMMENT = (
@@ -20,6 +20,9 @@ COMMENT = (
                 "comment.created_at",
                 "comment.html_url",
                 on_pull="is_pull",
+                thread=ISSUE,
+                role="comment",
+                repository=REPOSITORY,
             ),
         ),
     ),
@@ -66,6 +69,9 @@ GITEA: dict[str, tuple[Rule, ...]] = {
                         "review:{pull_request.id}:{sender.id}:{$delivery}",
                         "$received",
                         "pull_request.html_url",
+                        thread=PULL,
+                        role="review",
+                        repository=REPOSITORY,
                     ),
                 )
             ),

@@ -1,8 +1,16 @@
-"""GitHub: which events yield which contributions (payloads as GitHub documents them)."""
+"""GitHub: which events yield which contributions (payloads as GitHub documents them).
+
+An issue and a pull request share their repository's numbers, so each one's thread is
+``<repository>#<number>``: a comment on a pull request's conversation (an issue comment)
+and its reviews land in the same thread as the merged change."""
 
 from __future__ import annotations
 
 from intake.rules.types import Commits, Emit, Rule, on
+
+REPOSITORY = "repository.full_name"
+PULL = ("{repository.full_name}#{pull_request.number}",)
+ISSUE = ("{repository.full_name}#{issue.number}",)
 
 GITHUB: dict[str, tuple[Rule, ...]] = {
     "push": (
@@ -22,6 +30,10 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "pr:{pull_request.id}:merged",
                     "pull_request.merged_at",
                     "pull_request.html_url",
+                    thread=PULL,
+                    role="change",
+                    opened="pull_request.created_at",
+                    repository=REPOSITORY,
                 ),
                 Emit(
                     "maintenance",
@@ -30,6 +42,9 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "pull_request.merged_at",
                     "pull_request.html_url",
                     optional=True,
+                    thread=PULL,
+                    role="merge",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -44,6 +59,9 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "review:{review.id}",
                     "review.submitted_at",
                     "review.html_url",
+                    thread=PULL,
+                    role="review",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -59,6 +77,9 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "issue.created_at",
                     "issue.html_url",
                     labels="issue.labels[].name",
+                    thread=ISSUE,
+                    role="issue",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -74,6 +95,9 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "comment.created_at",
                     "comment.html_url",
                     on_pull="issue.pull_request",
+                    thread=ISSUE,
+                    role="comment",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -89,6 +113,9 @@ GITHUB: dict[str, tuple[Rule, ...]] = {
                     "comment.created_at",
                     "comment.html_url",
                     on_pull="pull_request",
+                    thread=PULL,
+                    role="review",
+                    repository=REPOSITORY,
                 ),
             ),
         ),

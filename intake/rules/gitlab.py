@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from intake.rules.types import Commits, Emit, Rule, on
 
+# Merge requests (``!iid``) and issues (``#iid``) are numbered apart in each project.
+REPOSITORY = "project.path_with_namespace"
+MERGE_REQUEST = ("{project.path_with_namespace}!{object_attributes.iid}",)
+NOTED = (
+    "{project.path_with_namespace}!{merge_request.iid}",
+    "{project.path_with_namespace}#{issue.iid}",
+)
+
 GITLAB: dict[str, tuple[Rule, ...]] = {
     "Push Hook": (
         Rule(
@@ -25,6 +33,10 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
                     "mr:{object_attributes.id}:merged",
                     "object_attributes.updated_at",
                     "object_attributes.url",
+                    thread=MERGE_REQUEST,
+                    role="change",
+                    opened="object_attributes.created_at",
+                    repository=REPOSITORY,
                 ),
                 Emit(
                     "maintenance",
@@ -32,6 +44,9 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
                     "mr:{object_attributes.id}:merger",
                     "object_attributes.updated_at",
                     "object_attributes.url",
+                    thread=MERGE_REQUEST,
+                    role="merge",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -44,6 +59,9 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
                     "mr:{object_attributes.id}:approval:{user.id}",
                     "object_attributes.updated_at",
                     "object_attributes.url",
+                    thread=MERGE_REQUEST,
+                    role="review",
+                    repository=REPOSITORY,
                 ),
             ),
         ),
@@ -58,6 +76,9 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
                     "object_attributes.created_at",
                     "object_attributes.url",
                     on_pull="merge_request",
+                    thread=NOTED,
+                    role="comment",
+                    repository=REPOSITORY,
                 ),
             )
         ),
@@ -73,6 +94,9 @@ GITLAB: dict[str, tuple[Rule, ...]] = {
                     "object_attributes.created_at",
                     "object_attributes.url",
                     labels="labels[].title",
+                    thread=("{project.path_with_namespace}#{object_attributes.iid}",),
+                    role="issue",
+                    repository=REPOSITORY,
                 ),
             ),
         ),

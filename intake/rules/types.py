@@ -34,7 +34,9 @@ class Commits:
 
 @dataclass(frozen=True, slots=True)
 class Emit:
-    """One contribution per matching payload (or per item of ``each``)."""
+    """One contribution per matching payload (or per item of ``each``). ``thread`` (key
+    templates, the first that resolves), ``role``, ``opened`` and ``repository`` (paths)
+    say which issue or change request it belongs to (``ledger.register.facts``)."""
 
     kind: str
     person: str
@@ -47,6 +49,10 @@ class Emit:
     kind_path: str | None = None
     optional: bool = False
     git_author: bool = False
+    thread: tuple[str, ...] = ()
+    role: str | None = None
+    opened: str | None = None
+    repository: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,12 @@ import asyncpg
 
 from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_events
+from ledger.journal.events.base import or_unset
 from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import IdempotencyMismatch, InvalidInput, NotFound
 from ledger.kernel.personal import refuse_personal
 from ledger.register.credit import current_policy
+from ledger.register.facts import facts_of
 from ledger.register.models import (
     Contribution,
     NewContribution,
@@ -104,6 +106,7 @@ def _validate(new: NewContribution, kinds: frozenset[str]) -> None:
     refuse_personal(new.metadata, "metadata")
     if new.occurred_at.tzinfo is None:
         raise InvalidInput("occurredAt needs a time zone", "occurredAt")
+    facts_of(new.metadata, new.occurred_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,7 @@ async def record_contributions(
 
 
 def _event(c: Contribution) -> ContributionRecorded:
+    facts = facts_of(c.metadata, c.occurred_at)
     return ContributionRecorded(
         contribution_id=c.id,
         contributor_id=c.contributor_id,
@@ -194,4 +198,9 @@ def _event(c: Contribution) -> ContributionRecorded:
         credit=str(c.credit),
         policy_version=c.policy_version,
         counted=c.counted,
+        thread=or_unset(facts.thread),
+        thread_role=or_unset(facts.thread_role),
+        opened_at=or_unset(facts.opened_at),
+        repository=or_unset(facts.repository),
+        reverts=or_unset(facts.reverts),
     )

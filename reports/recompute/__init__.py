@@ -11,6 +11,9 @@ Where each rule lives:
 - ``contributors`` and ``organisations`` -> ``contributors``
 - ``funding`` -> ``funding``; ``licensing`` (coverage, instruments, incompatible
   inbound licenses) -> ``licensing``; ``decisions`` (re-tallied) -> ``decisions``
+- what ``quality``, ``sustainability`` and ``rules`` need beyond that (threads, reverts,
+  the trend's quarters, governance times and actors), collected in the same pass ->
+  ``critics_replay``; those sections -> ``quality``, ``sustainability``, ``rules``
 - the whole document, the report's ``attested_only`` list, comparing it with what
   the report says -> ``document``
 

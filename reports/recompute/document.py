@@ -10,17 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.critics.glossary import GLOSSARY
 from reports.period import parse_period
 from reports.recompute import ATTESTED_ONLY
 from reports.recompute.contributors import contributors, organisations
 from reports.recompute.decisions import decisions
 from reports.recompute.funding import funding
 from reports.recompute.licensing import licensing
+from reports.recompute.quality import quality
 from reports.recompute.replay import Replay
+from reports.recompute.rules import rules
+from reports.recompute.sustainability import sustainability
 from reports.recompute.work import Work, spans_of
 
 FORMAT = "commons-report/1"
-SECTIONS = ("contributors", "organisations", "funding", "licensing", "decisions")
+SECTIONS = (
+    "contributors",
+    "organisations",
+    "quality",
+    "funding",
+    "sustainability",
+    "licensing",
+    "decisions",
+    "rules",
+    "glossary",
+)
 
 
 def _organisation_names(report: dict[str, Any], replay: Replay) -> tuple[dict[int, str], list[str]]:
@@ -47,6 +61,8 @@ def expected(report: dict[str, Any], replay: Replay) -> tuple[dict[str, Any], li
     names, problems = _organisation_names(report, replay)
     licensed, coverage_problems = licensing(work, evidence.get("corporate_coverage") or [])
     decided, decision_problems = decisions(replay)
+    people = contributors(work)
+    money = funding(work, spans)
     document = {
         "format": FORMAT,
         "project": {
@@ -61,11 +77,15 @@ def expected(report: dict[str, Any], replay: Replay) -> tuple[dict[str, Any], li
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
         },
-        "contributors": contributors(work),
+        "contributors": people,
         "organisations": organisations(work, spans, names),
-        "funding": funding(work, spans),
+        "quality": quality(replay, people),
+        "funding": money,
+        "sustainability": sustainability(replay, spans, money),
         "licensing": licensed,
         "decisions": decided,
+        "rules": rules(replay),
+        "glossary": GLOSSARY,
         "attested_only": ATTESTED_ONLY,
     }
     return document, problems + coverage_problems + decision_problems

@@ -7,6 +7,9 @@ five numbers per counted contribution of the period, in typed arrays
 through it. Merges are replayed as the register applies them (``Holders``): a merge
 moves every contribution its source holds to its target, an unmerge moves exactly those
 back; figures count each contribution under the record that holds it at the end.
+What the quality, sustainability and rules sections need beside this is collected by
+``critics_replay`` from the same pass; ``feed`` takes each event with its document's
+journal time and actor (``critics_replay.Stamp``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from msgspec import UNSET
@@ -46,17 +48,14 @@ from ledger.journal.events.treasury import (
     SponsorshipRecorded,
     TransactionPosted,
 )
+from reports.critics.measures import window
 from reports.period import Period
+from reports.recompute.critics_replay import Governance, Stamp, Threads
+from reports.recompute.instants import micros
+
+__all__ = ["CREDIT_SCALE", "Replay", "micros", "scaled_credit"]
 
 CREDIT_SCALE = 10_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def micros(text: str) -> int:
-    """An event's timestamp as microseconds since the epoch (UTC)."""
-    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    delta = at - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def scaled_credit(text: str) -> int:
@@ -177,18 +176,28 @@ class Replay:
     proposals: dict[int, Proposal] = field(default_factory=lambda: defaultdict(Proposal))
     books: list[Event] = field(default_factory=list)
     """The events that describe the books (``reports.funding.books.from_events``)."""
+    threads: Threads = field(default_factory=Threads)
+    reverts: list[tuple[int, str, int]] = field(default_factory=list)
+    """The period's counted reverts: (record, source, targets named)."""
+    window: Contributions = field(default_factory=Contributions)
+    """Counted contributions of the trend's quarters (up to the period's end)."""
+    governance: Governance = field(default_factory=Governance)
     start: int = field(init=False)
     """The period's first instant, in microseconds."""
     end: int = field(init=False)
+    window_start: int = field(init=False)
+    """The first instant of the trend's quarters (``reports.critics.measures.window``)."""
 
     def __post_init__(self) -> None:
         self.start = micros(self.period.start_at.isoformat())
         self.end = micros(self.period.end_at.isoformat())
+        self.window_start = micros(window(self.period)[0].start.isoformat() + "T00:00:00Z")
 
-    def feed(self, event: Event) -> None:
-        """Take the next event of the journal."""
+    def feed(self, event: Event, stamp: Stamp) -> None:
+        """Take the next event of the journal, with its document's time and actor."""
         if isinstance(event, _BOOKS):
             self.books.append(event)
+        self.governance.feed(event, stamp, self.start, self.end)
         match event:
             case ContributionRecorded(counted=True):
                 at = micros(event.occurred_at)
@@ -197,6 +206,7 @@ class Replay:
                     self.first_at[record] = at
                 if self.start <= at < self.end:
                     self.contributions.add(event, at)
+                self._critics(event, at)
             case ProjectCreated() | ProjectUpdated():
                 self._project(event)
             case ContributorsMerged():
@@ -218,6 +228,14 @@ class Replay:
                 self._proposal(event)
             case _:
                 pass
+
+    def _critics(self, event: ContributionRecorded, at: int) -> None:
+        opened = None if event.opened_at is UNSET else micros(event.opened_at)
+        self.threads.add(event, at, opened)
+        if event.reverts is not UNSET and self.start <= at < self.end:
+            self.reverts.append((event.contributor_id, event.source, len(event.reverts)))
+        if self.window_start <= at < self.end:
+            self.window.add(event, at)
 
     def _project(self, event: ProjectCreated | ProjectUpdated) -> None:
         if event.name is not UNSET:

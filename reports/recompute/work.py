@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reports.figures import decimal_text
-from reports.recompute.replay import CREDIT_SCALE, Replay
+from reports.recompute.replay import CREDIT_SCALE, Contributions, Replay
 
 Ints = npt.NDArray[np.int64]
 DAY_MICROS = 86_400_000_000
@@ -68,10 +68,11 @@ def _column(values: Any) -> Ints:
 
 
 class Work:
-    """The period's counted contributions, by the record holding each one now."""
+    """The period's counted contributions (or another stretch's, ``contributions``), by
+    the record holding each one now."""
 
-    def __init__(self, replay: Replay) -> None:
-        c = replay.contributions
+    def __init__(self, replay: Replay, contributions: Contributions | None = None) -> None:
+        c = replay.contributions if contributions is None else contributions
         self.replay = replay
         self.ids = _column(c.ids)
         self.at = _column(c.at)

@@ -1,6 +1,7 @@
 """The report as one self-contained HTML page: inline CSS and SVG charts, no script,
 no external request (a Content-Security-Policy forbids any), readable printed and on
-a phone, each chart paired with a data table."""
+a phone, each chart paired with a data table; the quality, sustainability and rules
+sections (``templates/critics.html``) print the tables of ``reports.render.critics``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import jinja2
 
 from ledger.register.models import CODE_KINDS
 from reports.charts import all_charts
+from reports.render.critics import pct, quality_tables, rules_tables, sustainability_tables
+from reports.render.critics_charts import critics_charts
 from reports.render.money import money_tables
+
+__all__ = ["pct", "render_html"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -21,16 +26,10 @@ _ENV = jinja2.Environment(
 )
 
 
-def pct(value: str | None) -> str:
-    """A four-place share as a percentage with one decimal (``—`` when undefined)."""
-    if value is None:
-        return "—"
-    return f"{float(value) * 100:.1f}%"
-
-
 def render_html(report: dict[str, Any]) -> str:
     """The HTML page of a report document."""
     template = _ENV.get_template("report.html")
+    listed = frozenset(p["id"] for p in report["decisions"]["proposals"])
     return template.render(
         r=report,
         c=report["contributors"],
@@ -38,9 +37,13 @@ def render_html(report: dict[str, Any]) -> str:
         f=report["funding"],
         d=report["decisions"],
         charts=all_charts(report),
-        money=money_tables(
-            report["funding"], frozenset(p["id"] for p in report["decisions"]["proposals"])
-        ),
+        money=money_tables(report["funding"], listed),
+        critic_charts=critics_charts(report),
+        critic_tables={
+            "quality": quality_tables(report["quality"]),
+            "sustainability": sustainability_tables(report["sustainability"]),
+            "rules": rules_tables(report["rules"], listed),
+        },
         code_kinds=", ".join(sorted(CODE_KINDS)),
         pct=pct,
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reports.render.html import pct
-from reports.render.money import money_tables
+from reports.render.critics import pct, quality_tables, rules_tables, sustainability_tables
+from reports.render.money import Table, money_tables
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
@@ -36,6 +36,24 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return [*lines, ""]
+
+
+def _captioned(tables: list[Table]) -> list[str]:
+    out: list[str] = []
+    for table in tables:
+        out += [f"### {escape(table.caption)}", ""]
+        rows = [[str(cell) for cell in row] for row in table.rows]
+        out += _table(table.header, rows) if rows else [table.empty, ""]
+        out += [escape(table.note), ""] if table.note else []
+    return out
+
+
+def _glossary(report: dict[str, Any]) -> list[str]:
+    out = ["## Glossary", ""]
+    for g in report["glossary"]:
+        link = f" ([CHAOSS metric]({g['chaoss']}))" if "chaoss" in g else ""
+        out.append(f"- **{escape(g['term'])}** (`{g['figure']}`): {escape(g['definition'])}{link}")
+    return [*out, ""]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -89,6 +107,9 @@ def render_markdown(report: dict[str, Any]) -> str:
             ["Organisation", "Contributions", "Credit"],
             [[x["name"], x["contributions"], x["credit"]] for x in o["top_organisations"]],
         ),
+        "## Quality",
+        "",
+        *_captioned(quality_tables(report["quality"])),
         "## Funding",
         "",
     ]
@@ -119,11 +140,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     if not f["currencies"]:
         out += ["No funding was recognised in this period.", ""]
-    for table in money_tables(f):
-        out += [f"### {table.caption}", ""]
-        rows = [[str(cell) for cell in row] for row in table.rows]
-        out += _table(table.header, rows) if rows else [table.empty, ""]
-        out += [table.note, ""] if table.note else []
+    out += _captioned(money_tables(f))
+    out += ["## Sustainability", "", *_captioned(sustainability_tables(report["sustainability"]))]
     out += [
         "## Licensing",
         "",
@@ -152,6 +170,10 @@ def render_markdown(report: dict[str, Any]) -> str:
                 for p in d["proposals"]
             ],
         ),
+        "## Rules, not private morality",
+        "",
+        *_captioned(rules_tables(report["rules"])),
+        *_glossary(report),
         "Verify the signed JSON form offline: "
         f"`commons verify {r['project']['slug']}-{r['period']['label']}.json --jwks <instance>/.well-known/jwks.json`.",
         "",

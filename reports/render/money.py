@@ -1,6 +1,7 @@
 """The report's money beyond funding per sponsor, as captioned tables every renderer
 prints the same way (Markdown and HTML): balances, spending with who approved it,
-corrections, outstanding pledges, in-kind support, fees and sustainability."""
+corrections, outstanding pledges, in-kind support, fees, and the runway and funding
+concentration (printed in the sustainability section)."""
 
 from __future__ import annotations
 
@@ -138,7 +139,9 @@ def _fees(f: dict[str, Any]) -> Table:
                  ["Currency", "Gross", "Processor fees", "Host fees", "Net"], rows)  # fmt: skip
 
 
-def _sustainability(f: dict[str, Any]) -> list[Table]:
+def outlook_tables(f: dict[str, Any]) -> list[Table]:
+    """The runway and funding concentration tables of a section holding ``runway`` and
+    ``concentration`` (the sustainability section prints them beside its other figures)."""
     run = f["runway"]
     rows = [
         [r["currency"], r["balance"], r["spent"], r["months_of_spending"] or "no spending"]
@@ -160,7 +163,8 @@ def _sustainability(f: dict[str, Any]) -> list[Table]:
 
 
 def money_tables(f: dict[str, Any], listed: frozenset[int] = frozenset()) -> list[Table]:
-    """The funding section's money tables, in page order; an approving proposal among
+    """The funding section's money tables, in page order (its runway and concentration
+    are the sustainability section's, ``outlook_tables``); an approving proposal among
     ``listed`` (those the page shows) is linked to."""
     names = _names(f)
     return [
@@ -170,5 +174,4 @@ def money_tables(f: dict[str, Any], listed: frozenset[int] = frozenset()) -> lis
         _pledges(f, names),
         _in_kind(f, names),
         _fees(f),
-        *_sustainability(f),
     ]

@@ -91,7 +91,7 @@ async def test_the_report_renders_with_its_charts_and_makes_no_request(
     seen = await asyncio.to_thread(_browse, page, tmp_path / "profile")
     assert seen["title"] == "Chaoss — transparency report 2026-07"
     assert seen["h1"] == "Chaoss: transparency report"
-    assert len(seen["charts"]) == 2
+    assert len(seen["charts"]) == 4  # per month, by kind, retention by cohort, quarterly factors
     assert all(c["width"] > 200 and c["height"] > 100 and c["bars"] > 2 for c in seen["charts"])
     assert seen["labelled"]
     assert seen["requests"] == [page.as_uri()]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from app.composition.glossary.funding import FUNDING
 from app.composition.glossary.governance import GOVERNANCE
+from app.composition.glossary.health import HEALTH
 from app.composition.glossary.licensing import INTAKE, LICENSING
 from app.composition.glossary.register import CONTRIBUTIONS, JOURNAL, PEOPLE, PROJECT
 from graphql import (
@@ -94,6 +95,7 @@ TERMS: dict[str, str] = {
     **FUNDING,
     **LICENSING,
     **INTAKE,
+    **HEALTH,
 }
 
 

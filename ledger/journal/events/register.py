@@ -4,9 +4,39 @@ identities too)."""
 
 from __future__ import annotations
 
-from msgspec import UNSET, UnsetType
+from typing import Annotated, Literal
 
-from ledger.journal.events.base import DecimalText, Event, Part, Timestamp
+from msgspec import UNSET, Meta, UnsetType
+
+from ledger.journal.events.base import DecimalText, Event, Part, Sha256, Timestamp
+
+ThreadRole = Literal["issue", "change", "merge", "review", "comment"]
+Thread = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="The issue or change request a contribution belongs to: one opaque key "
+        "shared by every contribution in it (e.g. 'github:aurora/aurora#42').",
+    ),
+]
+Repository = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="The repository a contribution was made in, as its forge names it.",
+    ),
+]
+Target = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="What a revert undoes: a commit sha, a wiki revision number, or the "
+        "natural key of the reverted contribution.",
+    ),
+]
 
 
 class ProjectCreated(Event, frozen=True, kw_only=True):
@@ -44,6 +74,16 @@ class TreasuryPolicy(Part, frozen=True, kw_only=True):
     reporting_currency: str | UnsetType = UNSET
 
 
+class CodeOfConduct(Part, frozen=True, kw_only=True):
+    """The code of conduct a project adopted, by the SHA-256 of its text (published at
+    ``url``), and the passed proposal that adopted it, when one did."""
+
+    title: str
+    sha256: Sha256
+    url: str | None
+    proposal_id: int | UnsetType = UNSET
+
+
 class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     """One project setting (a policy switch owned by another area) took a new value:
     exactly one of the fields is present."""
@@ -54,6 +94,7 @@ class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     governance_secret_ballots: bool | UnsetType = UNSET
     license_coverage_required: tuple[str, ...] | UnsetType = UNSET
     treasury: TreasuryPolicy | UnsetType = UNSET
+    code_of_conduct: CodeOfConduct | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         present = [f for f in self.__struct_fields__ if getattr(self, f) is not UNSET]
@@ -72,7 +113,11 @@ class KindDefined(Event, frozen=True, kw_only=True):
 
 class ContributionRecorded(Event, frozen=True, kw_only=True):
     """A contribution entered the register with its credit under a policy version;
-    ``counted`` is false for bots."""
+    ``counted`` is false for bots. The public facts the report's quality figures read
+    (``ledger.register.facts``) are present only when its metadata states them: the
+    ``thread`` (issue or change request) it belongs to and its ``thread_role`` there
+    (opened an issue; authored a merged change, opened at ``opened_at``; merged it;
+    reviewed it; commented), the ``repository``, and what it ``reverts``."""
 
     TYPE = "contribution.recorded"
     VERSION = 1
@@ -86,6 +131,11 @@ class ContributionRecorded(Event, frozen=True, kw_only=True):
     credit: DecimalText
     policy_version: int
     counted: bool
+    thread: Thread | UnsetType = UNSET
+    thread_role: ThreadRole | UnsetType = UNSET
+    opened_at: Timestamp | UnsetType = UNSET
+    repository: Repository | UnsetType = UNSET
+    reverts: tuple[Target, ...] | UnsetType = UNSET
 
 
 class IdentityLinked(Event, frozen=True, kw_only=True):

@@ -23,11 +23,14 @@ from decimal import Decimal
 
 import orjson
 
-from ledger.journal.canonical import timestamp
+from ledger.journal.canonical import canonical_json, timestamp
+from ledger.journal.events import encode
+from ledger.journal.events.base import or_unset
 from ledger.journal.events.register import ContributionRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.register.bulk import binary
 from ledger.register.credit import CreditPolicy
+from ledger.register.facts import facts_of
 from ledger.register.models import (
     NewContribution,
     check_kind,
@@ -192,6 +195,42 @@ _LENGTH = struct.Struct(">i")
 _EMPTY = binary.jsonb(b"{}")
 
 
+# Metadata keys that are public facts of the event (``ledger.register.facts``): a row
+# stating any is journaled through the catalogue's own encoding, not the fixed template.
+FACT_KEYS = frozenset({"thread", "thread_role", "opened_at", "repository", "reverts"})
+
+
+def _with_facts(
+    item: NewContribution,
+    id_: int,
+    counted: bool,
+    credit_json: bytes,
+    at: datetime,
+    occurred: bytes,
+    policy_version: int,
+) -> bytes:
+    """The canonical body of a contribution whose metadata states public facts."""
+    facts = facts_of(item.metadata, at)
+    event = ContributionRecorded(
+        contribution_id=id_,
+        contributor_id=item.contributor_id,
+        kind=item.kind,
+        occurred_at=occurred.decode(),
+        source=item.source,
+        natural_key=item.natural_key,
+        evidence_url=item.evidence_url,
+        credit=orjson.loads(credit_json),
+        policy_version=policy_version,
+        counted=counted,
+        thread=or_unset(facts.thread),
+        thread_role=or_unset(facts.thread_role),
+        opened_at=or_unset(facts.opened_at),
+        repository=or_unset(facts.repository),
+        reverts=or_unset(facts.reverts),
+    )
+    return canonical_json(encode(event))
+
+
 def encode_chunk(
     terms: Terms,
     cursor: Cursor,
@@ -244,10 +283,13 @@ def encode_chunk(
             metadata = binary.jsonb(dumps(item.metadata)) if item.metadata else _EMPTY
         except orjson.JSONEncodeError as exc:
             raise InvalidInput(f"contribution {key!r} is not valid JSON text: {exc}") from None
-        body = body_of % (
-            id_, who, b"true" if counted else b"false", credit[1], url_json, kind_json,
-            key_json, occurred, pv, source_json,
-        )  # fmt: skip
+        if item.metadata and not FACT_KEYS.isdisjoint(item.metadata):
+            body = _with_facts(item, id_, counted, credit[1], at, occurred, pv)
+        else:
+            body = body_of % (
+                id_, who, b"true" if counted else b"false", credit[1], url_json, kind_json,
+                key_json, occurred, pv, source_json,
+            )  # fmt: skip
         seq += 1
         digest = sha256(b"%b%b%b%b%d%b" % (prev, head, body, middle, seq, tail)).digest()
         key_text = key.encode()

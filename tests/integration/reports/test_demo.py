@@ -49,6 +49,37 @@ async def _the_demo_year_shows_its_money(pool: asyncpg.Pool, keys: InstanceKeys)
     assert f'<tr id="proposal-{voted}">' in page
 
 
+async def _the_demo_year_answers_the_critics(pool: asyncpg.Pool, keys: InstanceKeys) -> None:
+    today = date.today()
+    report = await signed_report(pool, "aurora", f"{today - timedelta(days=366)}..{today}", keys)
+    assert [c for c in verify_report(report, keys.jwks()).checks if not c[1]] == []
+    q, s, r = (report["report"][k] for k in ("quality", "sustainability", "rules"))
+    coverage = q["coverage"]
+    assert 0 < coverage["reviewed"] < coverage["merged"] == 21  # 20 recorded, 1 delivered
+    assert [b["repository"] for b in coverage["by_repository"]] == ["aurora/aurora", "aurora/tiles"]
+    assert coverage["self_merged"] == len(coverage["self_merged_changes"]) > 0
+    assert q["response"]["changes"]["answered"] > 0
+    assert q["response"]["issues"]["median_seconds"] <= q["response"]["issues"]["p90_seconds"]
+    assert {x["source"] for x in q["reverts"]["by_source"]} == {"git", "github"}
+    assert min(q["work"]["test"], q["work"]["doc"]) > 0
+    first = s["retention"][0]
+    assert len(first["retained"]) == len(s["quarters"]) - 1
+    assert 0 < max(first["retained"]) <= first["size"]
+    assert all(t["absence_factor"]["by_count"] > 0 for t in s["trend"])
+    assert s["funding"]["runway"] == report["report"]["funding"]["runway"]
+    assert (r["by_vote"], r["vetoes"][0]["reasons"]) == (6, ["the plugin API still has users"])
+    assert [x["rule"] for x in r["in_force"]] == [
+        "credit_policy", "setting:code_of_conduct", "setting:treasury", "proposals:expense",
+        "proposals:general",
+    ]  # fmt: skip
+    adopted = next(x for x in r["in_force"] if x["rule"] == "setting:code_of_conduct")
+    first = await pool.fetchval("SELECT min(id) FROM proposals WHERE outcome = 'passed'")
+    assert (adopted["value"]["title"], adopted["proposal_id"]) == (
+        "Aurora Code of Conduct v2",
+        first,
+    )
+
+
 async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Pool) -> None:
     seeded = await seed_demo(pool, contributors=40, contributions=400)
     assert seeded.counts["contributors"] == 40
@@ -80,7 +111,9 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
     paid = await pool.fetchval("SELECT count(*) FROM treasury_transactions WHERE kind = 'expense'")
     assert paid == 15  # twelve hosting bills, one charged twice, a claim and the audit
     page = render_html(doc)
-    assert page.count("<svg") == 4  # per month, by kind, EUR and USD funding
+    # per month, by kind, EUR and USD funding; review coverage, response times, retention,
+    # the quarterly factors and turnout
+    assert page.count("<svg") == 9
     assert "funding in USD; non-commons, shown in red: Kestrel Systems." in page
     bots = await pool.fetchval(
         "SELECT count(*) FROM contributions c JOIN projects p ON p.id = c.project_id "
@@ -88,5 +121,6 @@ async def test_the_demo_commons_reports_every_area_and_verifies(pool: asyncpg.Po
     )
     assert bots == 20
     await _the_demo_year_shows_its_money(pool, keys)
+    await _the_demo_year_answers_the_critics(pool, keys)
     with pytest.raises(Conflict, match="already exists"):
         await seed_demo(pool, contributors=40, contributions=400)

@@ -51,7 +51,7 @@ async def test_the_html_page_is_self_contained_and_accessible(
     page = response.text
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="en">' in page
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 4  # per month, by kind, retention by cohort, quarterly factors
     assert "<script" not in page
     assert "src=" not in page
     assert 'role="img" aria-label="Bar chart of contributions in 1 months' in page

@@ -166,3 +166,41 @@ async def test_unknown_kinds_and_contributors_are_refused(
             pool, project, NewContribution(ada, "code", datetime(2026, 1, 1), "manual", "z")
         )
     assert await pool.fetchval("SELECT count(*) FROM contributions") == 0
+
+
+async def test_the_facts_metadata_states_are_journaled_and_nothing_else_of_it(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    ada = await person(pool, "Ada")
+    meta = {"thread": "github:a/b#4", "thread_role": "change", "opened_at": "2026-06-30T09:00:00Z",
+            "repository": "a/b", "commit": "c" * 40, "co_authors": [ada]}  # fmt: skip
+    revert = {"reverts": ["c" * 40], "commit": "d" * 40}
+    await record(
+        pool,
+        project,
+        NewContribution(ada, "code", T0, "github", "pr", metadata=meta),
+        NewContribution(ada, "code", T0, "git", "revert", metadata=revert),
+        item(ada, "plain"),
+    )
+    bodies = [
+        r["body"]
+        for r in await pool.fetch(
+            "SELECT body FROM journal_events WHERE type = 'contribution.recorded' ORDER BY seq"
+        )
+    ]
+    facts = [{k: b[k] for k in ("thread", "thread_role", "opened_at", "repository", "reverts") if k in b}
+             for b in bodies]  # fmt: skip
+    assert facts == [
+        {"thread": "github:a/b#4", "thread_role": "change", "opened_at": "2026-06-30T09:00:00.000000Z",
+         "repository": "a/b"},
+        {"reverts": ["c" * 40]},
+        {},
+    ]  # fmt: skip
+    assert all("commit" not in b and "co_authors" not in b for b in bodies)
+    with pytest.raises(InvalidInput) as refused:
+        await record(
+            pool,
+            project,
+            NewContribution(ada, "review", T0, "x", "r", metadata={"thread_role": "review"}),
+        )
+    assert refused.value.field == "metadata.thread_role"
