@@ -9,7 +9,7 @@ rather than private morality. Where each rule lives:
 - the pure definitions both the SQL and ``reports.recompute`` use (nearest-rank
   percentiles, the quarters looked back over, retention rows, test and documentation
   shares) -> ``measures``; every figure's definition, with its CHAOSS metric -> ``glossary``
-- the GraphQL types of these figures -> ``gql``
+- ``communityHealth`` over GraphQL -> ``gql``, its types -> ``gql_types``
 
 ``quality``, ``sustainability`` and ``rules`` build the report's sections of those
 names; the funding runway and concentration in ``sustainability`` are the ``funding``
