@@ -53,7 +53,7 @@ PRICES: dict[str, Price] = {
     "Query.licenseCoverage": _SCAN,
     "Treasury.transactions": _SCAN,
     "Treasury.balances": _SCANNED_LIST,
-    "Query.mergeSuggestions": _SCANNED_LIST,
+    "Query.mergeSuggestions": _SCAN,
     # the Merkle tree is extended over the events appended since it was last read
     "Query.treeHead": _SCAN,
     "Query.inclusionProof": _SCAN,

@@ -24,7 +24,7 @@ from app.gql_limits import directive_limit, shape_limit
 from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
-from intake import erasure_gql
+from intake import erasure_gql, policy_gql
 from intake import gql as intake_gql
 from ledger.graphql import Info, Node, parse_global_id
 from ledger.register.gql import root as ledger_gql
@@ -41,6 +41,7 @@ QUERIES: tuple[type, ...] = (
     treasury_gql.TreasuryQuery,
     licenses_gql.Query,
     intake_gql.IntakeQuery,
+    policy_gql.IntakePolicyQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ledger_gql.Mutation,
@@ -49,6 +50,7 @@ MUTATIONS: tuple[type, ...] = (
     licenses_gql.Mutation,
     intake_gql.IntakeMutation,
     erasure_gql.ErasureMutation,
+    policy_gql.IntakePolicyMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
 NODES: dict[str, NodeResolver] = {**ledger_gql.NODES, **governance_gql.NODES, **licenses_gql.NODES}

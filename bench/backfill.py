@@ -22,7 +22,8 @@ from pathlib import Path
 
 from app import database
 from bench.common import scratch_database
-from intake.backfill import git_log_command, import_git
+from intake.backfill import import_git
+from intake.gitlog import git_log_command
 from ledger.register.projects import ProjectInput, create_project
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}

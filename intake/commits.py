@@ -1,17 +1,23 @@
 """Commits in deliveries and in git history: each author and each ``Co-authored-by``
 becomes a code activity, keyed by the commit (``git:<sha>``, ``git:<sha>:co:<pseudonym
-of the email>``), with its co-authors and signers beside it as actors (pure, no I/O).
-A commit email is a ``git`` identity whose external id is the email's pseudonym."""
+of the email>``), with the commit's co-authors and signers beside it as actors (pure,
+no I/O): every one of them carries the commit's sign-offs, so that a co-author's own
+``Signed-off-by`` is their DCO grant. A commit email is a ``git`` identity whose
+external id is the email's pseudonym; an address that cannot be one (no "@", too long)
+keys its person the same way but is not stored as an email, and an empty one keys them
+by their folded name. An AI assistant's work is recorded uncounted unless the project
+credits assistants (``Options.assistant_credit``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from intake.bots import is_bot
+from intake.bots import automation
 from intake.payload import Activity, Actor, Options, PayloadError, parse_time, pick, public, text
 from intake.rules.types import Commits
-from intake.trailers import normalise_email, parse_author, parse_trailers
+from intake.trailers import name_key, normalise_email, parse_author, parse_trailers, usable_address
 from ledger.kernel.pseudonyms import Pseudonyms
 
 
@@ -26,10 +32,20 @@ def commit_actor(
     """The git identity of a commit email (external id = the email's pseudonym); ``via``
     names the forge whose account ``login`` the forge matched to this email."""
     email = normalise_email(email)
-    bot = is_bot(login, name, email, None, options.bots)
+    kind = automation(login, name, email, None, options.bots)
     public_name = public(name.strip() or None)
+    external = keys.email(email) if email else keys.of("name", name_key(name))
+    stored = email if usable_address(email) else None
     return Actor(
-        "git", keys.email(email), login, public_name, email, False, bot, via if login else None
+        "git",
+        external,
+        login,
+        public_name,
+        stored,
+        False,
+        kind == "bot",
+        via if login else None,
+        kind == "assistant",
     )
 
 
@@ -48,8 +64,6 @@ def commit_activities(
         else:
             name = str(pick(commit, spec.author_name) or "")
             email = str(pick(commit, spec.author_email) or "")
-        if "@" not in email:
-            continue
         login = text(pick(commit, spec.author_login)) if spec.author_login else None
         at = parse_time(pick(commit, spec.time))
         url = text(pick(commit, spec.url))
@@ -83,9 +97,23 @@ def commit_contributions(
         commit_actor(p.name, p.email, None, options, keys) for p in trailers.co_authors
     )
     signoffs = tuple(commit_actor(p.name, p.email, None, options, keys) for p in trailers.signoffs)
-    metadata = {"commit": sha}
-    found = [Activity(author, "code", at, f"git:{sha}", url, metadata, co_authors, signoffs)]
+    found = [
+        _credited(
+            Activity(author, "code", at, f"git:{sha}", url, {"commit": sha}, co_authors, signoffs),
+            options,
+        )
+    ]
     for co in co_authors:
         meta = {"commit": sha, "role": "co-author"}
-        found.append(Activity(co, "code", at, f"git:{sha}:co:{co.external_id}", url, meta))
+        key = f"git:{sha}:co:{co.external_id}"
+        found.append(_credited(Activity(co, "code", at, key, url, meta, (), signoffs), options))
     return found
+
+
+def _credited(activity: Activity, options: Options) -> Activity:
+    """The activity, uncounted (and saying why) when an AI assistant did it and the
+    project does not credit assistants."""
+    if not activity.actor.assistant or options.assistant_credit:
+        return activity
+    metadata = {**activity.metadata, "uncounted": "assistant"}
+    return replace(activity, metadata=metadata, counted=False)

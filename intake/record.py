@@ -1,11 +1,12 @@
 """Recording activities as contributions, exactly once per natural key, with the
-sign-offs of newly recorded commits handed to the DCO register.
+sign-offs of newly recorded commits handed to the DCO register (``licenses.dco``).
 
 Shared by the webhook worker and the git backfill: a commit seen both ways (push
 delivery and history import) has one natural key (``git:<sha>``) and is counted once,
 whichever arrives first. A commit's co-authors and signers are resolved to
 contributors with its author and recorded in its metadata by number
-(``co_authors``, ``signoffs``): no email or name is stored with a contribution.
+(``co_authors``, ``signoffs``; a co-author's contribution carries the commit's
+``signoffs`` too): no email or name is stored with a contribution.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from intake.identity import resolve
 from intake.payload import Activity, Actor
 from ledger.register.bulk import bulk_load
 from ledger.register.contributions import by_natural_keys, record_contributions
-from ledger.register.models import Contribution, NewContribution
-from licenses.dco import Signed, SignOff, record_signoffs
+from ledger.register.models import NewContribution
+from licenses.dco import record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -69,6 +70,7 @@ async def record_activities(
             natural_key=a.natural_key,
             evidence_url=a.url,
             metadata=_metadata(a, owners),
+            counted=a.counted,
         )
         for a in fresh.values()
     ]
@@ -80,7 +82,7 @@ async def record_activities(
         recorded = await record_contributions(conn, project_id, items, actor)
         made = [r.contribution for r in recorded if r.created]
         created = len(made)
-    signed = _signed(made, fresh, owners)
+    signed = [c for c in made if c.metadata.get("signoffs")]
     if signed:
         await record_signoffs(conn, project_id, signed, actor)
     return created
@@ -99,21 +101,4 @@ def _metadata(activity: Activity, owners: Owners) -> dict[str, Any]:
     for name, people in (("co_authors", activity.co_authors), ("signoffs", activity.signoffs)):
         if people:
             found[name] = list(dict.fromkeys(_number(owners, p) for p in people))
-    return found
-
-
-def _signed(
-    made: Sequence[Contribution], fresh: dict[str, Activity], owners: Owners
-) -> list[Signed]:
-    """The newly recorded commits that carry sign-offs, with each signer."""
-    found = []
-    for contribution in made:
-        activity = fresh.get(contribution.natural_key)
-        commit = contribution.metadata.get("commit")
-        if activity is None or not activity.signoffs or not isinstance(commit, str):
-            continue
-        signoffs = tuple(
-            SignOff(_number(owners, p), p.external_id, p.email or "") for p in activity.signoffs
-        )
-        found.append(Signed(contribution, commit, signoffs))
     return found

@@ -3,13 +3,16 @@ from the trailer block by git's rules (``intake.git_trailers``): a sign-off in t
 body, indented or quoted is text, not a trailer.
 
 Emails are normalised (trimmed, lower case) so a person is one identity however
-their tools spelled the address. What is parsed here is personal: it becomes identities
+their tools spelled the address; an address that cannot be one (no "@", longer than
+an address can be, spaces or brackets inside) is still a person's key, never stored
+as their email. Names are compared after NFC normalisation and case folding. What is parsed here is personal: it becomes identities
 (keyed by the email's pseudonym) and contributor numbers, never stored text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from intake.git_trailers import trailer_lines
@@ -17,6 +20,8 @@ from intake.git_trailers import trailer_lines
 _PERSON = re.compile(r"([^<>]*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>")
 _KEYS = ("co-authored-by", "signed-off-by")
 _AUTHOR = re.compile(r"^\s*(.*?)\s*<\s*([^<>]*)\s*>\s*$")
+MAX_ADDRESS = 254  # RFC 5321: a path holds at most 256 octets, brackets included
+_NOT_IN_ADDRESS = re.compile(r"[\s<>,;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,21 @@ class Trailers:
 def normalise_email(email: str) -> str:
     """The canonical form of an email address (trimmed, lower case)."""
     return email.strip().lower()
+
+
+def usable_address(email: str) -> bool:
+    """True when a (normalised) commit email can be an address: one "@" with text on
+    both sides, at most 254 characters, no spaces or brackets."""
+    local, at, domain = email.rpartition("@")
+    return bool(
+        at and local and domain and len(email) <= MAX_ADDRESS and not _NOT_IN_ADDRESS.search(email)
+    )
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFC-normalised, case-folded, spaces collapsed."""
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    return " ".join(folded.split())
 
 
 def parse_trailers(message: str, author_email: str | None = None) -> Trailers:

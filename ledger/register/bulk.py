@@ -209,7 +209,7 @@ def _contribution(
     policy: CreditPolicy,
     now: datetime,
 ) -> Contribution:
-    counted = not bots[item.contributor_id]
+    counted = item.counted and not bots[item.contributor_id]
     weight = policy.weight(item.kind) if counted else Decimal(0)
     return Contribution(
         project_id, id_, item.contributor_id, item.kind, item.occurred_at, item.source,

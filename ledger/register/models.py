@@ -126,7 +126,9 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class NewContribution:
-    """A contribution to record; ``natural_key`` makes recording it idempotent."""
+    """A contribution to record; ``natural_key`` makes recording it idempotent;
+    ``counted`` False records it without credit whoever made it (a bot's work is never
+    counted either way)."""
 
     contributor_id: int
     kind: str
@@ -135,6 +137,7 @@ class NewContribution:
     natural_key: str
     evidence_url: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    counted: bool = True
 
 
 def check_slug(value: str, field_name: str = "slug", limit: int = 64) -> str:

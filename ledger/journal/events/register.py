@@ -4,6 +4,8 @@ identities too)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from msgspec import UNSET, UnsetType
 
 from ledger.journal.events.base import DecimalText, Event, Part, Timestamp
@@ -54,6 +56,10 @@ class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     governance_secret_ballots: bool | UnsetType = UNSET
     license_coverage_required: tuple[str, ...] | UnsetType = UNSET
     treasury: TreasuryPolicy | UnsetType = UNSET
+    intake_bots: tuple[str, ...] | UnsetType = UNSET
+    intake_assistant_credit: bool | UnsetType = UNSET
+    intake_merge_commits: Literal["skip", "maintenance"] | UnsetType = UNSET
+    intake_mailmap: Literal["suggest", "apply"] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         present = [f for f in self.__struct_fields__ if getattr(self, f) is not UNSET]

@@ -156,7 +156,7 @@ async def _licenses(pool: asyncpg.Pool, project: Project, author: int) -> None:
 
 async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
     """A sign-off seen on a second contribution of the same commit extends its grant."""
-    from licenses.dco import Signed, SignOff, record_signoffs
+    from licenses.dco import record_signoffs
 
     async with pool.acquire() as conn, conn.transaction():
         await people.link_identity(
@@ -164,13 +164,12 @@ async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
             email="dev@aurora.invalid", actor=ACTOR,
         )  # fmt: skip
     signed = {"commit": SHA, "signoffs": [author]}
-    dev = SignOff(author, "dev-pseudonym", "dev@aurora.invalid")
     when = datetime(2026, 3, 1, tzinfo=UTC)
     first = await contribute(pool, project.id, author, when, f"tour:{SHA}", metadata=signed)
     again = await contribute(pool, project.id, author, when, f"tour:{SHA}:2", metadata=signed)
     for contribution in (first, again):
         async with pool.acquire() as conn, conn.transaction():
-            await record_signoffs(conn, project.id, [Signed(contribution, SHA, (dev,))], ACTOR)
+            await record_signoffs(conn, project.id, [contribution], ACTOR)
 
 
 async def _treasury(pool: asyncpg.Pool, project: Project) -> None:
