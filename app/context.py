@@ -1,5 +1,6 @@
-"""The per-request GraphQL context: pool, caller, loaders, settings and the instance's
-services the resolvers reach (listening URL, webhook targets, license checker)."""
+"""The per-request GraphQL context: pools (where it reads, the primary), caller, loaders,
+settings and the instance's services the resolvers reach (listening URL, webhook
+targets, license checker, the read replica)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar.types import Scope
 from strawberry.litestar import BaseContext
 
 from app.auth import AuthError
+from app.replica import HEADER, Replica, parse_heads
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.kernel.context import Cache, Loaders
@@ -22,6 +24,7 @@ class AppContext(BaseContext, kw_only=True):
     the runtime."""
 
     pool: asyncpg.Pool
+    primary: asyncpg.Pool
     principal: Principal
     loaders: Loaders
     settings: Settings
@@ -29,6 +32,8 @@ class AppContext(BaseContext, kw_only=True):
     webhook_targets: Cache
     check_license: LicenseChecker
     acquire_timeout: float = 10.0
+    replica: Replica | None = None
+    journal_heads: tuple[tuple[str, int], ...] = ()
 
 
 # RFC 6750 section 3: a refused bearer token is answered with this challenge.
@@ -50,10 +55,15 @@ def principal_from(runtime: Runtime, authorization: str | None) -> Principal:
         raise NotAuthorizedException(detail=str(exc), headers=CHALLENGE) from None
 
 
-def context_for(runtime: Runtime, principal: Principal) -> AppContext:
-    """A fresh context (new loaders) for one operation."""
+def context_for(
+    runtime: Runtime, principal: Principal, journal_heads: tuple[tuple[str, int], ...] = ()
+) -> AppContext:
+    """A fresh context (new loaders) for one operation, on the primary until the
+    operation turns out to be a query (``app.gql_routing``); ``journal_heads`` are the
+    heads a read must see (``Commons-Journal-Head``)."""
     return AppContext(
         pool=runtime.pool,
+        primary=runtime.pool,
         principal=principal,
         loaders=Loaders(runtime.pool),
         settings=runtime.settings,
@@ -61,10 +71,13 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
         webhook_targets=runtime.receiver.targets,
         check_license=runtime.check_license,
         acquire_timeout=runtime.settings.acquire_timeout,
+        replica=runtime.replica,
+        journal_heads=journal_heads,
     )
 
 
 async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
     """Litestar dependency building the context of a GraphQL request or socket."""
     runtime: Runtime = scope["litestar_app"].state.runtime
-    return context_for(runtime, principal_from(runtime, headers.get("authorization")))
+    principal = principal_from(runtime, headers.get("authorization"))
+    return context_for(runtime, principal, parse_heads(headers.get(HEADER)))

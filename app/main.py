@@ -1,8 +1,9 @@
 """``create_app``: the Litestar application, built from an environment mapping.
 
 The lifespan starts the embedded PostgreSQL when no ``DATABASE_URL`` is set, applies
-migrations, opens the pool, loads the signing keys and starts background services (the
-inbox worker, the proposal closer and the tree-head publisher).
+migrations, opens the pool (and the read replica's, with ``COMMONS_READ_DATABASE_URL``),
+loads the signing keys and starts background services (the inbox worker, the proposal
+closer, the tree-head publisher, the checker and the replica's watch).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler
 
-from app import database, http_errors
+from app import database, http_errors, replica
 from app.auth import TokenService, fetch_external
 from app.body_deadline import BodyDeadline
 from app.routes.graphql import PersistedController, graphql_controller, load_operations
@@ -70,6 +71,7 @@ SERVICES: list[Callable[[Runtime], AbstractAsyncContextManager[Any]]] = [
         publisher.Schedule(rt.settings.head_max_delay, rt.settings.head_max_events),
         rt.settings.head_publisher,
     ),
+    lambda rt: replica.checking(rt.replica),
 ]
 
 
@@ -87,6 +89,16 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
+    reads = None
+    if settings.read_database_url:
+        # No connection at start: the primary is enough to start, the replica may follow.
+        replica_pool = await database.create_pool(
+            settings.read_database_url,
+            min_size=0,
+            max_size=settings.pool_max,
+            command_timeout=settings.command_timeout,
+        )
+        reads = replica.Replica(pool, replica_pool)
     keys = load_or_create(settings.data_dir / "keys")
     external = (
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
@@ -102,6 +114,7 @@ async def start_runtime(
         Receiver(pool, settings.webhook_max_body),
         load_operations(),
         check,
+        replica=reads,
     )
     return runtime
 
@@ -122,6 +135,8 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
                 yield
         finally:
             await runtime.pool.close()
+            if runtime.replica is not None:
+                await runtime.replica.pool.close()
 
     schema = build_schema(settings)
     return Litestar(

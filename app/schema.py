@@ -1,5 +1,5 @@
 """The GraphQL schema: each domain's Query and Mutation merged, with the limits,
-caches and masking every request goes through."""
+caches, masking and read routing every request goes through."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.gql_errors import ErrorBoundary, Schema
+from app.gql_errors import ErrorBoundary
 from app.gql_limits import directive_limit, shape_limit
+from app.gql_routing import ReadRouting, RoutedSchema
 from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
@@ -66,7 +67,7 @@ class NodeQuery:
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Limits, caches and the error boundary, in the order they apply (a fresh instance per
+    """Limits, caches, the error boundary and read routing, in the order they apply (a fresh instance per
     request; the parser and validation caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
@@ -81,6 +82,7 @@ def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         partial(AddValidationRules, rules),
         partial(ValidationCache, maxsize=512),
         ErrorBoundary,
+        ReadRouting,
     ]
 
 
@@ -89,7 +91,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", (NodeQuery, *QUERIES))
     mutation = merge_types("Mutation", MUTATIONS)
     subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
-    return Schema(
+    return RoutedSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,

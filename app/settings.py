@@ -58,6 +58,7 @@ def _log_name(value: str) -> str:
 class Settings:
     environment: str
     database_url: str | None
+    read_database_url: str | None
     data_dir: Path
     jwt_secret: bytes | None
     jwks_url: str | None
@@ -106,6 +107,7 @@ class Settings:
         return cls(
             environment=environment,
             database_url=env.get("DATABASE_URL") or None,
+            read_database_url=env.get("COMMONS_READ_DATABASE_URL") or None,
             data_dir=Path(env.get("COMMONS_DATA_DIR", ".commons")).expanduser().resolve(),
             jwt_secret=secret.encode() if secret else None,
             jwks_url=env.get("COMMONS_JWKS_URL") or None,

@@ -1,8 +1,10 @@
 """The background task that closes due proposals while the app runs.
 
 Every ``interval`` seconds it calls ``service.close_due`` (each proposal in its own
-transaction, so one failure never blocks the others); anyone may also close a due
-proposal at once with the ``closeProposal`` mutation. It stops with the app.
+transaction, so one failure never blocks the others), on one process at a time
+across every process sharing the database (``ledger.kernel.periodic``); anyone may
+also close a due proposal at once with the ``closeProposal`` mutation. It stops with
+the app.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import asyncpg
 
 from governance.service import close_due
 from ledger.kernel.boundary import is_outage
+from ledger.kernel.periodic import run_alone
 
 log = logging.getLogger("commons.governance")
 INTERVAL_SECONDS = 30.0
+TASK = "governance.close-due"
 
 
 class Closer:
@@ -34,7 +38,8 @@ class Closer:
     async def run_once(self) -> int:
         """One pass: the number of proposals it closed."""
         try:
-            done = len(await close_due(self.pool))
+            _, closed = await run_alone(self.pool, TASK, lambda: close_due(self.pool))
+            done = len(closed or [])
         except Exception as exc:  # the next pass tries again; the closer never stops
             if is_outage(exc):
                 log.warning("closing due proposals waits for the database: %r", exc)

@@ -57,13 +57,21 @@ async def build_document(
     keys: InstanceKeys,
     progress: Progress = _quiet,
     embed_limit: int = evidence.EMBED_LIMIT,
+    reader: asyncpg.Pool | None = None,
 ) -> dict[str, Any]:
-    """The unsigned report document (figures, tree head, evidence) at one moment."""
+    """The unsigned report document (figures, tree head, evidence) at one moment: the
+    head is signed on ``pool``, the document read on ``reader`` (a read replica) when
+    it has replayed that head, else on ``pool``."""
+    sources = [pool] if reader is None or reader is pool else [reader, pool]
     for _ in range(5):
         async with pool.acquire() as conn:
             progress("signing the tree head")
             await tree_heads.publish_head(conn, project.id, project.slug, keys.tree_heads)
-            async with conn.transaction(isolation="repeatable_read", readonly=True):
+        for source in sources:
+            async with (
+                source.acquire() as conn,
+                conn.transaction(isolation="repeatable_read", readonly=True),
+            ):
                 try:
                     head = await _snapshot_head(conn, project)
                 except LookupError:

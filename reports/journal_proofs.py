@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from ledger.journal import chain as journal
 from ledger.journal import heads as tree_heads
 from ledger.journal import notes
 from ledger.journal.keys import KeyRing
@@ -46,8 +47,22 @@ async def verifier_key(pool: asyncpg.Pool, slug: str, ring: KeyRing, log_name: s
     return notes.verifier_of(origin, ring.active.public).vkey()
 
 
+async def _covered(reader: asyncpg.Pool, slug: str, size: int | None) -> tuple[int, int] | None:
+    """(project id, size) when the replica's stored tree covers ``size`` (default: its
+    whole journal), else None."""
+    async with reader.acquire() as conn:
+        project = await get_project(conn, slug)
+        covered = await tree_heads.covered_size(conn, project.id)
+        wanted = size if size is not None else (await journal.head(conn, project.id))[0]
+        return (project.id, wanted) if 0 <= wanted <= covered else None
+
+
 async def inclusion(
-    pool: asyncpg.Pool, slug: str, seq: int, size: int | None
+    pool: asyncpg.Pool,
+    slug: str,
+    seq: int,
+    size: int | None,
+    reader: asyncpg.Pool | None = None,
 ) -> tree_heads.InclusionProof:
     """Inclusion proof of event ``seq`` in the tree of ``size`` (default: the newest head)."""
     async with pool.acquire() as conn:
@@ -58,11 +73,19 @@ async def inclusion(
 
 
 async def consistency(
-    pool: asyncpg.Pool, slug: str, old: int, new: int | None
+    pool: asyncpg.Pool,
+    slug: str,
+    old: int,
+    new: int | None,
+    reader: asyncpg.Pool | None = None,
 ) -> tree_heads.ConsistencyProof:
     """Consistency proof from tree size ``old`` to ``new`` (default: the newest head)."""
     if old < 0:
         raise InvalidInput("from must not be negative", "from")
+    if reader is not None and reader is not pool:
+        found = await _covered(reader, slug, new)
+        if found is not None and old <= found[1]:
+            return await tree_heads.consistency(reader, found[0], old, found[1])
     async with pool.acquire() as conn:
         project = await get_project(conn, slug)
         if new is None:

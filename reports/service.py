@@ -49,19 +49,21 @@ async def produce(
     table: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
     embed_limit: int = evidence.EMBED_LIMIT,
+    reader: asyncpg.Pool | None = None,
 ) -> bytes:
-    """The report of a project and period in one format, as bytes."""
+    """The report of a project and period in one format, as bytes (read on ``reader``,
+    a read replica, where it can be: see ``build.build_document``)."""
     check_format(fmt)
     period = parse_period(period_label)
-    project = await get_project(pool, slug)
+    project = await get_project(reader or pool, slug)
     if fmt == "csv":
         name = check_table(table)
         progress(f"{name} table")
-        async with pool.acquire() as conn:
+        async with (reader or pool).acquire() as conn:
             return await render_csv(conn, project.id, period, name)
     # Only the signed JSON carries the journal's events; the pages show the figures.
     limit = embed_limit if fmt == "json" else 0
-    doc = await build.build_document(pool, project, period, keys, progress, limit)
+    doc = await build.build_document(pool, project, period, keys, progress, limit, reader)
     progress("rendering")
     if fmt == "json":
         signed: dict[str, Any] = build.sign_document(doc, keys)

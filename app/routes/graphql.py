@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from strawberry.litestar import make_graphql_controller
 
 from app.context import context_for, graphql_context, principal_from
+from app.replica import HEADER, parse_heads
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.kernel.errors import Unavailable
@@ -72,8 +73,9 @@ async def _run_persisted(request: Request[Any, Any, Any], name: str, variables: 
     if variables is not None and not isinstance(variables, dict):
         raise HTTPException(status_code=400, detail="variables must be a JSON object")
     principal = principal_from(runtime, request.headers.get("authorization"))
+    context = context_for(runtime, principal, parse_heads(request.headers.get(HEADER)))
     result = await runtime.schema.execute(
-        document, variable_values=variables, context_value=context_for(runtime, principal)
+        document, variable_values=variables, context_value=context
     )
     errors = result.errors or []
     outage = next(

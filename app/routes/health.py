@@ -18,8 +18,10 @@ def healthz() -> dict[str, str]:
 
 
 @get("/readyz")
-async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
-    """The database answers and is migrated to this code's head."""
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """The database answers and is migrated to this code's head; with a read replica,
+    its lag at the last check (reads fall back to the primary while it is away, so it
+    never makes the instance unready)."""
     runtime: Runtime = request.app.state.runtime
     try:
         async with runtime.pool.acquire(timeout=2) as conn:
@@ -33,4 +35,7 @@ async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
             {"status": "not migrated", "revision": str(revision), "head": head_revision()},
             status_code=503,
         )
-    return Response({"status": "ready", "revision": revision})
+    body: dict[str, Any] = {"status": "ready", "revision": revision}
+    if runtime.replica is not None:
+        body["replica"] = runtime.replica.status()
+    return Response(body)

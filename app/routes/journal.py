@@ -2,6 +2,8 @@
 head, its C2SP checkpoint and verifier key, Merkle proofs and the JSON Lines export.
 
 Everything is answered from stored state: the tree-head publisher keeps heads current.
+Heads and proofs are read on the read replica when it has replayed what the client saw
+(``app.routes.reading``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Stream
 
+from app.routes.reading import on_reader
 from app.runtime import Runtime
 from ledger.journal import export
 from ledger.register.projects import get_project
@@ -40,7 +43,9 @@ class JournalController(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str]
     ) -> dict[str, Any]:
         """The project's newest signed tree head."""
-        project, head = await journal_proofs.current_head(_runtime(request).pool, slug)
+        project, head = await on_reader(
+            request, lambda reader: journal_proofs.current_head(reader, slug)
+        )
         return {"project": project.slug, **head.public()}
 
     @get("/checkpoint")
@@ -72,7 +77,9 @@ class JournalController(Controller):
         size: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         """RFC 9162 inclusion proof of event ``seq`` in the tree of ``size`` events."""
-        proof = await journal_proofs.inclusion(_runtime(request).pool, slug, seq, size)
+        proof = await on_reader(
+            request, lambda reader: journal_proofs.inclusion(reader, slug, seq, size)
+        )
         return proof.public()
 
     @get("/proofs/consistency")
@@ -84,7 +91,9 @@ class JournalController(Controller):
         to: FromQuery[int | None] = None,
     ) -> dict[str, Any]:
         """RFC 9162 consistency proof between tree sizes ``from`` and ``to``."""
-        proof = await journal_proofs.consistency(_runtime(request).pool, slug, from_, to)
+        proof = await on_reader(
+            request, lambda reader: journal_proofs.consistency(reader, slug, from_, to)
+        )
         return proof.public()
 
     @get("/journal.jsonl")

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
+from app.routes.reading import on_reader
 from app.runtime import Runtime
 from reports import service
 
@@ -22,13 +23,17 @@ async def report(
     (``?table=contributions|funding|ballots``)."""
     runtime: Runtime = request.app.state.runtime
     label, fmt = service.split_name(name)
-    body = await service.produce(
-        runtime.pool,
-        runtime.keys,
-        slug,
-        label,
-        fmt,
-        table,
-        embed_limit=runtime.settings.report_embed_limit,
+    body = await on_reader(
+        request,
+        lambda reader: service.produce(
+            runtime.pool,
+            runtime.keys,
+            slug,
+            label,
+            fmt,
+            table,
+            embed_limit=runtime.settings.report_embed_limit,
+            reader=reader,
+        ),
     )
     return Response(body, media_type=service.FORMATS[fmt])

@@ -50,6 +50,9 @@ class Context(Protocol):
     """The fields of the request context the domain packages use; the app fills them."""
 
     pool: asyncpg.Pool
+    """Where this operation reads: a read replica for a query, else the primary."""
+    primary: asyncpg.Pool
+    """Where writes go (the same as ``pool`` except in a query served by a replica)."""
     principal: Principal
     loaders: Loaders
     check_license: LicenseChecker

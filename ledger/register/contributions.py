@@ -9,12 +9,9 @@ kind) are kept in the same transaction, so dashboards never aggregate raw rows.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
@@ -33,6 +30,7 @@ from ledger.register.models import (
     check_url,
 )
 from ledger.register.projects import project_kinds
+from ledger.register.rollups import roll_up
 
 COLUMNS = """project_id, id, contributor_id, kind, occurred_at, source, natural_key,
     evidence_url, metadata, credit, policy_version, counted, recorded_at"""
@@ -55,37 +53,6 @@ _CONTRIBUTORS = """
 SELECT c.id, coalesce(m.id, c.id) AS canonical, coalesce(m.is_bot, c.is_bot) AS is_bot
 FROM contributors c LEFT JOIN contributors m ON m.id = c.merged_into
 WHERE c.id = any($1::bigint[])
-"""
-_ROLL_CONTRIBUTORS = """
-WITH up AS (
-    INSERT INTO contributor_stats AS s (project_id, contributor_id, contributions, credit,
-        first_at, last_at)
-    SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::numeric[], $5::timestamptz[],
-        $6::timestamptz[])
-    ON CONFLICT (project_id, contributor_id) DO UPDATE SET
-        contributions = s.contributions + excluded.contributions,
-        credit = s.credit + excluded.credit,
-        first_at = least(s.first_at, excluded.first_at),
-        last_at = greatest(s.last_at, excluded.last_at)
-    RETURNING (xmax = 0) AS fresh
-)
-UPDATE project_stats SET
-    contributions = contributions + $7, credit = credit + $8,
-    contributors = contributors + (SELECT count(*) FROM up WHERE fresh),
-    first_at = least(first_at, $9), last_at = greatest(last_at, $10)
-WHERE project_id = $1
-"""
-_ROLL_CONTRIBUTOR_MONTHS = """
-INSERT INTO contributor_month_stats AS s (project_id, contributor_id, month, contributions, credit)
-SELECT $1, * FROM unnest($2::bigint[], $3::date[], $4::bigint[], $5::numeric[])
-ON CONFLICT (project_id, contributor_id, month) DO UPDATE SET
-    contributions = s.contributions + excluded.contributions, credit = s.credit + excluded.credit
-"""
-_ROLL_KIND_MONTHS = """
-INSERT INTO kind_month_stats AS s (project_id, month, kind, contributions, credit)
-SELECT $1, * FROM unnest($2::date[], $3::text[], $4::bigint[], $5::numeric[])
-ON CONFLICT (project_id, month, kind) DO UPDATE SET
-    contributions = s.contributions + excluded.contributions, credit = s.credit + excluded.credit
 """
 
 
@@ -210,7 +177,7 @@ async def record_contributions(
             )
         results.append(Recorded(stored, False))
     created = [r.contribution for r in results if r.created]
-    await _roll_up(conn, project_id, [c for c in created if c.counted])
+    await roll_up(conn, project_id, created)
     await append_events(conn, project_id, [(_event(c), actor) for c in created])
     return results
 
@@ -227,59 +194,4 @@ def _event(c: Contribution) -> ContributionRecorded:
         credit=str(c.credit),
         policy_version=c.policy_version,
         counted=c.counted,
-    )
-
-
-def _month(at: datetime) -> date:
-    return date(at.year, at.month, 1)
-
-
-async def _roll_up(conn: asyncpg.Connection, project_id: int, done: list[Contribution]) -> None:
-    if not done:
-        return
-    per_person: dict[int, list[Any]] = {}
-    per_person_month: dict[tuple[int, date], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-    per_kind_month: dict[tuple[date, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-    for c in done:
-        s = per_person.setdefault(c.contributor_id, [0, Decimal(0), c.occurred_at, c.occurred_at])
-        s[0] += 1
-        s[1] += c.credit
-        s[2], s[3] = min(s[2], c.occurred_at), max(s[3], c.occurred_at)
-        for key, bucket in (
-            ((c.contributor_id, _month(c.occurred_at)), per_person_month),
-            ((_month(c.occurred_at), c.kind), per_kind_month),
-        ):
-            bucket[key][0] += 1  # type: ignore[index]
-            bucket[key][1] += c.credit  # type: ignore[index]
-    people = list(per_person.items())
-    await conn.execute(
-        _ROLL_CONTRIBUTORS,
-        project_id,
-        [p for p, _ in people],
-        [s[0] for _, s in people],
-        [s[1] for _, s in people],
-        [s[2] for _, s in people],
-        [s[3] for _, s in people],
-        len(done),
-        sum((c.credit for c in done), Decimal(0)),
-        min(c.occurred_at for c in done),
-        max(c.occurred_at for c in done),
-    )
-    pm = list(per_person_month.items())
-    await conn.execute(
-        _ROLL_CONTRIBUTOR_MONTHS,
-        project_id,
-        [k[0] for k, _ in pm],
-        [k[1] for k, _ in pm],
-        [v[0] for _, v in pm],
-        [v[1] for _, v in pm],
-    )
-    km = list(per_kind_month.items())
-    await conn.execute(
-        _ROLL_KIND_MONTHS,
-        project_id,
-        [k[0] for k, _ in km],
-        [k[1] for k, _ in km],
-        [v[0] for _, v in km],
-        [v[1] for _, v in km],
     )

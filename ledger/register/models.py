@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlsplit
+
+import msgspec
 
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.personal import PERSONAL
@@ -124,9 +126,9 @@ class Contribution:
     recorded_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class NewContribution:
-    """A contribution to record; ``natural_key`` makes recording it idempotent;
+class NewContribution(msgspec.Struct, frozen=True, gc=False):
+    """A contribution to record; ``natural_key`` makes recording it idempotent (a
+    Struct the garbage collector does not track: history imports build millions);
     ``counted`` False records it without credit whoever made it (a bot's work is never
     counted either way)."""
 
@@ -136,7 +138,7 @@ class NewContribution:
     source: str
     natural_key: str
     evidence_url: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
     counted: bool = True
 
 

@@ -5,14 +5,14 @@ accounted for and counted once across reruns; the pairs of identities a reposito
 folding; DCO grants found by commit.
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0012
 """
 
 import sqlparse
 from alembic import op
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

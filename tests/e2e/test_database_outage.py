@@ -67,7 +67,8 @@ class EntryPoints:
     async def closer(self) -> int:
         """A closer pass on a pool of this event loop (the app's pool lives on the
         client's loop and must not be driven from here)."""
-        pool = await database.create_pool(self.env["DATABASE_URL"], min_size=0, max_size=1)
+        # one connection holds the closer's lock (one process at a time), one closes
+        pool = await database.create_pool(self.env["DATABASE_URL"], min_size=0, max_size=2)
         try:
             return await Closer(pool).run_once()
         finally:

@@ -1,0 +1,150 @@
+"""Writing encoded chunks: the references of a load checked and locked once, each
+chunk's rows and events by COPY, its rollups in one statement.
+
+The foreign keys of ``contributions`` and ``journal_events`` are checked by
+PostgreSQL row by row (a query per row and key); a load checks the same references
+once, in the transaction that holds them until the load ends: the project and the
+policy version, and each contributor as it first appears, locked ``FOR KEY SHARE``
+exactly as the per-row check locks it. When the database
+lets this session set ``session_replication_role`` and the only triggers that fire
+on inserting into those two tables (and the rollup tables an import recounts) are
+the checks of exactly these foreign keys, each COPY (and the recount) runs with
+triggers off; otherwise the rows go through every trigger as usual. Unique and
+check constraints apply either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from ledger.kernel.errors import Conflict, ConflictCode, NotFound
+from ledger.register.bulk.encode import Chunk, Terms
+from ledger.register.rollups import recount
+
+CONTRIBUTION_COLUMNS = [
+    "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
+    "evidence_url", "metadata", "credit", "policy_version", "counted", "recorded_at",
+]  # fmt: skip
+EVENT_COLUMNS = [
+    "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
+]  # fmt: skip
+# The foreign keys a load checks itself: (table, columns) -> referenced table. The
+# rollups it recounts refer to what the contributions they count refer to.
+CHECKED_KEYS = {
+    ("contributions", ("project_id",)): "projects",
+    ("contributions", ("contributor_id",)): "contributors",
+    ("contributions", ("project_id", "policy_version")): "credit_policies",
+    ("journal_events", ("project_id",)): "projects",
+    ("contributor_stats", ("project_id",)): "projects",
+    ("contributor_stats", ("contributor_id",)): "contributors",
+    ("contributor_month_stats", ("project_id",)): "projects",
+    ("contributor_month_stats", ("contributor_id",)): "contributors",
+    ("kind_month_stats", ("project_id",)): "projects",
+}
+_INSERT_TRIGGERS = """
+SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,
+    (SELECT array_agg(a.attname::text ORDER BY u.ord)
+     FROM unnest(k.conkey) WITH ORDINALITY AS u(num, ord)
+     JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.num) AS columns
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
+LEFT JOIN pg_class f ON f.oid = k.confrelid
+WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
+  AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
+"""
+_SUPERUSER = "SELECT current_setting('is_superuser') = 'on'"
+# PostgreSQL 15 and later can grant the right to set it without being a superuser.
+_MAY_SET_ROLE = """
+SELECT current_setting('is_superuser') = 'on'
+    OR coalesce(has_parameter_privilege('session_replication_role', 'SET'), false)
+"""
+_LOCK_CONTRIBUTORS = """
+SELECT id, is_bot FROM contributors
+WHERE id = any($1::bigint[]) AND merged_into IS NULL
+ORDER BY id FOR KEY SHARE
+"""
+_LOCK_OWNERS = """
+SELECT (SELECT count(*) FROM (SELECT FROM projects WHERE id = $1 FOR KEY SHARE) AS p)
+     + (SELECT count(*) FROM (SELECT FROM credit_policies
+                              WHERE project_id = $1 AND version = $2 FOR KEY SHARE) AS v)
+"""
+_IDS = "SELECT array_agg(nextval($2::regclass)) FROM generate_series(1, $1)"
+_SEQUENCE = "SELECT pg_get_serial_sequence('contributions', 'id')"
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """How this database takes chunks: with triggers off during COPY (``fast``) or
+    through them, and the sequence contribution numbers come from."""
+
+    fast: bool
+    sequence: str
+
+    @classmethod
+    async def probe(cls, conn: asyncpg.Connection) -> Writer:
+        """Look at the catalog and this session's rights once per load."""
+        triggers = await conn.fetch(_INSERT_TRIGGERS, sorted({t for t, _ in CHECKED_KEYS}))
+        only_checked = all(
+            r["contype"] == "f" and CHECKED_KEYS.get((r["tab"], tuple(r["columns"]))) == r["ref"]
+            for r in triggers
+        )
+        granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
+        fast = only_checked and bool(await conn.fetchval(granted))
+        return cls(fast, str(await conn.fetchval(_SEQUENCE)))
+
+    async def numbers(self, conn: asyncpg.Connection, count: int) -> list[int]:
+        """``count`` new contribution numbers."""
+        return list(await conn.fetchval(_IDS, count, self.sequence) or [])
+
+    async def copy(self, conn: asyncpg.Connection, table: str, rows: bytes) -> None:
+        """COPY ``rows`` (binary format) into ``contributions`` or ``journal_events``,
+        with triggers off for this one statement when the probe allowed it."""
+        columns = CONTRIBUTION_COLUMNS if table == "contributions" else EVENT_COLUMNS
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        try:
+            await conn.copy_to_table(
+                table, source=memoryview(rows), columns=columns, format="binary"
+            )
+        except asyncpg.UniqueViolationError:
+            if table != "contributions":
+                raise
+            raise Conflict(
+                "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
+            ) from None
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = origin")
+
+    async def recount(self, conn: asyncpg.Connection, project_id: int) -> None:
+        """Rebuild the project's rollups (caller's transaction, holding the journal
+        head), with triggers off for it when the probe allowed it."""
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        await recount(conn, project_id)
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = origin")
+
+    async def write(self, conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
+        """COPY the chunk's rows and events and add its rollups (caller's transaction,
+        holding its references' locks; the caller moves the journal head)."""
+        await self.copy(conn, "contributions", chunk.contributions)
+        await self.copy(conn, "journal_events", chunk.events)
+        await chunk.tally.write(conn, terms.project_id)
+
+
+async def lock_people(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
+    """Lock the unmerged contributors among ``ids`` as their foreign key checks would
+    (``FOR KEY SHARE``, until the transaction ends): whether each is a bot (absent:
+    not found)."""
+    return {r["id"]: r["is_bot"] for r in await conn.fetch(_LOCK_CONTRIBUTORS, ids)}
+
+
+async def lock_owners(conn: asyncpg.Connection, terms: Terms) -> None:
+    """Lock the project and the policy version the load prices with, as their foreign
+    key checks would."""
+    owners = await conn.fetchval(_LOCK_OWNERS, terms.project_id, terms.policy.version)
+    if owners != 2:
+        raise NotFound(f"project {terms.project_id} or its policy v{terms.policy.version}")

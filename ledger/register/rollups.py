@@ -1,0 +1,169 @@
+"""The rollups of counted contributions: per project, per contributor, per contributor and
+month, per month and kind. Kept in the transaction that records the contributions, so
+dashboards never aggregate raw rows.
+
+A ``Tally`` folds contributions into counts per (contributor, month, kind) and the
+first and last instant per contributor; its credit is the count times the weight of
+the kind under the one policy the contributions were priced with. ``write`` adds the
+tally to every rollup table in one statement, however many contributions it holds
+(the database prices and sums the cells; a bulk load writes one tally per chunk).
+``recount`` rebuilds them from the contributions themselves, in one scan (an import
+does it once, at its end).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import asyncpg
+
+from ledger.register.models import Contribution
+
+# One statement per tally: the cells (contributor, month, kind, count) are priced by
+# the kinds' weights and summed into every rollup table by the database.
+_ROLL_UP = """
+WITH cells AS (
+    SELECT c.who, make_date(c.month / 12, c.month % 12 + 1, 1) AS month, c.kind, c.n,
+           c.n * w.weight AS credit
+    FROM unnest($2::bigint[], $3::int[], $4::text[], $5::bigint[]) AS c(who, month, kind, n)
+    JOIN unnest($6::text[], $7::numeric[]) AS w(kind, weight) USING (kind)
+), people AS (
+    SELECT c.who, sum(c.n) AS n, sum(c.credit) AS credit, s.first_at, s.last_at
+    FROM cells c
+    JOIN unnest($8::bigint[], $9::timestamptz[], $10::timestamptz[]) AS s(who, first_at, last_at)
+        USING (who)
+    GROUP BY c.who, s.first_at, s.last_at
+), up AS (
+    INSERT INTO contributor_stats AS s (project_id, contributor_id, contributions, credit,
+        first_at, last_at)
+    SELECT $1, who, n, credit, first_at, last_at FROM people
+    ON CONFLICT (project_id, contributor_id) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit,
+        first_at = least(s.first_at, excluded.first_at),
+        last_at = greatest(s.last_at, excluded.last_at)
+    RETURNING (xmax = 0) AS fresh
+), person_months AS (
+    INSERT INTO contributor_month_stats AS s (project_id, contributor_id, month, contributions,
+        credit)
+    SELECT $1, who, month, sum(n), sum(credit) FROM cells GROUP BY who, month ORDER BY who, month
+    ON CONFLICT (project_id, contributor_id, month) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
+), kind_months AS (
+    INSERT INTO kind_month_stats AS s (project_id, month, kind, contributions, credit)
+    SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
+    ON CONFLICT (project_id, month, kind) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
+)
+UPDATE project_stats SET
+    contributions = contributions + (SELECT sum(n) FROM people),
+    credit = credit + (SELECT sum(credit) FROM people),
+    contributors = contributors + (SELECT count(*) FROM up WHERE fresh),
+    first_at = least(first_at, (SELECT min(first_at) FROM people)),
+    last_at = greatest(last_at, (SELECT max(last_at) FROM people))
+WHERE project_id = $1
+"""
+
+
+_CLEAR = """
+WITH people AS (DELETE FROM contributor_stats WHERE project_id = $1),
+     person_months AS (DELETE FROM contributor_month_stats WHERE project_id = $1)
+DELETE FROM kind_month_stats WHERE project_id = $1
+"""
+# Enough to aggregate a large project's cells in memory rather than in batches on disk;
+# months in UTC (date_trunc in the session's zone is cheaper than AT TIME ZONE per row).
+_SESSION = "SET LOCAL work_mem = '64MB'; SET LOCAL timezone = 'UTC'"
+# The same rollups rebuilt from the project's counted contributions in one scan.
+_RECOUNT = """
+WITH cells AS (
+    SELECT contributor_id AS who, date_trunc('month', occurred_at)::date AS month,
+           kind, count(*) AS n, sum(credit) AS credit,
+           min(occurred_at) AS first_at, max(occurred_at) AS last_at
+    FROM contributions WHERE project_id = $1 AND counted
+    GROUP BY 1, 2, 3
+), people AS (
+    INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
+        first_at, last_at)
+    SELECT $1, who, sum(n), sum(credit), min(first_at), max(last_at) FROM cells GROUP BY who
+    RETURNING contributions, credit, first_at, last_at
+), person_months AS (
+    INSERT INTO contributor_month_stats (project_id, contributor_id, month, contributions, credit)
+    SELECT $1, who, month, sum(n), sum(credit) FROM cells GROUP BY who, month ORDER BY who, month
+), kind_months AS (
+    INSERT INTO kind_month_stats (project_id, month, kind, contributions, credit)
+    SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
+)
+UPDATE project_stats SET
+    contributions = coalesce((SELECT sum(contributions) FROM people), 0),
+    credit = coalesce((SELECT sum(credit) FROM people), 0),
+    contributors = (SELECT count(*) FROM people),
+    first_at = (SELECT min(first_at) FROM people),
+    last_at = (SELECT max(last_at) FROM people)
+WHERE project_id = $1
+"""
+
+
+class Tally:
+    """Counted contributions folded for the rollups, priced by ``weights`` (kind ->
+    credit of one contribution under the policy they were recorded with)."""
+
+    __slots__ = ("cells", "spans", "weights")
+
+    def __init__(self, weights: Mapping[str, Decimal]) -> None:
+        self.weights = weights
+        self.cells: Counter[tuple[int, int, int, str]] = Counter()
+        self.spans: dict[int, list[datetime]] = {}
+
+    def add(self, contributor_id: int, kind: str, at: datetime) -> None:
+        """Count one contribution of ``contributor_id`` (``at`` in UTC)."""
+        self.cells[(contributor_id, at.year, at.month, kind)] += 1
+        span = self.spans.get(contributor_id)
+        if span is None:
+            self.spans[contributor_id] = [at, at]
+        elif at < span[0]:
+            span[0] = at
+        elif at > span[1]:
+            span[1] = at
+
+    async def write(self, conn: asyncpg.Connection, project_id: int) -> None:
+        """Add this tally to the project's stored rollups (caller's transaction)."""
+        if not self.cells:
+            return
+        cells = list(self.cells.items())
+        people = list(self.spans.items())
+        kinds = list(self.weights.items())
+        await conn.execute(
+            _ROLL_UP,
+            project_id,
+            [c[0][0] for c in cells],
+            [c[0][1] * 12 + c[0][2] - 1 for c in cells],
+            [c[0][3] for c in cells],
+            [c[1] for c in cells],
+            [k for k, _ in kinds],
+            [w for _, w in kinds],
+            [p for p, _ in people],
+            [s[0] for _, s in people],
+            [s[1] for _, s in people],
+        )
+
+
+async def roll_up(conn: asyncpg.Connection, project_id: int, done: Iterable[Contribution]) -> None:
+    """Add counted contributions (priced under one policy) to the project's rollups."""
+    counted = [c for c in done if c.counted]
+    tally = Tally({c.kind: c.credit for c in counted})
+    for c in counted:
+        tally.add(c.contributor_id, c.kind, c.occurred_at.astimezone(UTC))
+    await tally.write(conn, project_id)
+
+
+async def recount(conn: asyncpg.Connection, project_id: int) -> None:
+    """Rebuild the project's rollups from its counted contributions (caller's
+    transaction, holding the project's journal head so no writer adds to them meanwhile)."""
+    await conn.execute(_CLEAR, project_id)
+    await conn.execute(_SESSION)
+    await conn.execute(_RECOUNT, project_id)
