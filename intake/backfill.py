@@ -41,7 +41,7 @@ from intake.gitlog import (
     merge_diff_command,
     parse_record,
 )
-from intake.payload import Activity, Options
+from intake.payload import Activity, Actor, Options
 from intake.record import known_keys, record_activities
 from intake.trailers import usable_address
 from ledger.kernel import pseudonyms
@@ -143,11 +143,23 @@ class _Reader:
 
 @dataclass(frozen=True, slots=True)
 class _Mapping:
-    """How a commit becomes activities under the project's options."""
+    """How a commit becomes activities under the project's options (the actors of a
+    history's few thousand people made once each)."""
 
     options: Options
     keys: Pseudonyms
     names: mailmaps.Mailmap
+    actors: dict[tuple[str, str], Actor] = field(default_factory=dict)
+
+    def actor(self, name: str, email: str) -> Actor:
+        """The git actor of a name and email, made once."""
+        found = self.actors.get((name, email))
+        if found is None:
+            proper = self.names.name_for(name, email)
+            found = commit_actor(proper, email, None, self.options, self.keys)
+            if len(self.actors) < 1_000_000:
+                self.actors[(name, email)] = found
+        return found
 
     def add(self, batch: _Batch, c: Commit, own_changes: bool) -> None:
         if c.parents > 1 and not own_changes:
@@ -155,15 +167,14 @@ class _Mapping:
             if self.options.merge_commits != "maintenance":
                 batch.skipped.append(Skipped(c.sha, "merge"))
                 return
-            name = self.names.name_for(c.committer_name, c.committer_email)
-            actor = commit_actor(name, c.committer_email, None, self.options, self.keys)
+            actor = self.actor(c.committer_name, c.committer_email)
             metadata = {"commit": c.sha, "merge": True}
             found = [Activity(actor, "maintenance", c.authored_at, f"git:{c.sha}", None, metadata)]
         else:
-            name = self.names.name_for(c.name, c.email)
             found = commit_contributions(
-                c.sha, c.message, name, c.email, None, c.authored_at, None, self.options, self.keys
-            )
+                c.sha, c.message, c.name, c.email, None, c.authored_at, None, self.options,
+                self.keys, person=self.actor,
+            )  # fmt: skip
             if c.added is not None:
                 found[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
         batch.authored.append(f"git:{c.sha}")

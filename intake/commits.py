@@ -10,6 +10,7 @@ credits assistants (``Options.assistant_credit``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -88,15 +89,22 @@ def commit_contributions(
     options: Options,
     keys: Pseudonyms,
     via: str | None = None,
+    person: Callable[[str, str], Actor] | None = None,
 ) -> list[Activity]:
     """A commit's author (code, with its co-authors and sign-offs beside it) and each
-    co-author (code, keyed ``git:<sha>:co:<pseudonym of the email>``)."""
+    co-author (code, keyed ``git:<sha>:co:<pseudonym of the email>``); ``person`` makes
+    the actor of a name and email without a login (a history import caches them)."""
     trailers = parse_trailers(message, email)
-    author = commit_actor(name, email, login, options, keys, via)
-    co_authors = tuple(
-        commit_actor(p.name, p.email, None, options, keys) for p in trailers.co_authors
+
+    def made(name: str, email: str) -> Actor:
+        return commit_actor(name, email, None, options, keys)
+
+    actor_of = person or made
+    author = (
+        commit_actor(name, email, login, options, keys, via) if login else actor_of(name, email)
     )
-    signoffs = tuple(commit_actor(p.name, p.email, None, options, keys) for p in trailers.signoffs)
+    co_authors = tuple(actor_of(p.name, p.email) for p in trailers.co_authors)
+    signoffs = tuple(actor_of(p.name, p.email) for p in trailers.signoffs)
     found = [
         _credited(
             Activity(author, "code", at, f"git:{sha}", url, {"commit": sha}, co_authors, signoffs),

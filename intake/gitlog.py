@@ -54,9 +54,11 @@ class Commit:
 
 
 def check_since(since: str) -> str:
-    """An ISO date (``2024-01-31``); InvalidInput otherwise."""
+    """An ISO date (``2024-01-31``) as git's ``--since`` argument for its first instant
+    in UTC (git reads a bare date as that day at the current time); InvalidInput
+    otherwise."""
     try:
-        return date.fromisoformat(since).isoformat()
+        return f"--since={date.fromisoformat(since).isoformat()}T00:00:00Z"
     except ValueError:
         raise InvalidInput("--since must be a date like 2024-01-31", "since") from None
 
@@ -80,7 +82,7 @@ def git_log_command(
     if numstat:
         command.append("--numstat")
     if since:
-        command.append(f"--since={check_since(since)}")
+        command.append(check_since(since))
     return command
 
 
@@ -89,7 +91,7 @@ def merge_diff_command(path: Path, since: str | None, refs: Sequence[str] = ()) 
     command = ["git", "-C", str(path), "log", *refs_arguments(refs), "--merges", "--no-color"]
     command += ["--cc", "-p", "--format=%x1e%H", "--no-ext-diff", "-U0"]
     if since:
-        command.append(f"--since={check_since(since)}")
+        command.append(check_since(since))
     return command
 
 
@@ -97,7 +99,7 @@ def count_command(path: Path, since: str | None, refs: Sequence[str] = ()) -> li
     """``git rev-list --count`` of the same commits (the progress bar's total)."""
     command = ["git", "-C", str(path), "rev-list", *refs_arguments(refs), "--count"]
     if since:
-        command.append(f"--since={check_since(since)}")
+        command.append(check_since(since))
     return command
 
 

@@ -77,6 +77,13 @@ def _run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[
     "merge diff; faster on histories with many merges).",
 )
 @click.option(
+    "--batch",
+    type=click.IntRange(1, 100_000),
+    default=4_000,
+    show_default=True,
+    help="Commits per transaction (a stopped import loses at most one batch).",
+)
+@click.option(
     "--skipped",
     "skipped_file",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -90,6 +97,7 @@ def import_git(
     since: str | None,
     refs: tuple[str, ...],
     no_merge_diffs: bool,
+    batch: int,
     skipped_file: Path | None,
 ) -> None:
     """Import a repository's history (branches, tags and origin's branches, never
@@ -115,7 +123,7 @@ def import_git(
 
             return await run_import(
                 pool, project.id, path, numstat=numstat, since=since, refs=refs,
-                merge_diffs=not no_merge_diffs, progress=advance,
+                merge_diffs=not no_merge_diffs, batch=batch, progress=advance,
             )  # fmt: skip
 
     result, number = _run_until_signalled(work)
