@@ -167,14 +167,24 @@ class GitProcess:
         await self.close()
 
     async def close(self) -> None:
-        """Stop git if it still runs, and reap it."""
+        """Stop git if it still runs, and reap it (even while being cancelled)."""
         process = self._process
         if process is None or process.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError):
             process.kill()
-        with contextlib.suppress(ProcessLookupError):
-            await asyncio.shield(process.wait())
+        await asyncio.shield(self._reap(process))
+
+    @staticmethod
+    async def _reap(process: asyncio.subprocess.Process) -> None:
+        """Read what a killed git left in its pipes, then wait for it: asyncio reports
+        a process's exit only once its pipes are closed, and a pipe whose reading is
+        paused (a full buffer nobody reads) never closes by itself."""
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                while await stream.read(CHUNK):
+                    pass
+        await process.wait()
 
     async def records(self) -> list[bytes] | None:
         """The next complete records (at least one), or None once git has finished;

@@ -45,8 +45,8 @@ def _run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[
             loop.add_signal_handler(number, stop, number)
         try:
             return await task
-        except asyncio.CancelledError:
-            if not received:
+        except (asyncio.CancelledError, Exception):
+            if not received:  # a signal to the whole group also stops git: either way
                 raise
             return None
         finally:

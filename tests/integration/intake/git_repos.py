@@ -56,3 +56,26 @@ async def project(pool: asyncpg.Pool, slug: str = "demo") -> int:
     """A new project's id."""
     async with pool.acquire() as conn, conn.transaction():
         return (await create_project(conn, ProjectInput(slug, slug.title()), "admin")).id
+
+
+def many_commits(path: Path, count: int) -> Path:
+    """A repository of ``count`` commits by 50 people (written by ``git fast-import``)."""
+    new_repo(path)
+    stream = []
+    for n in range(1, count + 1):
+        who = f"Person {n % 50} <person{n % 50}@example.org>"
+        message = f"Change {n}\n\nSigned-off-by: {who}\n".encode()
+        stream.append(f"commit refs/heads/main\nmark :{n}\n".encode())
+        stream.append(f"author {who} {1_600_000_000 + n} +0000\n".encode())
+        stream.append(f"committer {who} {1_600_000_000 + n} +0000\n".encode())
+        stream.append(b"data %d\n%b\n" % (len(message), message))
+        if n > 1:
+            stream.append(f"from :{n - 1}\n".encode())
+        stream.append(f"M 100644 inline f{n % 10}.txt\ndata 3\n{n % 100:02d}\n\n".encode())
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet"],
+        input=b"".join(stream),
+        check=True,
+        env={**os.environ, **ENV},
+    )
+    return path

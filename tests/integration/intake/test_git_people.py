@@ -149,9 +149,7 @@ async def test_a_project_that_applies_its_mailmap_merges_on_import(
     commit(repo, ADA, "Home", "2024-01-01T10:00:00Z")
     commit(repo, ADA_WORK, "Work", "2024-01-02T10:00:00Z")
     project_id = await project(pool)
-    await pool.execute(
-        "UPDATE projects SET settings = settings || '{\"intake_mailmap\": \"apply\"}'"
-    )
+    await pool.execute('UPDATE projects SET settings = settings || \'{"intake_mailmap": "apply"}\'')
     result = await import_git(pool, project_id, repo)
     assert result.mailmap_merged == 1
     assert await pool.fetchval("SELECT contributors FROM project_stats") == 1
