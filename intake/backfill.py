@@ -177,6 +177,8 @@ class _Mapping:
             )  # fmt: skip
             if c.added is not None:
                 found[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
+            if c.parents > 1:  # a merge with changes of its own
+                found[0].metadata["merge"] = True
         batch.authored.append(f"git:{c.sha}")
         batch.unaddressed += not usable_address(c.email.strip().lower())
         batch.assistants += sum(1 for a in found if not a.counted)
