@@ -207,7 +207,7 @@ async def import_git(
     since: str | None = None,
     refs: Sequence[str] = (),
     merge_diffs: bool = True,
-    batch: int = 4_000,
+    batch: int = 10_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a repository's history into a project; each batch commits on its own.

@@ -19,9 +19,9 @@ import asyncpg
 from intake.identity import resolve
 from intake.payload import Activity, Actor
 from ledger.register.bulk import bulk_load
-from ledger.register.contributions import by_natural_keys, record_contributions
+from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution
-from licenses.dco import record_signoffs
+from licenses.dco import Signed, Work, record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -74,17 +74,24 @@ async def record_activities(
         )
         for a in fresh.values()
     ]
+    signed: list[Signed]
     if bulk:
-        created = await bulk_load(conn, project_id, items, actor, batch_size=len(items))
-        signed_keys = [i.natural_key for i in items if i.metadata.get("signoffs")]
-        made = await by_natural_keys(conn, project_id, signed_keys)
+        numbered: list[tuple[int, NewContribution]] = []
+        created = await bulk_load(
+            conn, project_id, items, actor, batch_size=len(items), numbered=numbered
+        )
+        signed = [
+            Work(i, item.contributor_id, item.occurred_at, item.metadata)
+            for i, item in numbered
+            if item.metadata.get("signoffs")
+        ]
     else:
         recorded = await record_contributions(conn, project_id, items, actor)
         made = [r.contribution for r in recorded if r.created]
         created = len(made)
-    signed = [c for c in made if c.metadata.get("signoffs")]
+        signed = [c for c in made if c.metadata.get("signoffs")]
     if signed:
-        await record_signoffs(conn, project_id, signed, actor)
+        await record_signoffs(conn, project_id, signed, actor, bulk=bulk)
     return created
 
 

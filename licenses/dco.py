@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -33,10 +33,9 @@ from ledger.journal.canonical import timestamp
 from ledger.journal.chain import append_events
 from ledger.journal.events.licenses import GrantExtended, GrantWithdrawn
 from ledger.kernel.errors import InvalidInput
-from ledger.register.contributions import COLUMNS, by_natural_keys
-from ledger.register.models import Contribution
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
+from licenses.dco_copy import copy_grants
 from licenses.models import DCO_RIGHTS, AgreementText, NewGrant, check_commit
 
 UNMERGED = "the signer is no longer the contributor of this work (identities unmerged)"
@@ -60,12 +59,42 @@ _WITHDRAW = """
 UPDATE grants SET withdrawn_at = effective_at, withdrawal_reason = $3
 WHERE project_id = $1 AND id = $2 AND withdrawn_at IS NULL
 """
-_SIGNED_WORK = f"""
-SELECT {COLUMNS} FROM contributions
+_SIGNED_WORK = """
+SELECT id, contributor_id, occurred_at, metadata FROM contributions
 WHERE project_id = $1 AND contributor_id = any($2::bigint[]) AND metadata ? 'signoffs'
+"""
+_BY_IDS = """
+SELECT id, contributor_id, occurred_at, metadata FROM contributions
+WHERE project_id = $1 AND id = any($2::bigint[])
 """
 
 Pair = tuple[str, int]  # (commit sha, signer number)
+
+
+class Signed(Protocol):
+    """What a grant needs of a contribution (a register ``Contribution``, or a ``Work``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def contributor_id(self) -> int: ...
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+    @property
+    def metadata(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A contribution just loaded in bulk, as far as its sign-offs need it."""
+
+    id: int
+    contributor_id: int
+    occurred_at: datetime
+    metadata: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -79,7 +108,7 @@ class _Stored:
     effective_at: datetime
 
 
-def _commit(c: Contribution) -> str | None:
+def _commit(c: Signed) -> str | None:
     value = c.metadata.get("commit")
     try:
         return check_commit(value) if isinstance(value, str) else None
@@ -87,18 +116,16 @@ def _commit(c: Contribution) -> str | None:
         return None
 
 
-def _signers(c: Contribution) -> list[int]:
+def _signers(c: Signed) -> list[int]:
     found = c.metadata.get("signoffs")
     return [s for s in found if isinstance(s, int)] if isinstance(found, list) else []
 
 
-async def _wanted(
-    conn: asyncpg.Connection, work: Sequence[Contribution]
-) -> dict[Pair, list[Contribution]]:
+async def _wanted(conn: asyncpg.Connection, work: Sequence[Signed]) -> dict[Pair, list[Signed]]:
     """The contributions each (commit, signer) should cover: the signer's own work."""
     ids = {c.contributor_id for c in work} | {s for c in work for s in _signers(c)}
     person = dict(await conn.fetch(_PEOPLE, list(ids))) if ids else {}
-    wanted: dict[Pair, list[Contribution]] = defaultdict(list)
+    wanted: dict[Pair, list[Signed]] = defaultdict(list)
     for c in work:
         sha = _commit(c)
         for signer in _signers(c) if sha else []:
@@ -128,9 +155,11 @@ async def _stored(
 class _Writer:
     """Collects the grants to record, extend and withdraw, then writes them."""
 
-    def __init__(self, conn: asyncpg.Connection, project_id: int, actor: str) -> None:
-        self.conn, self.project_id, self.actor = conn, project_id, actor
-        self.new: list[tuple[Pair, int, list[Contribution]]] = []
+    def __init__(
+        self, conn: asyncpg.Connection, project_id: int, actor: str, bulk: bool = False
+    ) -> None:
+        self.conn, self.project_id, self.actor, self.bulk = conn, project_id, actor, bulk
+        self.new: list[tuple[Pair, int, list[Signed]]] = []
         self.extend: dict[int, set[int]] = {}
         self.withdraw: list[tuple[int, datetime]] = []
 
@@ -161,12 +190,14 @@ class _Writer:
         texts = await list_agreements(self.conn, self.project_id, "dco")
         outbound = await self.conn.fetchval(_OUTBOUND, self.project_id)
         made = [_grant(pair, n, work, texts, outbound) for pair, n, work in self.new]
+        if self.bulk:  # keys found new under the journal head the caller holds
+            return await copy_grants(self.conn, self.project_id, made, self.actor)
         created = await grants.insert_grants(self.conn, self.project_id, made, self.actor)
         return len(created)
 
 
 def _grant(
-    pair: Pair, n: int, work: list[Contribution], texts: list[AgreementText], outbound: Any
+    pair: Pair, n: int, work: list[Signed], texts: list[AgreementText], outbound: Any
 ) -> tuple[NewGrant, bytes]:
     (sha, signer), first = pair, work[0]
     in_force = [t for t in texts if t.effective_from <= first.occurred_at]
@@ -196,10 +227,10 @@ def _grant(
 def _settle(
     writer: _Writer,
     pair: Pair,
-    wanted: list[Contribution],
+    wanted: list[Signed],
     stored: list[_Stored],
     seen: set[int],
-    by_id: dict[int, Contribution],
+    by_id: dict[int, Signed],
 ) -> None:
     """What one (commit, signer) needs: ``seen`` are the contributions whose coverage
     was recomputed (the others keep what they have)."""
@@ -223,16 +254,22 @@ def _settle(
 
 
 async def record_signoffs(
-    conn: asyncpg.Connection, project_id: int, work: Sequence[Contribution], actor: str
+    conn: asyncpg.Connection,
+    project_id: int,
+    work: Sequence[Signed],
+    actor: str,
+    *,
+    bulk: bool = False,
 ) -> int:
     """Turn the sign-offs newly recorded contributions carry into DCO grants of their
-    signers' own work (caller's transaction); how many grants were new."""
+    signers' own work (caller's transaction); how many grants were new. ``bulk``
+    (a history import holding the journal head) writes new grants by COPY."""
     signed = [c for c in work if _signers(c) and _commit(c)]
     if not signed:
         return 0
     wanted = await _wanted(conn, signed)
     stored = await _stored(conn, project_id, {sha for sha, _ in wanted})
-    writer = _Writer(conn, project_id, actor)
+    writer = _Writer(conn, project_id, actor, bulk)
     by_id = {c.id: c for c in signed}
     for pair, items in wanted.items():
         _settle(writer, pair, items, stored.get(pair, []), set(), by_id)
@@ -245,8 +282,7 @@ async def reconcile(
     """Recompute the DCO grants of these contributors' signed work in the project after
     their identities were merged or unmerged (caller's transaction); grants recorded."""
     rows = await conn.fetch(_SIGNED_WORK, project_id, list(contributor_ids))
-    work = await by_natural_keys(conn, project_id, [r["natural_key"] for r in rows])
-    signed = [c for c in work if _commit(c)]
+    signed: list[Signed] = [w for w in map(_work, rows) if _commit(w)]
     if not signed:
         return 0
     wanted = await _wanted(conn, signed)
@@ -256,18 +292,13 @@ async def reconcile(
     by_id = {c.id: c for c in signed}
     outside = {i for items in stored.values() for g in items for i in g.linked} - seen
     if outside:  # work a standing grant covers beyond these contributors keeps its cover
-        for c in await _by_ids(conn, project_id, outside):
-            by_id[c.id] = c
+        for row in await conn.fetch(_BY_IDS, project_id, sorted(outside)):
+            by_id[row["id"]] = _work(row)
     writer = _Writer(conn, project_id, actor)
     for pair in sorted(set(wanted) | set(stored)):
         _settle(writer, pair, wanted.get(pair, []), stored.get(pair, []), seen, by_id)
     return await writer.write()
 
 
-async def _by_ids(conn: asyncpg.Connection, project_id: int, ids: set[int]) -> list[Contribution]:
-    rows = await conn.fetch(
-        "SELECT natural_key FROM contributions WHERE project_id = $1 AND id = any($2::bigint[])",
-        project_id,
-        sorted(ids),
-    )
-    return await by_natural_keys(conn, project_id, [r["natural_key"] for r in rows])
+def _work(row: asyncpg.Record) -> Work:
+    return Work(row["id"], row["contributor_id"], row["occurred_at"], row["metadata"])

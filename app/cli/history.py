@@ -79,7 +79,7 @@ def _run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[
 @click.option(
     "--batch",
     type=click.IntRange(1, 100_000),
-    default=4_000,
+    default=10_000,
     show_default=True,
     help="Commits per transaction (a stopped import loses at most one batch).",
 )

@@ -12,6 +12,7 @@ import asyncpg
 from app.runtime import Runtime
 from intake import merges
 from intake.backfill import import_git
+from ledger.journal.chain import verify
 from tests.conftest import GraphQL
 from tests.integration.intake.git_repos import commit, git, new_repo, project
 
@@ -61,6 +62,8 @@ async def test_a_co_authors_own_sign_off_is_their_grant(pool: asyncpg.Pool, tmp_
     await import_git(pool, project_id, repo)
     assert await _grants(pool) == [("Ada", "author", True), ("Bob", "co-author", True)]
     assert await _covered(pool, project_id) == [("author", True), ("co-author", True)]
+    async with pool.acquire() as conn:  # the grants' events, written by COPY, chain
+        assert (await verify(conn, project_id)).ok
 
 
 async def _two_addresses(tmp_path: Path, name: str) -> Path:
