@@ -42,7 +42,7 @@ from intake.gitlog import (
     parse_record,
 )
 from intake.payload import Activity, Actor, Options
-from intake.record import known_keys, record_activities
+from intake.record import record_activities
 from intake.trailers import usable_address
 from ledger.kernel import pseudonyms
 from ledger.kernel.errors import InvalidInput
@@ -265,9 +265,9 @@ async def _write(
 ) -> tuple[int, int]:
     """Record one batch in its own transaction; (new contributions, new distinct commits)."""
     async with pool.acquire() as conn, conn.transaction():
-        known = await known_keys(conn, project_id, batch.authored)
+        known: set[str] = set()
         new = await record_activities(
-            conn, project_id, batch.activities, "git", "import:git", bulk=True
+            conn, project_id, batch.activities, "git", "import:git", bulk=True, known=known
         )
         skipped = [s for s in batch.skipped if len(s.sha) >= 7]
         rows = await conn.fetch(

@@ -44,11 +44,13 @@ async def record_activities(
     actor: str,
     *,
     bulk: bool = False,
+    known: set[str] | None = None,
 ) -> int:
     """Record the activities not yet recorded (caller's transaction); how many were new.
 
     ``bulk`` (history imports) holds the project's journal head from the start, so
-    the keys found new stay new, and loads them by COPY.
+    the keys found new stay new, and loads them by COPY; ``known`` receives the keys
+    that were recorded already.
     """
     fresh: dict[str, Activity] = {}
     for activity in activities:
@@ -57,6 +59,8 @@ async def record_activities(
         await conn.execute(_LOCK_HEAD, project_id)
     for key in await known_keys(conn, project_id, list(fresh)):
         del fresh[key]
+        if known is not None:
+            known.add(key)
     if not fresh:
         return 0
     people = [person for a in fresh.values() for person in (a.actor, *a.co_authors, *a.signoffs)]
