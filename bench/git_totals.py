@@ -4,15 +4,14 @@ deleted (``bench.backfill`` prints them side by side)."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import asyncpg
 
 from intake.gitlog import refs_arguments
+from intake.trailers import people_in
 
-_EMAIL = re.compile(r"<\s*([^<>\s]+)\s*>\s*$")
 _FORMAT = (
     "--format=%x1e%H%x00%P%x00%ae%x00"
     "%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x00"
@@ -24,15 +23,14 @@ NAMES = ("commits", "merges", "co-authors", "sign-offs", "lines added", "lines d
 def _people(values: str) -> set[str]:
     found = set()
     for value in values.split("\x1f"):
-        match = _EMAIL.search(value.strip())
-        if match and "@" in match.group(1):
-            found.add(match.group(1).lower())
+        found |= {p.email for p in people_in(value.strip())}
     return found
 
 
 def git_totals(path: Path, numstat: bool, code_merges: set[str]) -> dict[str, int]:
-    """What ``git log`` says; trailers counted on the commits an import records as code
-    (every commit but the merges outside ``code_merges``), once per person and commit."""
+    """What ``git log`` says; trailers (git's parse, values read as people by
+    ``people_in``) counted on the commits an import records as code (every commit but
+    the merges outside ``code_merges``), once per person and commit."""
     command = ["git", "-C", str(path), "log", *refs_arguments(), "--no-renames", _FORMAT]
     out = subprocess.run(
         [*command, *(["--numstat"] if numstat else [])], check=True, capture_output=True

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from intake.git_trailers import trailer_lines
 
+_ONE = r"[^<>]*?\s*<\s*[^<>\s]+@[^<>\s]+\s*>"
 _PERSON = re.compile(r"([^<>]*?)\s*<\s*([^<>\s]+@[^<>\s]+)\s*>")
+_PEOPLE = re.compile(rf"{_ONE}(?:\s*,\s*{_ONE})*")
 _KEYS = ("co-authored-by", "signed-off-by")
 _AUTHOR = re.compile(r"^\s*(.*?)\s*<\s*([^<>]*)\s*>\s*$")
 MAX_ADDRESS = 254  # RFC 5321: a path holds at most 256 octets, brackets included
@@ -60,6 +62,16 @@ def name_key(name: str) -> str:
     return " ".join(folded.split())
 
 
+def people_in(value: str) -> list[Person]:
+    """The people a trailer's value names: ``Name <email>``, or several of them
+    separated by commas; none when the value is anything else."""
+    if not _PEOPLE.fullmatch(value):
+        return []
+    return [
+        Person(m.group(1).strip(" ,"), normalise_email(m.group(2))) for m in _PERSON.finditer(value)
+    ]
+
+
 def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
     """Co-authors (the author excluded) and sign-offs of a commit message."""
     co: dict[str, Person] = {}
@@ -69,15 +81,14 @@ def parse_trailers(message: str, author_email: str | None = None) -> Trailers:
         return Trailers((), ())
     for token, value in trailer_lines(message):
         key = token.lower()
-        match = _PERSON.fullmatch(value) if key in _KEYS else None
-        if match is None:
+        if key not in _KEYS:
             continue
-        name, email = match.group(1), normalise_email(match.group(2))
-        person = Person(name, email)
-        if key == "signed-off-by":
-            signed.setdefault(email, person)
-        elif email != own:
-            co.setdefault(email, person)
+        for person in people_in(value):
+            email = person.email
+            if key == "signed-off-by":
+                signed.setdefault(email, person)
+            elif email != own:
+                co.setdefault(email, person)
     return Trailers(tuple(co.values()), tuple(signed.values()))
 
 

@@ -44,7 +44,7 @@ SELECT id, coalesce(merged_into, id) AS person FROM contributors WHERE id = any(
 """
 _OUTBOUND = "SELECT outbound_license FROM projects WHERE id = $1"
 _GRANTS = """
-SELECT g.id, g.natural_key, g.commit_sha, (g.evidence->>'signed_off_by')::bigint AS signer,
+SELECT g.id, g.commit_sha, (g.evidence->>'signed_off_by')::bigint AS signer,
     g.withdrawn_at, g.effective_at,
     array(SELECT gc.contribution_id FROM grant_contributions gc
           WHERE gc.project_id = g.project_id AND gc.grant_id = g.id) AS linked
@@ -102,7 +102,6 @@ class _Stored:
     """A DCO grant already recorded for a commit and signer."""
 
     id: int
-    key: str
     linked: set[int]
     withdrawn: bool
     effective_at: datetime
@@ -145,9 +144,8 @@ async def _stored(
     for r in await conn.fetch(_GRANTS, project_id, sorted(shas)):
         if r["signer"] is not None:
             grant = _Stored(
-                r["id"], r["natural_key"], set(r["linked"]), r["withdrawn_at"] is not None,
-                r["effective_at"],
-            )  # fmt: skip
+                r["id"], set(r["linked"]), r["withdrawn_at"] is not None, r["effective_at"]
+            )
             found[(r["commit_sha"], r["signer"])].append(grant)
     return found
 
