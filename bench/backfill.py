@@ -167,6 +167,12 @@ def main() -> None:
                     f"contributions) | ratio import/raw speed: {rate / raw_rate:.2f}x"
                 )
                 print(_totals(git, ledger, numstat))
+                print(
+                    f"    import: {result.merges:,} merges without changes of their own, "
+                    f"{result.unaddressed:,} commits by authors without a usable email, "
+                    f"{result.assistants:,} AI assistants' contributions uncounted, "
+                    f"{result.mailmap_links:,} .mailmap pairs"
+                )
 
 
 if __name__ == "__main__":
