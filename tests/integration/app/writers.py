@@ -15,9 +15,10 @@ from app.demo import ACTOR, SLUG
 from governance import service, voters
 from governance.electorate import Rule
 from governance.models import Proposal, check_draft
-from intake import inbox, merges
+from intake import bot_marks, inbox, merges
 from intake.connections import connect_forge, list_secrets, retire_secret
 from intake.erasure import erase_contributor
+from intake.settings import set_intake_settings
 from intake.worker import Worker, WorkerConfig
 from ledger.kernel.money import Money
 from ledger.register import people, projects
@@ -207,6 +208,12 @@ async def _intake(
         await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)
         merge_id = await merges.merge(conn, project.id, ids[5], ids[4], ACTOR)
         await merges.unmerge(conn, project.id, merge_id, ACTOR)
+        await set_intake_settings(
+            conn, await projects.get_project(conn, SLUG), ACTOR, bots=["tour-bot"],
+            assistant_credit=True, merge_commits="maintenance", mailmap="apply",
+        )  # fmt: skip
+        await bot_marks.mark_bot(conn, ids[5], True, ACTOR)
+        await bot_marks.mark_bot(conn, ids[5], False, ACTOR)
         forgotten = await conn.fetchval(
             "SELECT contributor_id FROM identities WHERE source = 'github' AND login = $1",
             "aurora-dev1",
