@@ -12,10 +12,10 @@ and IP addresses is not needed here.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -26,6 +26,7 @@ from ledger.journal.chain import event_document
 from ledger.journal.events import encode
 from ledger.journal.events.licenses import GrantRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
+from ledger.register.bulk import binary
 from licenses.grants import public_body
 from licenses.models import NewGrant
 
@@ -81,27 +82,29 @@ async def copy_grants(
     if head is None:
         raise NotFound(f"project {project_id} has no journal")
     seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
-    rows, links, events = [], [], []
+    rows, links, events = [binary.HEADER], [binary.HEADER], [binary.HEADER]
     template = _Template(project_id, actor, now)
+    pid, at, who = binary.int8(project_id), binary.timestamptz(now), _text(actor)
+    kind, version = _text(GrantRecorded.TYPE), binary.int2(GrantRecorded.VERSION)
     for n, ((grant, text_sha), grant_id) in enumerate(zip(grants, ids, strict=True)):
-        rows.append((
-            project_id, grant_id, grant.natural_key, grant.grantor_contributor_id, grant.grantee,
-            grant.instrument, grant.agreement_version, _hex(text_sha), grant.license_expression,
-            "{" + ",".join(grant.rights) + "}", _flag(grant.patent_grant),
-            _flag(grant.irrevocable), _flag(grant.royalty_free), "contributions",
-            orjson.dumps(grant.evidence).decode(), grant.commit_sha, grant.signature_method,
-            grant.delivery_id, grant.effective_at.isoformat(), actor,
-        ))  # fmt: skip
-        links += [(project_id, grant_id, c) for c in grant.contribution_ids]
+        fixed = template.fixed(grant)
+        gid = binary.int8(grant_id)
+        rows.append(b"".join((
+            _GRANT_FIELDS, pid, gid, _text(grant.natural_key), _int8(grant.grantor_contributor_id),
+            fixed.head, _int4(grant.agreement_version), _bytes(text_sha), fixed.terms,
+            binary.jsonb(orjson.dumps(grant.evidence)), _text(grant.commit_sha), fixed.method,
+            _text(grant.delivery_id), binary.timestamptz(grant.effective_at), who,
+        )))  # fmt: skip
+        links += [_LINK_FIELDS + pid + gid + binary.int8(c) for c in grant.contribution_ids]
         seq += 1
-        body, document = template.encode(grant, grant_id, text_sha, seq)
+        body, document = template.encode(grant, fixed, grant_id, text_sha, seq)
         if n == 0:
             template.check(grant, grant_id, text_sha, seq, document)
         digest = hashlib.sha256(prev + document).digest()
-        events.append(
-            (project_id, seq, GrantRecorded.TYPE, body.decode(), actor, now.isoformat(),
-             _hex(prev), _hex(digest), GrantRecorded.VERSION)
-        )  # fmt: skip
+        events.append(b"".join((
+            _EVENT_FIELDS, pid, binary.int8(seq), kind, binary.jsonb(body), who, at,
+            binary.text(prev), binary.text(digest), version,
+        )))  # fmt: skip
         prev = digest
     fast = await _fast(conn)
     if fast:
@@ -111,7 +114,9 @@ async def copy_grants(
         ("grant_contributions", links, ["project_id", "grant_id", "contribution_id"]),
         ("journal_events", events, EVENT_COLUMNS),
     ):
-        await conn.copy_to_table(table, source=_csv(records), columns=columns, format="csv")
+        records.append(binary.TRAILER)
+        stream = memoryview(b"".join(records))
+        await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
     if fast:
         await conn.execute("SET LOCAL session_replication_role = origin")
     await conn.execute(_MOVE, project_id, seq, prev)
@@ -127,6 +132,17 @@ async def _fast(conn: asyncpg.Connection) -> bool:
     known = all(r["contype"] == "f" and r["ref"] in _REFERENCES[r["tab"]] for r in rows)
     granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
     return known and bool(await conn.fetchval(granted))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A body's middle (its terms, with the grantor left to fill) and the binary COPY
+    fields of those terms: grantee and instrument, license to scope, method."""
+
+    middle: bytes
+    head: bytes
+    terms: bytes
+    method: bytes
 
 
 class _Template:
@@ -145,28 +161,57 @@ class _Template:
             orjson.dumps(GrantRecorded.TYPE),
             GrantRecorded.VERSION,
         )
+        self._fixed: dict[tuple[object, ...], _Fixed] = {}
+
+    def fixed(self, grant: NewGrant) -> _Fixed:
+        """What grants of the same terms share, made once per terms."""
+        key = (
+            grant.grantee, grant.instrument, grant.irrevocable, grant.license_expression,
+            grant.patent_grant, grant.rights, grant.royalty_free, grant.signature_method,
+        )  # fmt: skip
+        found = self._fixed.get(key)
+        if found is None:
+            dumps = orjson.dumps
+            middle = (
+                b'"grantee":%b,"grantor_contributor_id":%%b,"grantor_organisation_id":null,'
+                b'"instrument":%b,"irrevocable":%b,"license_expression":%b,'
+                b'"ownership_retained":true,"patent_grant":%b,"rights":%b,"royalty_free":%b,'
+                b'"scope":"contributions","scope_from":null,"signature_method":%b,'
+            ) % (
+                dumps(grant.grantee), dumps(grant.instrument), dumps(grant.irrevocable),
+                dumps(grant.license_expression), dumps(grant.patent_grant),
+                dumps(list(grant.rights)), dumps(grant.royalty_free),
+                dumps(grant.signature_method),
+            )  # fmt: skip
+            head = _text(grant.grantee) + _text(grant.instrument)
+            terms = b"".join((
+                _text(grant.license_expression), _text_array(grant.rights),
+                binary.boolean(grant.patent_grant), binary.boolean(grant.irrevocable),
+                binary.boolean(grant.royalty_free), _text("contributions"),
+            ))  # fmt: skip
+            method = _text(grant.signature_method)
+            found = self._fixed[key] = _Fixed(middle, head, terms, method)
+        return found
 
     def encode(
-        self, grant: NewGrant, grant_id: int, text_sha: bytes | None, seq: int
+        self, grant: NewGrant, fixed: _Fixed, grant_id: int, text_sha: bytes | None, seq: int
     ) -> tuple[bytes, bytes]:
         """The event's body and whole document as canonical JSON."""
         dumps = orjson.dumps
-        body = (
-            b'{"agreement_version":%b,"authorisations":%d,"commit":%b,"contribution_ids":%b,'
-            b'"effective_at":%b,"exclusive":false,"grant_id":%d,"grantee":%b,'
-            b'"grantor_contributor_id":%b,"grantor_organisation_id":null,"instrument":%b,'
-            b'"irrevocable":%b,"license_expression":%b,"ownership_retained":true,'
-            b'"patent_grant":%b,"rights":%b,"royalty_free":%b,"scope":"contributions",'
-            b'"scope_from":null,"signature_method":%b,"text_sha256":%b,'
-            b'"trademark_excluded":true}'
-        ) % (
-            dumps(grant.agreement_version), len(grant.authorisations), dumps(grant.commit_sha),
-            dumps(sorted(grant.contribution_ids)), dumps(timestamp(grant.effective_at)),
-            grant_id, dumps(grant.grantee), dumps(grant.grantor_contributor_id),
-            dumps(grant.instrument), dumps(grant.irrevocable), dumps(grant.license_expression),
-            dumps(grant.patent_grant), dumps(list(grant.rights)), dumps(grant.royalty_free),
-            dumps(grant.signature_method), dumps(text_sha.hex() if text_sha else None),
-        )  # fmt: skip
+        head = b'{"agreement_version":%b,"authorisations":%d,"commit":%b,' % (
+            dumps(grant.agreement_version),
+            len(grant.authorisations),
+            dumps(grant.commit_sha),
+        )
+        dated = b'"contribution_ids":%b,"effective_at":%b,"exclusive":false,"grant_id":%d,' % (
+            dumps(sorted(grant.contribution_ids)),
+            dumps(timestamp(grant.effective_at)),
+            grant_id,
+        )
+        end = b'"text_sha256":%b,"trademark_excluded":true}' % dumps(
+            text_sha.hex() if text_sha else None
+        )
+        body = head + dated + fixed.middle % dumps(grant.grantor_contributor_id) + end
         return body, b"%b%b%b%d%b" % (self.head, body, self.middle, seq, self.tail)
 
     def check(
@@ -184,15 +229,30 @@ class _Template:
             raise InvalidInput("a DCO grant's event cannot be assembled for COPY", "grant")
 
 
-def _hex(digest: bytes | None) -> str | None:
-    return "\\x" + digest.hex() if digest is not None else None
+_GRANT_FIELDS = struct.pack(">h", len(GRANT_COLUMNS))
+_LINK_FIELDS = struct.pack(">h", 3)
+_EVENT_FIELDS = struct.pack(">h", len(EVENT_COLUMNS))
+_TEXT_OID = 25
 
 
-def _flag(value: bool) -> str:
-    return "t" if value else "f"
+def _text(value: str | None) -> bytes:
+    return binary.NULL if value is None else binary.text(value.encode())
 
 
-def _csv(rows: Sequence[Sequence[object]]) -> io.BytesIO:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return io.BytesIO(out.getvalue().encode())
+def _bytes(value: bytes | None) -> bytes:
+    return binary.NULL if value is None else binary.text(value)
+
+
+def _int8(value: int | None) -> bytes:
+    return binary.NULL if value is None else binary.int8(value)
+
+
+def _int4(value: int | None) -> bytes:
+    return binary.NULL if value is None else binary.int4(value)
+
+
+def _text_array(values: Sequence[str]) -> bytes:
+    """A one-dimensional ``text[]`` field without nulls."""
+    items = b"".join(binary.text(v.encode()) for v in values)
+    body = struct.pack(">iiiii", 1, 0, _TEXT_OID, len(values), 1) + items
+    return struct.pack(">i", len(body)) + body
