@@ -179,9 +179,15 @@ class _Mapping:
                 found[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
             if c.parents > 1:  # a merge with changes of its own
                 found[0].metadata["merge"] = True
-        batch.authored.append(f"git:{c.sha}")
-        batch.unaddressed += not usable_address(c.email.strip().lower())
-        batch.assistants += sum(1 for a in found if not a.counted)
+        batch.authored.append(found[0].natural_key)
+        if found[0].kind == "code":  # the author's actor keeps an email only if usable
+            batch.unaddressed += found[0].actor.email is None
+        else:
+            batch.unaddressed += not usable_address(c.email.strip().lower())
+        if len(found) == 1:
+            batch.assistants += not found[0].counted
+        else:
+            batch.assistants += sum(1 for a in found if not a.counted)
         batch.activities += found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from intake.bots import automation
@@ -95,27 +96,29 @@ def commit_contributions(
     co-author (code, keyed ``git:<sha>:co:<pseudonym of the email>``); ``person`` makes
     the actor of a name and email without a login (a history import caches them)."""
     trailers = parse_trailers(message, email)
-
-    def made(name: str, email: str) -> Actor:
-        return commit_actor(name, email, None, options, keys)
-
-    actor_of = person or made
+    actor_of = person or partial(_made, options=options, keys=keys)
     author = (
         commit_actor(name, email, login, options, keys, via) if login else actor_of(name, email)
     )
+    key = f"git:{sha}"
+    if not trailers.co_authors and not trailers.signoffs:  # most commits
+        return [_credited(Activity(author, "code", at, key, url, {"commit": sha}), options)]
     co_authors = tuple(actor_of(p.name, p.email) for p in trailers.co_authors)
     signoffs = tuple(actor_of(p.name, p.email) for p in trailers.signoffs)
     found = [
         _credited(
-            Activity(author, "code", at, f"git:{sha}", url, {"commit": sha}, co_authors, signoffs),
-            options,
+            Activity(author, "code", at, key, url, {"commit": sha}, co_authors, signoffs), options
         )
     ]
     for co in co_authors:
         meta = {"commit": sha, "role": "co-author"}
-        key = f"git:{sha}:co:{co.external_id}"
-        found.append(_credited(Activity(co, "code", at, key, url, meta, (), signoffs), options))
+        co_key = f"{key}:co:{co.external_id}"
+        found.append(_credited(Activity(co, "code", at, co_key, url, meta, (), signoffs), options))
     return found
+
+
+def _made(name: str, email: str, *, options: Options, keys: Pseudonyms) -> Actor:
+    return commit_actor(name, email, None, options, keys)
 
 
 def _credited(activity: Activity, options: Options) -> Activity:
