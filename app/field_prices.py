@@ -56,7 +56,7 @@ PRICES: dict[str, Price] = {
     "CommunityHealth.rules": _SCAN,
     "Treasury.transactions": _SCAN,
     "Treasury.balances": _SCANNED_LIST,
-    "Query.mergeSuggestions": _SCANNED_LIST,
+    "Query.mergeSuggestions": _SCAN,
     # the Merkle tree is extended over the events appended since it was last read
     "Query.treeHead": _SCAN,
     "Query.inclusionProof": _SCAN,
@@ -96,7 +96,7 @@ PRICES: dict[str, Price] = {
     "Project.forgeSecrets": _LIST,
     "Project.deadLetters": _LIST,
     "Project.truncatedPushes": _LIST,
-    "Project.mergeSuggestions": _SCANNED_LIST,
+    "Project.mergeSuggestions": _SCAN,
     "ContributorProfile.grants": _LIST,
     "Standing.creditExplanation": _LIST,
     "Standing.byKindAndMonth": _LIST,

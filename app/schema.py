@@ -29,7 +29,7 @@ from app.gql.routing import ReadRouting, RoutedSchema
 from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
-from intake import erasure_gql
+from intake import erasure_gql, policy_gql
 from intake import gql as intake_gql
 from ledger.graphql import Info, Node, parse_global_id
 from ledger.kernel.errors import InvalidInput
@@ -51,6 +51,7 @@ QUERIES: tuple[type, ...] = (
     treasury_gql.TreasuryQuery,
     licenses_gql.Query,
     intake_gql.IntakeQuery,
+    policy_gql.IntakePolicyQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     ledger_gql.Mutation,
@@ -59,6 +60,7 @@ MUTATIONS: tuple[type, ...] = (
     licenses_gql.Mutation,
     intake_gql.IntakeMutation,
     erasure_gql.ErasureMutation,
+    policy_gql.IntakePolicyMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (governance_gql.GovernanceSubscription,)
 NODES: dict[str, NodeResolver] = {

@@ -1,7 +1,9 @@
 """Git history backfill throughput: commits/s end to end into PostgreSQL, beside the
-raw ``git log`` with the same options, in one run.
+raw ``git log`` runs the import makes (the history, and the merges' combined diffs),
+in one run; then the history's totals as ``git log`` gives them beside what was
+recorded.
 
-    .venv/bin/python -m bench.backfill [--small] [--repo PATH]
+    .venv/bin/python -m bench.backfill [--small] [--repo PATH] [--no-merge-diffs]
 
 Without ``--repo`` a repository of ~30,000 commits (3,000 with ``--small``) is
 generated with ``git fast-import``: 400 authors, 3 branches and tags, sign-offs and
@@ -18,11 +20,14 @@ import random
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app import database
 from bench.common import scratch_database
-from intake.backfill import git_log_command, import_git
+from bench.git_totals import NAMES, git_totals, ledger_totals
+from intake.backfill import ImportResult, import_git
+from intake.gitlog import git_log_command, merge_diff_command
 from ledger.register.projects import ProjectInput, create_project
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -71,39 +76,70 @@ def make_repository(path: Path, commits: int, seed: int = 7) -> None:
     )
 
 
-def raw_git_log(path: Path, numstat: bool) -> tuple[float, int]:
-    """Seconds for the bare ``git log`` with the import's options, its output read fully."""
-    began = time.perf_counter()
-    process = subprocess.Popen(git_log_command(path, numstat, None), stdout=subprocess.PIPE)
+def _drain(command: list[str]) -> int:
+    """Run ``command``, read its output fully; its size."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
     size = 0
     while chunk := process.stdout.read(1 << 20):
         size += len(chunk)
-    process.wait()
+    if process.wait() != 0:
+        raise RuntimeError(f"{' '.join(command[3:6])}... failed")
+    return size
+
+
+def raw_git_log(path: Path, numstat: bool, merge_diffs: bool) -> tuple[float, int]:
+    """Seconds for the bare ``git log`` runs of an import (side by side, as the import
+    runs them), their output read fully; and its size."""
+    commands = [git_log_command(path, numstat, None)]
+    if merge_diffs:
+        commands.append(merge_diff_command(path, None))
+    began = time.perf_counter()
+    with ThreadPoolExecutor(len(commands)) as pool:
+        size = sum(pool.map(_drain, commands))
     return time.perf_counter() - began, size
 
 
-async def timed_import(url: str, slug: str, path: Path, numstat: bool) -> tuple[float, int, int]:
-    """Seconds, commits read and contributions recorded for one import into a new project."""
-    pool = await database.create_pool(url, min_size=1, max_size=2)
+async def timed_import(
+    url: str, slug: str, path: Path, numstat: bool, merge_diffs: bool
+) -> tuple[float, ImportResult, dict[str, int], dict[str, int]]:
+    """Seconds and result of one import into a new project, then the totals of git and
+    of the ledger."""
+    pool = await database.create_pool(url, min_size=1, max_size=4)
     try:
         async with pool.acquire() as conn, conn.transaction():
             project = await create_project(conn, ProjectInput(slug, slug), "bench")
         began = time.perf_counter()
-        result = await import_git(pool, project.id, path, numstat=numstat)
+        result = await import_git(pool, project.id, path, numstat=numstat, merge_diffs=merge_diffs)
         elapsed = time.perf_counter() - began
-        again = await import_git(pool, project.id, path, numstat=numstat)
+        again = await import_git(pool, project.id, path, numstat=numstat, merge_diffs=merge_diffs)
         assert again.recorded == 0, "re-import must add nothing"
-        return elapsed, result.commits, result.recorded
+        recorded, code_merges = await ledger_totals(pool, project.id)
+        counted = await asyncio.to_thread(git_totals, path, numstat, code_merges)
+        return elapsed, result, counted, recorded
     finally:
         await pool.close()
+
+
+def _totals(git: dict[str, int], ledger: dict[str, int], numstat: bool) -> str:
+    names = NAMES if numstat else NAMES[:4]
+    rows = [
+        f"    {n:<14} git log {git[n]:>12,}   ledger {ledger[n]:>12,}   "
+        + ("same" if git[n] == ledger[n] else "DIFFERENT")
+        for n in names
+    ]
+    return "\n".join(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="3,000 commits instead of 30,000")
     parser.add_argument("--repo", type=Path, default=None, help="an existing repository")
+    parser.add_argument(
+        "--no-merge-diffs", action="store_true", help="import without the merges' diffs"
+    )
     args = parser.parse_args()
+    merge_diffs = not args.no_merge_diffs
     with tempfile.TemporaryDirectory(prefix="commons-backfill-") as tmp:
         path = args.repo
         if path is None:
@@ -115,14 +151,27 @@ def main() -> None:
         with scratch_database() as url:
             for numstat in (False, True):
                 label = "--numstat" if numstat else "plain"
-                raw, size = raw_git_log(path, numstat)
+                try:
+                    raw, size = raw_git_log(path, numstat, merge_diffs)
+                except RuntimeError as exc:  # e.g. a snapshot without its largest blobs
+                    print(f"[{label}] skipped: {exc}")
+                    continue
                 slug = "bench-numstat" if numstat else "bench-plain"
-                took, commits, recorded = asyncio.run(timed_import(url, slug, path, numstat))
-                rate, raw_rate = commits / took, commits / raw
+                took, result, git, ledger = asyncio.run(
+                    timed_import(url, slug, path, numstat, merge_diffs)
+                )
+                rate, raw_rate = result.commits / took, result.commits / raw
                 print(
                     f"[{label}] git log: {raw:.2f}s ({raw_rate:,.0f} commits/s, {size / 1e6:.1f} MB)"
-                    f" | import: {took:.2f}s ({rate:,.0f} commits/s, {recorded:,} contributions)"
-                    f" | ratio import/raw speed: {rate / raw_rate:.2f}x"
+                    f" | import: {took:.2f}s ({rate:,.0f} commits/s, {result.recorded:,} "
+                    f"contributions) | ratio import/raw speed: {rate / raw_rate:.2f}x"
+                )
+                print(_totals(git, ledger, numstat))
+                print(
+                    f"    import: {result.merges:,} merges without changes of their own, "
+                    f"{result.unaddressed:,} commits by authors without a usable email, "
+                    f"{result.assistants:,} AI assistants' contributions uncounted, "
+                    f"{result.mailmap_links:,} .mailmap pairs"
                 )
 
 

@@ -25,7 +25,7 @@ from ledger.register.contributions import record_contributions
 from ledger.register.models import Contribution, NewContribution, Project
 from ledger.register.projects import ProjectInput, create_project
 from licenses import agreements, coverage, service
-from licenses.dco import Signed, SignOff, record_signoffs
+from licenses.dco import record_signoffs
 from licenses.models import RIGHTS, NewGrant
 
 BATCH = 1000
@@ -94,13 +94,7 @@ async def run(url: str, commits: int, authors: int) -> None:
         project, ids = await seed(conn, commits, authors)
         project_id = project.id
         contributions = await record(conn, project_id, ids, commits)
-        signed = [
-            Signed(
-                c, c.metadata["commit"], (SignOff(c.contributor_id, f"p{c.contributor_id}", ""),)
-            )
-            for c in contributions
-            if c.metadata["signoffs"]
-        ]
+        signed = [c for c in contributions if c.metadata["signoffs"]]
         began = time.perf_counter()
         created = 0
         for start in range(0, len(signed), BATCH):

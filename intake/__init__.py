@@ -15,11 +15,16 @@ Where each rule lives:
   its shapes and readers -> ``payload``; a commit's author, co-authors and signers -> ``commits``
 - an activity is recorded once per natural key -> ``record``
 - forge accounts and commit emails resolve to contributors -> ``identity``
-- merging, unmerging and merge suggestions -> ``merges``
-- a bot's work is stored but never credited -> ``bots``
+- merging and unmerging -> ``merges``; the suggestions maintainers decide on ->
+  ``suggestions``; a repository's ``.mailmap`` -> ``mailmap``
+- a bot's work is stored but never credited, an AI assistant's credited by policy ->
+  ``bots`` (the known ones: ``known_bots.json``); marking a contributor as a bot after
+  the fact -> ``bot_marks``; the project's intake policy -> ``settings``
+  (GraphQL: ``policy_gql``)
 - ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``, read from the
   trailer block by git's own rules -> ``git_trailers``
-- git history backfill -> ``backfill``
+- git history backfill -> ``backfill`` (``docs/git-import.md``), reading ``git log``
+  over the refs git means -> ``gitlog``
 - MediaWiki dumps and live recent changes -> ``wiki/``
 - CSV / JSON Lines records of communities without a forge -> ``records/``
 - forge connections and secret rotation -> ``connections``

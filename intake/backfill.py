@@ -1,34 +1,53 @@
-"""Git history backfill: stream ``git log --all`` (each commit once, every branch and
-tag) and record authors and co-authors as code contributions, sign-offs as DCO
-evidence, in large batches that each commit on their own.
+"""Git history backfill: stream ``git log`` over the refs git means (``intake.gitlog``)
+and record authors and co-authors as code contributions, sign-offs as DCO evidence, in
+large batches that each commit on their own.
 
-Memory stays flat: git's output is read in chunks and parsed into bounded batches
-while git keeps running. Re-running adds nothing (natural keys ``git:<sha>``); an
-interrupted import resumes by running it again.
+- Every commit read is accounted for once: it becomes contributions (``git:<sha>``),
+  or a row of ``git_skipped_commits`` saying why not (a merge without changes of its
+  own under the project's ``intake_merge_commits`` policy ``skip``; a record git printed
+  that could not be read). ``git_imports.commits`` counts distinct commits across reruns.
+- A merge without changes of its own is not a code contribution: with the policy
+  ``maintenance`` it is credited as ``maintenance`` to its committer. A merge whose
+  dense combined diff is not empty is code by its author.
+- An author whose email cannot be an address is recorded under a normalised identity
+  (``intake.commits``) and counted in the result, never dropped.
+- A repository's ``.mailmap`` gives display names and pairs of identities of one person
+  (``intake.mailmap``): suggestions, or merges when the project opts in.
+
+Memory stays flat: git's output is read in chunks and parsed into bounded batches while
+git keeps running, one batch ahead of the database. Re-running adds nothing; an
+interrupted import (any signal, any await) rolls back its open batch only, closes git,
+and resumes by running it again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 
-from intake.commits import commit_contributions
-from intake.payload import Activity, Options
+from intake import mailmap as mailmaps
+from intake.commits import commit_actor, commit_contributions
+from intake.gitlog import (
+    Commit,
+    GitProcess,
+    MergeDiffs,
+    count_command,
+    git_log_command,
+    merge_diff_command,
+    parse_record,
+)
+from intake.payload import Activity, Actor, Options
 from intake.record import record_activities
+from intake.trailers import usable_address
 from ledger.kernel import pseudonyms
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.pseudonyms import Pseudonyms
 
-RECORD = b"\x1e"
-# A record: RS, then sha NUL name NUL email NUL author date NUL message NUL, then numstat lines.
-FORMAT = "--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B%x00"
-CHUNK = 1 << 20
 _PROGRESS = """
 INSERT INTO git_imports (project_id, repository, commits, recorded) VALUES ($1, $2, $3, $4)
 ON CONFLICT (project_id, repository) DO UPDATE SET
@@ -36,135 +55,148 @@ ON CONFLICT (project_id, repository) DO UPDATE SET
     recorded = git_imports.recorded + excluded.recorded,
     finished_at = NULL
 """
+_SKIP = """
+INSERT INTO git_skipped_commits (project_id, sha, reason, repository)
+SELECT $1, u.sha, u.reason, $2 FROM unnest($3::text[], $4::text[]) AS u(sha, reason)
+ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
+"""
 _FINISHED = """
 UPDATE git_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND repository = $2
 """
 
 
 @dataclass(frozen=True, slots=True)
-class Commit:
-    """One commit as ``git log`` printed it."""
+class Skipped:
+    """A commit read but not recorded as a contribution, and why (``merge``, ``unreadable``)."""
 
     sha: str
-    name: str
-    email: str
-    authored_at: datetime
-    message: str
-    added: int | None = None
-    deleted: int | None = None
-    files: int | None = None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """How many commits were read and how many contributions were new."""
+    """What one run read and recorded (``distinct``: commits no earlier run accounted for)."""
 
     commits: int
     recorded: int
+    distinct: int = 0
+    merges: int = 0
+    unaddressed: int = 0
+    assistants: int = 0
+    skipped: tuple[Skipped, ...] = ()
+    mailmap_links: int = 0
+    mailmap_merged: int = 0
 
 
-def git_log_command(path: Path, numstat: bool, since: str | None) -> list[str]:
-    """The ``git log`` invocation (also what the benchmark times on its own)."""
-    command = ["git", "-C", str(path), "log", "--all", "--no-color", "--no-renames", FORMAT]
-    if numstat:
-        command.append("--numstat")
-    if since:
-        command.append(f"--since={check_since(since)}")
-    return command
+@dataclass(slots=True)
+class _Batch:
+    commits: int = 0
+    activities: list[Activity] = field(default_factory=list)
+    authored: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    merges: int = 0
+    unaddressed: int = 0
+    assistants: int = 0
 
 
-def check_since(since: str) -> str:
-    """An ISO date (``2024-01-31``); InvalidInput otherwise."""
-    try:
-        return date.fromisoformat(since).isoformat()
-    except ValueError:
-        raise InvalidInput("--since must be a date like 2024-01-31", "since") from None
+class _Reader:
+    """Batches of mapped commits from a running ``git log`` (and its merge diffs)."""
+
+    def __init__(
+        self,
+        log: GitProcess,
+        merges: MergeDiffs,
+        numstat: bool,
+        size: int,
+        mapping: _Mapping,
+    ) -> None:
+        self.log, self.merges, self.numstat, self.size, self.mapping = (
+            log, merges, numstat, size, mapping,
+        )  # fmt: skip
+        self._records: list[bytes] = []
+
+    async def next_batch(self) -> _Batch | None:
+        """The next batch of at least one commit, or None at the end of the history."""
+        while len(self._records) < self.size:
+            records = await self.log.records()
+            if records is None:
+                break
+            self._records += records
+        if not self._records:
+            return None
+        taken, self._records = self._records[: self.size], self._records[self.size :]
+        batch = _Batch()
+        for raw in taken:
+            text = raw.decode("utf-8", "replace")
+            try:
+                commit = parse_record(text, self.numstat)
+            except ValueError:
+                batch.commits += 1
+                batch.skipped.append(Skipped(text[:40], "unreadable"))
+                continue
+            if commit is not None:
+                batch.commits += 1
+                own = commit.parents > 1 and await self.merges.own_changes(commit.sha)
+                self.mapping.add(batch, commit, own)
+        return batch
 
 
-def _numstat(text: str) -> tuple[int, int, int]:
-    added = deleted = files = 0
-    for line in text.splitlines():
-        parts = line.split("\t", 2)
-        if len(parts) != 3:
-            continue
-        files += 1
-        added += int(parts[0]) if parts[0].isdigit() else 0
-        deleted += int(parts[1]) if parts[1].isdigit() else 0
-    return added, deleted, files
+@dataclass(frozen=True, slots=True)
+class _Mapping:
+    """How a commit becomes activities under the project's options (the actors of a
+    history's few thousand people made once each)."""
+
+    options: Options
+    keys: Pseudonyms
+    names: mailmaps.Mailmap
+    actors: dict[tuple[str, str], Actor] = field(default_factory=dict)
+
+    def actor(self, name: str, email: str) -> Actor:
+        """The git actor of a name and email, made once."""
+        found = self.actors.get((name, email))
+        if found is None:
+            proper = self.names.name_for(name, email)
+            found = commit_actor(proper, email, None, self.options, self.keys)
+            if len(self.actors) < 1_000_000:
+                self.actors[(name, email)] = found
+        return found
+
+    def add(self, batch: _Batch, c: Commit, own_changes: bool) -> None:
+        if c.parents > 1 and not own_changes:
+            batch.merges += 1
+            if self.options.merge_commits != "maintenance":
+                batch.skipped.append(Skipped(c.sha, "merge"))
+                return
+            actor = self.actor(c.committer_name, c.committer_email)
+            metadata = {"commit": c.sha, "merge": True}
+            found = [Activity(actor, "maintenance", c.authored_at, f"git:{c.sha}", None, metadata)]
+        else:
+            found = commit_contributions(
+                c.sha, c.message, c.name, c.email, None, c.authored_at, None, self.options,
+                self.keys, person=self.actor,
+            )  # fmt: skip
+            if c.added is not None:
+                found[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
+            if c.parents > 1:  # a merge with changes of its own
+                found[0].metadata["merge"] = True
+        batch.authored.append(found[0].natural_key)
+        if found[0].kind == "code":  # the author's actor keeps an email only if usable
+            batch.unaddressed += found[0].actor.email is None
+        else:
+            batch.unaddressed += not usable_address(c.email.strip().lower())
+        if len(found) == 1:
+            batch.assistants += not found[0].counted
+        else:
+            batch.assistants += sum(1 for a in found if not a.counted)
+        batch.activities += found
 
 
-def parse_record(record: str, numstat: bool) -> Commit | None:
-    """A commit from one record of ``FORMAT`` output; None for an empty record."""
-    fields = record.split("\x00", 5)
-    if len(fields) < 5:
-        return None
-    sha, name, email, when, message = fields[:5]
-    at = datetime.fromisoformat(when)
-    if not numstat:
-        return Commit(sha, name, email, at, message)
-    added, deleted, files = _numstat(fields[5] if len(fields) > 5 else "")
-    return Commit(sha, name, email, at, message, added, deleted, files)
-
-
-async def read_commits(
-    command: list[str], numstat: bool, batch: int
-) -> AsyncIterator[list[Commit]]:
-    """Batches of commits from a running ``git log`` (raises InvalidInput if git fails)."""
-    process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    assert process.stdout is not None
-    assert process.stderr is not None
-    tail = b""
-    pending: list[Commit] = []
-    try:
-        while chunk := await process.stdout.read(CHUNK):
-            records = (tail + chunk).split(RECORD)
-            tail = records.pop()
-            for record in records:
-                commit = parse_record(record.decode("utf-8", "replace"), numstat)
-                if commit is not None:
-                    pending.append(commit)
-            if len(pending) >= batch:
-                yield pending
-                pending = []
-        last = parse_record(tail.decode("utf-8", "replace"), numstat)
-        if last is not None:
-            pending.append(last)
-        if pending:
-            yield pending
-        error = (await process.stderr.read()).decode("utf-8", "replace").strip()
-        if await process.wait() != 0:
-            raise InvalidInput(f"git log failed: {error[:500]}", "path")
-    finally:
-        if process.returncode is None:
-            process.kill()
-            with contextlib.suppress(ProcessLookupError):
-                await process.wait()
-
-
-def activities_of(commits: list[Commit], options: Options, keys: Pseudonyms) -> list[Activity]:
-    """Every commit's author and co-authors as code activities (numstat in metadata)."""
-    found: list[Activity] = []
-    for c in commits:
-        if "@" not in c.email:
-            continue
-        made = commit_contributions(
-            c.sha, c.message, c.name, c.email, None, c.authored_at, None, options, keys
-        )
-        if c.added is not None:
-            made[0].metadata.update(added=c.added, deleted=c.deleted, files=c.files)
-        found += made
-    return found
-
-
-async def count_commits(path: Path, since: str | None) -> int:
+async def count_commits(path: Path, since: str | None, refs: Sequence[str] = ()) -> int:
     """How many commits the import will read (for a progress bar)."""
-    command = ["git", "-C", str(path), "rev-list", "--all", "--count"]
-    if since:
-        command.append(f"--since={check_since(since)}")
     process = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *count_command(path, since, refs),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
     if process.returncode != 0:
@@ -179,55 +211,74 @@ async def import_git(
     *,
     numstat: bool = False,
     since: str | None = None,
-    batch: int = 4_000,
+    refs: Sequence[str] = (),
+    merge_diffs: bool = True,
+    batch: int = 10_000,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import a repository's history into a project; each batch commits on its own."""
+    """Import a repository's history into a project; each batch commits on its own.
+
+    ``merge_diffs=False`` takes every merge for one without changes of its own (git
+    then computes no merge diff)."""
     repository = str(await asyncio.to_thread(path.resolve))
     settings = await pool.fetchval("SELECT settings FROM projects WHERE id = $1", project_id)
     options = Options.of(settings or {})
     keys = await pseudonyms.load(pool)
-    commits = recorded = 0
-    stream = read_commits(git_log_command(path, numstat, since), numstat, batch)
-    async for chunk, activities in _ahead(stream, lambda c: activities_of(c, options, keys)):
-        async with pool.acquire() as conn, conn.transaction():
-            new = await record_activities(
-                conn, project_id, activities, "git", "import:git", bulk=True
-            )
-            await conn.execute(_PROGRESS, project_id, repository, len(chunk), new)
-        commits += len(chunk)
-        recorded += new
-        if progress is not None:
-            progress(len(chunk))
-    await pool.execute(_FINISHED, project_id, repository)
-    return ImportResult(commits, recorded)
-
-
-Prepared = tuple[list[Commit], list[Activity]]
-
-
-async def _ahead(
-    stream: AsyncIterator[list[Commit]], prepare: Callable[[list[Commit]], list[Activity]]
-) -> AsyncIterator[Prepared]:
-    """Read and map the next batch while the current one is being written: git, this
-    process and PostgreSQL work at the same time (one batch ahead)."""
-    queue: asyncio.Queue[Prepared | BaseException | None] = asyncio.Queue(maxsize=1)
-
-    async def pump() -> None:
+    names = await mailmaps.read_mailmap(path)
+    total = _Batch()
+    recorded = distinct = 0
+    merge_command = merge_diff_command(path, since, refs) if merge_diffs else None
+    async with contextlib.AsyncExitStack() as stack:
+        log = await stack.enter_async_context(
+            GitProcess(git_log_command(path, numstat, since, refs))
+        )
+        merge_log = (
+            await stack.enter_async_context(GitProcess(merge_command)) if merge_command else None
+        )
+        reader = _Reader(log, MergeDiffs(merge_log), numstat, batch, _Mapping(options, keys, names))
+        pending = asyncio.ensure_future(reader.next_batch())
         try:
-            async for item in stream:
-                await queue.put((item, prepare(item)))
-            await queue.put(None)
-        except Exception as exc:  # handed to the consumer
-            await queue.put(exc)
+            while (ready := await pending) is not None:
+                pending = asyncio.ensure_future(reader.next_batch())
+                new, first = await _write(pool, project_id, repository, ready)
+                recorded, distinct = recorded + new, distinct + first
+                _add(total, ready)
+                if progress is not None:
+                    progress(ready.commits)
+        finally:
+            if not pending.done():
+                pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, InvalidInput):
+                await pending
+    links, merged = await mailmaps.settle(pool, project_id, names, keys, options.mailmap)
+    await pool.execute(_FINISHED, project_id, repository)
+    return ImportResult(
+        total.commits, recorded, distinct, total.merges, total.unaddressed, total.assistants,
+        tuple(s for s in total.skipped if s.reason != "merge"), links, merged,
+    )  # fmt: skip
 
-    task = asyncio.create_task(pump())
-    try:
-        while (item := await queue.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+
+def _add(total: _Batch, batch: _Batch) -> None:
+    total.commits += batch.commits
+    total.merges += batch.merges
+    total.unaddressed += batch.unaddressed
+    total.assistants += batch.assistants
+    total.skipped += [s for s in batch.skipped if s.reason != "merge"]
+
+
+async def _write(
+    pool: asyncpg.Pool, project_id: int, repository: str, batch: _Batch
+) -> tuple[int, int]:
+    """Record one batch in its own transaction; (new contributions, new distinct commits)."""
+    async with pool.acquire() as conn, conn.transaction():
+        known: set[str] = set()
+        new = await record_activities(
+            conn, project_id, batch.activities, "git", "import:git", bulk=True, known=known
+        )
+        skipped = [s for s in batch.skipped if len(s.sha) >= 7]
+        rows = await conn.fetch(
+            _SKIP, project_id, repository, [s.sha for s in skipped], [s.reason for s in skipped]
+        ) if skipped else []  # fmt: skip
+        first = len(set(batch.authored) - known) + len(rows)
+        await conn.execute(_PROGRESS, project_id, repository, first, new)
+    return new, first

@@ -1,18 +1,26 @@
 """Commits in deliveries and in git history: each author and each ``Co-authored-by``
 becomes a code activity, keyed by the commit (``git:<sha>``, ``git:<sha>:co:<pseudonym
-of the email>``), with its co-authors and signers beside it as actors (pure, no I/O).
-A commit email is a ``git`` identity whose external id is the email's pseudonym."""
+of the email>``), with the commit's co-authors and signers beside it as actors (pure,
+no I/O): every one of them carries the commit's sign-offs, so that a co-author's own
+``Signed-off-by`` is their DCO grant. A commit email is a ``git`` identity whose
+external id is the email's pseudonym; an address that cannot be one (no "@", too long)
+keys its person the same way but is not stored as an email, and an empty one keys them
+by their folded name. An AI assistant's work is recorded uncounted unless the project
+credits assistants (``Options.assistant_credit``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from intake.bots import is_bot
+from intake.bots import automation
 from intake.payload import Activity, Actor, Options, PayloadError, parse_time, pick, public, text
 from intake.reverts import revert_metadata
 from intake.rules.types import Commits
-from intake.trailers import normalise_email, parse_author, parse_trailers
+from intake.trailers import name_key, normalise_email, parse_author, parse_trailers, usable_address
 from ledger.kernel.pseudonyms import Pseudonyms
 
 
@@ -27,10 +35,20 @@ def commit_actor(
     """The git identity of a commit email (external id = the email's pseudonym); ``via``
     names the forge whose account ``login`` the forge matched to this email."""
     email = normalise_email(email)
-    bot = is_bot(login, name, email, None, options.bots)
+    kind = automation(login, name, email, None, options.bots)
     public_name = public(name.strip() or None)
+    external = keys.email(email) if email else keys.of("name", name_key(name))
+    stored = email if usable_address(email) else None
     return Actor(
-        "git", keys.email(email), login, public_name, email, False, bot, via if login else None
+        "git",
+        external,
+        login,
+        public_name,
+        stored,
+        False,
+        kind == "bot",
+        via if login else None,
+        kind == "assistant",
     )
 
 
@@ -49,8 +67,6 @@ def commit_activities(
         else:
             name = str(pick(commit, spec.author_name) or "")
             email = str(pick(commit, spec.author_email) or "")
-        if "@" not in email:
-            continue
         login = text(pick(commit, spec.author_login)) if spec.author_login else None
         at = parse_time(pick(commit, spec.time))
         url = text(pick(commit, spec.url))
@@ -75,19 +91,41 @@ def commit_contributions(
     options: Options,
     keys: Pseudonyms,
     via: str | None = None,
+    person: Callable[[str, str], Actor] | None = None,
 ) -> list[Activity]:
     """A commit's author (code, with its co-authors and sign-offs beside it, and the
     commits it reverts) and each co-author (code, keyed ``git:<sha>:co:<pseudonym of
-    the email>``)."""
+    the email>``); ``person`` makes the actor of a name and email without a login (a
+    history import caches them)."""
     trailers = parse_trailers(message, email)
-    author = commit_actor(name, email, login, options, keys, via)
-    co_authors = tuple(
-        commit_actor(p.name, p.email, None, options, keys) for p in trailers.co_authors
+    actor_of = person or partial(_made, options=options, keys=keys)
+    author = (
+        commit_actor(name, email, login, options, keys, via) if login else actor_of(name, email)
     )
-    signoffs = tuple(commit_actor(p.name, p.email, None, options, keys) for p in trailers.signoffs)
+    key = f"git:{sha}"
     metadata = {"commit": sha, **revert_metadata(message)}
-    found = [Activity(author, "code", at, f"git:{sha}", url, metadata, co_authors, signoffs)]
+    if not trailers.co_authors and not trailers.signoffs:  # most commits
+        return [_credited(Activity(author, "code", at, key, url, metadata), options)]
+    co_authors = tuple(actor_of(p.name, p.email) for p in trailers.co_authors)
+    signoffs = tuple(actor_of(p.name, p.email) for p in trailers.signoffs)
+    found = [
+        _credited(Activity(author, "code", at, key, url, metadata, co_authors, signoffs), options)
+    ]
     for co in co_authors:
         meta = {"commit": sha, "role": "co-author"}
-        found.append(Activity(co, "code", at, f"git:{sha}:co:{co.external_id}", url, meta))
+        co_key = f"{key}:co:{co.external_id}"
+        found.append(_credited(Activity(co, "code", at, co_key, url, meta, (), signoffs), options))
     return found
+
+
+def _made(name: str, email: str, *, options: Options, keys: Pseudonyms) -> Actor:
+    return commit_actor(name, email, None, options, keys)
+
+
+def _credited(activity: Activity, options: Options) -> Activity:
+    """The activity, uncounted (and saying why) when an AI assistant did it and the
+    project does not credit assistants."""
+    if not activity.actor.assistant or options.assistant_credit:
+        return activity
+    metadata = {**activity.metadata, "uncounted": "assistant"}
+    return replace(activity, metadata=metadata, counted=False)

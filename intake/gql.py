@@ -13,15 +13,18 @@ from typing import Annotated
 import asyncpg
 import strawberry
 
-from intake import connections, inbox, merges
+from intake import connections, inbox, merges, suggestions
 from ledger.graphql import (
     ConflictError,
+    Connection,
     ForbiddenError,
     Info,
     NotFoundError,
     ValidationError,
+    connection,
     run_mutation,
 )
+from ledger.kernel.paging import page_size
 from ledger.register import people, projects
 from ledger.register.gql.access import maintained_project
 from ledger.register.gql.types import Contributor
@@ -172,13 +175,19 @@ class IntakeQuery:
             for i, f, k, at in await inbox.truncated_pushes(info.context.pool, found.id)
         ]
 
-    @strawberry.field(description="Contributors who share an email or a name (maintainers).")
-    async def merge_suggestions(self, info: Info, project: str) -> list[MergeSuggestion]:
+    @strawberry.field(
+        description="Contributors who share an email or a name (after NFC and case "
+        "folding), or whom the repository's .mailmap names as one person, in pages "
+        "(maintainers)."
+    )
+    async def merge_suggestions(
+        self, info: Info, project: str, first: int | None = None, after: str | None = None
+    ) -> Connection[MergeSuggestion]:
         found = await maintained_project(info.context.pool, info, project)
-        pairs = await merges.suggestions(info.context.pool, found.id)
+        page = await suggestions.suggestions(info.context.pool, found.id, page_size(first), after)
         loader = info.context.loaders.get(people.load_contributors)
         result = []
-        for pair in pairs:
+        for pair in page.items:
             one, other = await loader.load(pair.one), await loader.load(pair.other)
             assert one is not None
             assert other is not None
@@ -189,7 +198,7 @@ class IntakeQuery:
                     reason=pair.reason,
                 )
             )
-        return result
+        return connection(page, result)
 
 
 @strawberry.type

@@ -1,21 +1,23 @@
-"""Merging and unmerging contributors, and the suggestions maintainers decide on.
+"""Merging and unmerging contributors (the suggestions maintainers decide on are in
+``intake.suggestions``).
 
 A merge moves the source's identities, contributions and merged children to the
 target and records exactly what moved, so an unmerge puts back exactly that. Both
-rebuild the affected rollup rows in the same transaction and journal one event in
+rebuild the affected rollup rows and recompute the DCO grants that depend on who is
+whom (``licenses.dco.reconcile``) in the same transaction, and journal one event in
 every project whose contributions changed hands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import asyncpg
 
 from ledger.journal.chain import append_event
 from ledger.journal.events.intake import ContributorsMerged, ContributorsUnmerged
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
+from licenses import dco
 
 _LOCK = (
     "SELECT id, merged_into FROM contributors WHERE id = any($1::bigint[]) ORDER BY id FOR UPDATE"
@@ -93,35 +95,6 @@ UPDATE project_stats SET contributors = (
     SELECT count(*) FROM contributor_stats WHERE project_id = $1
 ) WHERE project_id = $1
 """
-_SUGGEST = """
-WITH people AS (
-    SELECT DISTINCT c.contributor_id AS id FROM contributions c
-    JOIN contributors p ON p.id = c.contributor_id
-    WHERE c.project_id = $1 AND p.merged_into IS NULL AND NOT p.is_bot
-), by_email AS (
-    SELECT DISTINCT a.contributor_id AS one, b.contributor_id AS other, 'same email' AS reason
-    FROM identities a JOIN identities b
-        ON lower(a.email) = lower(b.email) AND a.contributor_id < b.contributor_id
-    WHERE a.contributor_id IN (SELECT id FROM people) AND b.contributor_id IN (SELECT id FROM people)
-), by_name AS (
-    SELECT a.id AS one, b.id AS other, 'same name' AS reason
-    FROM contributors a JOIN contributors b
-        ON lower(a.display_name) = lower(b.display_name) AND a.id < b.id
-    WHERE a.id IN (SELECT id FROM people) AND b.id IN (SELECT id FROM people)
-)
-SELECT one, other, string_agg(reason, ', ' ORDER BY reason) AS reason
-FROM (SELECT * FROM by_email UNION ALL SELECT * FROM by_name) s
-GROUP BY one, other ORDER BY one, other LIMIT $2
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """Two contributors who look like one person, and why (never the email itself)."""
-
-    one: int
-    other: int
-    reason: str
 
 
 async def affected_projects(
@@ -157,7 +130,8 @@ async def _settle(
     actor: str,
 ) -> None:
     """Rebuild rollups and journal one event in every project that changed hands
-    (``merge`` is the merge record, its source and its target)."""
+    (``merge`` is the merge record, its source and its target), then recompute the DCO
+    grants of both people's work wherever it is."""
     merge_id, source, target = merge
     for p in sorted({*moved, project_id}):
         await rebuild_rollups(conn, p, [source, target])
@@ -165,6 +139,8 @@ async def _settle(
             merge_id=merge_id, source=source, target=target, contributions=len(moved.get(p, []))
         )
         await append_event(conn, p, event, actor)
+    for p, _ in await affected_projects(conn, [source, target]):
+        await dco.reconcile(conn, p, [source, target], actor)
 
 
 async def merge(
@@ -243,11 +219,3 @@ async def merge_record_projects(conn: asyncpg.Connection, merge_id: int) -> list
     if moved is None:
         raise NotFound(f"no merge {merge_id}")
     return sorted(int(p) for p in moved)
-
-
-async def suggestions(
-    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, limit: int = 100
-) -> list[Suggestion]:
-    """Pairs of the project's contributors sharing an email or a name (not applied)."""
-    rows = await conn.fetch(_SUGGEST, project_id, limit)
-    return [Suggestion(r["one"], r["other"], r["reason"]) for r in rows]

@@ -30,12 +30,15 @@ class Actor:
     email_verified: bool = False
     bot: bool = False
     via: str | None = None
+    assistant: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One contribution to record, not yet tied to a contributor; ``co_authors`` and
-    ``signoffs`` (a commit's trailers) are recorded in metadata by contributor number."""
+    ``signoffs`` (a commit's trailers) are recorded in metadata by contributor number;
+    ``counted`` is False for work the project's policy does not credit (an AI
+    assistant's, unless the project credits them)."""
 
     actor: Actor
     kind: str
@@ -45,6 +48,7 @@ class Activity:
     metadata: dict[str, Any] = field(default_factory=dict)
     co_authors: tuple[Actor, ...] = ()
     signoffs: tuple[Actor, ...] = ()
+    counted: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +61,28 @@ class Mapped:
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """Per-project switches: extra bot names and how comments are counted."""
+    """Per-project switches: extra bot names, how comments are counted, whether AI
+    assistants earn credit, what a merge commit without changes of its own earns, and
+    whether a repository's ``.mailmap`` merges people or only suggests it."""
 
     bots: tuple[str, ...] = ()
     comment_kinds: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COMMENT_KINDS))
+    assistant_credit: bool = False
+    merge_commits: str = "skip"
+    mailmap: str = "suggest"
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> Options:
-        """Options from a project's settings (``intake_bots``, ``intake_comment_kinds``)."""
+        """Options from a project's settings (``intake_bots``, ``intake_comment_kinds``,
+        ``intake_assistant_credit``, ``intake_merge_commits``, ``intake_mailmap``)."""
         kinds = {**DEFAULT_COMMENT_KINDS, **(settings.get("intake_comment_kinds") or {})}
-        return cls(tuple(settings.get("intake_bots") or ()), kinds)
+        return cls(
+            tuple(settings.get("intake_bots") or ()),
+            kinds,
+            bool(settings.get("intake_assistant_credit", False)),
+            str(settings.get("intake_merge_commits") or "skip"),
+            str(settings.get("intake_mailmap") or "suggest"),
+        )
 
 
 def pick(data: Any, path: str) -> Any:

@@ -1,11 +1,12 @@
 """Recording activities as contributions, exactly once per natural key, with the
-sign-offs of newly recorded commits handed to the DCO register.
+sign-offs of newly recorded commits handed to the DCO register (``licenses.dco``).
 
 Shared by the webhook worker and the git backfill: a commit seen both ways (push
 delivery and history import) has one natural key (``git:<sha>``) and is counted once,
 whichever arrives first. A commit's co-authors and signers are resolved to
 contributors with its author and recorded in its metadata by number
-(``co_authors``, ``signoffs``): no email or name is stored with a contribution.
+(``co_authors``, ``signoffs``; a co-author's contribution carries the commit's
+``signoffs`` too): no email or name is stored with a contribution.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import asyncpg
 from intake.identity import resolve
 from intake.payload import Activity, Actor
 from ledger.register.bulk import bulk_load
-from ledger.register.contributions import by_natural_keys, record_contributions
-from ledger.register.models import Contribution, NewContribution
-from licenses.dco import Signed, SignOff, record_signoffs
+from ledger.register.contributions import record_contributions
+from ledger.register.models import NewContribution
+from licenses.dco import Signed, Work, record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -43,11 +44,13 @@ async def record_activities(
     actor: str,
     *,
     bulk: bool = False,
+    known: set[str] | None = None,
 ) -> int:
     """Record the activities not yet recorded (caller's transaction); how many were new.
 
     ``bulk`` (history imports) holds the project's journal head from the start, so
-    the keys found new stay new, and loads them by COPY.
+    the keys found new stay new, and loads them by COPY; ``known`` receives the keys
+    that were recorded already.
     """
     fresh: dict[str, Activity] = {}
     for activity in activities:
@@ -56,6 +59,8 @@ async def record_activities(
         await conn.execute(_LOCK_HEAD, project_id)
     for key in await known_keys(conn, project_id, list(fresh)):
         del fresh[key]
+        if known is not None:
+            known.add(key)
     if not fresh:
         return 0
     people = [person for a in fresh.values() for person in (a.actor, *a.co_authors, *a.signoffs)]
@@ -69,20 +74,28 @@ async def record_activities(
             natural_key=a.natural_key,
             evidence_url=a.url,
             metadata=_metadata(a, owners),
+            counted=a.counted,
         )
         for a in fresh.values()
     ]
+    signed: list[Signed]
     if bulk:
-        created = await bulk_load(conn, project_id, items, actor, batch_size=len(items))
-        signed_keys = [i.natural_key for i in items if i.metadata.get("signoffs")]
-        made = await by_natural_keys(conn, project_id, signed_keys)
+        numbered: list[tuple[int, NewContribution]] = []
+        created = await bulk_load(
+            conn, project_id, items, actor, batch_size=len(items), numbered=numbered
+        )
+        signed = [
+            Work(i, item.contributor_id, item.occurred_at, item.metadata)
+            for i, item in numbered
+            if item.metadata.get("signoffs")
+        ]
     else:
         recorded = await record_contributions(conn, project_id, items, actor)
         made = [r.contribution for r in recorded if r.created]
         created = len(made)
-    signed = _signed(made, fresh, owners)
+        signed = [c for c in made if c.metadata.get("signoffs")]
     if signed:
-        await record_signoffs(conn, project_id, signed, actor)
+        await record_signoffs(conn, project_id, signed, actor, bulk=bulk)
     return created
 
 
@@ -99,21 +112,4 @@ def _metadata(activity: Activity, owners: Owners) -> dict[str, Any]:
     for name, people in (("co_authors", activity.co_authors), ("signoffs", activity.signoffs)):
         if people:
             found[name] = list(dict.fromkeys(_number(owners, p) for p in people))
-    return found
-
-
-def _signed(
-    made: Sequence[Contribution], fresh: dict[str, Activity], owners: Owners
-) -> list[Signed]:
-    """The newly recorded commits that carry sign-offs, with each signer."""
-    found = []
-    for contribution in made:
-        activity = fresh.get(contribution.natural_key)
-        commit = contribution.metadata.get("commit")
-        if activity is None or not activity.signoffs or not isinstance(commit, str):
-            continue
-        signoffs = tuple(
-            SignOff(_number(owners, p), p.external_id, p.email or "") for p in activity.signoffs
-        )
-        found.append(Signed(contribution, commit, signoffs))
     return found

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import click
 
-from app.cli import core, governance, intake, journal, licenses, reports, sources, treasury
+from app.cli import (
+    core,
+    governance,
+    history,
+    intake,
+    journal,
+    licenses,
+    reports,
+    sources,
+    treasury,
+)
 from app.cli.common import Commons
 
 
@@ -26,7 +36,7 @@ def export_group() -> None:
     """Write records out as files (CSV, JSON Lines)."""
 
 
-import_group.add_command(intake.import_git)
+import_group.add_command(history.import_git)
 import_group.add_command(sources.import_mediawiki)
 import_group.add_command(sources.import_records)
 import_group.add_command(licenses.import_reuse)
@@ -45,6 +55,7 @@ for command in (
     intake.worker,
     intake.inbox,
     intake.erase,
+    history.intake_policy,
     sources.wiki,
     reports.report,
     reports.demo,

@@ -1,12 +1,11 @@
 """Intake commands: ``commons forge add``, ``commons worker``, ``commons inbox replay``,
-``commons inbox purge``, ``commons erase`` and ``commons import git``."""
+``commons inbox purge`` and ``commons erase``."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
@@ -170,37 +169,5 @@ def erase(contributor: int, yes: bool) -> None:
             f"{done.deliveries_purged} payloads purged, journaled in "
             f"{len(done.projects)} projects"
         )
-
-    click.echo(_run(work))
-
-
-@click.command("git")
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--project", "slug", required=True, help="Project slug.")
-@click.option("--numstat", is_flag=True, help="Record lines added/deleted per commit.")
-@click.option("--since", default=None, help="Only commits after this date (YYYY-MM-DD).")
-def import_git(path: Path, slug: str, numstat: bool, since: str | None) -> None:
-    """Import a repository's history (all branches and tags); safe to re-run."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from intake.backfill import count_commits
-    from intake.backfill import import_git as run_import
-    from ledger.register.projects import get_project
-
-    async def work(pool: asyncpg.Pool) -> str:
-        project = await get_project(pool, slug)
-        total = await count_commits(path, since)
-        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, transient=False) as bar:
-            task = bar.add_task("commits", total=total)
-            result = await run_import(
-                pool,
-                project.id,
-                path,
-                numstat=numstat,
-                since=since,
-                progress=lambda n: bar.advance(task, n),
-            )
-        return f"read {result.commits} commits, recorded {result.recorded} new contributions"
 
     click.echo(_run(work))

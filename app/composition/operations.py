@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from intake.gql import DeadLetter, ForgeSecret, IntakeQuery, MergeSuggestion, TruncatedPush
-from ledger.graphql import Info
+from ledger.graphql import Connection, Info
 from ledger.register.gql.types import Project
 from reports.gql import ConsistencyProof, InclusionProof, TreeHead
 from reports.gql import Query as ProofsQuery
@@ -84,6 +84,14 @@ class ProjectIntake:
         description="Contributors who share an email or a name (maintainers; null, with a forbidden error, for anyone else)."
     )
     async def merge_suggestions(
-        self, root: strawberry.Parent[Project], info: Info
-    ) -> list[MergeSuggestion] | None:
-        return await _INTAKE.merge_suggestions(info, root.model.slug)
+        self,
+        root: strawberry.Parent[Project],
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the page's previous item.")
+        ] = None,
+    ) -> Connection[MergeSuggestion] | None:
+        return await _INTAKE.merge_suggestions(info, root.model.slug, first, after)

@@ -76,6 +76,8 @@ def _paths(info: mi.Type, path: str, depth: int) -> Iterator[str]:
 
 def kind_of(text: str) -> str | None:
     """``"an email address"`` or ``"an IP address"`` when ``text`` contains one."""
+    if "@" not in text and ":" not in text and "." not in text:
+        return None  # an email needs its "@", an IPv4 address dots, an IPv6 one colons
     if "@" in text:
         for match in _EMAIL.finditer(text):
             # not the user part of an scp-like git remote (git@host:path)

@@ -125,7 +125,8 @@ async def record_contributions(
 ) -> list[Recorded]:
     """Record contributions idempotently, in the caller's transaction, in input order.
 
-    Contributions of bots are stored but not counted (no credit, no rollups).
+    Contributions of bots, and those recorded with ``counted`` False, are stored but not
+    counted (no credit, no rollups).
     """
     if not items:
         return []
@@ -142,7 +143,7 @@ async def record_contributions(
     await conn.execute("SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE", project_id)
     policy = await current_policy(conn, project_id)
     owner = [people[i.contributor_id][0] for i in items]
-    counted = [not people[i.contributor_id][1] for i in items]
+    counted = [i.counted and not people[i.contributor_id][1] for i in items]
     credit = [
         policy.weight(i.kind) if c else Decimal(0) for i, c in zip(items, counted, strict=True)
     ]

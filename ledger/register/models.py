@@ -128,7 +128,9 @@ class Contribution:
 
 class NewContribution(msgspec.Struct, frozen=True, gc=False):
     """A contribution to record; ``natural_key`` makes recording it idempotent (a
-    Struct the garbage collector does not track: history imports build millions)."""
+    Struct the garbage collector does not track: history imports build millions);
+    ``counted`` False records it without credit whoever made it (a bot's work is never
+    counted either way)."""
 
     contributor_id: int
     kind: str
@@ -137,6 +139,7 @@ class NewContribution(msgspec.Struct, frozen=True, gc=False):
     natural_key: str
     evidence_url: str | None = None
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    counted: bool = True
 
 
 def check_slug(value: str, field_name: str = "slug", limit: int = 64) -> str:

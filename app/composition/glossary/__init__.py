@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from app.composition.glossary.funding import FUNDING
 from app.composition.glossary.governance import GOVERNANCE
-from app.composition.glossary.health import HEALTH
+from app.composition.glossary.health import HEALTH, INTAKE_POLICY
 from app.composition.glossary.licensing import INTAKE, LICENSING
 from app.composition.glossary.register import CONTRIBUTIONS, JOURNAL, PEOPLE, PROJECT
 from graphql import (
@@ -96,6 +96,7 @@ TERMS: dict[str, str] = {
     **LICENSING,
     **INTAKE,
     **HEALTH,
+    **INTAKE_POLICY,
 }
 
 

@@ -70,3 +70,12 @@ HEALTH = {
     "WorkShare.testKinds": "The kinds counted as testing work.",
     "WorkShare.docKinds": "The kinds counted as documentation work.",
 }
+
+# The intake policy's mutations (``intake.policy_gql``).
+INTAKE_POLICY = {
+    "SetContributorBotInput.contributor": "The contributor's number or global id.",
+    "SetContributorBotInput.bot": "True to mark them as a bot (no credit), false to unmark.",
+    "SetContributorBotPayload.contributor": "The contributor as marked.",
+    "SetIntakeSettingsInput.assistantCredit": "Whether AI assistants' co-authored work earns credit.",
+    "SetIntakeSettingsPayload.policy": "The project's intake policy as set.",
+}

@@ -1,5 +1,5 @@
-"""Events of intake: forge connections and their secrets, replayed deliveries, and
-merging contributors (written by ``intake``)."""
+"""Events of intake: forge connections and their secrets, replayed deliveries,
+merging contributors and marking them as bots (written by ``intake``)."""
 
 from __future__ import annotations
 
@@ -58,10 +58,23 @@ class ContributorsUnmerged(Event, frozen=True, kw_only=True):
     contributions: int
 
 
+class ContributorBotMarked(Event, frozen=True, kw_only=True):
+    """A maintainer marked a contributor as a bot (``bot``) or as a person after the
+    fact; ``contributions`` of theirs in this project were recounted (a bot's earn no
+    credit)."""
+
+    TYPE = "contributor.bot_marked"
+    VERSION = 1
+    contributor_id: int
+    bot: bool
+    contributions: int
+
+
 EVENTS: tuple[type[Event], ...] = (
     ForgeSecretAdded,
     ForgeSecretRetired,
     DeliveryReplayed,
     ContributorsMerged,
     ContributorsUnmerged,
+    ContributorBotMarked,
 )

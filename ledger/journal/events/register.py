@@ -95,6 +95,10 @@ class ProjectSettingsChanged(Event, frozen=True, kw_only=True):
     license_coverage_required: tuple[str, ...] | UnsetType = UNSET
     treasury: TreasuryPolicy | UnsetType = UNSET
     code_of_conduct: CodeOfConduct | UnsetType = UNSET
+    intake_bots: tuple[str, ...] | UnsetType = UNSET
+    intake_assistant_credit: bool | UnsetType = UNSET
+    intake_merge_commits: Literal["skip", "maintenance"] | UnsetType = UNSET
+    intake_mailmap: Literal["suggest", "apply"] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
         present = [f for f in self.__struct_fields__ if getattr(self, f) is not UNSET]

@@ -268,7 +268,7 @@ def encode_chunk(
     events: list[bytes] = [binary.HEADER]
     for item, id_, at, occurred in zip(items, ids, ats, texts, strict=True):
         kind, key, url, who = item.kind, item.natural_key, item.evidence_url, item.contributor_id
-        counted = not bots[who]
+        counted = item.counted and not bots[who]
         if counted:
             credit = prices.text(kind)
             if tallied:

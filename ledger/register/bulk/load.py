@@ -57,9 +57,11 @@ async def bulk_load(
     *,
     batch_size: int = 20_000,
     progress: Callable[[int], None] | None = None,
+    numbered: list[tuple[int, NewContribution]] | None = None,
 ) -> int:
     """Load contributions that are all new, with one journal event each (caller's
-    transaction); returns how many were loaded."""
+    transaction); returns how many were loaded, and adds each with the number it got
+    to ``numbered`` when given."""
     terms, cursor = await terms_for(
         conn, project_id, actor, await conn.fetchrow(LOCK_HEAD, project_id)
     )
@@ -78,6 +80,8 @@ async def bulk_load(
     try:
         while (chunk := await pipeline.next()) is not None:
             await writer.write(conn, terms, chunk)
+            if numbered is not None:
+                numbered += zip(chunk.ids, chunk.items, strict=True)
             loaded += chunk.size
             if progress:
                 progress(chunk.size)

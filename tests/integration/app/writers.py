@@ -15,9 +15,10 @@ from app.demo import ACTOR, SLUG
 from governance import service, voters
 from governance.electorate import Rule
 from governance.models import Proposal, check_draft
-from intake import inbox, merges
+from intake import bot_marks, inbox, merges
 from intake.connections import connect_forge, list_secrets, retire_secret
 from intake.erasure import erase_contributor
+from intake.settings import set_intake_settings
 from intake.worker import Worker, WorkerConfig
 from ledger.kernel.money import Money
 from ledger.register import people, projects
@@ -157,7 +158,7 @@ async def _licenses(pool: asyncpg.Pool, project: Project, author: int) -> None:
 
 async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
     """A sign-off seen on a second contribution of the same commit extends its grant."""
-    from licenses.dco import Signed, SignOff, record_signoffs
+    from licenses.dco import record_signoffs
 
     async with pool.acquire() as conn, conn.transaction():
         await people.link_identity(
@@ -165,13 +166,12 @@ async def _signoffs(pool: asyncpg.Pool, project: Project, author: int) -> None:
             email="dev@aurora.invalid", actor=ACTOR,
         )  # fmt: skip
     signed = {"commit": SHA, "signoffs": [author]}
-    dev = SignOff(author, "dev-pseudonym", "dev@aurora.invalid")
     when = datetime(2026, 3, 1, tzinfo=UTC)
     first = await contribute(pool, project.id, author, when, f"tour:{SHA}", metadata=signed)
     again = await contribute(pool, project.id, author, when, f"tour:{SHA}:2", metadata=signed)
     for contribution in (first, again):
         async with pool.acquire() as conn, conn.transaction():
-            await record_signoffs(conn, project.id, [Signed(contribution, SHA, (dev,))], ACTOR)
+            await record_signoffs(conn, project.id, [contribution], ACTOR)
 
 
 async def _treasury(pool: asyncpg.Pool, project: Project) -> None:
@@ -209,6 +209,12 @@ async def _intake(
         await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)
         merge_id = await merges.merge(conn, project.id, ids[5], ids[4], ACTOR)
         await merges.unmerge(conn, project.id, merge_id, ACTOR)
+        await set_intake_settings(
+            conn, await projects.get_project(conn, SLUG), ACTOR, bots=["tour-bot"],
+            assistant_credit=True, merge_commits="maintenance", mailmap="apply",
+        )  # fmt: skip
+        await bot_marks.mark_bot(conn, ids[5], True, ACTOR)
+        await bot_marks.mark_bot(conn, ids[5], False, ACTOR)
         forgotten = await conn.fetchval(
             "SELECT contributor_id FROM identities WHERE source = 'github' AND login = $1",
             "aurora-dev1",

@@ -33,7 +33,9 @@ mutation($input: UnmergeContributorsInput!) {
 }
 """
 SUGGEST = """
-query { mergeSuggestions(project: "demo") { one { displayName } other { displayName } reason } }
+query { mergeSuggestions(project: "demo") {
+  nodes { one { displayName } other { displayName } reason } totalCount
+} }
 """
 
 
@@ -96,13 +98,16 @@ async def test_same_name_contributors_are_suggested_not_merged(
     body = await gql(SUGGEST, None, token)
     assert body == {
         "data": {
-            "mergeSuggestions": [
-                {
-                    "one": {"displayName": "Ada Lovelace"},
-                    "other": {"displayName": "Ada Lovelace"},
-                    "reason": "same email, same name",
-                }
-            ]
+            "mergeSuggestions": {
+                "nodes": [
+                    {
+                        "one": {"displayName": "Ada Lovelace"},
+                        "other": {"displayName": "Ada Lovelace"},
+                        "reason": "same email, same name",
+                    }
+                ],
+                "totalCount": 1,
+            }
         }
     }
     assert (
@@ -128,7 +133,9 @@ async def test_a_merge_moves_work_to_the_kept_contributor_and_an_unmerge_restore
     assert [p[:2] for p in during["people"]] == [(hub_person, 3)]
     assert [(m[0], m[2]) for m in during["months"]] == [(hub_person, 1), (hub_person, 2)]
     assert {o for _, o in during["owners"]} == {hub_person}
-    assert await gql(SUGGEST, None, token) == {"data": {"mergeSuggestions": []}}
+    assert await gql(SUGGEST, None, token) == {
+        "data": {"mergeSuggestions": {"nodes": [], "totalCount": 0}}
+    }
 
     undone = await gql(
         UNMERGE, {"input": {"project": "demo", "mergeId": payload["mergeId"]}}, token

@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncpg
 
 from app.runtime import Runtime
-from licenses.dco import Signed, SignOff, record_signoffs
+from licenses.dco import record_signoffs
 from tests.conftest import GraphQL
 from tests.integration.licenses.conftest import World, at, contribute
 
@@ -23,8 +23,7 @@ async def covered_and_uncovered(pool: asyncpg.Pool, world: World) -> None:
     await contribute(pool, world.project.id, world.ada, at(5, 2), "doc-1", kind="doc")
     await contribute(pool, world.project.id, world.bob, at(7, 2), "commit:b")
     async with pool.acquire() as conn, conn.transaction():
-        ada = SignOff(world.ada, "ada-pseudonym", "ada@example.org")
-        done = await record_signoffs(conn, world.project.id, [Signed(signed, SHA, (ada,))], "x")
+        done = await record_signoffs(conn, world.project.id, [signed], "x")
         assert done == 1
 
 

@@ -73,3 +73,12 @@ def test_a_sign_off_line_swallowed_by_a_continuation_is_not_a_second_person() ->
 
 def test_a_message_that_is_only_a_title_has_no_trailers() -> None:
     assert parse_trailers("Signed-off-by: Ann <ann@example.org>").signoffs == ()
+
+
+def test_a_trailer_naming_several_people_names_each() -> None:
+    message = "x\n\nCo-authored-by: Gijs <gijs@example.org>, Sam Karp <sam@example.org>\n"
+    found = parse_trailers(message)
+    assert found.co_authors == (
+        Person("Gijs", "gijs@example.org"),
+        Person("Sam Karp", "sam@example.org"),
+    )

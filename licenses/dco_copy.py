@@ -1,0 +1,258 @@
+"""Many new DCO grants at once, by COPY: the grants, their contributions and their
+``grant.recorded`` events (a history import's sign-offs, tens of thousands at a time).
+
+The caller holds the project's journal head (a history import locks it for its
+batch), so the grants' natural keys, found new, stay new, and the events continue
+the chain from the head, which moves past them. Each event is exactly the one
+``grants.insert_grants`` would journal (``grants.public_body``), hashed under the
+journal's rule. Their bodies hold numbers, the project's license expression, a commit
+sha, fixed words and instants, never personal data, so the per-event scan for emails
+and IP addresses is not needed here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+import orjson
+
+from ledger.journal.canonical import canonical_json, timestamp
+from ledger.journal.chain import event_document
+from ledger.journal.events import encode
+from ledger.journal.events.licenses import GrantRecorded
+from ledger.kernel.errors import InvalidInput, NotFound
+from ledger.register.bulk import binary
+from licenses.grants import public_body
+from licenses.models import NewGrant
+
+_IDS = (
+    "SELECT array_agg(nextval(pg_get_serial_sequence('grants', 'id'))) FROM generate_series(1, $1)"
+)
+_HEAD = """
+SELECT seq, hash, clock_timestamp() AS now FROM journal_heads WHERE project_id = $1 FOR UPDATE
+"""
+_MOVE = "UPDATE journal_heads SET seq = $2, hash = $3 WHERE project_id = $1"
+_REFERENCES = {
+    "grants": {"projects", "contributors", "organisations", "agreement_texts"},
+    "grant_contributions": {"grants", "contributions"},
+    "journal_events": {"projects"},
+}
+_INSERT_TRIGGERS = """
+SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
+LEFT JOIN pg_class f ON f.oid = k.confrelid
+WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
+  AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
+"""
+_SUPERUSER = "SELECT current_setting('is_superuser') = 'on'"
+_MAY_SET_ROLE = """
+SELECT current_setting('is_superuser') = 'on'
+    OR coalesce(has_parameter_privilege('session_replication_role', 'SET'), false)
+"""
+GRANT_COLUMNS = [
+    "project_id", "id", "natural_key", "grantor_contributor_id", "grantee", "instrument",
+    "agreement_version", "text_sha256", "license_expression", "rights", "patent_grant",
+    "irrevocable", "royalty_free", "scope", "evidence", "commit_sha", "signature_method",
+    "delivery_id", "effective_at", "recorded_by",
+]  # fmt: skip
+EVENT_COLUMNS = [
+    "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
+]  # fmt: skip
+
+
+async def copy_grants(
+    conn: asyncpg.Connection,
+    project_id: int,
+    grants: Sequence[tuple[NewGrant, bytes]],
+    actor: str,
+) -> int:
+    """Record grants scoped to listed contributions, whose natural keys are all new,
+    with one journal event each (caller's transaction); how many."""
+    if not grants:
+        return 0
+    ids = list(await conn.fetchval(_IDS, len(grants)))
+    head = await conn.fetchrow(_HEAD, project_id)
+    if head is None:
+        raise NotFound(f"project {project_id} has no journal")
+    seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
+    rows, links, events = [binary.HEADER], [binary.HEADER], [binary.HEADER]
+    template = _Template(project_id, actor, now)
+    pid, at, who = binary.int8(project_id), binary.timestamptz(now), _text(actor)
+    kind, version = _text(GrantRecorded.TYPE), binary.int2(GrantRecorded.VERSION)
+    for n, ((grant, text_sha), grant_id) in enumerate(zip(grants, ids, strict=True)):
+        fixed = template.fixed(grant)
+        gid = binary.int8(grant_id)
+        rows.append(b"".join((
+            _GRANT_FIELDS, pid, gid, _text(grant.natural_key), _int8(grant.grantor_contributor_id),
+            fixed.head, _int4(grant.agreement_version), _bytes(text_sha), fixed.terms,
+            binary.jsonb(orjson.dumps(grant.evidence)), _text(grant.commit_sha), fixed.method,
+            _text(grant.delivery_id), binary.timestamptz(grant.effective_at), who,
+        )))  # fmt: skip
+        links += [_LINK_FIELDS + pid + gid + binary.int8(c) for c in grant.contribution_ids]
+        seq += 1
+        body, document = template.encode(grant, fixed, grant_id, text_sha, seq)
+        if n == 0:
+            template.check(grant, grant_id, text_sha, seq, document)
+        digest = hashlib.sha256(prev + document).digest()
+        events.append(b"".join((
+            _EVENT_FIELDS, pid, binary.int8(seq), kind, binary.jsonb(body), who, at,
+            binary.text(prev), binary.text(digest), version,
+        )))  # fmt: skip
+        prev = digest
+    fast = await _fast(conn)
+    if fast:
+        await conn.execute("SET LOCAL session_replication_role = replica")
+    for table, records, columns in (
+        ("grants", rows, GRANT_COLUMNS),
+        ("grant_contributions", links, ["project_id", "grant_id", "contribution_id"]),
+        ("journal_events", events, EVENT_COLUMNS),
+    ):
+        records.append(binary.TRAILER)
+        stream = memoryview(b"".join(records))
+        await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
+    if fast:
+        await conn.execute("SET LOCAL session_replication_role = origin")
+    await conn.execute(_MOVE, project_id, seq, prev)
+    return len(grants)
+
+
+async def _fast(conn: asyncpg.Connection) -> bool:
+    """True when the only triggers inserting into these tables fires are the checks of
+    the foreign keys this load knows to hold (the project and the grantors it holds
+    locked, the agreement texts it read, the grants and contributions it just wrote)
+    and the session may turn them off for its COPY."""
+    rows = await conn.fetch(_INSERT_TRIGGERS, sorted(_REFERENCES))
+    known = all(r["contype"] == "f" and r["ref"] in _REFERENCES[r["tab"]] for r in rows)
+    granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
+    return known and bool(await conn.fetchval(granted))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A body's middle (its terms, with the grantor left to fill) and the binary COPY
+    fields of those terms: grantee and instrument, license to scope, method."""
+
+    middle: bytes
+    head: bytes
+    terms: bytes
+    method: bytes
+
+
+class _Template:
+    """A DCO grant's event document assembled from its fixed parts in RFC 8785 order
+    (sorted keys, compact; these values are integers, ASCII text, booleans and null),
+    checked against the journal's own canonical form once per call."""
+
+    def __init__(self, project_id: int, actor: str, now: datetime) -> None:
+        self.project_id, self.actor, self.now = project_id, actor, now
+        self.head = b'{"actor":' + orjson.dumps(actor) + b',"body":'
+        self.middle = b',"project_id":%d,"recorded_at":%b,"seq":' % (
+            project_id,
+            orjson.dumps(timestamp(now)),
+        )
+        self.tail = b',"type":%b,"v":%d}' % (
+            orjson.dumps(GrantRecorded.TYPE),
+            GrantRecorded.VERSION,
+        )
+        self._fixed: dict[tuple[object, ...], _Fixed] = {}
+
+    def fixed(self, grant: NewGrant) -> _Fixed:
+        """What grants of the same terms share, made once per terms."""
+        key = (
+            grant.grantee, grant.instrument, grant.irrevocable, grant.license_expression,
+            grant.patent_grant, grant.rights, grant.royalty_free, grant.signature_method,
+        )  # fmt: skip
+        found = self._fixed.get(key)
+        if found is None:
+            dumps = orjson.dumps
+            middle = (
+                b'"grantee":%b,"grantor_contributor_id":%%b,"grantor_organisation_id":null,'
+                b'"instrument":%b,"irrevocable":%b,"license_expression":%b,'
+                b'"ownership_retained":true,"patent_grant":%b,"rights":%b,"royalty_free":%b,'
+                b'"scope":"contributions","scope_from":null,"signature_method":%b,'
+            ) % (
+                dumps(grant.grantee), dumps(grant.instrument), dumps(grant.irrevocable),
+                dumps(grant.license_expression), dumps(grant.patent_grant),
+                dumps(list(grant.rights)), dumps(grant.royalty_free),
+                dumps(grant.signature_method),
+            )  # fmt: skip
+            head = _text(grant.grantee) + _text(grant.instrument)
+            terms = b"".join((
+                _text(grant.license_expression), _text_array(grant.rights),
+                binary.boolean(grant.patent_grant), binary.boolean(grant.irrevocable),
+                binary.boolean(grant.royalty_free), _text("contributions"),
+            ))  # fmt: skip
+            method = _text(grant.signature_method)
+            found = self._fixed[key] = _Fixed(middle, head, terms, method)
+        return found
+
+    def encode(
+        self, grant: NewGrant, fixed: _Fixed, grant_id: int, text_sha: bytes | None, seq: int
+    ) -> tuple[bytes, bytes]:
+        """The event's body and whole document as canonical JSON."""
+        dumps = orjson.dumps
+        head = b'{"agreement_version":%b,"authorisations":%d,"commit":%b,' % (
+            dumps(grant.agreement_version),
+            len(grant.authorisations),
+            dumps(grant.commit_sha),
+        )
+        dated = b'"contribution_ids":%b,"effective_at":%b,"exclusive":false,"grant_id":%d,' % (
+            dumps(sorted(grant.contribution_ids)),
+            dumps(timestamp(grant.effective_at)),
+            grant_id,
+        )
+        end = b'"text_sha256":%b,"trademark_excluded":true}' % dumps(
+            text_sha.hex() if text_sha else None
+        )
+        body = head + dated + fixed.middle % dumps(grant.grantor_contributor_id) + end
+        return body, b"%b%b%b%d%b" % (self.head, body, self.middle, seq, self.tail)
+
+    def check(
+        self, grant: NewGrant, grant_id: int, text_sha: bytes | None, seq: int, document: bytes
+    ) -> None:
+        """Refuse to go on when the assembled document is not the canonical one."""
+        body = encode(public_body(grant, grant_id, text_sha))
+        expected = canonical_json(
+            event_document(
+                self.project_id, seq, GrantRecorded.TYPE, GrantRecorded.VERSION, body,
+                self.actor, self.now,
+            )
+        )  # fmt: skip
+        if expected != document or not document.isascii():
+            raise InvalidInput("a DCO grant's event cannot be assembled for COPY", "grant")
+
+
+_GRANT_FIELDS = struct.pack(">h", len(GRANT_COLUMNS))
+_LINK_FIELDS = struct.pack(">h", 3)
+_EVENT_FIELDS = struct.pack(">h", len(EVENT_COLUMNS))
+_TEXT_OID = 25
+
+
+def _text(value: str | None) -> bytes:
+    return binary.NULL if value is None else binary.text(value.encode())
+
+
+def _bytes(value: bytes | None) -> bytes:
+    return binary.NULL if value is None else binary.text(value)
+
+
+def _int8(value: int | None) -> bytes:
+    return binary.NULL if value is None else binary.int8(value)
+
+
+def _int4(value: int | None) -> bytes:
+    return binary.NULL if value is None else binary.int4(value)
+
+
+def _text_array(values: Sequence[str]) -> bytes:
+    """A one-dimensional ``text[]`` field without nulls."""
+    items = b"".join(binary.text(v.encode()) for v in values)
+    body = struct.pack(">iiiii", 1, 0, _TEXT_OID, len(values), 1) + items
+    return struct.pack(">i", len(body)) + body
