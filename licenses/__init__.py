@@ -11,7 +11,8 @@ Where each rule lives:
 - recording or withdrawing a grant, for every caller: its license settled against the
   project's, its agreement text pinned -> ``service``
 - every grant is non-exclusive; its rows, read and written -> ``grants``
-- a sign-off trailer becomes a DCO grant -> ``dco``
+- a sign-off trailer becomes its signer's DCO grant, recomputed when people merge or
+  unmerge -> ``dco``; many at once (a history import), by COPY -> ``dco_copy``
 - agreement texts pinned by SHA-256; ``LicenseRef-`` texts -> ``agreements``
 - which grant covers a contribution, in SQL -> ``coverage`` (``coverage_sql``)
 - may inbound work be included under the outbound license -> ``compat/`` (the OSADL
