@@ -4,12 +4,15 @@ services the resolvers reach (listening URL, webhook targets, signing ring)."""
 from __future__ import annotations
 
 import asyncpg
+import orjson
 from litestar.datastructures import Headers
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from strawberry.litestar import BaseContext
 
 from app.auth import AuthError
+from app.budget import Budget, client_key
+from app.gql_budget import spent_answer
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.journal.keys import KeyRing
@@ -67,7 +70,23 @@ def context_for(runtime: Runtime, principal: Principal) -> AppContext:
     )
 
 
+class BudgetSpent(Exception):
+    """The caller's budget cannot cover even the cheapest query: refused before its
+    document is read (``body`` is the GraphQL answer, ``headers`` the budget's)."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__("query budget spent")
+        self.body = orjson.dumps(spent_answer(budget))
+        self.headers = budget.headers()
+
+
 async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
-    """Litestar dependency building the context of a GraphQL request or socket."""
+    """Litestar dependency building the context of a GraphQL request or socket
+    (``BudgetSpent`` when the caller's budget is spent)."""
     runtime: Runtime = scope["litestar_app"].state.runtime
-    return context_for(runtime, principal_from(runtime, headers.get("authorization")))
+    principal = principal_from(runtime, headers.get("authorization"))
+    client = scope.get("client")
+    spent = runtime.persisted.limiter.spent(client_key(principal, client[0] if client else None))
+    if spent is not None:
+        raise BudgetSpent(spent)
+    return context_for(runtime, principal)

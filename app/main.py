@@ -19,10 +19,12 @@ from litestar.types import ControllerRouterHandler
 from app import cors, database, http_errors
 from app.auth import TokenService, fetch_external
 from app.budget import RateLimiter
+from app.lanes import Lane
 from app.persisted.service import persisted
 from app.routes.dashboard import DashboardController, asset
-from app.routes.graphql import PersistedController, graphql_controller
+from app.routes.graphql import graphql_controller
 from app.routes.health import healthz, readyz
+from app.routes.persisted import PersistedController
 from app.routes.reports import ProofsController, jwks, report
 from app.routes.treasury import transactions_csv
 from app.routes.webhooks import inbox_worker, receive_webhook
@@ -62,9 +64,11 @@ async def start_runtime(
     settings: Settings,
     schema: strawberry.Schema,
     limiter: RateLimiter,
+    lane: Lane,
 ) -> Runtime:
-    """Database (embedded if needed), migrations, pool, keys, schema and the persisted
-    operations (charged to ``limiter``, as the schema's queries are)."""
+    """Database (embedded if needed), migrations, pools (the heavy ``lane``'s too), keys,
+    schema and the persisted operations (charged to ``limiter`` and given turns in
+    ``lane``, as the schema's queries are)."""
     url = settings.database_url
     if url is None:
         url = await asyncio.to_thread(database.embedded_url, env)
@@ -75,6 +79,7 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
+    await lane.open(pool, url, settings.command_timeout)
     ring = load_or_create(settings.data_dir / "keys")
     external = (
         await asyncio.to_thread(fetch_external, settings.jwks_url) if settings.jwks_url else None
@@ -88,7 +93,7 @@ async def start_runtime(
         TokenService(settings, ring, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
-        persisted(schema._schema, pool, url, limiter, settings),
+        persisted(schema._schema, pool, url, limiter, lane, settings),
         check,
     )
     return runtime
@@ -101,7 +106,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        runtime = await start_runtime(env, settings, schema, limiter)
+        runtime = await start_runtime(env, settings, schema, limiter, lane)
         app.state.runtime = runtime
         try:
             async with AsyncExitStack() as stack:
@@ -109,10 +114,12 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
                     await stack.enter_async_context(service(runtime))
                 yield
         finally:
+            await lane.close()
             await runtime.pool.close()
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_window)
-    schema = build_schema(settings, limiter)
+    lane = Lane(settings.heavy_cost, settings.heavy_concurrency, settings.heavy_pool)
+    schema = build_schema(settings, limiter, lane)
     return Litestar(
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],
