@@ -7,8 +7,8 @@ estimated cost (``app.gql_limits``: the same measure the cost limit uses); a que
 bucket cannot cover is refused, charged nothing, and told when it could run
 (``retry_after``), and every answer says where the budget stands
 (``extensions.rateLimit``, ``X-RateLimit-*`` headers: ``Reset`` is when the bucket is
-full again). The count is this process's own: with N workers a client may spend up to
-N budgets.
+full again; a refusal is a ``RATE_LIMITED`` GraphQL error, ``refusal``). The count is
+this process's own: with N workers a client may spend up to N budgets.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graphql import GraphQLError
 from ledger.kernel.principal import Principal
 
 MAX_CLIENTS = 100_000
@@ -135,3 +136,28 @@ class RateLimiter:
         if len(kept) >= MAX_CLIENTS:
             kept = dict(list(kept.items())[MAX_CLIENTS // 10 :])
         self._buckets = kept
+
+
+def refusal(budget: Budget, cost: int) -> GraphQLError:
+    """The typed error of a query the budget cannot cover."""
+    when = (
+        "more than the whole budget"
+        if cost > budget.limit
+        else f"{budget.remaining} of {budget.limit} remain; retry in {budget.retry_after} s"
+    )
+    return GraphQLError(
+        f"The query budget is spent: this query costs {cost}, {when}.",
+        extensions={"code": "RATE_LIMITED", "cost": cost, "retryAfter": budget.retry_after},
+    )
+
+
+def spent_answer(budget: Budget) -> dict[str, Any]:
+    """The body of a refusal made before a query was read (its cost is unknown, and
+    more than what remains)."""
+    error = refusal(budget, 1).formatted
+    error["extensions"].pop("cost")
+    error["message"] = (
+        f"The query budget is spent ({budget.remaining} of {budget.limit} remain); "
+        f"retry in {budget.retry_after} s."
+    )
+    return {"data": None, "errors": [error], "extensions": {"rateLimit": budget.extension()}}

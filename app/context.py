@@ -11,8 +11,7 @@ from litestar.types import Scope
 from strawberry.litestar import BaseContext
 
 from app.auth import AuthError
-from app.budget import Budget, client_key
-from app.gql_budget import spent_answer
+from app.budget import Budget, client_key, spent_answer
 from app.runtime import Runtime
 from app.settings import Settings
 from ledger.journal.keys import KeyRing

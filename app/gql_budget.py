@@ -5,7 +5,7 @@ expensive, waits for its turn in the heavy lane (``app.lanes``) before it execut
 An operation the budget cannot cover is refused before it runs: ``429`` with
 ``Retry-After``, a ``RATE_LIMITED`` error saying when to retry, and the budget in
 ``extensions.rateLimit``. A caller whose budget cannot cover even the cheapest query
-is refused the same way before its document is read (``spent_answer``). Every answer
+is refused the same way before its document is read (``app.budget.spent_answer``). Every answer
 carries ``X-RateLimit-*`` headers and ``X-GraphQL-Cost``.
 
 (Persisted operations are admitted by ``app.persisted.service``, which also reports
@@ -21,13 +21,12 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from app.budget import Budget, RateLimiter, client_key
+from app.budget import RateLimiter, client_key, refusal
 from app.gql_limits import ShapeMeter
 from app.lanes import Lane
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     TypeInfo,
@@ -57,31 +56,6 @@ def client_of(context: Any) -> str:
     """The budget a GraphQL request's context spends (``app.budget.client_key``)."""
     client = getattr(getattr(context, "request", None), "client", None)
     return client_key(context.principal, client.host if client else None)
-
-
-def refusal(budget: Budget, cost: int) -> GraphQLError:
-    """The typed error of a query the budget cannot cover."""
-    when = (
-        "more than the whole budget"
-        if cost > budget.limit
-        else f"{budget.remaining} of {budget.limit} remain; retry in {budget.retry_after} s"
-    )
-    return GraphQLError(
-        f"The query budget is spent: this query costs {cost}, {when}.",
-        extensions={"code": "RATE_LIMITED", "cost": cost, "retryAfter": budget.retry_after},
-    )
-
-
-def spent_answer(budget: Budget) -> dict[str, Any]:
-    """The body of a refusal made before a query was read (its cost is unknown, and
-    more than what remains)."""
-    error = refusal(budget, 1).formatted
-    error["extensions"].pop("cost")
-    error["message"] = (
-        f"The query budget is spent ({budget.remaining} of {budget.limit} remain); "
-        f"retry in {budget.retry_after} s."
-    )
-    return {"data": None, "errors": [error], "extensions": {"rateLimit": budget.extension()}}
 
 
 def query_budget(limiter: RateLimiter, lane: Lane | None = None) -> type[SchemaExtension]:

@@ -10,8 +10,8 @@ So an operation whose estimated cost (``app.gql_limits``) exceeds ``COMMONS_HEAV
 runs in the heavy lane: at most ``COMMONS_HEAVY_CONCURRENCY`` of them execute at once
 in a worker (the others wait their turn, first come first served, without holding
 anything but their request), and they read through a pool of their own of
-``COMMONS_HEAVY_POOL`` connections. Cheap operations run as they come, on the main
-pool. What one client may spend over time is the budget's concern (``app.budget``);
+``COMMONS_HEAVY_POOL`` connections (``commons-heavy-lane`` in ``pg_stat_activity``).
+Cheap operations run as they come, on the main pool. What one client may spend over time is the budget's concern (``app.budget``);
 the lane bounds how much of a worker expensive work takes at any moment, whoever
 sends it. ``COMMONS_HEAVY_COST=0`` turns the lane off.
 """
@@ -25,6 +25,9 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from app import database
+
+NAME = "commons-heavy-lane"
+"""The ``application_name`` of the lane's connections (in ``pg_stat_activity``)."""
 
 
 class Lane:
@@ -56,6 +59,7 @@ class Lane:
                 min_size=1,
                 max_size=self.connections,
                 command_timeout=command_timeout,
+                name=NAME,
             )
 
     async def close(self) -> None:

@@ -28,8 +28,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from app.budget import Budget, RateLimiter
-from app.gql_budget import refusal
+from app.budget import Budget, RateLimiter, refusal
 from app.gql_errors import answer_errors
 from app.lanes import Lane
 from app.persisted import cache as answers
