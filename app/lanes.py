@@ -8,12 +8,14 @@ trivial query wait for the loop and queue for a connection behind them.
 
 So an operation whose estimated cost (``app.gql_limits``) exceeds ``COMMONS_HEAVY_COST``
 runs in the heavy lane: at most ``COMMONS_HEAVY_CONCURRENCY`` of them execute at once
-in a worker (the others wait their turn, first come first served, without holding
-anything but their request), and they read through a pool of their own of
-``COMMONS_HEAVY_POOL`` connections (``commons-heavy-lane`` in ``pg_stat_activity``).
-Cheap operations run as they come, on the main pool. What one client may spend over time is the budget's concern (``app.budget``);
-the lane bounds how much of a worker expensive work takes at any moment, whoever
-sends it. ``COMMONS_HEAVY_COST=0`` turns the lane off.
+in a worker (the others wait their turn, first come first served, holding nothing but
+their request), and they read through a pool of their own, ``COMMONS_HEAVY_POOL``
+connections (``commons-heavy-lane`` in ``pg_stat_activity``). One connection by
+default: an expensive query's reads then come back one at a time, each a short step
+of the loop, rather than as a burst every other request would wait behind. Cheap
+operations run as they come, on the main pool. What one client may spend over time is
+the budget's concern (``app.budget``); the lane bounds how much of a worker expensive
+work takes at any moment, whoever sends it. ``COMMONS_HEAVY_COST=0`` turns it off.
 """
 
 from __future__ import annotations

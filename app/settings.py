@@ -86,7 +86,7 @@ class Settings:
     """Queries costing more than this take turns in the heavy lane (0: no lane)."""
     heavy_concurrency: int = 1
     """Heavy queries executing at once in one process."""
-    heavy_pool: int = 2
+    heavy_pool: int = 1
     """Connections of the heavy lane's own pool."""
     response_cache: int = 1024
     """Persisted responses kept in this process, each valid for one journal head."""
@@ -135,6 +135,6 @@ class Settings:
             rate_window=_int(env, "COMMONS_RATE_WINDOW", 3600, 1),
             heavy_cost=_int(env, "COMMONS_HEAVY_COST", 50, 0),
             heavy_concurrency=_int(env, "COMMONS_HEAVY_CONCURRENCY", 1, 1),
-            heavy_pool=_int(env, "COMMONS_HEAVY_POOL", 2, 1),
+            heavy_pool=_int(env, "COMMONS_HEAVY_POOL", 1, 1),
             response_cache=_int(env, "COMMONS_RESPONSE_CACHE", 1024, 0),
         )
