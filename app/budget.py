@@ -13,6 +13,7 @@ this process's own: with N workers a client may spend up to N budgets.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -33,8 +34,9 @@ def client_key(principal: Principal, address: str | None) -> str:
     return f"address:{address or 'unknown'}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _instant(epoch: int) -> str:
-    """RFC 3339 UTC of an epoch second."""
+    """RFC 3339 UTC of an epoch second (a busy client's are near one another)."""
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

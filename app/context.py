@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncpg
 import orjson
 from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from strawberry.litestar import BaseContext
@@ -81,11 +82,13 @@ class BudgetSpent(Exception):
 
 async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
     """Litestar dependency building the context of a GraphQL request or socket
-    (``BudgetSpent`` when the caller's budget is spent)."""
+    (``BudgetSpent`` when the caller of a request has spent its budget)."""
     runtime: Runtime = scope["litestar_app"].state.runtime
     principal = principal_from(runtime, headers.get("authorization"))
-    client = scope.get("client")
-    spent = runtime.persisted.limiter.spent(client_key(principal, client[0] if client else None))
-    if spent is not None:
-        raise BudgetSpent(spent)
+    if scope["type"] == ScopeType.HTTP:
+        client = scope.get("client")
+        key = client_key(principal, client[0] if client else None)
+        spent = runtime.persisted.limiter.spent(key)
+        if spent is not None:
+            raise BudgetSpent(spent)
     return context_for(runtime, principal)

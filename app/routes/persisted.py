@@ -14,7 +14,7 @@ headers arrive encoded and nothing is re-serialised (``Raw``).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 import orjson
 from litestar import Controller, Request, get, post
@@ -111,6 +111,16 @@ async def _body(request: Request[Any, Any, Any]) -> bytes:
     return b"".join(chunks)
 
 
+def _variables(query: bytes) -> str | None:
+    """The ``variables`` parameter of a query string, decoded (the last one given)."""
+    found = None
+    for part in query.split(b"&"):
+        name, _, value = part.partition(b"=")
+        if name == b"variables":
+            found = unquote_plus(value.decode("latin-1"))
+    return found
+
+
 def _json(text: str | bytes, what: str) -> Any:
     try:
         return orjson.loads(text)
@@ -136,7 +146,6 @@ class PersistedController(Controller):
 
     @get("/{name:str}")
     async def run_get(self, request: Request[Any, Any, Any], name: FromPath[str]) -> ASGIApp:
-        query = dict(parse_qsl(request.scope["query_string"].decode("latin-1")))
-        text = query.get("variables")
+        text = _variables(request.scope["query_string"])
         parsed = _json(text, "variables") if text else None
         return await _run(request, name, parsed, conditional=True)
