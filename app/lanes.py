@@ -12,8 +12,10 @@ in a worker (the others wait their turn, first come first served, holding nothin
 their request), and they read through a pool of their own, ``COMMONS_HEAVY_POOL``
 connections (``commons-heavy-lane`` in ``pg_stat_activity``). One connection by
 default: an expensive query's reads then come back one at a time, each a short step
-of the loop, rather than as a burst every other request would wait behind. Cheap
-operations run as they come, on the main pool. What one client may spend over time is
+of the loop, rather than as a burst every other request would wait behind; for the
+same reason its root fields (its aliases) are resolved one after another, as a
+mutation's are (``LaneExecution``). Cheap operations run as they come, on the main
+pool, as before. What one client may spend over time is
 the budget's concern (``app.budget``); the lane bounds how much of a worker expensive
 work takes at any moment, whoever sends it. ``COMMONS_HEAVY_COST=0`` turns it off.
 """
@@ -23,13 +25,39 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any
 
 import asyncpg
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app import database
+from graphql import GraphQLObjectType
 
 NAME = "commons-heavy-lane"
 """The ``application_name`` of the lane's connections (in ``pg_stat_activity``)."""
+
+
+_IN_TURN: ContextVar[bool] = ContextVar("in_heavy_lane", default=False)
+
+
+class LaneExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution, which resolves an operation in the heavy lane's root
+    fields one after another, as a mutation's are: 30 aliases are then 30 short steps of
+    the loop, each done before the next begins, rather than 30 branches that all come
+    back at once and make everyone else wait behind them."""
+
+    def execute_root_grouped_field_set(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        position_context: Any,
+    ) -> Any:
+        return super().execute_root_grouped_field_set(
+            root_type, root_value, grouped_field_set, serially or _IN_TURN.get(), position_context
+        )
 
 
 class Lane:
@@ -81,7 +109,9 @@ class Lane:
         finally:
             self.waiting -= 1
         self.taken += 1
+        token = _IN_TURN.set(True)
         try:
             yield self._pool if self._pool is not None and reading is self._main else reading
         finally:
+            _IN_TURN.reset(token)
             self._turns.release()

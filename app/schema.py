@@ -25,7 +25,7 @@ from app.composition import compose, deprecate_superseded, glossary
 from app.gql_budget import query_budget
 from app.gql_errors import ErrorBoundary, Schema
 from app.gql_limits import directive_limit, shape_limit
-from app.lanes import Lane
+from app.lanes import Lane, LaneExecution
 from app.settings import Settings
 from governance.gql import root as governance_gql
 from intake import gql as intake_gql
@@ -141,6 +141,7 @@ def assemble(
         mutation=mutation,
         subscription=subscription,
         extensions=extensions(settings, limiter, lane),
+        execution_context_class=LaneExecution,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
 
