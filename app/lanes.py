@@ -15,9 +15,9 @@ default: an expensive query's reads then come back one at a time, each a short s
 of the loop, rather than as a burst every other request would wait behind; for the
 same reason its root fields (its aliases) are resolved one after another, as a
 mutation's are (``LaneExecution``). Cheap operations run as they come, on the main
-pool, as before. What one client may spend over time is
-the budget's concern (``app.budget``); the lane bounds how much of a worker expensive
-work takes at any moment, whoever sends it. ``COMMONS_HEAVY_COST=0`` turns it off.
+pool. What one client may spend over time is the budget's concern (``app.budget``);
+the lane bounds how much of a worker expensive work takes at any moment, whoever sends
+it. ``COMMONS_HEAVY_COST=0`` turns it off.
 """
 
 from __future__ import annotations
