@@ -5,12 +5,15 @@ targets, license checker, the read replica)."""
 from __future__ import annotations
 
 import asyncpg
+import orjson
 from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from strawberry.litestar import BaseContext
 
 from app.auth import AuthError
+from app.budget import Budget, client_key, spent_answer
 from app.replica import HEADER, Replica, parse_heads
 from app.runtime import Runtime
 from app.settings import Settings
@@ -76,8 +79,25 @@ def context_for(
     )
 
 
+class BudgetSpent(Exception):
+    """The caller's budget cannot cover even the cheapest query: refused before its
+    document is read (``body`` is the GraphQL answer, ``headers`` the budget's)."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__("query budget spent")
+        self.body = orjson.dumps(spent_answer(budget))
+        self.headers = budget.headers()
+
+
 async def graphql_context(scope: Scope, headers: Headers) -> AppContext:
-    """Litestar dependency building the context of a GraphQL request or socket."""
+    """Litestar dependency building the context of a GraphQL request or socket
+    (``BudgetSpent`` when the caller of a request has spent its budget)."""
     runtime: Runtime = scope["litestar_app"].state.runtime
     principal = principal_from(runtime, headers.get("authorization"))
+    if scope["type"] == ScopeType.HTTP:
+        client = scope.get("client")
+        key = client_key(principal, client[0] if client else None)
+        spent = runtime.persisted.limiter.spent(key)
+        if spent is not None:
+            raise BudgetSpent(spent)
     return context_for(runtime, principal, parse_heads(headers.get(HEADER)))

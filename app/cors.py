@@ -43,92 +43,102 @@ EXPOSED: Final = "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X
 MAX_AGE: Final = "600"
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+Headers = list[tuple[bytes, bytes]]
+_EXPOSE = (b"access-control-expose-headers", EXPOSED.encode())
+_ANY = (b"access-control-allow-origin", b"*")
+_CREDENTIALS = (b"access-control-allow-credentials", b"true")
+_VARY = (b"vary", b"Origin")
+_METHODS = (b"access-control-allow-methods", METHODS.encode())
+_AGE = (b"access-control-max-age", MAX_AGE.encode())
+_PUBLIC_READ: Headers = [_ANY, _EXPOSE]
+_PUBLIC_PREFLIGHT: Headers = [
+    _ANY,
+    _METHODS,
+    (b"access-control-allow-headers", PUBLIC_HEADERS.encode()),
+    _AGE,
+]
+_EMPTY_BODY: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+def _asking(scope: Scope) -> tuple[str | None, bool, bool]:
+    """The request's ``Origin``, whether it carries credentials (a token or cookies) and
+    whether it asks for a preflight, in one pass over its headers."""
+    origin = None
+    credentialed = preflight = False
     for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+        if key == b"origin":
+            origin = value.decode("latin-1")
+        elif key in (b"authorization", b"cookie"):
+            credentialed = True
+        elif key == b"access-control-request-method":
+            preflight = True
+    return origin, credentialed, preflight
 
 
-def _credentialed(scope: Scope) -> bool:
-    return _header(scope, b"authorization") is not None or _header(scope, b"cookie") is not None
+def _listed(origin: str) -> Headers:
+    return [(b"access-control-allow-origin", origin.encode("latin-1")), _CREDENTIALS]
 
 
-def _answer(
-    origin: str, listed: bool, public: bool, credentialed: bool
-) -> list[tuple[bytes, bytes]]:
+def _answer(origin: str, listed: bool, public: bool, credentialed: bool) -> Headers:
     """The CORS headers for an actual request (empty: the browser refuses the read)."""
     if listed:
-        return [
-            (b"access-control-allow-origin", origin.encode("latin-1")),
-            (b"access-control-allow-credentials", b"true"),
-            (b"access-control-expose-headers", EXPOSED.encode()),
-        ]
+        return [*_listed(origin), _EXPOSE]
     if public and not credentialed:
-        return [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", EXPOSED.encode()),
-        ]
+        return _PUBLIC_READ
     return []
 
 
-def _preflight(listed: bool, public: bool, origin: str) -> list[tuple[bytes, bytes]]:
+def _preflight(listed: bool, public: bool, origin: str) -> Headers:
     if listed:
         return [
-            (b"access-control-allow-origin", origin.encode("latin-1")),
-            (b"access-control-allow-credentials", b"true"),
-            (b"access-control-allow-methods", METHODS.encode()),
+            *_listed(origin),
+            _METHODS,
             (b"access-control-allow-headers", CREDENTIAL_HEADERS.encode()),
-            (b"access-control-max-age", MAX_AGE.encode()),
+            _AGE,
         ]
-    if public:
-        return [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-allow-methods", METHODS.encode()),
-            (b"access-control-allow-headers", PUBLIC_HEADERS.encode()),
-            (b"access-control-max-age", MAX_AGE.encode()),
-        ]
-    return []
+    return _PUBLIC_PREFLIGHT if public else []
 
 
 def middleware(origins: Iterable[str]) -> type:
-    """An ASGI middleware class answering CORS with ``origins`` allowed credentials."""
+    """An ASGI middleware class answering CORS with ``origins`` allowed credentials
+    (its answers are built once; a request without ``Origin`` passes untouched)."""
     allowed = frozenset(o.lower() for o in origins)
+    vary = [_VARY] if allowed else []
 
     class CORSMiddleware:
         def __init__(self, app: ASGIApp) -> None:
             self.app = app
 
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            origin = _header(scope, b"origin") if scope["type"] == ScopeType.HTTP else None
+            if scope["type"] != ScopeType.HTTP:
+                await self.app(scope, receive, send)
+                return
+            origin, credentialed, preflight = _asking(scope)
             if origin is None:
                 await self.app(scope, receive, send)
                 return
             public = PUBLIC.match(scope["path"]) is not None
             listed = origin.lower() in allowed
-            method = scope.get("method", "GET")
-            if method == "OPTIONS" and _header(scope, b"access-control-request-method"):
-                headers = _preflight(listed, public, origin)
-                vary = [(b"vary", b"Origin")] if allowed else []
+            if preflight and scope.get("method") == "OPTIONS":
                 start: HTTPResponseStartEvent = {
                     "type": "http.response.start",
                     "status": 204,
-                    "headers": [*headers, *vary, (b"content-length", b"0")],
+                    "headers": [
+                        *_preflight(listed, public, origin),
+                        *vary,
+                        (b"content-length", b"0"),
+                    ],
                 }
                 await send(start)
-                end: HTTPResponseBodyEvent = {
-                    "type": "http.response.body",
-                    "body": b"",
-                    "more_body": False,
-                }
-                await send(end)
+                await send(_EMPTY_BODY)
                 return
-            extra = _answer(origin, listed, public, _credentialed(scope))
-            if allowed:
-                extra.append((b"vary", b"Origin"))
+            extra = [*_answer(origin, listed, public, credentialed), *vary]
+            if not extra:
+                await self.app(scope, receive, send)
+                return
 
             async def send_with_cors(message: Message) -> None:
-                if message["type"] == "http.response.start" and extra:
+                if message["type"] == "http.response.start":
                     message["headers"] = [*message.get("headers", ()), *extra]
                 await send(message)
 

@@ -109,8 +109,10 @@ async def create_pool(
     min_size: int = 2,
     max_size: int = 10,
     command_timeout: float = 30.0,
+    name: str | None = None,
 ) -> asyncpg.Pool:
-    """A pool whose connections speak JSON natively and time out long commands."""
+    """A pool whose connections speak JSON natively and time out long commands (and
+    show ``name`` as their ``application_name``)."""
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
@@ -118,6 +120,7 @@ async def create_pool(
         command_timeout=command_timeout,
         init=_init_connection,
         reset=_release,
+        server_settings={"application_name": name} if name else None,
     )
     assert pool is not None
     return pool

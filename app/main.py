@@ -23,11 +23,13 @@ from app import cors, database, http_errors, replica
 from app.auth import TokenService, fetch_external
 from app.body_deadline import BodyDeadline
 from app.budget import RateLimiter
+from app.lanes import Lane
 from app.persisted.service import persisted
 from app.routes.dashboard import DashboardController, asset
-from app.routes.graphql import PersistedController, graphql_controller
+from app.routes.graphql import graphql_controller
 from app.routes.health import healthz, readyz
 from app.routes.journal import JournalController, jwks
+from app.routes.persisted import PersistedController
 from app.routes.reports import report
 from app.routes.schemas import schema_file
 from app.routes.treasury import transactions_csv
@@ -86,9 +88,11 @@ async def start_runtime(
     settings: Settings,
     schema: strawberry.Schema,
     limiter: RateLimiter,
+    lane: Lane,
 ) -> Runtime:
-    """Database (embedded if needed), migrations, pool, keys, schema and the persisted
-    operations (charged to ``limiter``, as the schema's queries are)."""
+    """Database (embedded if needed), migrations, pools (the heavy ``lane``'s too), keys,
+    schema and the persisted operations (charged to ``limiter`` and given turns in
+    ``lane``, as the schema's queries are)."""
     url = settings.database_url
     if url is None:
         url = await asyncio.to_thread(database.embedded_url, env)
@@ -99,6 +103,7 @@ async def start_runtime(
         max_size=settings.pool_max,
         command_timeout=settings.command_timeout,
     )
+    await lane.open(pool, url, settings.command_timeout)
     reads = None
     if settings.read_database_url:
         # No connection at start: the primary is enough to start, the replica may follow.
@@ -122,7 +127,7 @@ async def start_runtime(
         TokenService(settings, keys.tokens, external, await pseudonyms.load(pool)),
         schema,
         Receiver(pool, settings.webhook_max_body),
-        persisted(schema._schema, pool, url, limiter, settings),
+        persisted(schema._schema, pool, url, limiter, lane, settings),
         check,
         replica=reads,
     )
@@ -136,7 +141,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        runtime = await start_runtime(env, settings, schema, limiter)
+        runtime = await start_runtime(env, settings, schema, limiter, lane)
         app.state.runtime = runtime
         try:
             async with AsyncExitStack() as stack:
@@ -144,12 +149,14 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
                     await stack.enter_async_context(service(runtime))
                 yield
         finally:
+            await lane.close()
             await runtime.pool.close()
             if runtime.replica is not None:
                 await runtime.replica.pool.close()
 
     limiter = RateLimiter(settings.rate_limit, settings.rate_window)
-    schema = build_schema(settings, limiter)
+    lane = Lane(settings.heavy_cost, settings.heavy_concurrency, settings.heavy_pool)
+    schema = build_schema(settings, limiter, lane)
     return Litestar(
         route_handlers=[*ROUTES, graphql_controller(settings, schema)],
         lifespan=[lifespan],

@@ -26,6 +26,7 @@ from app.gql.budget import query_budget
 from app.gql.errors import ErrorBoundary
 from app.gql.limits import directive_limit, shape_limit
 from app.gql.routing import ReadRouting, RoutedSchema
+from app.lanes import Lane, LaneExecution
 from app.repeated_fields import repeat_limit
 from app.settings import Settings
 from governance.gql import root as governance_gql
@@ -102,11 +103,11 @@ class NodeQuery:
 
 
 def extensions(
-    settings: Settings, limiter: RateLimiter | None = None
+    settings: Settings, limiter: RateLimiter | None = None, lane: Lane | None = None
 ) -> list[Callable[[], SchemaExtension]]:
-    """Limits, caches, the query budget (with a ``limiter``), the error boundary and read
-    routing, in the order they apply (a fresh instance per request; the parser and
-    validation caches are shared at module level)."""
+    """Limits, caches, the query budget (with a ``limiter``, and the heavy ``lane``), the
+    error boundary and read routing, in the order they apply (a fresh instance per
+    request; the parser and validation caches are shared at module level)."""
     rules: list[type[ASTValidationRule]] = [
         shape_limit(settings.max_depth, settings.max_aliases, settings.max_cost),
         directive_limit(settings.max_directives),
@@ -114,7 +115,7 @@ def extensions(
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    budget: list[Callable[[], SchemaExtension]] = [query_budget(limiter)] if limiter else []
+    budget: list[Callable[[], SchemaExtension]] = [query_budget(limiter, lane)] if limiter else []
     return [
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
@@ -126,16 +127,20 @@ def extensions(
     ]
 
 
-def build_schema(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
-    """The schema with this instance's limits (and query budget, given a ``limiter``),
-    its superseded root fields deprecated and its glossary applied."""
-    schema = assemble(settings, limiter)
+def build_schema(
+    settings: Settings, limiter: RateLimiter | None = None, lane: Lane | None = None
+) -> strawberry.Schema:
+    """The schema with this instance's limits (and query budget, given a ``limiter``;
+    the heavy ``lane``), its superseded root fields deprecated and its glossary applied."""
+    schema = assemble(settings, limiter, lane)
     deprecate_superseded(schema._schema)
     glossary.document(schema._schema)
     return schema
 
 
-def assemble(settings: Settings, limiter: RateLimiter | None = None) -> strawberry.Schema:
+def assemble(
+    settings: Settings, limiter: RateLimiter | None = None, lane: Lane | None = None
+) -> strawberry.Schema:
     """Every area's types merged, ``Project`` composed: the schema as the code says it."""
     compose()
     query = merge_types("Query", (NodeQuery, *QUERIES))
@@ -145,7 +150,8 @@ def assemble(settings: Settings, limiter: RateLimiter | None = None) -> strawber
         query=query,
         mutation=mutation,
         subscription=subscription,
-        extensions=extensions(settings, limiter),
+        extensions=extensions(settings, limiter, lane),
+        execution_context_class=LaneExecution,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
 

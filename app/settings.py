@@ -107,8 +107,15 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     """Origins whose credentialed requests (a bearer token, cookies) browsers may send."""
     rate_limit: int = 0
-    """Query cost a client may spend per window in this process (0: no limit)."""
+    """Query cost a client may spend at once, and again per window, in this process
+    (0: no limit)."""
     rate_window: int = 3600
+    heavy_cost: int = 0
+    """Queries costing more than this take turns in the heavy lane (0: no lane)."""
+    heavy_concurrency: int = 1
+    """Heavy queries executing at once in one process."""
+    heavy_pool: int = 1
+    """Connections of the heavy lane's own pool."""
     response_cache: int = 1024
     """Persisted responses kept in this process, each valid for one journal head."""
 
@@ -163,5 +170,8 @@ class Settings:
             cors_origins=_origins(env, "COMMONS_CORS_ORIGINS"),
             rate_limit=_int(env, "COMMONS_RATE_LIMIT", 1_000_000, 0),
             rate_window=_int(env, "COMMONS_RATE_WINDOW", 3600, 1),
+            heavy_cost=_int(env, "COMMONS_HEAVY_COST", 50, 0),
+            heavy_concurrency=_int(env, "COMMONS_HEAVY_CONCURRENCY", 1, 1),
+            heavy_pool=_int(env, "COMMONS_HEAVY_POOL", 1, 1),
             response_cache=_int(env, "COMMONS_RESPONSE_CACHE", 1024, 0),
         )

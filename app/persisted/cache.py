@@ -17,6 +17,9 @@ from ledger.kernel.principal import Principal
 
 Key = tuple[str, str, str]
 """(operation name, canonical JSON of the variables, viewer)."""
+Headers = list[tuple[bytes, bytes]]
+HIT = (b"x-cache", b"hit")
+MISS = (b"x-cache", b"miss")
 
 
 def viewer(principal: Principal, slug: str) -> str:
@@ -36,6 +39,17 @@ def etag(digest: str, variables: str, project_id: int, seq: int, seen_by: str) -
     return f'W/"{project_id}.{seq}.{hashlib.sha256(material).hexdigest()[:24]}"'
 
 
+def entity_headers(tag: str, anonymous: bool) -> Headers:
+    """The headers of an answer at one head, encoded: its tag and how it may be kept
+    (by anyone for an anonymous reader, else by the reader only; always revalidated)."""
+    scope = b"public" if anonymous else b"private"
+    return [
+        (b"etag", tag.encode()),
+        (b"cache-control", scope + b", no-cache"),
+        (b"vary", b"Authorization"),
+    ]
+
+
 def matches(if_none_match: str | None, tag: str) -> bool:
     """Whether an ``If-None-Match`` header names ``tag`` (weak comparison, RFC 9110)."""
     if not if_none_match:
@@ -48,11 +62,12 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Cached:
-    """One answer (``{"data": ...}`` as JSON) and the head it holds for."""
+    """One answer (``{"data": ...}`` as JSON), the head it holds for and its headers."""
 
     seq: int
     etag: str
     body: bytes
+    headers: Headers
 
 
 class ResponseCache:

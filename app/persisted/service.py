@@ -1,30 +1,36 @@
 """Answering a persisted operation: budget, entity tag, cache, execution.
 
-1. The caller's budget is charged the operation's cost (429 when it is spent).
+1. The caller's budget is charged the operation's cost (``RateLimited`` when it is
+   spent: HTTP answers 429).
 2. An operation reading one project (``$slug``) is a function of that project's
    journal head and of the viewer (``cache.viewer``): its weak ``ETag`` is computed
    from those alone, so ``If-None-Match`` is answered 304 at once, and an answer
    computed at the current head is served from the cache without executing anything
    (``Cache-Control: no-cache`` on the request skips the cache, not the ETag).
-3. Otherwise the operation's execution plan answers it (``app.persisted.plans``),
-   or the parsed, validated document is executed directly by graphql-core (no
-   parsing, validation or schema extensions per request); its errors pass the same
-   boundary as every GraphQL answer, and an outage is raised for HTTP to answer 503.
+3. Otherwise the operation's execution plan answers it (``app.persisted.plans``: one
+   statement), or the parsed, validated document is executed directly by graphql-core
+   (no parsing, validation or schema extensions per request; an operation costing
+   more than the heavy lane's threshold waits for its turn there, ``app.lanes``); its
+   errors pass the same boundary as every GraphQL answer, and an outage is raised for
+   HTTP to answer 503.
 
 The body is ``{"data": ..., "errors": ..., "extensions": {"cost": ..., "rateLimit": ...}}``.
+The cache keeps the bytes of ``data`` (and ``errors``) and the headers that go with
+them, already encoded; only the budget's part is written per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import orjson
 
-from app.budget import Budget, RateLimiter
+from app.budget import Budget, RateLimiter, refusal
 from app.gql.errors import answer_errors
+from app.lanes import Lane
 from app.persisted import cache as answers
 from app.persisted.catalogue import Operation, catalogue, load_operations
 from app.persisted.heads import JournalHeads
@@ -32,8 +38,12 @@ from app.persisted.plans import PLANS, Plan
 from app.settings import Settings
 from graphql import ExecutionResult, GraphQLSchema, execute
 from ledger.kernel.boundary import translate
+from ledger.kernel.context import Loaders
 from ledger.kernel.errors import Unavailable
 from ledger.kernel.principal import Principal
+
+Headers = list[tuple[bytes, bytes]]
+_NO_STORE: Headers = [(b"cache-control", b"no-store"), (b"x-cache", b"bypass")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,21 +59,30 @@ class Request:
     """The client asked for an answer from the origin (``Cache-Control: no-cache``)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """Status, JSON body and headers of one persisted answer."""
+    """Status, JSON body and (encoded) headers of one persisted answer."""
 
     status: int
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Headers
+    seq: int | None = None
+    """The journal head the answer is at, for an operation about one project."""
 
 
 class RateLimited(Exception):
-    """The caller's budget cannot cover the operation until ``budget.reset_at``."""
+    """The caller's budget cannot cover the operation (``budget.retry_after``)."""
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: Budget, body: bytes) -> None:
         super().__init__("rate limit exceeded")
         self.budget = budget
+        self.body = body
+        """The GraphQL answer of the refusal: a ``RATE_LIMITED`` error and the budget."""
+
+
+def budget_headers(budget: Budget) -> Headers:
+    """``budget.headers()`` encoded."""
+    return [(k.lower().encode(), v.encode()) for k, v in budget.headers().items()]
 
 
 def _result_body(result: ExecutionResult) -> tuple[bytes, bool]:
@@ -78,11 +97,11 @@ def _result_body(result: ExecutionResult) -> tuple[bytes, bool]:
     return orjson.dumps(body), bool(result.errors)
 
 
-async def _planned(plan: Plan, variables: dict[str, Any], pool: asyncpg.Pool) -> Any:
-    """The plan's ``data``; None to execute as GraphQL (the plan declines the variables,
+async def _planned(plan: Plan, variables: dict[str, Any], pool: asyncpg.Pool) -> bytes | None:
+    """The plan's answer; None to execute as GraphQL (the plan declines the variables,
     or meets an expected error, which GraphQL then answers as its typed error)."""
     try:
-        return await plan.run(pool, variables)
+        return await plan.answer(pool, variables)
     except Exception as exc:
         known = translate(exc)
         if known is None or isinstance(known, Unavailable):
@@ -100,6 +119,7 @@ class Persisted:
         heads: JournalHeads,
         cache: answers.ResponseCache,
         limiter: RateLimiter,
+        lane: Lane,
         max_cost: int,
         pool: asyncpg.Pool,
         plans: Mapping[str, Plan],
@@ -112,25 +132,40 @@ class Persisted:
         self.heads = heads
         self.cache = cache
         self.limiter = limiter
-        self.max_cost = max_cost
+        self.lane = lane
         self.executed = 0
         """Operations executed (not answered from the cache) since the start."""
         self.planned = 0
         """Of those, the ones an execution plan answered."""
+        self._costs = {
+            name: orjson.dumps({"requested": op.cost, "limit": max_cost})
+            for name, op in operations.items()
+        }
 
     async def execute(
         self, operation: Operation, variables: dict[str, Any], context: Any
     ) -> tuple[bytes, bool]:
         """The ``{"data": ..., "errors": ...}`` JSON of one execution, and whether it
         holds errors: by the operation's plan when it has one for these variables, else
-        by graphql-core."""
+        by graphql-core (in the heavy lane when the operation costs enough)."""
         self.executed += 1
         plan = self.plans.get(operation.name)
         if plan is not None and plan.digest == operation.digest:
-            data = await _planned(plan, variables, self.pool)
-            if data is not None:
+            body = await _planned(plan, variables, self.pool)
+            if body is not None:
                 self.planned += 1
-                return orjson.dumps({"data": data}), False
+                return body, False
+        if not self.lane.takes(operation.cost):
+            return await self._graphql(operation, variables, context)
+        async with self.lane.turn(context.pool) as pool:
+            if pool is not context.pool:
+                context.pool = pool
+                context.loaders = Loaders(pool)
+            return await self._graphql(operation, variables, context)
+
+    async def _graphql(
+        self, operation: Operation, variables: dict[str, Any], context: Any
+    ) -> tuple[bytes, bool]:
         result = execute(
             self.schema, operation.document, context_value=context, variable_values=variables
         )
@@ -139,11 +174,15 @@ class Persisted:
         return _result_body(result)
 
     def _extensions(self, operation: Operation, budget: Budget) -> bytes:
-        ext: dict[str, Any] = {"cost": {"requested": operation.cost, "limit": self.max_cost}}
+        """``,"extensions":{...}}``: what closes an answer's body."""
         limit = budget.extension()
-        if limit is not None:
-            ext["rateLimit"] = limit
-        return orjson.dumps(ext)
+        rate = b',"rateLimit":' + orjson.dumps(limit) if limit is not None else b""
+        return b',"extensions":{"cost":' + self._costs[operation.name] + rate + b"}}"
+
+    def _refused(self, operation: Operation, budget: Budget) -> RateLimited:
+        error = refusal(budget, operation.cost).formatted
+        body = b'{"data":null,"errors":' + orjson.dumps([error])
+        return RateLimited(budget, body + self._extensions(operation, budget))
 
     async def answer(
         self, operation: Operation, request: Request, context: Callable[[], Any]
@@ -151,40 +190,51 @@ class Persisted:
         """Answer one request (``context`` builds a fresh GraphQL context if needed)."""
         budget = self.limiter.charge(request.client, operation.cost)
         if not budget.allowed:
-            raise RateLimited(budget)
-        headers = budget.headers()
+            raise self._refused(operation, budget)
         slug = request.variables.get(operation.project_variable or "")
         head = await self.heads.head(slug) if isinstance(slug, str) else None
-        status = "bypass"
         if head is None:
-            headers["Cache-Control"] = "no-store"
             body, _ = await self.execute(operation, request.variables, context())
-        else:
-            project_id, seq = head
-            seen_by = answers.viewer(request.principal, slug)  # type: ignore[arg-type]
-            variables = orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS).decode()
+            return self._answer(200, body, operation, budget, _NO_STORE)
+        project_id, seq = head
+        seen_by = answers.viewer(request.principal, slug)  # type: ignore[arg-type]
+        variables = orjson.dumps(request.variables, option=orjson.OPT_SORT_KEYS).decode()
+        key: answers.Key = (operation.name, variables, seen_by)
+        cached = None if request.revalidate else self.cache.get(key, seq)
+        if cached is None:
             tag = answers.etag(operation.digest, variables, project_id, seq, seen_by)
-            scope = "public" if request.principal.anonymous else "private"
-            headers |= {"ETag": tag, "Cache-Control": f"{scope}, no-cache", "Vary": "Authorization"}
-            if answers.matches(request.if_none_match, tag):
-                return Answer(304, b"", headers)
-            key: answers.Key = (operation.name, variables, seen_by)
-            cached = None if request.revalidate else self.cache.get(key, seq)
-            if cached is not None:
-                body, status = cached.body, "hit"
-            else:
-                body, failed = await self.execute(operation, request.variables, context())
-                status = "miss"
-                if not failed:
-                    self.cache.put(key, answers.Cached(seq, tag, body))
-        headers["X-Cache"] = status
-        return Answer(
-            200, body[:-1] + b',"extensions":' + self._extensions(operation, budget) + b"}", headers
-        )
+            kept = answers.entity_headers(tag, request.principal.anonymous)
+        else:
+            tag, kept = cached.etag, cached.headers
+        if answers.matches(request.if_none_match, tag):
+            return Answer(304, b"", budget_headers(budget) + kept, seq)
+        if cached is not None:
+            return self._answer(200, cached.body, operation, budget, [*kept, answers.HIT], seq)
+        body, failed = await self.execute(operation, request.variables, context())
+        if not failed:
+            self.cache.put(key, answers.Cached(seq, tag, body, kept))
+        return self._answer(200, body, operation, budget, [*kept, answers.MISS], seq)
+
+    def _answer(
+        self,
+        status: int,
+        body: bytes,
+        operation: Operation,
+        budget: Budget,
+        headers: Headers,
+        seq: int | None = None,
+    ) -> Answer:
+        full = body[:-1] + self._extensions(operation, budget)
+        return Answer(status, full, budget_headers(budget) + headers, seq)
 
 
 def persisted(
-    schema: GraphQLSchema, pool: asyncpg.Pool, url: str, limiter: RateLimiter, settings: Settings
+    schema: GraphQLSchema,
+    pool: asyncpg.Pool,
+    url: str,
+    limiter: RateLimiter,
+    lane: Lane,
+    settings: Settings,
 ) -> Persisted:
     """The catalogue of ``graphql/operations/``, checked against ``schema``, and what
     answers it in this process."""
@@ -194,6 +244,7 @@ def persisted(
         JournalHeads(pool, url),
         answers.ResponseCache(settings.response_cache),
         limiter,
+        lane,
         settings.max_cost,
         pool,
         PLANS,

@@ -53,9 +53,7 @@ async def _view(request: Request[Any, Any, Any], name: str, **variables: Any) ->
     if body.get("errors"):
         first = body["errors"][0]
         raise InvalidInput(first["message"])
-    tag = answer.headers.get("ETag", "")
-    seq = int(tag.split(".")[1]) if tag.count(".") == 2 else -1
-    return body["data"]["project"], seq
+    return body["data"]["project"], answer.seq if answer.seq is not None else -1
 
 
 PEOPLE_PAGE: Final = 25

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from unittest.mock import ANY
 
 import asyncpg
 from httpx import Response
@@ -161,11 +162,22 @@ async def test_the_budget_is_reported_and_a_spent_one_is_refused_with_429(
         assert second.json()["extensions"]["rateLimit"]["used"] == 2 * cost
         refused = await client.get(TOTALS, params=_params())
         assert refused.status_code == 429
+        wait = int(refused.headers["retry-after"])
+        assert wait >= 1
         assert refused.json() == {
-            "error": "rate_limited",
-            "message": "the query budget of this window is spent",
+            "data": None,
+            "errors": [
+                {
+                    "message": f"The query budget is spent: this query costs {cost}, 4 of 20 "
+                    f"remain; retry in {wait} s.",
+                    "extensions": {"code": "RATE_LIMITED", "cost": cost, "retryAfter": wait},
+                }
+            ],
+            "extensions": {
+                "cost": {"requested": cost, "limit": 25_000},
+                "rateLimit": {**limit, "used": 16, "remaining": 4, "resetAt": ANY},
+            },
         }
-        assert int(refused.headers["retry-after"]) >= 1
         assert refused.headers["x-ratelimit-remaining"] == str(20 - 2 * cost)
 
 

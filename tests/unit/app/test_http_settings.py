@@ -44,13 +44,13 @@ def test_etags_change_with_each_part_and_match_weakly() -> None:
 def test_the_cache_serves_an_answer_only_for_its_head_and_keeps_the_newest() -> None:
     cache = ResponseCache(2)
     key = ("Op", "{}", "anonymous")
-    cache.put(key, Cached(5, "t5", b"five"))
-    assert cache.get(key, 5) == Cached(5, "t5", b"five")
+    cache.put(key, Cached(5, "t5", b"five", []))
+    assert cache.get(key, 5) == Cached(5, "t5", b"five", [])
     assert cache.get(key, 6) is None
-    cache.put(key, Cached(6, "t6", b"six"))
-    cache.put(key, Cached(5, "t5", b"five"))  # a slower, older computation
-    assert cache.get(key, 6) == Cached(6, "t6", b"six")
-    cache.put(("A", "{}", "anonymous"), Cached(1, "a", b"a"))
-    cache.put(("B", "{}", "anonymous"), Cached(1, "b", b"b"))
+    cache.put(key, Cached(6, "t6", b"six", []))
+    cache.put(key, Cached(5, "t5", b"five", []))  # a slower, older computation
+    assert cache.get(key, 6) == Cached(6, "t6", b"six", [])
+    cache.put(("A", "{}", "anonymous"), Cached(1, "a", b"a", []))
+    cache.put(("B", "{}", "anonymous"), Cached(1, "b", b"b", []))
     assert len(cache) == 2
     assert cache.get(key, 6) is None  # least recently used, dropped
