@@ -186,7 +186,9 @@ async def _intake(
         spare = await connect_forge(conn, project, "github", "spare-secret-0002", "spare", ACTOR)
         await retire_secret(conn, project, "github", spare.id, ACTOR)
     worker = Worker(pool, database_url, WorkerConfig(max_attempts=1, backoff_seconds=0))
-    assert (await poster.post("github", payload("github_push"), slug=SLUG)).status_code == 202
+    push = payload("github_push")
+    push["repository"]["html_url"] = project.repositories[0]
+    assert (await poster.post("github", push, slug=SLUG)).status_code == 202
     unknown = payload("standard_contribution")
     unknown["data"]["kind"] = "poetry"
     assert (await poster.post("standard", unknown, slug=SLUG)).status_code == 202
