@@ -18,7 +18,8 @@ from pathlib import Path
 
 import asyncpg
 
-from intake.mapping import Activity, Options, commit_contributions
+from intake.commits import commit_contributions
+from intake.payload import Activity, Options
 from intake.record import record_activities
 from ledger.kernel.errors import InvalidInput
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from intake.identity import resolve
-from intake.mapping import Activity
+from intake.payload import Activity
 from ledger.register.bulk import bulk_load
 from ledger.register.contributions import by_natural_keys, record_contributions
 from ledger.register.models import NewContribution
@@ -58,7 +58,7 @@ async def record_activities(
     owners = await resolve(conn, project_id, [a.actor for a in fresh.values()], actor)
     items = [
         NewContribution(
-            contributor_id=owners[(a.actor.source, a.actor.external_id)],
+            contributor_id=owners[a.actor.key],
             kind=a.kind,
             occurred_at=a.occurred_at,
             source=source,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from intake.mapping import pick
+from intake.payload import pick
 
 # Where each forge's payload gives the repository's web address.
 REPOSITORY_URLS: dict[str, tuple[str, ...]] = {

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from intake.bots import is_bot
-from intake.mapping import Activity, Actor
+from intake.payload import Activity, Actor
 from intake.record import record_activities
 from intake.records.schema import RecordRow, Refusal, check_row
 from ledger.kernel.errors import InvalidInput

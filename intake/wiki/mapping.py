@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from intake.bots import is_bot
-from intake.mapping import Activity, Actor
+from intake.payload import Activity, Actor
 from intake.wiki.edits import Edit, Editor, Site, WikiOptions
 
 SOURCE = "mediawiki"

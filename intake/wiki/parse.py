@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from intake.mapping import Activity
+from intake.payload import Activity
 from intake.wiki.dump import PageEdits, open_dump, read_pages
 from intake.wiki.edits import Site, WikiOptions
 from intake.wiki.mapping import Judged, activity_of

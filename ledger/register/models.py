@@ -81,6 +81,9 @@ class Contributor:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """An account of a contributor on a source; ``host`` is the forge server the
+    account lives on (empty for sources without servers: commit emails, wikis)."""
+
     id: int
     contributor_id: int
     source: str
@@ -89,6 +92,7 @@ class Identity:
     email: str | None
     email_verified: bool
     display_name: str | None
+    host: str = ""
 
 
 @dataclass(frozen=True, slots=True)

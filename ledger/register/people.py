@@ -7,6 +7,7 @@ never enter the journal.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import asyncpg
@@ -17,19 +18,25 @@ from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.models import Contributor, Identity, Organisation, check_name, check_source
 
 _CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at"
-_IDENTITY = "id, contributor_id, source, external_id, login, email, email_verified, display_name"
+_IDENTITY = (
+    "id, contributor_id, source, external_id, login, email, email_verified, display_name, host"
+)
 _CONTRIBUTORS_BY_IDS = f"SELECT {_CONTRIBUTOR} FROM contributors WHERE id = any($1::bigint[])"
 _IDENTITIES_BY_CONTRIBUTORS = f"""
 SELECT {_IDENTITY} FROM identities WHERE contributor_id = any($1::bigint[]) ORDER BY id
 """
-_IDENTITY_BY_KEY = f"SELECT {_IDENTITY} FROM identities WHERE source = $1 AND external_id = $2"
+_IDENTITY_BY_KEY = f"""
+SELECT {_IDENTITY} FROM identities WHERE source = $1 AND host = $2 AND external_id = $3
+"""
 _ORGANISATION_BY_NAME = "SELECT id, name, domain FROM organisations WHERE name = $1"
 _ORGANISATION_NAMES = "SELECT id, name FROM organisations WHERE id = any($1::bigint[])"
 _INSERT_IDENTITY = f"""
 INSERT INTO identities (contributor_id, source, external_id, login, email, email_verified,
-    display_name)
-VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_IDENTITY}
+    display_name, host)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_IDENTITY}
 """
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}(?::[0-9]{{1,5}})?")
 
 
 def _contributor(row: asyncpg.Record) -> Contributor:
@@ -48,6 +55,7 @@ def _identity(row: asyncpg.Record) -> Identity:
         row["email"],
         row["email_verified"],
         row["display_name"],
+        row["host"],
     )
 
 
@@ -90,11 +98,20 @@ async def load_identities(pool: asyncpg.Pool, contributor_ids: list[int]) -> lis
     return [found[i] for i in contributor_ids]
 
 
+def check_host(host: str) -> str:
+    """A forge server's host (``gitea.example.org``, ``git.example.org:3000``), lower
+    case; empty for a source without servers. InvalidInput otherwise."""
+    host = host.strip().lower()
+    if host and (len(host) > 255 or not _HOST.fullmatch(host)):
+        raise InvalidInput("a host is a server's name, maybe with a port", "host")
+    return host
+
+
 async def find_identity(
-    conn: asyncpg.Connection | asyncpg.Pool, source: str, external_id: str
+    conn: asyncpg.Connection | asyncpg.Pool, source: str, external_id: str, host: str = ""
 ) -> Identity | None:
-    """The identity keyed by (source, external id), or None."""
-    row = await conn.fetchrow(_IDENTITY_BY_KEY, source, external_id)
+    """The identity keyed by (source, host, external id), or None."""
+    row = await conn.fetchrow(_IDENTITY_BY_KEY, source, host, external_id)
     return _identity(row) if row else None
 
 
@@ -105,6 +122,7 @@ async def link_identity(
     source: str,
     external_id: str,
     contributor_id: int | None,
+    host: str = "",
     login: str | None = None,
     email: str | None = None,
     email_verified: bool = False,
@@ -112,15 +130,16 @@ async def link_identity(
     is_bot: bool = False,
     actor: str,
 ) -> tuple[Identity, bool]:
-    """Link (source, external id) to a contributor, creating one when none is named.
+    """Link (source, host, external id) to a contributor, creating one when none is named.
 
     Idempotent: linking an identity again to the same contributor returns it with
     ``False``; linking it to another contributor is a Conflict (merges are explicit).
     """
     check_source(source)
+    host = check_host(host)
     if not 1 <= len(external_id) <= 255:
         raise InvalidInput("external id must be 1 to 255 characters", "externalId")
-    existing = await find_identity(conn, source, external_id)
+    existing = await find_identity(conn, source, external_id, host)
     if existing is not None:
         if contributor_id is None or existing.contributor_id == contributor_id:
             return existing, False
@@ -146,6 +165,7 @@ async def link_identity(
                 email,
                 email_verified,
                 display_name,
+                host,
             )
     except asyncpg.UniqueViolationError:
         raise Conflict(

@@ -38,6 +38,10 @@ def redact_emails(value: Any) -> Any:
 @strawberry.type(description="A forge account or other source of a contributor's work.")
 class Identity:
     source: str
+    host: str = strawberry.field(
+        description="The forge server the account lives on (empty for commit emails, "
+        "wikis and record files): accounts are keyed by server and id."
+    )
     external_id: str
     login: str | None
     display_name: str | None
@@ -55,6 +59,7 @@ class Identity:
     def of(cls, m: IdentityModel, visible: bool) -> Identity:
         return cls(
             source=m.source,
+            host=m.host,
             external_id=m.external_id,
             login=m.login,
             display_name=m.display_name,

@@ -26,7 +26,8 @@ NOT_IN_DEMO = {
     "project.updated", "project.settings_changed", "kind.defined", "proposal.withdrawn", "governance.role_set", "delegation.set", "delegation.revoked",
     "license_text.added", "grant.extended", "grant.withdrawn", "trademark.notice_set",
     "intake.forge_secret_added", "intake.forge_secret_retired", "intake.delivery_replayed",
-    "contributors.merged", "contributors.unmerged",
+    "contributors.merged", "contributors.unmerged", "intake.forge_base_url_set",
+    "contributor.renamed",
 }  # fmt: skip
 
 

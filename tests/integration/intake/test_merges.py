@@ -6,7 +6,7 @@ from typing import Any
 import asyncpg
 
 from app.runtime import Runtime
-from intake.mapping import Activity, Actor
+from intake.payload import Activity, Actor
 from intake.record import record_activities
 from ledger.register.projects import ProjectInput, create_project
 from tests.conftest import GraphQL

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.mapping import Options, PayloadError, is_relevant, map_delivery, parse_time
+from intake.mapping import is_relevant, map_delivery
+from intake.payload import Options, PayloadError, parse_time
 from tests.unit.intake.forge_requests import payload
 
 NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)

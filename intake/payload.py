@@ -1,0 +1,111 @@
+"""What a delivery's payload is turned into (actors and activities, with the
+project's mapping options) and the readers of payload values (dotted paths, times),
+shared by ``intake.mapping``, ``intake.commits`` and the imports (pure, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+DEFAULT_COMMENT_KINDS = {"issue": "question", "pull": "review"}
+
+
+class PayloadError(ValueError):
+    """The payload lacks a field its event needs (the delivery cannot be processed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something: a forge account (``source`` = forge) or a commit email (``git``).
+
+    ``host`` is the forge server of an account (for a commit email, the server of the
+    account ``via`` names); ``account`` is the forge account the forge itself tied to a
+    commit email (``intake.accounts``)."""
+
+    source: str
+    external_id: str
+    login: str | None = None
+    name: str | None = None
+    email: str | None = None
+    email_verified: bool = False
+    bot: bool = False
+    via: str | None = None
+    host: str = ""
+    account: Actor | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(source, server, external id): a commit email is one identity on every server."""
+        return (self.source, "" if self.source == "git" else self.host, self.external_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One contribution to record, not yet tied to a contributor."""
+
+    actor: Actor
+    kind: str
+    occurred_at: datetime
+    natural_key: str
+    url: str | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """What a delivery yields; ``truncated`` when the forge listed only part of a push."""
+
+    activities: list[Activity]
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Per-project switches: extra bot names and how comments are counted."""
+
+    bots: tuple[str, ...] = ()
+    comment_kinds: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COMMENT_KINDS))
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Options:
+        """Options from a project's settings (``intake_bots``, ``intake_comment_kinds``)."""
+        kinds = {**DEFAULT_COMMENT_KINDS, **(settings.get("intake_comment_kinds") or {})}
+        return cls(tuple(settings.get("intake_bots") or ()), kinds)
+
+
+def pick(data: Any, path: str) -> Any:
+    """The value at a dotted path (``a.b.c``); ``a[].b`` flattens lists; None if absent."""
+    values = [data]
+    for part in path.split("."):
+        flat = part.endswith("[]")
+        name = part[:-2] if flat else part
+        step: list[Any] = []
+        for value in values:
+            inner = value.get(name) if isinstance(value, dict) else None
+            if flat:
+                step.extend(inner if isinstance(inner, list) else [])
+            elif inner is not None:
+                step.append(inner)
+        values = step
+    if "[]" in path:
+        return values
+    return values[0] if values else None
+
+
+def parse_time(value: Any) -> datetime:
+    """An ISO 8601 or GitLab ``2013-12-03 17:23:34 UTC`` time, made timezone-aware."""
+    if not isinstance(value, str) or not value:
+        raise PayloadError("a time field is missing")
+    iso = value.strip().replace(" UTC", "+00:00")
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        raise PayloadError(f"unreadable time {value!r}") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def text(value: Any) -> str | None:
+    """A payload value as text; None when absent or empty."""
+    return str(value) if value not in (None, "") else None
