@@ -11,10 +11,14 @@ Where each rule lives:
 - a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
 - deliveries are claimed with SKIP LOCKED, retried, dead-lettered, and replayed
   under today's rules -> ``worker`` and ``inbox``
-- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``),
-  its shapes and readers -> ``payload``; a commit's author, co-authors and signers -> ``commits``
+- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``;
+  actors, activities and payload readers in ``payload``; a commit's author, co-authors
+  and signers in ``commits``)
 - an activity is recorded once per natural key -> ``record``
-- forge accounts and commit emails resolve to contributors -> ``identity``
+- forge accounts and commit emails resolve to contributors -> ``identity``, keyed by
+  forge server -> ``instances``; the accounts a forge ties to commits (private
+  addresses, Bitbucket's matched user) -> ``accounts``; the evidence a new identity
+  joins a contributor on -> ``links``; names kept current from accounts -> ``profiles``
 - merging, unmerging and merge suggestions -> ``merges``
 - a bot's work is stored but never credited -> ``bots``
 - ``Co-authored-by`` and ``Signed-off-by`` trailers -> ``trailers``, read from the
@@ -22,7 +26,7 @@ Where each rule lives:
 - git history backfill -> ``backfill``
 - MediaWiki dumps and live recent changes -> ``wiki/``
 - CSV / JSON Lines records of communities without a forge -> ``records/``
-- forge connections and secret rotation -> ``connections``
+- forge connections, their base URL and secret rotation -> ``connections``
 - raw payloads are purged after the retention period -> ``retention``
 - a contributor who asks to be forgotten is erased, payloads included -> ``erasure``
   (GraphQL: ``erasure_gql``)

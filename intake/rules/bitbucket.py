@@ -13,6 +13,7 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                 "message",
                 "date",
                 author_raw="author.raw",
+                author_account="author.user",
                 url="links.html.href",
                 truncated_flag="push.changes[].truncated",
             )
