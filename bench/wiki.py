@@ -7,24 +7,34 @@ Without ``--dump`` a dump of ~30,000 revisions (3,000 with ``--small``) is gener
 and bz2-compressed: 1,500 pages of ~20 revisions, 500 editors, anonymous edits, bots,
 vandalism and its reverts. The ratio is import speed over bare ``mwxml`` speed (reading
 every revision's id, editor and sha1): 1.0x would be an import as fast as parsing.
+
+Wall-clock speed depends on what else the machine runs, so the CPU seconds of each
+side are printed too (sampled from the processes every 0.1 s: this process, the dump
+reader it starts, and PostgreSQL's processes): the import's CPU over ``mwxml``'s is
+the ratio a quiet machine with a core per process would show at best.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import mwxml
+import psutil
 
 from app import database
 from bench.common import scratch_database
 from intake.wiki.dump import open_dump
-from intake.wiki.importer import import_dump
+from intake.wiki.importer import WikiImport, import_dump
 from intake.wiki.writer import Saved, WikiInfo, WikiPage, write_dump
 from ledger.register.projects import ProjectInput, create_project
 
@@ -63,6 +73,69 @@ def make_dump(path: Path, revisions: int, seed: int = 7) -> int:
     return write_dump(path, INFO, pages)
 
 
+class CpuMeter:
+    """CPU seconds (user + system) spent by the processes of some trees while it runs:
+    each tree's root and everything below it, sampled so that a process which ends in
+    between is counted up to its last sample."""
+
+    def __init__(self, roots: dict[str, psutil.Process], every: float = 0.1) -> None:
+        self.roots = roots
+        self.every = every
+        self._first: dict[int, float] = {}
+        self._last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for name, root in self.roots.items():
+            with contextlib.suppress(psutil.Error):
+                for process in (root, *root.children(recursive=True)):
+                    with contextlib.suppress(psutil.Error):
+                        times = process.cpu_times()
+                        self._last[process.pid] = (name, times.user + times.system)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def __enter__(self) -> CpuMeter:
+        self._sample()
+        self._first = {pid: seconds for pid, (_, seconds) in self._last.items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def seconds(self) -> dict[str, float]:
+        """CPU seconds per tree, the root's own apart (``<name>:root``)."""
+        spent: dict[str, float] = {}
+        for pid, (name, seconds) in self._last.items():
+            label = f"{name}:root" if pid == self.roots[name].pid else name
+            spent[label] = spent.get(label, 0.0) + seconds - self._first.get(pid, 0.0)
+        return spent
+
+
+async def postgres_of(url: str) -> psutil.Process:
+    """The postmaster of the server behind ``url`` (the parent of a backend)."""
+    conn = await asyncpg.connect(url)
+    try:
+        parent = psutil.Process(await conn.fetchval("SELECT pg_backend_pid()")).parent()
+    finally:
+        await conn.close()
+    assert parent is not None, "a backend always has its postmaster"
+    return parent
+
+
+@contextlib.contextmanager
+def metered(postgres: psutil.Process) -> Iterator[CpuMeter]:
+    """A meter of this process and its children, and of PostgreSQL's processes."""
+    with CpuMeter({"here": psutil.Process(), "postgres": postgres}) as meter:
+        yield meter
+
+
 def bare_mwxml(path: Path) -> tuple[float, int]:
     """Seconds for ``mwxml`` alone to read every revision's id, editor and sha1."""
     began = time.perf_counter()
@@ -75,18 +148,21 @@ def bare_mwxml(path: Path) -> tuple[float, int]:
     return time.perf_counter() - began, count
 
 
-async def timed_import(url: str, path: Path, wiki: str | None) -> tuple[float, int, int, int]:
-    """Seconds, revisions read, contributions and grants recorded, into a new project."""
+async def timed_import(
+    url: str, path: Path, wiki: str | None, postgres: psutil.Process
+) -> tuple[float, WikiImport, dict[str, float]]:
+    """Seconds, what was imported into a new project, and the CPU seconds it took."""
     pool = await database.create_pool(url, min_size=1, max_size=2)
     try:
         async with pool.acquire() as conn, conn.transaction():
             project = await create_project(conn, ProjectInput("bench-wiki", "Bench"), "bench")
-        began = time.perf_counter()
-        result = await import_dump(pool, project, path, wiki=wiki, terms=TERMS)
-        elapsed = time.perf_counter() - began
+        with metered(postgres) as meter:
+            began = time.perf_counter()
+            result = await import_dump(pool, project, path, wiki=wiki, terms=TERMS)
+            elapsed = time.perf_counter() - began
         again = await import_dump(pool, project, path, wiki=wiki)
         assert again.recorded == 0, "re-import must add nothing"
-        return elapsed, result.revisions, result.recorded, result.grants
+        return elapsed, result, meter.seconds()
     finally:
         await pool.close()
 
@@ -106,9 +182,21 @@ def main() -> None:
             took = time.perf_counter() - began
             print(f"generated {count:,} revisions in {took:.1f}s ({path.stat().st_size:,} bytes)")
         with scratch_database() as url:
-            bare, read = bare_mwxml(path)
-            took, revisions, recorded, grants = asyncio.run(timed_import(url, path, args.wiki))
+            postgres = asyncio.run(postgres_of(url))
+            with metered(postgres) as alone:
+                bare, read = bare_mwxml(path)
+            took, result, spent = asyncio.run(timed_import(url, path, args.wiki, postgres))
+            revisions, recorded, grants = result.revisions, result.recorded, result.grants
             assert read == revisions, "the import must read every revision mwxml reads"
+            bare_cpu = alone.seconds().get("here:root", 0.0)
+            importer, reader = spent.get("here:root", 0.0), spent.get("here", 0.0)
+            database = spent.get("postgres", 0.0) + spent.get("postgres:root", 0.0)
+            cpu = importer + reader + database
+            print(
+                f"CPU seconds: mwxml alone {bare_cpu:.2f} | import {cpu:.2f} (importer"
+                f" {importer:.2f}, dump reader {reader:.2f}, PostgreSQL {database:.2f})"
+                f" | ratio mwxml/import CPU: {bare_cpu / cpu:.2f}x"
+            )
             rate, bare_rate = revisions / took, read / bare
             print(
                 f"mwxml alone: {bare:.2f}s ({bare_rate:,.0f} revisions/s)"

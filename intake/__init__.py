@@ -11,10 +11,14 @@ Where each rule lives:
 - a delivery is stored before it is acknowledged -> ``receive`` and ``inbox``
 - deliveries are claimed with SKIP LOCKED, retried, dead-lettered, and replayed
   under today's rules -> ``worker`` and ``inbox``
-- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``),
-  its shapes and readers -> ``payload``; a commit's author, co-authors and signers -> ``commits``
+- a payload becomes activities by the rule tables -> ``mapping`` (data in ``rules/``;
+  actors, activities and payload readers in ``payload``; a commit's author, co-authors
+  and signers in ``commits``)
 - an activity is recorded once per natural key -> ``record``
-- forge accounts and commit emails resolve to contributors -> ``identity``
+- forge accounts and commit emails resolve to contributors -> ``identity``, keyed by
+  forge server -> ``instances``; the accounts a forge ties to commits (private
+  addresses, Bitbucket's matched user) -> ``accounts``; the evidence a new identity
+  joins a contributor on -> ``links``; names kept current from accounts -> ``profiles``
 - merging and unmerging -> ``merges``; the suggestions maintainers decide on ->
   ``suggestions``; a repository's ``.mailmap`` -> ``mailmap``
 - a bot's work is stored but never credited, an AI assistant's credited by policy ->
@@ -27,7 +31,7 @@ Where each rule lives:
   over the refs git means -> ``gitlog``
 - MediaWiki dumps and live recent changes -> ``wiki/``
 - CSV / JSON Lines records of communities without a forge -> ``records/``
-- forge connections and secret rotation -> ``connections``
+- forge connections, their base URL and secret rotation -> ``connections``
 - raw payloads are purged after the retention period -> ``retention``
 - a contributor who asks to be forgotten is erased, payloads included -> ``erasure``
   (GraphQL: ``erasure_gql``)

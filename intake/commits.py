@@ -1,12 +1,13 @@
 """Commits in deliveries and in git history: each author and each ``Co-authored-by``
 becomes a code activity, keyed by the commit (``git:<sha>``, ``git:<sha>:co:<pseudonym
-of the email>``), with the commit's co-authors and signers beside it as actors (pure,
-no I/O): every one of them carries the commit's sign-offs, so that a co-author's own
-``Signed-off-by`` is their DCO grant. A commit email is a ``git`` identity whose
-external id is the email's pseudonym; an address that cannot be one (no "@", too long)
-keys its person the same way but is not stored as an email, and an empty one keys them
-by their folded name. An AI assistant's work is recorded uncounted unless the project
-credits assistants (``Options.assistant_credit``)."""
+of the email>``), with the commit's co-authors and signers beside it as actors and the
+forge account the forge tied to the author when it gives one (pure, no I/O): every one
+of them carries the commit's sign-offs, so that a co-author's own ``Signed-off-by`` is
+their DCO grant. A commit email is a ``git`` identity whose external id is the email's
+pseudonym; an address that cannot be one (no "@", too long) keys its person the same
+way but is not stored as an email, and an empty one keys them by their folded name. An
+AI assistant's work is recorded uncounted unless the project credits assistants
+(``Options.assistant_credit``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from intake.accounts import commit_account
 from intake.bots import automation
 from intake.payload import Activity, Actor, Options, PayloadError, parse_time, pick, public, text
 from intake.reverts import revert_metadata
@@ -31,10 +33,14 @@ def commit_actor(
     options: Options,
     keys: Pseudonyms,
     via: str | None = None,
+    account: Actor | None = None,
 ) -> Actor:
     """The git identity of a commit email (external id = the email's pseudonym); ``via``
-    names the forge whose account ``login`` the forge matched to this email."""
+    names the forge whose account ``login`` the forge matched to this email, ``account``
+    the account itself when the forge gave its id."""
     email = normalise_email(email)
+    if account is not None:
+        login, via = login or account.login, via or account.source
     kind = automation(login, name, email, None, options.bots)
     public_name = public(name.strip() or None)
     external = keys.email(email) if email else keys.of("name", name_key(name))
@@ -49,12 +55,14 @@ def commit_actor(
         kind == "bot",
         via if login else None,
         kind == "assistant",
+        account=account,
     )
 
 
 def commit_activities(
     forge: str, spec: Commits, payload: Any, options: Options, keys: Pseudonyms
 ) -> tuple[list[Activity], bool]:
+    """The code activities of a push's commits, and whether the forge listed only part."""
     found: list[Activity] = []
     for commit in pick(payload, spec.path) or []:
         sha = text(pick(commit, spec.sha))
@@ -68,10 +76,11 @@ def commit_activities(
             name = str(pick(commit, spec.author_name) or "")
             email = str(pick(commit, spec.author_email) or "")
         login = text(pick(commit, spec.author_login)) if spec.author_login else None
+        account = commit_account(forge, spec, commit, email, options, keys)
         at = parse_time(pick(commit, spec.time))
         url = text(pick(commit, spec.url))
         found += commit_contributions(
-            sha, str(message), name, email, login, at, url, options, keys, forge
+            sha, str(message), name, email, login, at, url, options, keys, forge, account=account
         )
     counted = pick(payload, spec.total) if spec.total else None
     truncated = isinstance(counted, int) and counted > len(pick(payload, spec.path) or [])
@@ -92,6 +101,7 @@ def commit_contributions(
     keys: Pseudonyms,
     via: str | None = None,
     person: Callable[[str, str], Actor] | None = None,
+    account: Actor | None = None,
 ) -> list[Activity]:
     """A commit's author (code, with its co-authors and sign-offs beside it, and the
     commits it reverts) and each co-author (code, keyed ``git:<sha>:co:<pseudonym of
@@ -100,7 +110,9 @@ def commit_contributions(
     trailers = parse_trailers(message, email)
     actor_of = person or partial(_made, options=options, keys=keys)
     author = (
-        commit_actor(name, email, login, options, keys, via) if login else actor_of(name, email)
+        commit_actor(name, email, login, options, keys, via, account)
+        if login or account is not None
+        else actor_of(name, email)
     )
     key = f"git:{sha}"
     metadata = {"commit": sha, **revert_metadata(message)}

@@ -1,4 +1,5 @@
-"""Forge connections and their secrets: connect, rotate (two active at most), retire.
+"""Forge connections and their secrets: connect, rotate (two active at most), retire;
+and the base URL of the server a connection's deliveries come from.
 
 Secrets are kept to verify signatures and never leave this module: they are not
 journaled and no function returns them except ``active_secrets`` for verification.
@@ -6,6 +7,7 @@ journaled and no function returns them except ``active_secrets`` for verificatio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,8 +16,9 @@ import asyncpg
 from intake.forges import FORGES
 from intake.verify import Secret, standard_webhook
 from ledger.journal.chain import append_event
-from ledger.journal.events.intake import ForgeSecretAdded, ForgeSecretRetired
+from ledger.journal.events.intake import ForgeBaseUrlSet, ForgeSecretAdded, ForgeSecretRetired
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
+from ledger.kernel.personal import kind_of
 from ledger.register.models import Project
 
 MAX_ACTIVE = 2
@@ -37,6 +40,11 @@ UPDATE forge_secrets SET retired_at = clock_timestamp()
 WHERE project_id = $1 AND forge = $2 AND id = $3 AND retired_at IS NULL
 RETURNING id, label, created_at, retired_at
 """
+_BASE_URL = """
+UPDATE forge_connections SET base_url = $3
+WHERE project_id = $1 AND forge = $2 AND base_url IS DISTINCT FROM $3 RETURNING base_url
+"""
+_URL = re.compile(r"https?://[^/?#@\s]+(/[^?#\s]*)?")
 _LIST = """
 SELECT c.forge, s.id, s.label, s.created_at, s.retired_at
 FROM forge_connections c LEFT JOIN forge_secrets s USING (project_id, forge)
@@ -90,12 +98,48 @@ def check_secret(forge: str, secret: str) -> str:
     return secret
 
 
+def check_base_url(url: str) -> str:
+    """A server's http(s) address without query or credentials (trailing ``/`` dropped),
+    naming the server by host name: the address is journaled, and the journal never
+    holds an IP address."""
+    url = url.strip().rstrip("/")
+    if len(url) > 500 or not _URL.fullmatch(url):
+        raise InvalidInput("a base URL is the server's http(s) address", "baseUrl")
+    if kind_of(url) is not None:
+        raise InvalidInput(
+            "a base URL names its server by host name, not by IP address (the journal "
+            "records it and never holds an IP address)",
+            "baseUrl",
+        )
+    return url
+
+
+async def set_base_url(
+    conn: asyncpg.Connection, project: Project, forge: str, base_url: str, actor: str
+) -> bool:
+    """Name the server a connected forge's deliveries come from; True when it changed."""
+    url = check_base_url(base_url)
+    changed = await conn.fetchval(_BASE_URL, project.id, forge, url)
+    if changed is not None:
+        await append_event(conn, project.id, ForgeBaseUrlSet(forge=forge, base_url=url), actor)
+    return changed is not None
+
+
 async def connect_forge(
-    conn: asyncpg.Connection, project: Project, forge: str, secret: str, label: str, actor: str
+    conn: asyncpg.Connection,
+    project: Project,
+    forge: str,
+    secret: str,
+    label: str,
+    actor: str,
+    base_url: str | None = None,
 ) -> SecretInfo:
-    """Connect a forge (if new) and add an active secret; Conflict when two are active."""
+    """Connect a forge (if new) and add an active secret, naming its server when
+    ``base_url`` is given; Conflict when two secrets are active."""
     check_forge(forge)
     check_secret(forge, secret)
+    if base_url is not None:
+        check_base_url(base_url)
     await conn.execute(_CONNECT, project.id, forge)
     active = await conn.fetch(_ACTIVE + " FOR UPDATE", project.id, forge)
     if any(r["secret"] == secret for r in active):
@@ -109,6 +153,8 @@ async def connect_forge(
     info = SecretInfo(forge, row["id"], row["label"], row["created_at"], row["retired_at"])
     event = ForgeSecretAdded(forge=forge, secret_id=info.id, label=info.label)
     await append_event(conn, project.id, event, actor)
+    if base_url is not None:
+        await set_base_url(conn, project, forge, base_url, actor)
     return info
 
 

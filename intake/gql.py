@@ -87,6 +87,11 @@ class ConnectForgeInput:
     )
     secret: str = strawberry.field(description="Write-only; at most two active per forge.")
     label: str = ""
+    base_url: str | None = strawberry.field(
+        default=None,
+        description="The forge server's address (https://gitea.example.org), for "
+        "deliveries whose payload names no repository address; kept when left out.",
+    )
 
 
 @strawberry.input
@@ -208,7 +213,13 @@ class IntakeMutation:
         async def work(conn: asyncpg.Connection) -> ForgeSecretPayload:
             project = await maintained_project(conn, info, input.project)
             added = await connections.connect_forge(
-                conn, project, input.forge, input.secret, input.label, info.context.principal.actor
+                conn,
+                project,
+                input.forge,
+                input.secret,
+                input.label,
+                info.context.principal.actor,
+                input.base_url,
             )
             info.context.webhook_targets.clear()
             path = f"/webhooks/{input.forge}/{project.slug}"

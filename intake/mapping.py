@@ -2,8 +2,8 @@
 ``intake.rules.table`` (pure, no I/O).
 
 A rule says when it applies (``when``: dotted paths and the values they must hold)
-and what it emits: commits (each author, each ``Co-authored-by``), or items (one
-person, one kind, one natural key built from payload fields).
+and what it emits: commits (each author, each ``Co-authored-by``: ``intake.commits``),
+or items (one person, one kind, one natural key built from payload fields).
 
 Nothing personal goes into a key or into metadata: a commit email is keyed by its
 pseudonym (``git:<sha>:co:<pseudonym>``, an identity's external id), co-authors and
@@ -19,23 +19,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from intake.bots import is_bot
+from intake.accounts import forge_account
 from intake.commits import commit_activities, commit_actor
-from intake.payload import (
-    Activity,
-    Actor,
-    Mapped,
-    Options,
-    PayloadError,
-    parse_time,
-    pick,
-    public,
-    text,
-)
+from intake.payload import Activity, Mapped, Options, PayloadError, parse_time, pick, text
 from intake.rules.table import RULES, SHAPES
-from intake.rules.types import Emit, Rule, UserShape
-from intake.trailers import normalise_email
-from ledger.kernel.personal import kind_of
+from intake.rules.types import Emit, Rule
 from ledger.kernel.pseudonyms import Pseudonyms
 
 __all__ = ["is_relevant", "map_delivery"]
@@ -52,23 +40,6 @@ NO_RULES = "no_rules"
 def is_relevant(forge: str, event: str) -> bool:
     """True when the forge's table has rules for this event."""
     return event in RULES.get(forge, {})
-
-
-def _account(
-    source: str, shape: UserShape, user: Any, options: Options, keys: Pseudonyms
-) -> Actor | None:
-    if isinstance(user, (int, str)) and not isinstance(user, bool):
-        user = {shape.id: user}
-    if not isinstance(user, dict) or (account := text(user.get(shape.id))) is None:
-        return None
-    login, name = text(user.get(shape.login)), text(user.get(shape.name))
-    email = text(user.get(shape.email)) if shape.email else None
-    email = normalise_email(email) if email and "@" in email else None
-    kind = text(user.get("type"))
-    bot = is_bot(login, name, email, kind, options.bots)
-    if kind_of(account) is not None:
-        account = keys.of("account", account)
-    return Actor(source, account, public(login), public(name), email, False, bot)
 
 
 def _kind(emit: Emit, item: Any, options: Options) -> str:
@@ -145,7 +116,7 @@ def _emit(
         name = str(pick(user, "name") or "") if isinstance(user, dict) else ""
         actor = commit_actor(name, email, None, options, keys) if "@" in email else None
     else:
-        actor = _account(forge, SHAPES[forge], user, options, keys)
+        actor = forge_account(forge, SHAPES[forge], user, options, keys)
     if actor is None:
         if emit.optional:
             return None

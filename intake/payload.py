@@ -1,6 +1,6 @@
 """What a delivery's payload is turned into (actors and activities, with the
 project's mapping options) and the readers of payload values (dotted paths, times),
-shared by ``intake.mapping`` and ``intake.commits`` (pure, no I/O)."""
+shared by ``intake.mapping``, ``intake.commits`` and the imports (pure, no I/O)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who did something: a forge account (``source`` = forge) or a commit email (``git``)."""
+    """Who did something: a forge account (``source`` = forge) or a commit email (``git``).
+
+    ``host`` is the forge server of an account (for a commit email, the server of the
+    account ``via`` names); ``account`` is the forge account the forge itself tied to a
+    commit email (``intake.accounts``)."""
 
     source: str
     external_id: str
@@ -31,6 +35,13 @@ class Actor:
     bot: bool = False
     via: str | None = None
     assistant: bool = False
+    host: str = ""
+    account: Actor | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(source, server, external id): a commit email is one identity on every server."""
+        return (self.source, "" if self.source == "git" else self.host, self.external_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +119,16 @@ def parse_time(value: Any) -> datetime:
     """An ISO 8601 or GitLab ``2013-12-03 17:23:34 UTC`` time, made timezone-aware."""
     if not isinstance(value, str) or not value:
         raise PayloadError("a time field is missing")
-    text = value.strip().replace(" UTC", "+00:00")
+    iso = value.strip().replace(" UTC", "+00:00")
     try:
-        at = datetime.fromisoformat(text)
+        at = datetime.fromisoformat(iso)
     except ValueError:
         raise PayloadError(f"unreadable time {value!r}") from None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def text(value: Any) -> str | None:
+    """A payload value as text; None when absent or empty."""
     return str(value) if value not in (None, "") else None
 
 

@@ -99,11 +99,11 @@ async def record_activities(
     return created
 
 
-Owners = dict[tuple[str, str], int]
+Owners = dict[tuple[str, str, str], int]
 
 
 def _number(owners: Owners, person: Actor) -> int:
-    return owners[(person.source, person.external_id)]
+    return owners[person.key]
 
 
 def _metadata(activity: Activity, owners: Owners) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from intake import inbox, retention
 from intake.body import decode_payload
 from intake.forges import FORGES
 from intake.inbox import Delivery
+from intake.instances import instance_of, on_instance
 from intake.mapping import NO_RULES, is_relevant, map_delivery
 from intake.payload import Options
 from intake.record import record_activities
@@ -34,7 +35,10 @@ from ledger.kernel.boundary import is_outage
 
 log = logging.getLogger("commons.intake")
 
-_PROJECT = "SELECT settings, repositories FROM projects WHERE id = $1"
+_PROJECT = """
+SELECT p.settings, p.repositories, c.base_url FROM projects p
+LEFT JOIN forge_connections c ON c.project_id = p.id AND c.forge = $2 WHERE p.id = $1
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +72,9 @@ class Outcome:
 
 async def process(conn: asyncpg.Connection, delivery: Delivery) -> Outcome:
     """Record a delivery's contributions (caller's transaction) under the rules and the
-    repository list of now, from the headers and body stored with it."""
-    project = await conn.fetchrow(_PROJECT, delivery.project_id)
+    repository list of now, from the headers and body stored with it; its accounts are
+    those of the forge server it comes from (``intake.instances``)."""
+    project = await conn.fetchrow(_PROJECT, delivery.project_id, delivery.forge)
     settings = project["settings"] or {}
     payload = decode_payload(delivery.body, delivery.headers)
     event = FORGES[delivery.forge].rule_event(delivery.event, delivery.headers)
@@ -91,6 +96,9 @@ async def process(conn: asyncpg.Connection, delivery: Delivery) -> Outcome:
         replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key}) if a.signoffs else a
         for a in mapped.activities
     ]
+    if activities:  # accounts are keyed by the server the delivery comes from
+        host = instance_of(delivery.forge, payload, delivery.headers, project["base_url"])
+        activities = on_instance(activities, delivery.forge, host)
     actor = f"intake:{delivery.forge}"
     await record_activities(conn, delivery.project_id, activities, delivery.forge, actor)
     return Outcome(truncated=mapped.truncated)

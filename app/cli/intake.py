@@ -54,7 +54,12 @@ def forge() -> None:
     help="The webhook secret (or COMMONS_FORGE_SECRET); never printed or journaled.",
 )
 @click.option("--label", default="", help="A name for this secret (e.g. its rotation date).")
-def forge_add(slug: str, forge_name: str, secret: str, label: str) -> None:
+@click.option(
+    "--base-url",
+    default=None,
+    help="The forge server's address, for deliveries that name no repository address.",
+)
+def forge_add(slug: str, forge_name: str, secret: str, label: str, base_url: str | None) -> None:
     """Connect a forge to a project, or add a second secret for rotation."""
     from intake.connections import connect_forge
     from ledger.register.projects import get_project
@@ -62,7 +67,7 @@ def forge_add(slug: str, forge_name: str, secret: str, label: str) -> None:
     async def work(pool: asyncpg.Pool) -> str:
         async with pool.acquire() as conn, conn.transaction():
             project = await get_project(conn, slug)
-            info = await connect_forge(conn, project, forge_name, secret, label, "cli")
+            info = await connect_forge(conn, project, forge_name, secret, label, "cli", base_url)
         return f"secret {info.id} active; deliveries go to /webhooks/{forge_name}/{slug}"
 
     click.echo(_run(work))

@@ -128,12 +128,12 @@ async def seed_forge(
     developers = ids[:24:3]
     async with pool.acquire() as conn, conn.transaction():
         for n, who in enumerate(developers):
-            for source, external_id, login in (
-                ("github", str(account(n)["id"]), account(n)["login"]),
-                ("git", email(n), None),
+            for source, host, external_id, login in (
+                ("github", "github.com", str(account(n)["id"]), account(n)["login"]),
+                ("git", "", email(n), None),
             ):
                 await people.link_identity(
-                    conn, project.id, source=source, external_id=external_id,
+                    conn, project.id, source=source, external_id=external_id, host=host,
                     contributor_id=who, login=login, email=email(n), actor=actor,
                 )  # fmt: skip
         github = await connect_forge(conn, project, "github", secrets.token_hex(16), "demo", actor)

@@ -18,6 +18,7 @@ BITBUCKET: dict[str, tuple[Rule, ...]] = {
                 "message",
                 "date",
                 author_raw="author.raw",
+                author_account="author.user",
                 url="links.html.href",
                 truncated_flag="push.changes[].truncated",
             )

@@ -17,7 +17,8 @@ class UserShape:
 
 @dataclass(frozen=True, slots=True)
 class Commits:
-    """Where a push lists its commits and each commit's fields."""
+    """Where a push lists its commits and each commit's fields (``author_account``: the
+    forge account the forge matched to the author, when it gives one)."""
 
     path: str
     sha: str
@@ -28,6 +29,7 @@ class Commits:
     author_login: str | None = None
     url: str = "url"
     author_raw: str | None = None
+    author_account: str | None = None
     total: str | None = None
     truncated_flag: str | None = None
 

@@ -11,6 +11,8 @@ Where each rule lives:
 - reading a dump (``.xml``, ``.bz2``, ``.gz``, ``.7z``) with ``mwxml`` -> ``dump``
 - writing one (the demo's wiki, benchmarks and tests make theirs) -> ``writer``
 - the wiki's terms of use as every editor's inbound=outbound grant -> ``terms``
+- a dump read in a process of its own, its edits sent on as rows -> ``parse``
+- edits judged into batches of activities as they come -> ``judge``
 - importing a dump in batches, idempotent on revision id and resumable -> ``importer``
 - polling a live wiki's ``list=recentchanges`` API -> ``recent``
 """

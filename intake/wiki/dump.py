@@ -24,10 +24,9 @@ from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 import mwxml
-import py7zr
 from mwxml.errors import MalformedXML
 
-from intake.wiki.edits import Edit, Site, check_wiki, editor_of
+from intake.wiki.edits import Edit, Editor, Site, check_wiki, editor_of
 from ledger.kernel.errors import InvalidInput
 
 SUFFIXES = (".xml", ".bz2", ".gz", ".7z")
@@ -36,17 +35,24 @@ _PHP_NEW_GROUPS = re.compile(r'"5::newgroups";a:\d+:\{(.*?)\}', re.DOTALL)
 _PHP_STRING = re.compile(r's:\d+:"([^"]*)"')
 
 
+Row = tuple[int, int, int, int, int | None, str | None, str | None]
+"""An edit as compact data: revision, page, namespace, seconds since the epoch, the
+editor's account id and name (both None for an anonymous edit: its address stays
+here), sha1."""
+
+
 @dataclass(frozen=True, slots=True)
 class PageEdits:
-    """One page's revisions, oldest first (a lazy iterator)."""
+    """One page's revisions, oldest first, read lazily: as rows or as edits, once."""
 
     page: int
     namespace: int
-    edits: Iterator[Edit]
+    rows: Iterator[Row]
 
-
-def _at(timestamp: Any) -> datetime:
-    return datetime.fromtimestamp(timestamp.unix(), tz=UTC)
+    @property
+    def edits(self) -> Iterator[Edit]:
+        """The revisions as edits."""
+        return map(edit_of, self.rows)
 
 
 def check_dump(path: Path) -> Path:
@@ -62,6 +68,8 @@ def open_dump(path: Path) -> Iterator[tuple[Stream, IO[bytes]]]:
     name = check_dump(path).name.lower()
     with contextlib.ExitStack() as stack:
         if name.endswith(".7z"):
+            import py7zr  # heavy to import, and only for this format
+
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="commons-7z-")))
             try:
                 with py7zr.SevenZipFile(path) as archive:
@@ -106,18 +114,21 @@ def bot_group_names(item: Any) -> set[str]:
     return {str(item.page.title).lower()} if "bot" in groups else set()
 
 
-def _edits(page: Any) -> Iterator[Edit]:
+def edit_rows(page: Any) -> Iterator[Row]:
+    """A page's revisions as rows, oldest first."""
     for revision in page:
         user = revision.user
         editor = editor_of(user.id if user else None, user.text if user else None)
-        yield Edit(
-            revision.id,
-            page.id,
-            page.namespace,
-            _at(revision.timestamp),
-            editor,
-            revision.sha1,
-        )
+        seconds = revision.timestamp.unix()
+        sha1 = revision.sha1
+        yield (revision.id, page.id, page.namespace, seconds, editor.user_id, editor.name, sha1)
+
+
+def edit_of(row: Row) -> Edit:
+    """The edit a row holds."""
+    revision, page, namespace, seconds, user_id, name, sha1 = row
+    at = datetime.fromtimestamp(seconds, tz=UTC)
+    return Edit(revision, page, namespace, at, Editor(user_id, name), sha1)
 
 
 def read_pages(
@@ -135,7 +146,7 @@ def read_pages(
         try:
             for item in dump.items:
                 if isinstance(item, mwxml.Page):
-                    yield PageEdits(item.id, item.namespace, _edits(item))
+                    yield PageEdits(item.id, item.namespace, edit_rows(item))
                 else:
                     on_bots(bot_group_names(item))
         except (ParseError, MalformedXML) as exc:

@@ -54,8 +54,11 @@ class Editor:
 
 def is_address(text: str) -> bool:
     """True when ``text`` is an IPv4 or IPv6 address (an anonymous editor)."""
+    text = text.strip()
+    if ":" not in text and not text[:1].isdigit():  # neither IPv6 nor dotted IPv4
+        return False
     try:
-        ipaddress.ip_address(text.strip())
+        ipaddress.ip_address(text)
     except ValueError:
         return False
     return True

@@ -2,9 +2,12 @@
 key ``mediawiki:<wiki>:rev:<id>``), its editor an identity of that wiki, reverts
 judged per page, the wiki's terms recorded as every editor's grant.
 
-The dump is parsed in a process of its own, ahead of the database (``parse``); each
-batch commits on its own with the import's progress (``wiki_imports``): an
+The dump is parsed in a process of its own, ahead of the database (``parse``), and
+its edits judged here (``judge``) while the reader parses on; each batch commits on
+its own with the import's progress (``wiki_imports``): an
 interrupted import resumes by running it again, and a finished one adds nothing.
+An editor's terms are settled once for their earliest edit seen so far: later
+batches look up grants only for edits older than that.
 """
 
 from __future__ import annotations
@@ -12,15 +15,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 
+from intake.payload import Activity
 from intake.record import record_activities
-from intake.wiki.dump import bots_from_log, check_dump
+from intake.wiki.dump import bots_from_log, check_dump, edit_of
 from intake.wiki.edits import Site, WikiOptions
+from intake.wiki.judge import Batch, Judge
 from intake.wiki.mapping import SOURCE
-from intake.wiki.parse import Batch, read_batches
+from intake.wiki.parse import read_chunks
 from intake.wiki.terms import ensure_terms, grant_terms
 from ledger.register.models import Project
 from ledger.register.projects import get_project, project_kinds
@@ -33,6 +39,7 @@ ON CONFLICT (project_id, wiki) DO UPDATE SET
     revisions = w.revisions + excluded.revisions, recorded = w.recorded + excluded.recorded,
     reverted = w.reverted + excluded.reverted, finished_at = NULL
 """
+_NEVER = datetime.max.replace(tzinfo=UTC)
 _FINISHED = """
 UPDATE wiki_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND wiki = $2
 """
@@ -49,17 +56,35 @@ class WikiImport:
     grants: int
 
 
+Covered = dict[tuple[str, str, str], datetime]
+"""Per editor identity, the earliest edit whose terms grant this import has settled."""
+
+
+def _uncovered(batch: Batch, covered: Covered) -> list[Activity]:
+    """The batch's edits older than any its editor's terms were settled for."""
+    return [a for a in batch.activities if a.occurred_at < covered.get(a.actor.key, _NEVER)]
+
+
 async def _write(
-    pool: asyncpg.Pool, project: Project, site: Site, batch: Batch, terms: str | None
+    pool: asyncpg.Pool,
+    project: Project,
+    site: Site,
+    batch: Batch,
+    terms: str | None,
+    covered: Covered,
 ) -> tuple[Project, int, int]:
     async with pool.acquire() as conn, conn.transaction():
         if batch.activities:
             since = min(a.occurred_at for a in batch.activities)
             project = await ensure_terms(conn, project, site, terms, since, ACTOR)
         new = await record_activities(conn, project.id, batch.activities, SOURCE, ACTOR, bulk=True)
-        keys = [a.natural_key for a in batch.activities]
+        uncovered = _uncovered(batch, covered)
+        keys = [a.natural_key for a in uncovered]
         granted = await grant_terms(conn, project, site, keys, ACTOR)
         await conn.execute(_PROGRESS, project.id, site.wiki, batch.revisions, new, batch.reverted)
+    for activity in uncovered:  # settled once the batch committed
+        key = activity.actor.key
+        covered[key] = min(activity.occurred_at, covered.get(key, _NEVER))
     return project, new, granted
 
 
@@ -84,20 +109,29 @@ async def import_dump(
     for log in logs:
         bots |= await asyncio.to_thread(bots_from_log, log)
     total = (await asyncio.to_thread(path.stat)).st_size
-    site: Site | None = None
+    judge: Judge | None = None
+    covered: Covered = {}
+    judged = Batch()
     revisions = recorded = reverted = granted = 0
-    async for item in read_batches(path, wiki, replace(chosen, bots=bots), batch):
+    async for item in read_chunks(path, wiki, batch):
         if isinstance(item, Site):
-            site = item
+            judge = Judge(item, replace(chosen, bots=bots))
             continue
-        assert site is not None
-        project, new, grants = await _write(pool, project, site, item, terms)
-        revisions += item.revisions
+        assert judge is not None
+        judge.add_bots(item.bots)
+        judged.add(judge.feed(map(edit_of, item.rows), last=item.last))
+        judged.position = item.position
+        if judged.revisions < batch and not item.last:
+            continue  # a page's latest revisions are still being judged
+        project, new, grants = await _write(pool, project, judge.site, judged, terms, covered)
+        revisions += judged.revisions
         recorded += new
-        reverted += item.reverted
+        reverted += judged.reverted
         granted += grants
         if progress is not None:
-            progress(min(item.position, total), total)
-    assert site is not None
+            progress(min(judged.position, total), total)
+        judged = Batch()
+    assert judge is not None
+    site = judge.site
     await pool.execute(_FINISHED, project.id, site.wiki)
     return WikiImport(site.wiki, revisions, recorded, reverted, granted)

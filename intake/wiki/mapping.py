@@ -97,8 +97,11 @@ def natural_key(site: Site, revision: int) -> str:
     return f"{SOURCE}:{site.wiki}:rev:{revision}"
 
 
-def activity_of(site: Site, judged: Judged, options: WikiOptions) -> Activity | None:
-    """The contribution an edit is worth under the options; None when it earns nothing."""
+def activity_of(
+    site: Site, judged: Judged, options: WikiOptions, actors: dict[Editor, Actor] | None = None
+) -> Activity | None:
+    """The contribution an edit is worth under the options; None when it earns nothing
+    (``actors``: the identities of editors already seen, reused)."""
     edit = judged.edit
     if judged.reverted and options.reverted == "skip":
         return None
@@ -120,6 +123,9 @@ def activity_of(site: Site, judged: Judged, options: WikiOptions) -> Activity | 
         metadata["reverted_by"] = judged.reverted_by
     if edit.editor.anonymous:
         metadata["anonymous"] = True
-    actor = actor_of(site, edit.editor, options)
+    known = actors.get(edit.editor) if actors is not None else None
+    actor = known or actor_of(site, edit.editor, options)
+    if actors is not None and known is None:
+        actors[edit.editor] = actor
     url = site.revision_url(edit.revision)
     return Activity(actor, kind, edit.timestamp, natural_key(site, edit.revision), url, metadata)

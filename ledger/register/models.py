@@ -88,9 +88,11 @@ class Contributor:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """An account of a contributor on a source. ``external_id`` is the forge's stable
-    account id, or for ``git`` the keyed pseudonym of the commit email (never the
-    address); the address itself is ``email``. Every personal field is erasable."""
+    """An account of a contributor on a source; ``host`` is the forge server the
+    account lives on (empty for sources without servers: commit emails, wikis).
+    ``external_id`` is the forge's stable account id, or for ``git`` the keyed
+    pseudonym of the commit email (never the address); the address itself is
+    ``email``. Every personal field is erasable."""
 
     id: int
     contributor_id: int
@@ -100,6 +102,7 @@ class Identity:
     email: Annotated[str | None, PERSONAL]
     email_verified: bool
     display_name: Annotated[str | None, PERSONAL]
+    host: str = ""
 
 
 @dataclass(frozen=True, slots=True)

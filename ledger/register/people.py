@@ -9,6 +9,7 @@ who gave no name is called by their number, never by their email.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import asyncpg
@@ -28,19 +29,25 @@ from ledger.register.models import (
 )
 
 _CONTRIBUTOR = "id, display_name, is_bot, merged_into, created_at, erased_at"
-_IDENTITY = "id, contributor_id, source, external_id, login, email, email_verified, display_name"
+_IDENTITY = (
+    "id, contributor_id, source, external_id, login, email, email_verified, display_name, host"
+)
 _CONTRIBUTORS_BY_IDS = f"SELECT {_CONTRIBUTOR} FROM contributors WHERE id = any($1::bigint[])"
 _IDENTITIES_BY_CONTRIBUTORS = f"""
 SELECT {_IDENTITY} FROM identities WHERE contributor_id = any($1::bigint[]) ORDER BY id
 """
-_IDENTITY_BY_KEY = f"SELECT {_IDENTITY} FROM identities WHERE source = $1 AND external_id = $2"
+_IDENTITY_BY_KEY = f"""
+SELECT {_IDENTITY} FROM identities WHERE source = $1 AND host = $2 AND external_id = $3
+"""
 _ORGANISATION_BY_NAME = "SELECT id, name, domain FROM organisations WHERE name = $1"
 _ORGANISATION_NAMES = "SELECT id, name FROM organisations WHERE id = any($1::bigint[])"
 _INSERT_IDENTITY = f"""
 INSERT INTO identities (contributor_id, source, external_id, login, email, email_verified,
-    display_name)
-VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_IDENTITY}
+    display_name, host)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {_IDENTITY}
 """
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}(?::[0-9]{{1,5}})?")
 
 
 _NEW_CONTRIBUTOR = f"""
@@ -72,6 +79,7 @@ def _identity(row: asyncpg.Record) -> Identity:
         row["email"],
         row["email_verified"],
         row["display_name"],
+        row["host"],
     )
 
 
@@ -111,11 +119,20 @@ async def load_identities(pool: asyncpg.Pool, contributor_ids: list[int]) -> lis
     return [found[i] for i in contributor_ids]
 
 
+def check_host(host: str) -> str:
+    """A forge server's host (``gitea.example.org``, ``git.example.org:3000``), lower
+    case; empty for a source without servers. InvalidInput otherwise."""
+    host = host.strip().lower()
+    if host and (len(host) > 255 or not _HOST.fullmatch(host)):
+        raise InvalidInput("a host is a server's name, maybe with a port", "host")
+    return host
+
+
 async def find_identity(
-    conn: asyncpg.Connection | asyncpg.Pool, source: str, external_id: str
+    conn: asyncpg.Connection | asyncpg.Pool, source: str, external_id: str, host: str = ""
 ) -> Identity | None:
-    """The identity keyed by (source, external id), or None."""
-    row = await conn.fetchrow(_IDENTITY_BY_KEY, source, external_id)
+    """The identity keyed by (source, host, external id), or None."""
+    row = await conn.fetchrow(_IDENTITY_BY_KEY, source, host, external_id)
     return _identity(row) if row else None
 
 
@@ -126,6 +143,7 @@ async def link_identity(
     source: str,
     external_id: str,
     contributor_id: int | None,
+    host: str = "",
     login: str | None = None,
     email: str | None = None,
     email_verified: bool = False,
@@ -133,7 +151,7 @@ async def link_identity(
     is_bot: bool = False,
     actor: str,
 ) -> tuple[Identity, bool]:
-    """Link (source, external id) to a contributor, creating one when none is named.
+    """Link (source, host, external id) to a contributor, creating one when none is named.
 
     For ``git`` the external id is the commit email: the identity is keyed by its
     pseudonym and the address kept as its email. Another source's external id is
@@ -143,6 +161,7 @@ async def link_identity(
     (merges are explicit).
     """
     check_source(source)
+    host = check_host(host)
     if not 1 <= len(external_id) <= 255:
         raise InvalidInput("external id must be 1 to 255 characters", "externalId")
     if source == "git":
@@ -153,7 +172,7 @@ async def link_identity(
     else:
         refuse_personal(external_id, "externalId")
     refuse_personal(login, "login")
-    existing = await find_identity(conn, source, external_id)
+    existing = await find_identity(conn, source, external_id, host)
     if existing is not None:
         if contributor_id is None or existing.contributor_id == contributor_id:
             return existing, False
@@ -177,6 +196,7 @@ async def link_identity(
                 email,
                 email_verified,
                 display_name,
+                host,
             )
     except asyncpg.UniqueViolationError:
         raise Conflict(

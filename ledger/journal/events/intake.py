@@ -1,5 +1,6 @@
 """Events of intake: forge connections and their secrets, replayed deliveries,
-merging contributors and marking them as bots (written by ``intake``)."""
+merging contributors, marking them as bots and their names kept current from their
+forge accounts (written by ``intake``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ class ForgeSecretRetired(Event, frozen=True, kw_only=True):
     VERSION = 1
     forge: str
     secret_id: int
+
+
+class ForgeBaseUrlSet(Event, frozen=True, kw_only=True):
+    """A forge connection names the server its deliveries come from (an http(s)
+    address), for payloads that name none."""
+
+    TYPE = "intake.forge_base_url_set"
+    VERSION = 1
+    forge: str
+    base_url: str
 
 
 class DeliveryReplayed(Event, frozen=True, kw_only=True):
@@ -70,11 +81,26 @@ class ContributorBotMarked(Event, frozen=True, kw_only=True):
     contributions: int
 
 
+class ContributorRenamed(Event, frozen=True, kw_only=True):
+    """A contributor's public name was updated from what their forge account now shows
+    (a later delivery gave the name or login the first one lacked, or a new one). The
+    name itself stays in the register (erasable); the journal names only the
+    contributor, the identity it came from and its source."""
+
+    TYPE = "contributor.renamed"
+    VERSION = 1
+    contributor_id: int
+    identity_id: int
+    source: str
+
+
 EVENTS: tuple[type[Event], ...] = (
     ForgeSecretAdded,
     ForgeSecretRetired,
+    ForgeBaseUrlSet,
     DeliveryReplayed,
     ContributorsMerged,
     ContributorsUnmerged,
     ContributorBotMarked,
+    ContributorRenamed,
 )

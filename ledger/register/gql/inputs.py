@@ -51,6 +51,11 @@ class LinkIdentityInput:
     project: str = strawberry.field(description="Project on whose behalf the link is made.")
     source: str
     external_id: str
+    host: str = strawberry.field(
+        default="",
+        description="The forge server of the account (github.com, gitea.example.org); "
+        "empty for a source without servers.",
+    )
     contributor: int | None = strawberry.field(
         default=None, description="Existing contributor; a new one is created when left out."
     )

@@ -33,6 +33,13 @@ class Identity:
         return self.model.source
 
     @strawberry.field(
+        description="The forge server the account lives on (empty for commit emails, "
+        "wikis and record files): accounts are keyed by server and id."
+    )
+    def host(self) -> str:
+        return self.model.host
+
+    @strawberry.field(
         description="The forge's account id; for git, the keyed pseudonym of the email."
     )
     def external_id(self) -> str:

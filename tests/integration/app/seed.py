@@ -37,6 +37,7 @@ async def seed(
                 conn,
                 project.id,
                 source="github",
+                host="github.com",
                 external_id=f"{slug}-{n}",
                 contributor_id=None,
                 login=f"{slug}-user{n}",

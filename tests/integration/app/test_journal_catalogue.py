@@ -28,7 +28,7 @@ NOT_IN_DEMO = {
     "license_text.added", "grant.extended", "grant.withdrawn", "trademark.notice_set",
     "intake.forge_secret_retired", "intake.delivery_replayed",
     "contributors.merged", "contributors.unmerged", "contributor.erased",
-    "contributor.bot_marked",
+    "contributor.bot_marked", "intake.forge_base_url_set", "contributor.renamed",
 }  # fmt: skip
 
 

@@ -198,12 +198,24 @@ async def _intake(
             await connect_forge(conn, project, forge, secret_for(forge), "tour", ACTOR)
         spare = await connect_forge(conn, project, "github", "spare-secret-0002", "spare", ACTOR)
         await retire_secret(conn, project, "github", spare.id, ACTOR)
+        await connect_forge(
+            conn, project, "gitlab", secret_for("gitlab"), "tour", ACTOR, "https://gitlab.invalid"
+        )
     worker = Worker(pool, database_url, WorkerConfig(max_attempts=1, backoff_seconds=0))
-    assert (await poster.post("github", payload("github_push"), slug=SLUG)).status_code == 202
+    push = payload("github_push")
+    push["repository"]["html_url"] = project.repositories[0]
+    assert (await poster.post("github", push, slug=SLUG)).status_code == 202
     unknown = payload("standard_contribution")
     unknown["data"]["kind"] = "poetry"
     assert (await poster.post("standard", unknown, slug=SLUG)).status_code == 202
-    assert await worker.drain() == 2
+    # A merge request names its author by id alone; a later note gives the name.
+    merged, note = payload("gitlab_merge_request"), payload("gitlab_note")
+    note["user"] = {"id": 51, "name": "Nadia Author", "username": "nadia"}
+    merged["project"]["web_url"] = project.repositories[0]
+    note["project"] = merged["project"]
+    for event, body in (("Merge Request Hook", merged), ("Note Hook", note)):
+        assert (await poster.post("gitlab", body, event=event, slug=SLUG)).status_code == 202
+    assert await worker.drain() == 4
     (letter,) = await inbox.dead_letters(pool, project.id)
     async with pool.acquire() as conn, conn.transaction():
         await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)

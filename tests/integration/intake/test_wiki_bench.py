@@ -1,4 +1,5 @@
-"""``bench.wiki`` prints its figures and its ratio against bare ``mwxml``."""
+"""``bench.wiki`` prints its figures and its ratios against bare ``mwxml``: CPU seconds
+of every process, then wall-clock speed."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ async def test_the_wiki_benchmark_prints_revisions_per_second_beside_mwxml(
     )  # fmt: skip
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()[-2000:]
-    last = out.decode().strip().splitlines()[-1]
+    cpu, last = out.decode().strip().splitlines()[-2:]
+    assert re.fullmatch(
+        r"CPU seconds: mwxml alone [\d.]+ \| import [\d.]+ \(importer [\d.]+, dump reader "
+        r"[\d.]+, PostgreSQL [\d.]+\) \| ratio mwxml/import CPU: [\d.]+x",
+        cpu,
+    ), cpu
     assert re.fullmatch(
         r"mwxml alone: [\d.]+s \([\d,]+ revisions/s\) \| import: [\d.]+s \([\d,]+ revisions/s, "
         r"[\d,]+ contributions, [\d,]+ terms grants\) \| ratio import/mwxml speed: [\d.]+x",

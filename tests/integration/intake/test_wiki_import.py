@@ -5,6 +5,7 @@ grant, idempotent and resumable."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -12,12 +13,13 @@ import pytest
 
 from intake.wiki.edits import WikiOptions
 from intake.wiki.importer import import_dump
+from intake.wiki.writer import Saved, WikiPage, write_dump
 from ledger.journal.chain import verify
 from ledger.kernel.errors import InvalidInput
 from ledger.register.models import Project
 from ledger.register.projects import ProjectInput, create_project, get_project
 from licenses.coverage import Window, summary
-from tests.unit.intake.wiki_dumps import EXPECTED, IPS, write_wiki
+from tests.unit.intake.wiki_dumps import EXPECTED, INFO, IPS, START, write_wiki
 
 TERMS = "CC-BY-SA-4.0 OR GFDL-1.3-no-invariants-or-later"
 
@@ -176,3 +178,26 @@ async def test_a_file_that_is_no_dump_is_refused(
         await import_dump(pool, wiki, bad, terms=TERMS)
     with pytest.raises(InvalidInput, match="a dump is"):
         await import_dump(pool, wiki, tmp_path / "notes.txt", terms=TERMS)
+
+
+async def test_an_editors_older_edit_in_a_later_batch_still_gets_its_grant(
+    pool: asyncpg.Pool, wiki: Project, tmp_path: Path
+) -> None:
+    later, earlier, latest = (
+        WikiPage(1, 0, "Oats", [Saved(11, START + timedelta(hours=10), "Oats.", user="Fay", user_id=3)]),
+        WikiPage(2, 0, "Barley", [Saved(21, START + timedelta(hours=1), "Barley.", user="Fay", user_id=3)]),
+        WikiPage(3, 0, "Millet", [Saved(31, START + timedelta(hours=20), "Millet.", user="Fay", user_id=3)]),
+    )  # fmt: skip
+    path = tmp_path / "grains-pages-meta-history.xml"
+    write_dump(path, INFO, [later, earlier, latest])
+    result = await import_dump(pool, wiki, path, terms=TERMS, batch=1)
+    assert (result.recorded, result.grants) == (3, 2)
+    scopes = await pool.fetch(
+        "SELECT scope_from FROM grants WHERE instrument = 'inbound_outbound' ORDER BY 1"
+    )
+    assert [r["scope_from"] for r in scopes] == [
+        START + timedelta(hours=1),
+        START + timedelta(hours=10),
+    ]
+    rows = await summary(pool, wiki.id, Window(), None)
+    assert sum(r.total for r in rows) == sum(r.covered for r in rows) == 3

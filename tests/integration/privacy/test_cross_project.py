@@ -44,7 +44,8 @@ async def test_another_projects_maintainer_never_sees_the_emails_project_a_broug
     assert (await gql(RECORD, {"i": item}, mallory))["data"]["recordContribution"] == {
         "__typename": "ContributionPayload"
     }
-    relink = {"project": "beta", "source": "github", "externalId": "alpha-0", "contributor": victim}
+    relink = {"project": "beta", "source": "github", "host": "github.com", "externalId": "alpha-0",
+              "contributor": victim}  # fmt: skip
     linked = (await gql(LINK, {"i": relink}, mallory))["data"]["linkIdentity"]
     assert linked == {
         "__typename": "IdentityPayload",

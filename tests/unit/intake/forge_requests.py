@@ -69,6 +69,7 @@ def signed(
     elif forge == "gitlab":
         headers["x-gitlab-token"] = secret
         headers["x-gitlab-event-uuid"] = delivery
+        headers["x-gitlab-instance"] = "https://gitlab.example.com"
     elif forge in ("gitea", "forgejo"):
         headers[f"x-{forge}-signature"] = hex_hmac(secret, body)
         headers[f"x-{forge}-delivery"] = delivery

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from intake.wiki.dump import open_dump, read_pages
+from intake.wiki.dump import edit_of, open_dump, read_pages
 from intake.wiki.edits import Editor, Site, WikiOptions, editor_of
+from intake.wiki.judge import Batch, Judge, batches
 from intake.wiki.mapping import is_wiki_bot, kind_of
-from intake.wiki.parse import batches
 from ledger.kernel.errors import InvalidInput
 from tests.unit.intake.wiki_dumps import EXPECTED, IPS, REVERTED, write_wiki
 
@@ -94,3 +94,32 @@ def test_options_refuse_unknown_kinds_and_policies() -> None:
     with pytest.raises(InvalidInput):
         WikiOptions(reverted="halve").validated()
     assert WikiOptions(kinds={0: "prose"}).validated(frozenset({"prose"})).kinds == {0: "prose"}
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 100])
+def test_judging_in_chunks_of_any_size_judges_the_same(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "testwiki.xml"
+    write_wiki(path)
+    with open_dump(path) as (stream, _):
+        site, pages = read_pages(stream, None, lambda names: None)
+        rows = [row for page in pages for row in page.rows]
+    judge = Judge(site, WikiOptions(bots=frozenset({"tidy helper"})))
+    found = Batch()
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        found.add(judge.feed(map(edit_of, chunk), last=start + size >= len(rows)))
+    assert {a.metadata["revision"]: (a.kind, a.actor.name) for a in found.activities} == EXPECTED
+    assert (found.revisions, found.reverted) == (19, len(REVERTED))
+
+
+def test_an_editor_the_rights_log_names_later_is_a_bot_from_then_on(tmp_path: Path) -> None:
+    path = tmp_path / "testwiki.xml"
+    write_wiki(path, with_rights=False)
+    with open_dump(path) as (stream, _):
+        site, pages = read_pages(stream, None, lambda names: None)
+        edits = [e for page in pages for e in page.edits if e.editor.name == "Tidy Helper"]
+    judge = Judge(site, WikiOptions())
+    (before,) = judge.feed(edits, last=True).activities
+    judge.add_bots(["tidy helper"])
+    (after,) = judge.feed(edits, last=True).activities
+    assert (before.actor.bot, after.actor.bot) == (False, True)
