@@ -5,6 +5,8 @@ the treasury's policy, the code of conduct by hash with the proposal that adopte
 ``governance.conduct``), and, per proposal kind, how the
 latest proposal of that kind closed before the end was decided (method, parameters
 such as thresholds, quorum, electorate rule, secrecy): the rule that proposal set.
+A setting whose default is itself a rule the critics ask about (whether AI assistants'
+work earns credit) is listed at its default until the project sets it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,21 @@ import asyncpg
 from ledger.journal.events.governance import ProposalClosed, ProposalCreated
 from ledger.journal.events.register import CreditPolicySet, ProjectSettingsChanged
 from reports.period import Period
+
+# Settings listed at their default before a project sets them (``intake.settings``).
+DEFAULT_SETTINGS: dict[str, object] = {"intake_assistant_credit": False}
+
+
+def with_defaults(settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The settings as set, and the defaulted ones never set, in name order."""
+    named = {s["rule"] for s in settings}
+    unset = [
+        {"rule": f"setting:{key}", "value": value, "proposal_id": None, "actor": "default",
+         "since": "never set"}
+        for key, value in DEFAULT_SETTINGS.items() if f"setting:{key}" not in named
+    ]  # fmt: skip
+    return sorted([*settings, *unset], key=lambda s: str(s["rule"]))
+
 
 _SECOND = """'YYYY-MM-DD"T"HH24:MI:SS"Z"'"""
 _IN_FORCE = f"""
@@ -73,4 +90,5 @@ async def rules_in_force(
         ProposalCreated.TYPE,
         ProposalClosed.TYPE,
     )
-    return [*([row["policy"]] if row["policy"] else []), *row["settings"], *row["kinds"]]
+    settings = with_defaults(list(row["settings"]))
+    return [*([row["policy"]] if row["policy"] else []), *settings, *row["kinds"]]

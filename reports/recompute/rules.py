@@ -13,6 +13,7 @@ from msgspec import UNSET
 from governance.audit import Published
 from ledger.journal.events import encode
 from reports.critics.decisions import VETO_METHODS, shape
+from reports.critics.in_force import with_defaults
 from reports.critics.measures import quarter_index, spread
 from reports.critics.measures import window as quarters_of
 from reports.recompute.replay import Proposal, Replay, micros
@@ -86,10 +87,12 @@ def _in_force(replay: Replay) -> list[dict[str, Any]]:
                                 "weights": dict(policy.weights)},
                       "proposal_id": None if policy.proposal_id is UNSET else policy.proposal_id,
                       "actor": stamp.actor, "since": _second(stamp.text)})  # fmt: skip
+    settings = []
     for key, (value, stamp) in sorted(g.settings.items()):
         adopted = value.get("proposal_id") if isinstance(value, dict) else None
-        rules.append({"rule": f"setting:{key}", "value": value, "proposal_id": adopted,
-                      "actor": stamp.actor, "since": _second(stamp.text)})  # fmt: skip
+        settings.append({"rule": f"setting:{key}", "value": value, "proposal_id": adopted,
+                         "actor": stamp.actor, "since": _second(stamp.text)})  # fmt: skip
+    rules += with_defaults(settings)
     latest: dict[str, tuple[int, int, Proposal]] = {}
     for pid, p in replay.proposals.items():
         if p.created is None or p.closed is None or pid not in g.created:

@@ -48,8 +48,8 @@ async def test_the_rules_in_force_name_what_last_changed_each(pool: asyncpg.Pool
     rules = await critics.rules(pool, seeded.project_id, parse_period(_this_month()))
     found = {r["rule"]: r for r in rules["in_force"]}
     assert list(found) == [
-        "credit_policy", "setting:governance_delegation", "proposals:credit_policy",
-        "proposals:general",
+        "credit_policy", "setting:governance_delegation", "setting:intake_assistant_credit",
+        "proposals:credit_policy", "proposals:general",
     ]  # fmt: skip
     policy = found["credit_policy"]
     assert policy["value"] == {"version": 3, "default_weight": "1.0000",
@@ -71,6 +71,9 @@ async def test_the_rules_in_force_name_what_last_changed_each(pool: asyncpg.Pool
 async def test_before_the_project_had_rules_nothing_is_in_force(pool: asyncpg.Pool) -> None:
     seeded = await seed_rules(pool)
     rules = await critics.rules(pool, seeded.project_id, parse_period("2020"))
-    assert rules["in_force"] == []
+    # Only the defaults the report states before a project sets them.
+    assert [(r["rule"], r["value"], r["actor"]) for r in rules["in_force"]] == [
+        ("setting:intake_assistant_credit", False, "default")
+    ]
     assert (rules["by_vote"], rules["without_vote"], rules["share_by_vote"]) == (0, 0, None)
     assert rules["turnout_trend"] == []

@@ -69,8 +69,8 @@ async def _the_demo_year_answers_the_critics(pool: asyncpg.Pool, keys: InstanceK
     assert s["funding"]["runway"] == report["report"]["funding"]["runway"]
     assert (r["by_vote"], r["vetoes"][0]["reasons"]) == (6, ["the plugin API still has users"])
     assert [x["rule"] for x in r["in_force"]] == [
-        "credit_policy", "setting:code_of_conduct", "setting:treasury", "proposals:expense",
-        "proposals:general",
+        "credit_policy", "setting:code_of_conduct", "setting:intake_assistant_credit",
+        "setting:treasury", "proposals:expense", "proposals:general",
     ]  # fmt: skip
     adopted = next(x for x in r["in_force"] if x["rule"] == "setting:code_of_conduct")
     first = await pool.fetchval("SELECT min(id) FROM proposals WHERE outcome = 'passed'")

@@ -63,5 +63,7 @@ def test_a_credit_policy_set_without_a_vote_is_a_decision_without_one() -> None:
     assert found["in_force"] == [
         {"rule": "credit_policy", "value": {"version": 2, "default_weight": "1",
          "weights": {"doc": "2"}}, "proposal_id": None, "actor": "cli",
-         "since": "2026-07-20T00:00:00Z"}
+         "since": "2026-07-20T00:00:00Z"},
+        {"rule": "setting:intake_assistant_credit", "value": False, "proposal_id": None,
+         "actor": "default", "since": "never set"}  # AI assistants earn no credit by default
     ]  # fmt: skip
