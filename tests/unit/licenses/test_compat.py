@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from licenses.compat import compatibility
-from licenses.compat._osadl import REFERENCE
-from licenses.compat._rules import RULES
+from licenses.compat.osadl import REFERENCE
+from licenses.compat.rules import RULES
 
 
 @pytest.mark.parametrize(

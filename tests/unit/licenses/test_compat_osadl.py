@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from licenses.compat import compatibility, matrix
-from licenses.compat._exceptions import NOT_GRANTED_RULE
-from licenses.compat._rules import table
+from licenses.compat.exceptions import NOT_GRANTED_RULE
+from licenses.compat.rules import table
 from licenses.spdx import check
 
 MATRIX = matrix()

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from licenses.compat import compatibility, matrix
-from licenses.compat._rules import KNOWN
+from licenses.compat.rules import KNOWN
 
 IDS = st.sampled_from(
     sorted({*KNOWN, *matrix().licenses[:40], "LicenseRef-Acme", "MPL-1.1+"} - {"bzip2-1.0.5"})

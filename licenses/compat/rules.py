@@ -7,7 +7,7 @@ carries OSADL's opinion beside it, so where the two disagree both are shown (Apa
 into MIT: OSADL says Yes, these rules say No because Apache-2.0's NOTICE and patent
 terms still bind that part). Rules are read top to bottom; the first rule naming a
 pair decides it. They name fixed versions only: "or later" and ``WITH`` are read by
-``licenses.compat._pairs``.
+``licenses.compat.pairs``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from licenses.compat._verdict import Status
+from licenses.compat.verdict import Status
 
 FSF_LIST = "https://www.gnu.org/licenses/license-list.html"
 FSF_MATRIX = "https://www.gnu.org/licenses/gpl-faq.html#AllCompatibility"

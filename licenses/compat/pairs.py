@@ -2,26 +2,26 @@
 most one exception. The first step that answers decides:
 
 1. the same term on both sides: compatible;
-2. a project rule naming the pair (``_rules``), or the exception-not-granted rule
-   (``_exceptions``; it yields where OSADL's checklist says Yes outright): decides
+2. a project rule naming the pair (``rules``), or the exception-not-granted rule
+   (``exceptions``; it yields where OSADL's checklist says Yes outright): decides
    over OSADL, whose opinion is kept beside it;
 3. the OSADL matrix naming the pair;
 4. an "or later" outbound: every version it offers must accept the work, those
-   published and those still to come (``_versions``);
+   published and those still to come (``versions``);
 5. an outbound exception: the work must carry it too or have no copyleft, then the
    base license decides;
-6. an inbound exception: the base license decides, widened by the exception (``_exceptions``);
+6. an inbound exception: the base license decides, widened by the exception (``exceptions``);
 7. an "or later" inbound: any version it offers will do;
 8. otherwise: unknown, no data.
 """
 
 from __future__ import annotations
 
-from licenses.compat import _exceptions as exceptions
-from licenses.compat._osadl import matrix
-from licenses.compat._rules import PERMISSIVE, table
-from licenses.compat._verdict import Finding, Opinion, Verdict, combine
-from licenses.compat._versions import later
+from licenses.compat import exceptions
+from licenses.compat.osadl import matrix
+from licenses.compat.rules import PERMISSIVE, table
+from licenses.compat.verdict import Finding, Opinion, Verdict, combine
+from licenses.compat.versions import later
 from licenses.spdx import License, Term, With
 
 LATER_RULE = "or-later"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from licenses.spdx._catalogue import NO_SUCCESSOR, Catalogue
-from licenses.spdx._lexer import Token
-from licenses.spdx._tree import License, Node, With
+from licenses.spdx.catalogue import NO_SUCCESSOR, Catalogue
+from licenses.spdx.lexer import Token
+from licenses.spdx.tree import License, Node, With
 
 
 @dataclass(frozen=True, slots=True)
