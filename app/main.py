@@ -9,6 +9,7 @@ closer, the tree-head publisher, the checker and the replica's watch).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -134,6 +135,15 @@ async def start_runtime(
     return runtime
 
 
+def settle_heap() -> None:
+    """Keep what start-up made (schema, catalogue, keys, pools) out of the garbage
+    collector's way: a full collection would otherwise walk those ~200,000 objects and
+    stop the event loop for tens of milliseconds, for every request in flight. What is
+    made later is collected as usual; the app's shutdown undoes this."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(env: Mapping[str, str] | None = None) -> Litestar:
     """The application for this environment (``os.environ`` when none is given)."""
     env = dict(os.environ if env is None else env)
@@ -147,8 +157,10 @@ def create_app(env: Mapping[str, str] | None = None) -> Litestar:
             async with AsyncExitStack() as stack:
                 for service in SERVICES:
                     await stack.enter_async_context(service(runtime))
+                settle_heap()
                 yield
         finally:
+            gc.unfreeze()
             await lane.close()
             await runtime.pool.close()
             if runtime.replica is not None:

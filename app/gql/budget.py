@@ -4,9 +4,10 @@ expensive, waits for its turn in the heavy lane (``app.lanes``) before it execut
 
 An operation the budget cannot cover is refused before it runs: ``429`` with
 ``Retry-After``, a ``RATE_LIMITED`` error saying when to retry, and the budget in
-``extensions.rateLimit``. A caller whose budget cannot cover even the cheapest query
-is refused the same way before its document is read (``app.budget.spent_answer``). Every answer
-carries ``X-RateLimit-*`` headers and ``X-GraphQL-Cost``.
+``extensions.rateLimit``. A caller whose budget cannot cover even the cheapest query is
+refused the same way before its document is read (``app.budget.spent_answer``, raised
+by the request's context). Every answer carries ``X-RateLimit-*`` headers and
+``X-GraphQL-Cost``.
 
 (Persisted operations are admitted by ``app.persisted.service``, which also reports
 the budget in every answer's ``extensions``.)
