@@ -1,13 +1,17 @@
 """What every resolver may rely on in ``info.context``, without knowing the web layer.
 
 The app builds one context per request; loaders are created lazily per request so
-no batch ever leaks between callers. Resolvers never hold a connection across
+no batch ever leaks between callers. A loader's answer for a key is shared by every
+field that asks for it, so each field waits on it through a shield: graphql-core
+cancels a field's pending siblings when a non-null field fails, and a cancelled waiter
+must not cancel the answer the other fields are still waiting for. Resolvers never hold a connection across
 awaits of siblings: they acquire from the pool (a mutation takes one connection
 and one transaction).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -23,6 +27,14 @@ V = TypeVar("V")
 BatchFn = Callable[[asyncpg.Pool, list[K]], Awaitable[Sequence[V]]]
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose shared answers outlive any one cancelled waiter."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        """The answer for ``key``, batched with the others asked for in this turn."""
+        return asyncio.shield(super().load(key))
+
+
 class Loaders:
     """Per-request DataLoaders, one per batch function."""
 
@@ -34,7 +46,7 @@ class Loaders:
         """The request's loader for ``batch(pool, keys) -> values in key order``."""
         loader = self._loaders.get(batch)
         if loader is None:
-            loader = DataLoader(load_fn=partial(batch, self._pool))
+            loader = SharedLoader(load_fn=partial(batch, self._pool))
             self._loaders[batch] = loader
         return loader
 
