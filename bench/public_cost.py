@@ -17,7 +17,11 @@ worker, production settings) on 127.0.0.1 and prints, from one run:
 - one full recheck (``verify(full: true)``, an admin's) through the same API, and the
   ratio of 30 full rechecks (what 30 aliases cost before the checkpoints) to one
   30-alias query now;
-- what the limit says to 30 aliases of a count over the history (refused, its cost).
+- what the limit says to 30 aliases of a count over the history (refused, its cost);
+- the event loop's longest stall while the stored Merkle tree catches up over the whole
+  journal (what the tree-head publisher does beside the API after a bulk load), hashing
+  ``heads.CHUNK`` events between awaits against the whole backlog in one step, in the
+  same run (each rolled back), in CPU time of the loop between two of its turns.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from app.main import PUBLIC_CHECKS
 from bench.common import free_port, percentile, scratch_database
 from bench.graphql_read import wait_ready
 from bench.seed import contributions
+from ledger.journal import heads
 from ledger.journal.checker import Checker
 from ledger.kernel.money import parse_amount
 from ledger.register.bulk import bulk_load
@@ -118,6 +123,36 @@ async def catch_up(url: str) -> tuple[int, float]:
         return looked, time.perf_counter() - started
     finally:
         await pool.close()
+
+
+async def longest_stall(url: str, chunk: int) -> tuple[float, int]:
+    """The event loop's longest stall (ms of the loop's CPU time between two of its
+    turns) while the tree is built from nothing over the
+    whole journal, ``chunk`` events between awaits (rolled back after); the tree's size."""
+    conn = await database.connect(url)
+    stalls: list[float] = []
+    done = asyncio.Event()
+
+    async def probe() -> None:  # CPU time, not wall time: other work shares the cores
+        last = time.thread_time()
+        while not done.is_set():
+            await asyncio.sleep(0.001)
+            now = time.thread_time()
+            stalls.append((now - last) * 1000)
+            last = now
+
+    try:
+        project_id = await conn.fetchval("SELECT id FROM projects WHERE slug = $1", SLUG)
+        undone = conn.transaction()
+        await undone.start()
+        probing = asyncio.create_task(probe())
+        size = await heads.extend_tree(conn, project_id, chunk=chunk)
+        done.set()
+        await probing
+        await undone.rollback()
+        return max(stalls), size
+    finally:
+        await conn.close()
 
 
 async def post(client: httpx.AsyncClient, query: str, token: str | None = None) -> Any:
@@ -211,6 +246,8 @@ def main() -> None:
         print(f"seeding {events:,} contributions and {postings} receipts ...", flush=True)
         asyncio.run(seed(url, events, postings))
         looked, seconds = asyncio.run(catch_up(url))
+        before_ms, size = asyncio.run(longest_stall(url, max(events, 20_000)))
+        stall_ms, _ = asyncio.run(longest_stall(url, heads.CHUNK))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "DATABASE_URL": url, "COMMONS_ENV": "production",
@@ -246,6 +283,9 @@ def main() -> None:
     )
     print(f"ratio 30 full rechecks (before) / one 30-alias verify now: {30 * found['full_ms'] / v30:,.0f}x")  # fmt: skip
     print(f"30 aliases of contributions.totalCount: {found['counted']['message']}")
+    print(f"event loop's longest stall while the tree catches up over {size:,} events: "
+          f"{stall_ms:.1f} ms ({heads.CHUNK:,} events between awaits) against "
+          f"{before_ms:.1f} ms (the backlog in one step): {before_ms / stall_ms:.0f}x shorter")  # fmt: skip
 
 
 if __name__ == "__main__":

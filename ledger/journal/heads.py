@@ -27,7 +27,9 @@ from ledger.journal.keys import TREE_HEADS, KeyRing
 from ledger.kernel.errors import InvalidInput, NotFound
 
 HEAD_TYPE = "commons-tree-head/1"
-BATCH = 20_000
+CHUNK = 1_000
+"""Events hashed between two awaits: a catch-up over a long journal holds the event loop
+a few milliseconds at a time, never for the whole backlog."""
 
 _STATE = """
 WITH made AS (
@@ -90,13 +92,14 @@ async def covered_size(conn: asyncpg.Connection | asyncpg.Pool, project_id: int)
     return int(await conn.fetchval(_SIZE, project_id))
 
 
-async def extend_tree(conn: asyncpg.Connection, project_id: int) -> int:
-    """Hash events after the covered size into stored subtrees; the new size (own transaction)."""
+async def extend_tree(conn: asyncpg.Connection, project_id: int, chunk: int = CHUNK) -> int:
+    """Hash events after the covered size into stored subtrees, ``chunk`` events between
+    two awaits; the new size (own transaction)."""
     async with conn.transaction():
         await conn.execute(_STATE, project_id)
         size = int(await conn.fetchval(_LOCK, project_id))
         while True:
-            rows = await conn.fetch(_EVENTS, project_id, size, BATCH)
+            rows = await conn.fetch(_EVENTS, project_id, size, chunk)
             if not rows:
                 break
             leaves = [

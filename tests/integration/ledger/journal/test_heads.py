@@ -57,6 +57,23 @@ async def test_the_tree_grows_in_steps_and_keeps_the_root_of_the_whole_journal(
     assert stored == 33 + 16 + 8 + 4 + 2 + 1
 
 
+async def test_a_tree_extended_a_few_events_at_a_time_is_the_tree_of_one_pass(
+    pool: asyncpg.Pool,
+) -> None:
+    stepped = await _project_with_events(pool, "stepped", 45)
+    whole = await _project_with_events(pool, "whole", 45)
+    async with pool.acquire() as conn:
+        assert await tree_heads.extend_tree(conn, stepped, chunk=4) == 47
+        assert await tree_heads.extend_tree(conn, whole) == 47
+        leaves = await _leaves(pool, stepped)
+        assert await tree_heads.tree_root(conn, stepped, 47) == merkle.root(leaves)
+        nodes = "SELECT level, idx, hash FROM merkle_nodes WHERE project_id = $1 ORDER BY 1, 2"
+        stepped_nodes = [(r[0], r[1]) for r in await conn.fetch(nodes, stepped)]
+        whole_nodes = [(r[0], r[1]) for r in await conn.fetch(nodes, whole)]
+    assert stepped_nodes == whole_nodes
+    assert len(stepped_nodes) == 47 + 23 + 11 + 5 + 2 + 1
+
+
 async def test_proofs_from_stored_nodes_verify_against_the_recomputed_roots(
     pool: asyncpg.Pool,
 ) -> None:
