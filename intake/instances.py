@@ -18,8 +18,8 @@ from typing import Any
 
 from intake.payload import Activity, Actor, PayloadError
 from intake.scope import repository_of
+from ledger.register.people import PUBLIC_HOSTS
 
-PUBLIC_HOSTS: dict[str, str] = {"github": "github.com", "bitbucket": "bitbucket.org"}
 INSTANCE_HEADERS: dict[str, str] = {"gitlab": "x-gitlab-instance"}
 WITHOUT_SERVER = frozenset({"standard"})
 _ADDRESS = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)")

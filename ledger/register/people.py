@@ -119,6 +119,29 @@ async def load_identities(pool: asyncpg.Pool, contributor_ids: list[int]) -> lis
     return [found[i] for i in contributor_ids]
 
 
+PUBLIC_HOSTS: dict[str, str] = {"github": "github.com", "bitbucket": "bitbucket.org"}
+"""Forges with one public server: an account of theirs is on it unless told otherwise."""
+SELF_HOSTED = frozenset({"gitlab", "gitea", "forgejo"})
+"""Forges anyone may run: an account of theirs means nothing without its server."""
+
+
+def host_for(source: str, host: str | None) -> str:
+    """The server an identity of ``source`` is keyed by: ``host`` when given, else the
+    forge's public server, else empty for a source without servers; InvalidInput for a
+    self-hostable forge given none (user 1 of one Gitea is not user 1 of another)."""
+    if host is not None and host.strip():
+        return check_host(host)
+    if source in PUBLIC_HOSTS:
+        return PUBLIC_HOSTS[source]
+    if source in SELF_HOSTED:
+        raise InvalidInput(
+            f"{source} accounts are keyed by their server: give the host "
+            f"(gitlab.com, gitea.example.org)",
+            "host",
+        )
+    return ""
+
+
 def check_host(host: str) -> str:
     """A forge server's host (``gitea.example.org``, ``git.example.org:3000``), lower
     case; empty for a source without servers. InvalidInput otherwise."""

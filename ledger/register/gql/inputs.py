@@ -51,10 +51,11 @@ class LinkIdentityInput:
     project: str = strawberry.field(description="Project on whose behalf the link is made.")
     source: str
     external_id: str
-    host: str = strawberry.field(
-        default="",
-        description="The forge server of the account (github.com, gitea.example.org); "
-        "empty for a source without servers.",
+    host: str | None = strawberry.field(
+        default=None,
+        description="The forge server of the account (gitlab.com, gitea.example.org): "
+        "github.com and bitbucket.org when left out for their forges, required for "
+        "GitLab, Gitea and Forgejo, none for a source without servers.",
     )
     contributor: int | None = strawberry.field(
         default=None, description="Existing contributor; a new one is created when left out."

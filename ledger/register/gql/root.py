@@ -203,7 +203,7 @@ class Mutation:
                 source=input.source,
                 external_id=input.external_id,
                 contributor_id=input.contributor,
-                host=input.host,
+                host=people.host_for(input.source, input.host),
                 login=input.login,
                 email=input.email,
                 email_verified=input.email_verified,

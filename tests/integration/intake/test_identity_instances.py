@@ -170,3 +170,28 @@ async def test_link_identity_keys_the_account_by_its_server(
     bad = {"project": "demo", "source": "gitea", "externalId": "1", "host": "https://x/"}
     refused = (await gql(link, {"input": bad}, admin_token))["data"]["linkIdentity"]
     assert refused == {"__typename": "ValidationError", "field": "host"}
+
+
+async def test_link_identity_without_a_host_takes_the_public_server_or_asks_for_one(
+    project: Project, gql: GraphQL, admin_token: str
+) -> None:
+    link = """mutation($input: LinkIdentityInput!) { linkIdentity(input: $input) {
+        __typename ... on IdentityPayload { identity { source host externalId } }
+        ... on ValidationError { field message } } }"""
+
+    async def linked(source: str, host: str | None = None) -> dict[str, Any]:
+        variables = {"project": "demo", "source": source, "externalId": "7"}
+        if host is not None:
+            variables["host"] = host
+        answer = await gql(link, {"input": variables}, admin_token)
+        return dict(answer["data"]["linkIdentity"])
+
+    assert (await linked("github"))["identity"]["host"] == "github.com"
+    assert (await linked("bitbucket"))["identity"]["host"] == "bitbucket.org"
+    assert (await linked("mailing-list"))["identity"]["host"] == ""
+    for forge in ("gitlab", "gitea", "forgejo"):
+        refused = await linked(forge)
+        assert refused["__typename"] == "ValidationError"
+        assert refused["field"] == "host"
+        assert "server" in refused["message"]
+        assert (await linked(forge, "git.example.org"))["identity"]["host"] == "git.example.org"
