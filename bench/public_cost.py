@@ -7,7 +7,8 @@ journal, 30 aliases a query and 4 callers at once, against a trivial query's p99
 Seeds one project with N contributions (``register.bulk``, as ``bench.seed`` does, so
 the head moves past the checkpoint) and a treasury of receipts, lets the background
 checker catch up (printed: events/s), then serves the API with ``commons serve`` (one
-worker, production settings) on 127.0.0.1 and prints, from one run:
+worker, production settings) on 127.0.0.1, waits for its publisher to sign a head over
+the whole journal, and prints, from one run:
 
 - the trivial query's p50/p99 alone, then while 4 callers send 30-alias queries of
   ``journal { verify }`` and ``treasury { integrity }`` back to back, then while they
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -39,7 +41,7 @@ from typing import Any
 import httpx
 
 from app import database
-from app.main import PUBLIC_CHECKS
+from app.main import PUBLIC_CHECKS, settle_heap
 from bench.common import free_port, percentile, scratch_database
 from bench.graphql_read import wait_ready
 from bench.seed import contributions
@@ -125,13 +127,22 @@ async def catch_up(url: str) -> tuple[int, float]:
         await pool.close()
 
 
-async def longest_stall(url: str, chunk: int) -> tuple[float, int]:
+async def longest_stall(url: str, chunk: int) -> tuple[float, float, int]:
     """The event loop's longest stall (ms of the loop's CPU time between two of its
-    turns) while the tree is built from nothing over the
-    whole journal, ``chunk`` events between awaits (rolled back after); the tree's size."""
+    turns) while the tree is built from nothing over the whole journal, ``chunk`` events
+    between awaits (rolled back after); the longest garbage collection in it (ms), and
+    the tree's size."""
     conn = await database.connect(url)
     stalls: list[float] = []
+    collections: list[float] = []
     done = asyncio.Event()
+    collecting = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[0] = time.thread_time()
+        else:
+            collections.append((time.thread_time() - collecting[0]) * 1000)
 
     async def probe() -> None:  # CPU time, not wall time: other work shares the cores
         last = time.thread_time()
@@ -145,12 +156,18 @@ async def longest_stall(url: str, chunk: int) -> tuple[float, int]:
         project_id = await conn.fetchval("SELECT id FROM projects WHERE slug = $1", SLUG)
         undone = conn.transaction()
         await undone.start()
+        settle_heap()  # as the server does at start-up
         probing = asyncio.create_task(probe())
-        size = await heads.extend_tree(conn, project_id, chunk=chunk)
+        gc.callbacks.append(timed)
+        try:
+            size = await heads.extend_tree(conn, project_id, chunk=chunk)
+        finally:
+            gc.callbacks.remove(timed)
         done.set()
         await probing
+        gc.unfreeze()
         await undone.rollback()
-        return max(stalls), size
+        return max(stalls), max(collections, default=0.0), size
     finally:
         await conn.close()
 
@@ -196,9 +213,23 @@ async def under_load(
     return found, sent / elapsed
 
 
-async def measure(base: str, rounds: int, token: str) -> dict[str, Any]:
+async def published(client: httpx.AsyncClient, size: int) -> None:
+    """Wait until the server's publisher has signed a head over the whole journal: its
+    catch-up after the load is not what the phases below measure."""
+    query = f'{{ project(slug: "{SLUG}") {{ treeHead {{ treeSize }} }} }}'
+    for _ in range(3000):
+        answer = (await client.post("/graphql", json={"query": query})).json()
+        head = (answer.get("data") or {}).get("project", {}).get("treeHead")
+        if head is not None and head["treeSize"] >= size:
+            return
+        await asyncio.sleep(0.1)
+    raise SystemExit("the server's publisher did not catch up")
+
+
+async def measure(base: str, rounds: int, token: str, size: int) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=8)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+        await published(client, size)
         await latencies(client, TRIVIAL, 50)  # warm caches
         await latencies(client, VERIFY30, 5)
         await latencies(client, INTEGRITY30, 5)
@@ -246,8 +277,8 @@ def main() -> None:
         print(f"seeding {events:,} contributions and {postings} receipts ...", flush=True)
         asyncio.run(seed(url, events, postings))
         looked, seconds = asyncio.run(catch_up(url))
-        before_ms, size = asyncio.run(longest_stall(url, max(events, 20_000)))
-        stall_ms, _ = asyncio.run(longest_stall(url, heads.CHUNK))
+        before_ms, _, size = asyncio.run(longest_stall(url, max(events, 20_000)))
+        stall_ms, collected_ms, _ = asyncio.run(longest_stall(url, heads.CHUNK))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "DATABASE_URL": url, "COMMONS_ENV": "production",
@@ -259,7 +290,7 @@ def main() -> None:
         )
         try:
             wait_ready(base, server)
-            found = asyncio.run(measure(base, args.rounds, token))
+            found = asyncio.run(measure(base, args.rounds, token, size))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -284,7 +315,8 @@ def main() -> None:
     print(f"ratio 30 full rechecks (before) / one 30-alias verify now: {30 * found['full_ms'] / v30:,.0f}x")  # fmt: skip
     print(f"30 aliases of contributions.totalCount: {found['counted']['message']}")
     print(f"event loop's longest stall while the tree catches up over {size:,} events: "
-          f"{stall_ms:.1f} ms ({heads.CHUNK:,} events between awaits) against "
+          f"{stall_ms:.1f} ms ({heads.CHUNK:,} events between awaits; the longest garbage "
+          f"collection in it {collected_ms:.1f} ms) against "
           f"{before_ms:.1f} ms (the backlog in one step): {before_ms / stall_ms:.0f}x shorter")  # fmt: skip
 
 
