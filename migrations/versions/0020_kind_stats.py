@@ -1,10 +1,15 @@
-"""A project's counted contributions and credit per kind as a rollup.
+"""A project's counted contributions and credit per kind as a rollup, and its people
+in the order an overview lists them.
 
 ``kind_stats`` holds, per project and kind, what ``kind_month_stats`` holds summed over
 the months: an overview's work by kind reads a row per kind instead of summing a row
 per month and kind. It is kept in the same statements as the other rollups (every
 write's tally, a bot mark's recount) and rebuilt by the project's recount; filled
 here from ``kind_month_stats``.
+
+``contributor_stats_by_credit`` is the overview's order of people (credit, then the
+later number first): ``contributor_stats_rank`` breaks ties the other way, so the top
+ten were found by sorting every standing of the project (20,000 of them: 9 ms).
 
 Revision ID: 0020
 Revises: 0018
@@ -29,9 +34,13 @@ CREATE TABLE kind_stats (
 INSERT INTO kind_stats
 SELECT project_id, kind, sum(contributions), sum(credit) FROM kind_month_stats
 GROUP BY 1, 2 HAVING sum(contributions) <> 0;
+
+CREATE INDEX contributor_stats_by_credit
+    ON contributor_stats (project_id, credit DESC, contributor_id DESC);
 """
 
 DOWNGRADE = r"""
+DROP INDEX contributor_stats_by_credit;
 DROP TABLE kind_stats;
 """
 
