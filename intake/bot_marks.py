@@ -42,13 +42,34 @@ SELECT date_trunc('month', n.occurred_at AT TIME ZONE 'UTC')::date AS month, n.k
     count(*) AS recounted
 FROM new n JOIN old o ON o.id = n.id GROUP BY 1, 2
 """
-_KIND_MONTHS = """
-INSERT INTO kind_month_stats AS s (project_id, month, kind, contributions, credit)
-SELECT $1, * FROM unnest($2::date[], $3::text[], $4::bigint[], $5::numeric[])
-ON CONFLICT (project_id, month, kind) DO UPDATE SET
+_KINDS = """
+WITH changes AS (
+    SELECT * FROM unnest($2::date[], $3::text[], $4::bigint[], $5::numeric[])
+        AS d(month, kind, contributions, credit)
+), months AS (
+    INSERT INTO kind_month_stats AS s (project_id, month, kind, contributions, credit)
+    SELECT $1, * FROM changes
+    ON CONFLICT (project_id, month, kind) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
+), project_months AS (
+    INSERT INTO project_month_stats AS s (project_id, month, contributions, credit, contributors)
+    SELECT $1, month, sum(contributions), sum(credit), 0 FROM changes GROUP BY month
+    ON CONFLICT (project_id, month) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
+)
+INSERT INTO kind_stats AS s (project_id, kind, contributions, credit)
+SELECT $1, kind, sum(contributions), sum(credit) FROM changes GROUP BY kind
+ON CONFLICT (project_id, kind) DO UPDATE SET
     contributions = s.contributions + excluded.contributions, credit = s.credit + excluded.credit
 """
-_DROP_EMPTY = "DELETE FROM kind_month_stats WHERE project_id = $1 AND contributions = 0"
+_DROP_EMPTY = """
+WITH months AS (DELETE FROM kind_month_stats WHERE project_id = $1 AND contributions = 0),
+     project_months AS (
+        DELETE FROM project_month_stats WHERE project_id = $1 AND contributions = 0)
+DELETE FROM kind_stats WHERE project_id = $1 AND contributions = 0
+"""
 _TOTALS = """
 UPDATE project_stats SET contributions = contributions + $2, credit = credit + $3,
     first_at = (SELECT min(first_at) FROM contributor_stats WHERE project_id = $1),
@@ -73,7 +94,7 @@ async def _recount(
 ) -> int:
     rows = await conn.fetch(_RECOUNT, project_id, contributor_id, bot)
     await conn.execute(
-        _KIND_MONTHS,
+        _KINDS,
         project_id,
         [r["month"] for r in rows],
         [r["kind"] for r in rows],

@@ -1,6 +1,6 @@
 """The rollups of counted contributions: per project, per contributor, per contributor and
-month, per month and kind, per contributor, month, kind and credit policy version, and
-per project and month (with its count of active contributors). Kept in the transaction
+month, per month and kind, per kind, per contributor, month, kind and credit policy
+version, and per project and month (with its count of active contributors). Kept in the transaction
 that records the contributions, so dashboards never aggregate raw rows.
 
 A ``Tally`` folds contributions into counts per (contributor, month, kind) and the
@@ -77,6 +77,12 @@ WITH cells AS (
     ON CONFLICT (project_id, month, kind) DO UPDATE SET
         contributions = s.contributions + excluded.contributions,
         credit = s.credit + excluded.credit
+), kinds AS (
+    INSERT INTO kind_stats AS s (project_id, kind, contributions, credit)
+    SELECT $1, kind, sum(n), sum(credit) FROM cells GROUP BY kind
+    ON CONFLICT (project_id, kind) DO UPDATE SET
+        contributions = s.contributions + excluded.contributions,
+        credit = s.credit + excluded.credit
 )
 UPDATE project_stats SET
     contributions = contributions + (SELECT sum(n) FROM people),
@@ -92,7 +98,8 @@ _CLEAR = """
 WITH people AS (DELETE FROM contributor_stats WHERE project_id = $1),
      person_months AS (DELETE FROM contributor_month_stats WHERE project_id = $1),
      person_kinds AS (DELETE FROM contributor_kind_stats WHERE project_id = $1),
-     project_months AS (DELETE FROM project_month_stats WHERE project_id = $1)
+     project_months AS (DELETE FROM project_month_stats WHERE project_id = $1),
+     kinds AS (DELETE FROM kind_stats WHERE project_id = $1)
 DELETE FROM kind_month_stats WHERE project_id = $1
 """
 # Enough to aggregate a large project's cells in memory rather than in batches on disk;
@@ -133,6 +140,9 @@ WITH versions AS (
 ), kind_months AS (
     INSERT INTO kind_month_stats (project_id, month, kind, contributions, credit)
     SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
+), kinds AS (
+    INSERT INTO kind_stats (project_id, kind, contributions, credit)
+    SELECT $1, kind, sum(n), sum(credit) FROM cells GROUP BY kind
 )
 UPDATE project_stats SET
     contributions = coalesce((SELECT sum(contributions) FROM people), 0),

@@ -108,6 +108,14 @@ async def record_rate(
     return stated, False
 
 
+async def stated_rate(
+    conn: asyncpg.Connection | asyncpg.Pool, project_id: int, currency: str, quote: str, on: date
+) -> Rate | None:
+    """The rate stated into ``quote`` for ``currency`` on the day ``on``, if any."""
+    row = await conn.fetchrow(_ONE, project_id, currency, quote, on)
+    return _rate(row) if row else None
+
+
 async def rates_on(
     conn: asyncpg.Connection | asyncpg.Pool, project_id: int, quote: str, on: date
 ) -> dict[str, Rate]:

@@ -36,11 +36,15 @@ class Plan:
     digest: str
     """SHA-256 of the document text the plan answers."""
     statement: str
-    """One statement answering the operation's ``data`` as JSON text."""
+    """One statement answering the operation's ``data`` as JSON text (NULL: the
+    data is of the kind ``fallback`` answers)."""
     arguments: Callable[[dict[str, Any]], tuple[Any, ...] | None]
     """The statement's parameters for some variables, or None to execute as GraphQL."""
     finish: Callable[[dict[str, Any]], None]
     """Completes the ``data`` in place with what is defined in Python."""
+    fallback: str | None = None
+    """The statement, with the same parameters, answering where ``statement`` answers
+    NULL: a branch the common case never takes stays out of its plan."""
 
     async def answer(self, pool: asyncpg.Pool, variables: dict[str, Any]) -> bytes | None:
         """The ``{"data": ...}`` JSON of the operation for ``variables`` (None: the plan
@@ -48,7 +52,10 @@ class Plan:
         args = self.arguments(variables)
         if args is None or any(isinstance(a, int) and not -INT64 <= a < INT64 for a in args):
             return None
-        data = orjson.loads(await pool.fetchval(self.statement, *args))
+        text = await pool.fetchval(self.statement, *args)
+        if text is None and self.fallback is not None:
+            text = await pool.fetchval(self.fallback, *args)
+        data = orjson.loads(text)
         self.finish(data)
         return orjson.dumps({"data": data})
 
@@ -69,6 +76,7 @@ PLANS: dict[str, Plan] = {
             profile.STATEMENT,
             profile.arguments,
             profile.finish,
+            profile.GRANTED,
         ),
     )
 }

@@ -61,8 +61,7 @@ _RECENT = rows(
     "t.occurred_at DESC, t.at DESC",
 )
 _KINDS = rows(
-    "SELECT kind, sum(contributions)::bigint AS n, sum(credit) AS credit FROM kind_month_stats "
-    "WHERE project_id = p.id GROUP BY kind",
+    "SELECT kind, contributions AS n, credit FROM kind_stats WHERE project_id = p.id",
     obj(kind=string("t.kind"), contributions=number("t.n"), credit=decimal("t.credit")),
     "t.n DESC, t.kind",
 )

@@ -6,7 +6,10 @@ is added in Python.
 
 Coverage counts the contributor's counted work from the rollup and, when the project
 has any grant at all, the part no grant covers by ``licenses.coverage_sql``'s own
-condition (without a grant nothing is covered, and no contribution is read).
+condition (without a grant nothing is covered, and no contribution is read). That
+condition is a large plan PostgreSQL would set up at every execution, taken or not:
+the statement for a project without grants leaves it out (and answers NULL for one
+with grants), ``GRANTED`` holds it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from app.persisted.plans.projection import (
     NULL,
     boolean,
-    day,
+    columns,
     decimal,
     instant,
     number,
@@ -62,19 +65,18 @@ _STANDING = obj(
         ),
         "t.credit DESC, t.kind, t.policy_version",
     ),
-    byKindAndMonth=rows(
+    byKindAndMonth=columns(
         "SELECT k.month, k.kind, sum(k.contributions)::bigint AS n, "
-        f"sum(k.credit) AS credit {_KINDS} GROUP BY k.month, k.kind",
-        obj(
-            month=day("t.month"),
-            kind=string("t.kind"),
-            contributions=number("t.n"),
-            credit=decimal("t.credit"),
-        ),
-        "t.month, t.kind",
+        f"sum(k.credit) AS credit {_KINDS} GROUP BY k.month, k.kind ORDER BY k.month, k.kind",
+        "t.month",
+        "t.kind",
+        "t.n",
+        "t.credit::text",
     ),
 )
-_COVERED = f"""CASE WHEN EXISTS (SELECT 1 FROM grants WHERE project_id = p.id) THEN (
+
+_GRANTS = "EXISTS (SELECT 1 FROM grants WHERE project_id = p.id)"
+_COVERED = f"""CASE WHEN {_GRANTS} THEN (
     SELECT count(*) FROM (
         SELECT x.*, array_remove(ARRAY[x.contributor_id, me.merged_into], NULL) AS people
         FROM contributions x JOIN contributors me ON me.id = x.contributor_id
@@ -155,21 +157,24 @@ _PROJECT = obj(
     contributorProfile=when("c.id IS NOT NULL", _PROFILE),
     contributions=obj(nodes=_RECENT),
 )
-STATEMENT = f"""
-SELECT {obj(project=when("p.id IS NOT NULL", _PROJECT))}
+_FROM = """
 FROM (SELECT 1) AS one
 LEFT JOIN projects p ON p.slug = $1
 LEFT JOIN contributors asked ON asked.id = $2
 LEFT JOIN contributors c ON c.id = coalesce(asked.merged_into, asked.id)
 LEFT JOIN contributor_stats s ON s.project_id = p.id AND s.contributor_id = c.id
 LEFT JOIN project_stats st ON st.project_id = p.id
-CROSS JOIN LATERAL (
-    SELECT coalesce(s.contributions, 0) AS total,
-        CASE WHEN c.id IS NULL OR p.id IS NULL THEN 0 ELSE {_COVERED} END AS covered
-) cv
+CROSS JOIN LATERAL (SELECT coalesce(s.contributions, 0) AS total, {covered} AS covered) cv
 """
+_DATA = obj(project=when("p.id IS NOT NULL", _PROJECT))
+STATEMENT = f"SELECT CASE WHEN {_GRANTS} THEN NULL ELSE {_DATA} END {_FROM.format(covered='0')}"
 """``$1``: the project's slug, ``$2``: the contributor's number as asked (a merged one
-answers for whom they were merged into); the answer: the ``data`` as JSON text."""
+answers for whom they were merged into); the answer: the ``data`` as JSON text, or
+NULL when the project has grants."""
+GRANTED = f"""SELECT {_DATA} {
+    _FROM.format(covered=f"CASE WHEN c.id IS NULL OR p.id IS NULL THEN 0 ELSE {_COVERED} END")
+}"""
+"""The same for a project with grants, counting what they cover."""
 
 
 def arguments(variables: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -195,6 +200,12 @@ def finish(data: dict[str, Any]) -> None:
     person = profile["contributor"]
     person["id"] = global_id("Contributor", person["number"])
     standing = profile["standing"]
+    if standing:  # the kind x month cells from their columns (a dict display is fastest)
+        months, kinds, counts, credits = standing["byKindAndMonth"]
+        standing["byKindAndMonth"] = [
+            {"month": m, "kind": k, "contributions": n, "credit": c}
+            for m, k, n, c in zip(months, kinds, counts, credits, strict=True)
+        ]
     for line in standing["creditExplanation"] if standing else ():
         n, kind, version = line["contributions"], line["kind"], line["policyVersion"]
         weight = CreditLine(kind, version, n, Decimal(line["credit"])).weight

@@ -42,6 +42,7 @@ CHECKED_KEYS = {
     ("contributor_month_stats", ("project_id",)): "projects",
     ("contributor_month_stats", ("contributor_id",)): "contributors",
     ("kind_month_stats", ("project_id",)): "projects",
+    ("kind_stats", ("project_id",)): "projects",
 }
 _INSERT_TRIGGERS = """
 SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,

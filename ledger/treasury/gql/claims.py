@@ -101,7 +101,7 @@ class ExpenseClaimMutation:
                 fund=input.fund,
                 actor=info.context.principal.actor,
             )
-            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim), replayed=replayed)
+            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim, project.id), replayed=replayed)
 
         return await run_mutation(info, work)
 
@@ -117,7 +117,7 @@ class ExpenseClaimMutation:
                 approval_id=input.approval,
                 actor=info.context.principal.actor,
             )
-            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim), replayed=replayed)
+            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim, project.id), replayed=replayed)
 
         return await run_mutation(info, work)
 
@@ -133,7 +133,7 @@ class ExpenseClaimMutation:
                 reason=input.reason,
                 actor=info.context.principal.actor,
             )
-            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim), replayed=replayed)
+            return ExpenseClaimPayload(claim=ExpenseClaim.of(claim, project.id), replayed=replayed)
 
         return await run_mutation(info, work)
 
@@ -151,7 +151,7 @@ class ExpenseClaimMutation:
                 actor=info.context.principal.actor,
             )
             return ExpenseClaimPayload(
-                claim=ExpenseClaim.of(claim),
+                claim=ExpenseClaim.of(claim, project.id),
                 replayed=replayed,
                 transaction=TreasuryTransaction.of(tx, project.id),
             )

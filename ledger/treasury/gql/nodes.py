@@ -1,5 +1,6 @@
 """Treasury objects by global id (``node(id)``): sponsors, sponsorships, transactions,
-accounts and expense approvals, each keyed by project and number."""
+accounts and expense approvals, each keyed by project and number, and the treasurer's
+tools (``tool_nodes``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ledger.kernel.errors import NotFound
 from ledger.treasury.approvals import list_approvals
 from ledger.treasury.books import load_transactions
 from ledger.treasury.gql.sponsors import Sponsor, Sponsorship
+from ledger.treasury.gql.tool_nodes import TOOL_NODES
 from ledger.treasury.gql.types import Account, ExpenseApproval, TreasuryTransaction
 from ledger.treasury.queries import balances
 from ledger.treasury.sponsors import get_sponsor, get_sponsorship
@@ -71,4 +73,5 @@ NODES: dict[str, Any] = {
     "TreasuryTransaction": _transaction,
     "Account": _account,
     "ExpenseApproval": _approval,
+    **TOOL_NODES,
 }

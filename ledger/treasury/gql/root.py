@@ -110,20 +110,29 @@ class Treasury:
         pool = info.context.pool
         async with pool.acquire() as conn:
             day = as_of or await today(conn)
-            return [OutstandingPledge.of(o) for o in await outstanding(conn, self.project_id, day)]
+            return [
+                OutstandingPledge.of(o, self.project_id)
+                for o in await outstanding(conn, self.project_id, day)
+            ]
 
     @strawberry.field(description="Recurring pledges with their schedules.")
     async def recurring_pledges(self, info: Info) -> list[RecurringPledge]:
         found = await recurring.schedules(info.context.pool, self.project_id)
-        return [RecurringPledge.of(s) for s in found]
+        return [RecurringPledge.of(s, self.project_id) for s in found]
 
     @strawberry.field(description="Funding goals with the money raised towards each.")
     async def goals(self, info: Info) -> list[FundingGoal]:
-        return [FundingGoal.of(g) for g in await plans.goals(info.context.pool, self.project_id)]
+        return [
+            FundingGoal.of(g, self.project_id)
+            for g in await plans.goals(info.context.pool, self.project_id)
+        ]
 
     @strawberry.field(description="Budgets per expense category with what each spent.")
     async def budgets(self, info: Info) -> list[Budget]:
-        return [Budget.of(b) for b in await plans.budgets(info.context.pool, self.project_id)]
+        return [
+            Budget.of(b, self.project_id)
+            for b in await plans.budgets(info.context.pool, self.project_id)
+        ]
 
     @strawberry.field(
         description="The latest rate into a currency quoted by a day, per currency (the "
@@ -140,7 +149,7 @@ class Treasury:
         async with pool.acquire() as conn:
             day = on or await today(conn)
             found = await rates.rates_on(conn, self.project_id, target, day)
-        return [ExchangeRate.of(r) for r in found.values()]
+        return [ExchangeRate.of(r, self.project_id) for r in found.values()]
 
     @strawberry.field(
         description="Expense claims (draft, approved, paid or rejected), oldest first; to the "
@@ -157,7 +166,7 @@ class Treasury:
         page = await claims.claims_page(
             info.context.pool, self.project_id, state, page_size(first), after
         )
-        return connection(page, [ExpenseClaim.of(c) for c in page.items])
+        return connection(page, [ExpenseClaim.of(c, self.project_id) for c in page.items])
 
     @strawberry.field(description="The project's sponsors.")
     async def sponsors(self, info: Info) -> list[Sponsor]:

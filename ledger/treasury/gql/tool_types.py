@@ -1,5 +1,6 @@
 """GraphQL output types of the treasurer's tools: recurring pledges and outstanding
-pledges, funding goals, budgets, stated exchange rates and expense claims."""
+pledges, funding goals, budgets, stated exchange rates and expense claims, each a
+``Node`` keyed by its project and its own key (``nodes`` resolves them)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from ledger.graphql import Node, global_id
 from ledger.treasury.claims import Claim
 from ledger.treasury.gql.types import Money
 from ledger.treasury.plans import Budget as BudgetModel
@@ -36,7 +38,8 @@ class PledgeCancellation:
 
 
 @strawberry.type(description="A recurring pledge's schedule: a receivable per period.")
-class RecurringPledge:
+class RecurringPledge(Node):
+    project_id: strawberry.Private[int]
     sponsorship: int
     sponsor: int
     recurrence: str = strawberry.field(description="monthly, quarterly or yearly.")
@@ -49,11 +52,16 @@ class RecurringPledge:
     )
     cancellation: PledgeCancellation | None
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("RecurringPledge", self.project_id, self.sponsorship)
+
     @classmethod
-    def of(cls, s: Schedule) -> RecurringPledge:
+    def of(cls, s: Schedule, project_id: int) -> RecurringPledge:
         sp = s.sponsorship
         assert sp.amount is not None
         return cls(
+            project_id=project_id,
             sponsorship=sp.id,
             sponsor=sp.sponsor_id,
             recurrence=sp.recurrence or "",
@@ -67,7 +75,8 @@ class RecurringPledge:
 
 
 @strawberry.type(description="A pledge still (partly) open: receipts settle the oldest first.")
-class OutstandingPledge:
+class OutstandingPledge(Node):
+    project_id: strawberry.Private[int]
     transaction: int
     sponsor: int
     sponsorship: int | None
@@ -78,9 +87,16 @@ class OutstandingPledge:
     open: Money = strawberry.field(description="What is still owed of it.")
     overdue: bool = strawberry.field(description="Still open after its due date.")
 
+    @strawberry.field(
+        description="Opaque global id (``node`` answers the pledge as it stands today)."
+    )
+    def id(self) -> strawberry.ID:
+        return global_id("OutstandingPledge", self.project_id, self.transaction)
+
     @classmethod
-    def of(cls, o: Outstanding) -> OutstandingPledge:
+    def of(cls, o: Outstanding, project_id: int) -> OutstandingPledge:
         return cls(
+            project_id=project_id,
             transaction=o.transaction_id,
             sponsor=o.sponsor_id,
             sponsorship=o.sponsorship_id,
@@ -94,7 +110,8 @@ class OutstandingPledge:
 
 
 @strawberry.type(description="What the project (or one fund) aims to raise in a currency.")
-class FundingGoal:
+class FundingGoal(Node):
+    project_id: strawberry.Private[int]
     fund: str | None = strawberry.field(description="The fund; null for the whole project.")
     title: str
     target: Money
@@ -105,9 +122,14 @@ class FundingGoal:
     )
     progress: str = strawberry.field(description="Raised over target, four places.")
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id("FundingGoal", self.project_id, self.target.currency, self.fund or "")
+
     @classmethod
-    def of(cls, g: Goal) -> FundingGoal:
+    def of(cls, g: Goal, project_id: int) -> FundingGoal:
         return cls(
+            project_id=project_id,
             fund=g.fund,
             title=g.title,
             target=Money.of(g.target),
@@ -119,7 +141,8 @@ class FundingGoal:
 
 
 @strawberry.type(description="A budget of an expense category with what it spent.")
-class Budget:
+class Budget(Node):
+    project_id: strawberry.Private[int]
     category: str
     starts_on: date
     ends_on: date
@@ -127,9 +150,20 @@ class Budget:
     actual: Money = strawberry.field(description="Spent in the category in the range.")
     remaining: Money = strawberry.field(description="Planned less actual (negative: over).")
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id(
+            "Budget",
+            self.project_id,
+            self.planned.currency,
+            self.starts_on.isoformat(),
+            self.category,
+        )
+
     @classmethod
-    def of(cls, b: BudgetModel) -> Budget:
+    def of(cls, b: BudgetModel, project_id: int) -> Budget:
         return cls(
+            project_id=project_id,
             category=b.category,
             starts_on=b.starts_on,
             ends_on=b.ends_on,
@@ -140,16 +174,24 @@ class Budget:
 
 
 @strawberry.type(description="A rate stated for reports: units of quote per unit of currency.")
-class ExchangeRate:
+class ExchangeRate(Node):
+    project_id: strawberry.Private[int]
     currency: str
     quote: str
     quoted_on: date
     rate: str = strawberry.field(description="Exact decimal, as text.")
     source: str
 
+    @strawberry.field(description="Opaque global id.")
+    def id(self) -> strawberry.ID:
+        return global_id(
+            "ExchangeRate", self.project_id, self.currency, self.quote, self.quoted_on.isoformat()
+        )
+
     @classmethod
-    def of(cls, r: Rate) -> ExchangeRate:
+    def of(cls, r: Rate, project_id: int) -> ExchangeRate:
         return cls(
+            project_id=project_id,
             currency=r.currency,
             quote=r.quote,
             quoted_on=r.quoted_on,
@@ -161,7 +203,8 @@ class ExchangeRate:
 @strawberry.type(
     description="An expense a payee submitted: draft, approved, paid, or rejected with a reason."
 )
-class ExpenseClaim:
+class ExpenseClaim(Node):
+    project_id: strawberry.Private[int]
     number: int
     state: str = strawberry.field(description="draft, approved, paid or rejected.")
     submitter: str = strawberry.field(description="The journal's name of who submitted it.")
@@ -178,9 +221,14 @@ class ExpenseClaim:
     submitted_at: datetime
     updated_at: datetime
 
+    @strawberry.field(description="Opaque global id (``node`` answers it to members only).")
+    def id(self) -> strawberry.ID:
+        return global_id("ExpenseClaim", self.project_id, self.number)
+
     @classmethod
-    def of(cls, c: Claim) -> ExpenseClaim:
+    def of(cls, c: Claim, project_id: int) -> ExpenseClaim:
         return cls(
+            project_id=project_id,
             number=c.id,
             state=c.state,
             submitter=c.submitter,

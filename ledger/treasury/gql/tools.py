@@ -233,7 +233,7 @@ class TreasuryToolsMutation:
                 ends_on=input.ends_on,
                 actor=info.context.principal.actor,
             )
-            return FundingGoalPayload(goal=FundingGoal.of(goal), replayed=replayed)
+            return FundingGoalPayload(goal=FundingGoal.of(goal, project.id), replayed=replayed)
 
         return await run_mutation(info, work)
 
@@ -251,7 +251,7 @@ class TreasuryToolsMutation:
                 ends_on=input.ends_on,
                 actor=info.context.principal.actor,
             )
-            return BudgetPayload(budget=Budget.of(budget), replayed=replayed)
+            return BudgetPayload(budget=Budget.of(budget, project.id), replayed=replayed)
 
         return await run_mutation(info, work)
 
@@ -270,6 +270,6 @@ class TreasuryToolsMutation:
                 source=input.source,
                 actor=info.context.principal.actor,
             )
-            return ExchangeRatePayload(rate=ExchangeRate.of(stated), replayed=replayed)
+            return ExchangeRatePayload(rate=ExchangeRate.of(stated, project.id), replayed=replayed)
 
         return await run_mutation(info, work)

@@ -3,7 +3,8 @@ the maintainer of another project who tried the cross-project attack, shows no e
 no IP address and nothing of a raw webhook payload.
 
 Surfaces: every root field of the GraphQL schema with every field below it (connections,
-cursors and global ids decoded), ``node(id)`` for every global id seen, the journal's
+cursors and global ids decoded), ``node(id)`` for every global id seen (and for every
+expense claim's, which neither caller may see), the journal's
 event bodies (all of them, from the database), the persisted operations, the signed
 JSON report, the HTML and Markdown reports, the report's CSV tables, the transactions
 CSV, the tree head, the inclusion and consistency proofs, the JWKS, and the log lines
@@ -21,17 +22,20 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from app.runtime import Runtime
+from ledger.graphql import relay
 from tests.conftest import GraphQL
 from tests.integration.privacy.conftest import PAYLOAD_FRAGMENTS, Commons
 from tests.integration.privacy.walker import Hunt, Walker, strings, unbase64
 
 OPERATIONS = Path(__file__).parents[3] / "graphql" / "operations"
-# Every type of the schema that implements Node: the walk reaches each and asks node(id).
-NODE_KINDS = 10
+# Every type of the schema that implements Node but ExpenseClaim (its list is the
+# members'): the walk reaches each and asks node(id); a claim's id is asked directly.
+NODE_KINDS = 15
 RECORD = """
 mutation($i: RecordContributionInput!) { recordContribution(input: $i) {
   ... on ContributionPayload { contribution { contributor { identities { email } } } } } }
 """
+CLAIM = "query($id: ID!) { node(id: $id) { ... on ExpenseClaim { number payee purpose } } }"
 LINK = """
 mutation($i: LinkIdentityInput!) { linkIdentity(input: $i) {
   ... on IdentityPayload { identity { email } } ... on ConflictError { code } } }
@@ -139,6 +143,13 @@ async def test_no_public_surface_shows_an_email_an_ip_address_or_a_raw_payload(
     }
     size = await pool.fetchval("SELECT seq FROM journal_heads h JOIN projects p "
                                "ON p.id = h.project_id WHERE p.slug = 'aurora'")  # fmt: skip
+    claims = await pool.fetch("SELECT project_id, id FROM treasury_expense_claims")
+    assert claims
+    for token in (None, attacker):
+        for claim in claims:
+            asked = {"id": relay.global_id("ExpenseClaim", claim["project_id"], claim["id"])}
+            answer = await gql_roomy(CLAIM, asked, token)
+            assert answer == {"data": {"node": None}}
     await _http(roomy, hunt, commons.year, size)
     for row in await pool.fetch("SELECT project_id, seq, type, body, actor FROM journal_events"):
         hunt.json(f"journal {row['project_id']}:{row['seq']} {row['type']}", dict(row["body"]))

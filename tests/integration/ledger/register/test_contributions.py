@@ -127,6 +127,7 @@ ROLLUPS = {
     "months": "SELECT contributor_id, month, contributions, credit "
     "FROM contributor_month_stats ORDER BY 1, 2",
     "kinds": "SELECT month, kind, contributions, credit FROM kind_month_stats ORDER BY 1, 2",
+    "by kind": "SELECT kind, contributions, credit FROM kind_stats ORDER BY 1",
     "project": "SELECT contributions, credit, contributors, first_at, last_at FROM project_stats",
 }
 
