@@ -9,8 +9,9 @@ Each run loads a fresh register with ``import_contributions`` (a first import: c
 committed over ``--writers`` connections, secondary indexes built at the end) and
 prints contributions/s, events included, and where the time went: the chunks
 committed against the import's end (index builds and the rollups' recount), the CPU
-of the loading process against PostgreSQL's (the embedded server's processes), and
-the machine's load average (other work shares its cores). Then the rows the load
+of the loading process against PostgreSQL's (the embedded server's processes, the
+parallel workers of its index builds that ended meanwhile included), and the
+machine's load average (other work shares its cores). Then the rows the load
 wrote (contributions and events, read back) are COPYed into tables of the same
 columns without indexes, keys or triggers, on one connection: the ratio is the
 load's rate to that bare COPY's. The chain is verified afterwards (not timed).
@@ -198,9 +199,10 @@ def _profile(run: Run) -> None:
             f"  {name}: {spent.wall:.2f} s; CPU per contribution: loader "
             f"{spent.loader * us:.1f} us, PostgreSQL {spent.connections * us:.1f} us on the "
             f"load's connections + {spent.background * us:.1f} us in the background "
-            "(checkpoints, WAL writer, I/O workers, autovacuum)"
+            f"(checkpoints, WAL writer, I/O workers, autovacuum) + {spent.ended * us:.1f} us in "
+            "processes that ended (parallel workers, autovacuum workers)"
         )
-    cpu = sum(s.loader + s.connections + s.background for s in (run.chunks, run.end))
+    cpu = sum(s.loader + s.connections + s.background + s.ended for s in (run.chunks, run.end))
     machine = run.chunks.machine + run.end.machine
     cores = psutil.cpu_count() or 1
     print(

@@ -8,8 +8,8 @@ first and last instant per contributor; its credit is the count times the weight
 the kind under the one policy (``policy_version``) the contributions were priced with. ``write`` adds the
 tally to every rollup table in one statement, however many contributions it holds
 (the database prices and sums the cells; a bulk load writes one tally per chunk).
-``recount`` rebuilds them from the contributions themselves, in one scan (an import
-does it once, at its end).
+``recount`` rebuilds them from the contributions themselves, in one scan and one sort (an
+import does it once, at its end).
 """
 
 from __future__ import annotations
@@ -102,47 +102,55 @@ WITH people AS (DELETE FROM contributor_stats WHERE project_id = $1),
      kinds AS (DELETE FROM kind_stats WHERE project_id = $1)
 DELETE FROM kind_month_stats WHERE project_id = $1
 """
-# Enough to aggregate a large project's cells in memory rather than in batches on disk;
+# Enough to sort a large project's contributions in memory rather than in runs on disk;
 # months in UTC (date_trunc in the session's zone is cheaper than AT TIME ZONE per row).
-_SESSION = "SET LOCAL work_mem = '64MB'; SET LOCAL timezone = 'UTC'"
-# The same rollups rebuilt from the project's counted contributions in one scan. A cell
-# groups the rows of one contributor, month, kind, policy version and price: its credit is its count
-# times that price, so numeric sums run over cells, not rows (a first import's person-
-# months are nearly as many as its rows, and per-row numeric sums were a third of this).
+_SESSION = "SET LOCAL work_mem = '256MB'; SET LOCAL timezone = 'UTC'"
+# The same rollups rebuilt from the project's counted contributions in one scan and one
+# sort. A version groups the rows of one contributor, month, kind, policy version and
+# price: its credit is its count times that price, so numeric sums run over versions,
+# not rows. Sorted once in that order, every coarser grouping (cells per contributor,
+# month and kind; months per contributor and month; people) is a prefix of it and
+# streams without hashing or sorting again, and each rollup table is filled in the
+# order of its primary key (every insertion lands on the index's rightmost page). A
+# month's active contributors are its person-months, counted without a DISTINCT.
 _RECOUNT = """
-WITH versions AS (
+WITH versions AS MATERIALIZED (
     SELECT contributor_id AS who, date_trunc('month', occurred_at)::date AS month,
            kind, policy_version, credit AS price, count(*)::int AS n,
            min(occurred_at) AS first_at, max(occurred_at) AS last_at
     FROM contributions WHERE project_id = $1 AND counted
-    GROUP BY 1, 2, 3, 4, 5
-), cells AS (
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+), cells AS MATERIALIZED (
     SELECT who, month, kind, sum(n) AS n, sum(n * price) AS credit,
            min(first_at) AS first_at, max(last_at) AS last_at
-    FROM versions GROUP BY 1, 2, 3
+    FROM versions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+), months AS MATERIALIZED (
+    SELECT who, month, sum(n) AS n, sum(credit) AS credit,
+           min(first_at) AS first_at, max(last_at) AS last_at
+    FROM cells GROUP BY 1, 2 ORDER BY 1, 2
 ), person_kinds AS (
     INSERT INTO contributor_kind_stats (project_id, contributor_id, month, kind,
         policy_version, contributions, credit)
     SELECT $1, who, month, kind, policy_version, sum(n), sum(n * price) FROM versions
-    GROUP BY who, month, kind, policy_version
-), project_months AS (
-    INSERT INTO project_month_stats (project_id, month, contributions, credit, contributors)
-    SELECT $1, month, sum(n), sum(credit), count(DISTINCT who) FROM cells GROUP BY month
-), people AS (
-    INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
-        first_at, last_at)
-    SELECT $1, who, sum(n), sum(credit), min(first_at), max(last_at) FROM cells GROUP BY who
-    RETURNING contributions, credit, first_at, last_at
+    GROUP BY who, month, kind, policy_version ORDER BY who, month, kind, policy_version
 ), person_months AS (
     INSERT INTO contributor_month_stats (project_id, contributor_id, month, contributions, credit)
-    SELECT $1, who, month, sum(n), sum(credit) FROM cells
-    GROUP BY who, month ORDER BY who, month
+    SELECT $1, who, month, n, credit FROM months ORDER BY who, month
+), project_months AS (
+    INSERT INTO project_month_stats (project_id, month, contributions, credit, contributors)
+    SELECT $1, month, sum(n), sum(credit), count(*) FROM months GROUP BY month
 ), kind_months AS (
     INSERT INTO kind_month_stats (project_id, month, kind, contributions, credit)
     SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
 ), kinds AS (
     INSERT INTO kind_stats (project_id, kind, contributions, credit)
     SELECT $1, kind, sum(n), sum(credit) FROM cells GROUP BY kind
+), people AS (
+    INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
+        first_at, last_at)
+    SELECT $1, who, sum(n), sum(credit), min(first_at), max(last_at) FROM months
+    GROUP BY who ORDER BY who
+    RETURNING contributions, credit, first_at, last_at
 )
 UPDATE project_stats SET
     contributions = coalesce((SELECT sum(contributions) FROM people), 0),

@@ -129,6 +129,10 @@ ROLLUPS = {
     "kinds": "SELECT month, kind, contributions, credit FROM kind_month_stats ORDER BY 1, 2",
     "by kind": "SELECT kind, contributions, credit FROM kind_stats ORDER BY 1",
     "project": "SELECT contributions, credit, contributors, first_at, last_at FROM project_stats",
+    "person_kinds": "SELECT contributor_id, month, kind, policy_version, contributions, credit "
+    "FROM contributor_kind_stats ORDER BY 1, 2, 3, 4",
+    "project_months": "SELECT month, contributions, credit, contributors "
+    "FROM project_month_stats ORDER BY 1",
 }
 
 
@@ -146,9 +150,13 @@ async def test_a_recount_rebuilds_the_rollups_kept_row_by_row_under_two_prices(
     async with pool.acquire() as conn, conn.transaction():
         await set_policy(conn, project.id, {"code": Decimal(4)}, Decimal("0.5"), "v2", "m")
     # The same contributor, month and kind as before, at another price.
-    await record(pool, project, item(ada, "d"), item(ada, "e", days=1), item(bob, "f", "doc", 41))
+    await record(pool, project, item(ada, "d"), item(ada, "e", days=1), item(bob, "f", "doc", 41),
+                 item(bob, "g", "review"))  # fmt: skip
     kept = await rollups(pool)
     assert kept["people"][0][1:3] == (4, Decimal(10))  # 1 + 1 + 4 + 4
+    # Ada's code at two prices and Bob's review: two people active in the first month.
+    assert [m[3] for m in kept["project_months"]] == [2, 1]
+    assert len(kept["person_kinds"]) == 5  # per policy version: code 2, doc 2, review 1
     async with pool.acquire() as conn, conn.transaction():
         await recount(conn, project.id)
     assert await rollups(pool) == kept

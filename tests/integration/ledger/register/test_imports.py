@@ -72,6 +72,10 @@ async def figures(pool: asyncpg.Pool, project_id: int) -> dict[str, Any]:
         "WHERE project_id = $1 ORDER BY 1, 2",
         "project": "SELECT contributions, credit, contributors, first_at, last_at "
         "FROM project_stats WHERE project_id = $1",
+        "person_kinds": "SELECT contributor_id, month, kind, policy_version, contributions, "
+        "credit FROM contributor_kind_stats WHERE project_id = $1 ORDER BY 1, 2, 3, 4",
+        "project_months": "SELECT month, contributions, credit, contributors "
+        "FROM project_month_stats WHERE project_id = $1 ORDER BY 1",
         "rows": "SELECT natural_key, contributor_id, kind, occurred_at, evidence_url, metadata, "
         "credit, counted FROM contributions WHERE project_id = $1 ORDER BY natural_key",
         "events": "SELECT body - 'contribution_id' AS body, actor FROM journal_events "
