@@ -139,8 +139,10 @@ def settle_heap() -> None:
     """Keep what start-up made (schema, catalogue, keys, pools) out of the garbage
     collector's way: a full collection would otherwise walk those ~200,000 objects and
     stop the event loop for tens of milliseconds, for every request in flight. What is
-    made later is collected as usual; the app's shutdown undoes this."""
-    gc.collect()
+    made later is collected as usual; the app's shutdown undoes this. Only the young
+    generations are collected first (start-up's garbage is young): a full collection
+    here would walk the whole heap of whatever process hosts the app, once per start."""
+    gc.collect(1)
     gc.freeze()
 
 
