@@ -15,12 +15,9 @@ import strawberry
 
 from intake import connections, inbox, merges, suggestions
 from ledger.graphql import (
-    ConflictError,
     Connection,
-    ForbiddenError,
     Info,
-    NotFoundError,
-    ValidationError,
+    MutationError,
     connection,
     run_mutation,
 )
@@ -137,10 +134,11 @@ class MergePayload:
     contributor: Contributor = strawberry.field(description="The contributor that remains.")
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
-ForgeSecretResult = Annotated[ForgeSecretPayload | Errors, strawberry.union("ForgeSecretResult")]
-ReplayResult = Annotated[ReplayPayload | Errors, strawberry.union("ReplayDeliveryResult")]
-MergeResult = Annotated[MergePayload | Errors, strawberry.union("MergeContributorsResult")]
+ForgeSecretResult = Annotated[
+    ForgeSecretPayload | MutationError, strawberry.union("ForgeSecretResult")
+]
+ReplayResult = Annotated[ReplayPayload | MutationError, strawberry.union("ReplayDeliveryResult")]
+MergeResult = Annotated[MergePayload | MutationError, strawberry.union("MergeContributorsResult")]
 
 
 async def _contributor(conn: asyncpg.Connection, contributor_id: int) -> Contributor:

@@ -13,11 +13,8 @@ import strawberry
 from intake import bot_marks, mailmap, merges
 from intake.settings import IntakeSettings, set_intake_settings
 from ledger.graphql import (
-    ConflictError,
-    ForbiddenError,
     Info,
-    NotFoundError,
-    ValidationError,
+    MutationError,
     run_mutation,
 )
 from ledger.register import people, projects
@@ -95,14 +92,15 @@ class AcceptMailmapPayload:
     merge_ids: list[int] = strawberry.field(description="The merges made, each undoable.")
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
 SettingsResult = Annotated[
-    SetIntakeSettingsPayload | Errors, strawberry.union("SetIntakeSettingsResult")
+    SetIntakeSettingsPayload | MutationError, strawberry.union("SetIntakeSettingsResult")
 ]
 BotResult = Annotated[
-    SetContributorBotPayload | Errors, strawberry.union("SetContributorBotResult")
+    SetContributorBotPayload | MutationError, strawberry.union("SetContributorBotResult")
 ]
-MailmapResult = Annotated[AcceptMailmapPayload | Errors, strawberry.union("AcceptMailmapResult")]
+MailmapResult = Annotated[
+    AcceptMailmapPayload | MutationError, strawberry.union("AcceptMailmapResult")
+]
 
 
 async def _require_everywhere(conn: asyncpg.Connection, info: Info, ids: list[int]) -> None:

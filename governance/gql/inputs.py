@@ -9,7 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from governance.gql.types import Delegation, Proposal
-from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ledger.graphql import (
+    MutationError,
+)
 
 
 @strawberry.input(description="Who may vote: the union of the clauses given.")
@@ -182,14 +184,15 @@ class GovernanceSettingsPayload:
     code_of_conduct: CodeOfConduct | None = None
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
-ProposalResult = Annotated[ProposalPayload | Errors, strawberry.union("ProposalResult")]
-BallotResult = Annotated[BallotPayload | Errors, strawberry.union("CastBallotResult")]
-DelegationResult = Annotated[DelegationPayload | Errors, strawberry.union("DelegationResult")]
-RevokeResult = Annotated[
-    RevokeDelegationPayload | Errors, strawberry.union("RevokeDelegationResult")
+ProposalResult = Annotated[ProposalPayload | MutationError, strawberry.union("ProposalResult")]
+BallotResult = Annotated[BallotPayload | MutationError, strawberry.union("CastBallotResult")]
+DelegationResult = Annotated[
+    DelegationPayload | MutationError, strawberry.union("DelegationResult")
 ]
-RoleResult = Annotated[VotingRolePayload | Errors, strawberry.union("VotingRoleResult")]
+RevokeResult = Annotated[
+    RevokeDelegationPayload | MutationError, strawberry.union("RevokeDelegationResult")
+]
+RoleResult = Annotated[VotingRolePayload | MutationError, strawberry.union("VotingRoleResult")]
 SettingsResult = Annotated[
-    GovernanceSettingsPayload | Errors, strawberry.union("GovernanceSettingsResult")
+    GovernanceSettingsPayload | MutationError, strawberry.union("GovernanceSettingsResult")
 ]

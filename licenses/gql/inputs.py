@@ -7,7 +7,9 @@ from typing import Annotated
 
 import strawberry
 
-from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ledger.graphql import (
+    MutationError,
+)
 from licenses.gql.enums import (
     AgreementInstrument,
     AuthorisationKind,
@@ -132,13 +134,16 @@ class TrademarkNoticePayload:
     notice: TrademarkNotice
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
-GrantResult = Annotated[GrantPayload | Errors, strawberry.union("GrantResult")]
-AgreementResult = Annotated[AgreementPayload | Errors, strawberry.union("PublishAgreementResult")]
-LicenseTextResult = Annotated[LicenseTextPayload | Errors, strawberry.union("AddLicenseTextResult")]
+GrantResult = Annotated[GrantPayload | MutationError, strawberry.union("GrantResult")]
+AgreementResult = Annotated[
+    AgreementPayload | MutationError, strawberry.union("PublishAgreementResult")
+]
+LicenseTextResult = Annotated[
+    LicenseTextPayload | MutationError, strawberry.union("AddLicenseTextResult")
+]
 CoverageRequirementResult = Annotated[
-    CoverageRequirementPayload | Errors, strawberry.union("SetCoverageRequirementResult")
+    CoverageRequirementPayload | MutationError, strawberry.union("SetCoverageRequirementResult")
 ]
 TrademarkResult = Annotated[
-    TrademarkNoticePayload | Errors, strawberry.union("SetTrademarkNoticeResult")
+    TrademarkNoticePayload | MutationError, strawberry.union("SetTrademarkNoticeResult")
 ]

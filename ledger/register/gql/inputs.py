@@ -8,7 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ledger.graphql import (
+    MutationError,
+)
 from ledger.register.gql.types import Contribution, Contributor, CreditPolicy, Identity, Project
 
 
@@ -133,12 +135,15 @@ class AffiliationPayload:
     affiliation_id: int
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
-ProjectResult = Annotated[ProjectPayload | Errors, strawberry.union("ProjectResult")]
+ProjectResult = Annotated[ProjectPayload | MutationError, strawberry.union("ProjectResult")]
 ContributionResult = Annotated[
-    ContributionPayload | Errors, strawberry.union("RecordContributionResult")
+    ContributionPayload | MutationError, strawberry.union("RecordContributionResult")
 ]
-IdentityResult = Annotated[IdentityPayload | Errors, strawberry.union("LinkIdentityResult")]
-CreditPolicyResult = Annotated[CreditPolicyPayload | Errors, strawberry.union("CreditPolicyResult")]
-KindResult = Annotated[KindPayload | Errors, strawberry.union("DefineKindResult")]
-AffiliationResult = Annotated[AffiliationPayload | Errors, strawberry.union("AffiliationResult")]
+IdentityResult = Annotated[IdentityPayload | MutationError, strawberry.union("LinkIdentityResult")]
+CreditPolicyResult = Annotated[
+    CreditPolicyPayload | MutationError, strawberry.union("CreditPolicyResult")
+]
+KindResult = Annotated[KindPayload | MutationError, strawberry.union("DefineKindResult")]
+AffiliationResult = Annotated[
+    AffiliationPayload | MutationError, strawberry.union("AffiliationResult")
+]

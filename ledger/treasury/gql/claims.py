@@ -11,11 +11,8 @@ import asyncpg
 import strawberry
 
 from ledger.graphql import (
-    ConflictError,
-    ForbiddenError,
     Info,
-    NotFoundError,
-    ValidationError,
+    MutationError,
     run_mutation,
 )
 from ledger.kernel.money import parse_amount
@@ -24,8 +21,6 @@ from ledger.register.projects import get_project
 from ledger.treasury import claims
 from ledger.treasury.gql.tool_types import ExpenseClaim
 from ledger.treasury.gql.types import TreasuryTransaction
-
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
 
 
 @strawberry.input(description="An expense the payee asks the project to pay.")
@@ -79,7 +74,7 @@ class ExpenseClaimPayload:
     )
 
 
-ClaimResult = Annotated[ExpenseClaimPayload | Errors, strawberry.union("ExpenseClaimResult")]
+ClaimResult = Annotated[ExpenseClaimPayload | MutationError, strawberry.union("ExpenseClaimResult")]
 
 
 @strawberry.type

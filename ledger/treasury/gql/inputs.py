@@ -8,7 +8,9 @@ from typing import Annotated
 
 import strawberry
 
-from ledger.graphql import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ledger.graphql import (
+    MutationError,
+)
 from ledger.treasury.gql.sponsors import Sponsor, Sponsorship, SponsorshipKind
 from ledger.treasury.gql.types import TreasuryPolicy, TreasuryTransaction
 from ledger.treasury.models import TermsInput
@@ -217,15 +219,16 @@ class TreasuryPolicyPayload:
     policy: TreasuryPolicy
 
 
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
-SponsorResult = Annotated[SponsorPayload | Errors, strawberry.union("RecordSponsorResult")]
+SponsorResult = Annotated[SponsorPayload | MutationError, strawberry.union("RecordSponsorResult")]
 SponsorshipResult = Annotated[
-    SponsorshipPayload | Errors, strawberry.union("RecordSponsorshipResult")
+    SponsorshipPayload | MutationError, strawberry.union("RecordSponsorshipResult")
 ]
 TransactionResult = Annotated[
-    TreasuryTransactionPayload | Errors, strawberry.union("TreasuryTransactionResult")
+    TreasuryTransactionPayload | MutationError, strawberry.union("TreasuryTransactionResult")
 ]
-PolicyResult = Annotated[TreasuryPolicyPayload | Errors, strawberry.union("TreasuryPolicyResult")]
+PolicyResult = Annotated[
+    TreasuryPolicyPayload | MutationError, strawberry.union("TreasuryPolicyResult")
+]
 
 
 def terms_input(t: CommonsTermsInput) -> TermsInput:

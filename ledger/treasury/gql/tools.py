@@ -12,11 +12,8 @@ import asyncpg
 import strawberry
 
 from ledger.graphql import (
-    ConflictError,
-    ForbiddenError,
     Info,
-    NotFoundError,
-    ValidationError,
+    MutationError,
     run_mutation,
 )
 from ledger.kernel.money import parse_amount, parse_rate
@@ -25,8 +22,6 @@ from ledger.treasury import plans, rates, recurring
 from ledger.treasury.gql.tool_types import Budget, ExchangeRate, FundingGoal, PledgeCancellation
 from ledger.treasury.gql.types import TreasuryTransaction
 from ledger.treasury.in_kind import record_in_kind
-
-Errors = ValidationError | NotFoundError | ConflictError | ForbiddenError
 
 
 @strawberry.input(description="Post every recurring pledge's installments that fell due.")
@@ -143,14 +138,18 @@ class ExchangeRatePayload:
     replayed: bool
 
 
-DuePledgesResult = Annotated[DuePledgesPayload | Errors, strawberry.union("PostDuePledgesResult")]
-CancelResult = Annotated[
-    PledgeCancellationPayload | Errors, strawberry.union("CancelRecurringPledgeResult")
+DuePledgesResult = Annotated[
+    DuePledgesPayload | MutationError, strawberry.union("PostDuePledgesResult")
 ]
-InKindResult = Annotated[InKindPayload | Errors, strawberry.union("RecordInKindResult")]
-GoalResult = Annotated[FundingGoalPayload | Errors, strawberry.union("SetFundingGoalResult")]
-BudgetResult = Annotated[BudgetPayload | Errors, strawberry.union("SetBudgetResult")]
-RateResult = Annotated[ExchangeRatePayload | Errors, strawberry.union("RecordExchangeRateResult")]
+CancelResult = Annotated[
+    PledgeCancellationPayload | MutationError, strawberry.union("CancelRecurringPledgeResult")
+]
+InKindResult = Annotated[InKindPayload | MutationError, strawberry.union("RecordInKindResult")]
+GoalResult = Annotated[FundingGoalPayload | MutationError, strawberry.union("SetFundingGoalResult")]
+BudgetResult = Annotated[BudgetPayload | MutationError, strawberry.union("SetBudgetResult")]
+RateResult = Annotated[
+    ExchangeRatePayload | MutationError, strawberry.union("RecordExchangeRateResult")
+]
 
 
 @strawberry.type
