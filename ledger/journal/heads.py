@@ -98,6 +98,7 @@ async def extend_tree(conn: asyncpg.Connection, project_id: int, chunk: int = CH
     async with conn.transaction():
         await conn.execute(_STATE, project_id)
         size = int(await conn.fetchval(_LOCK, project_id))
+        frontier = await _fetch(conn, project_id, merkle.subtrees(0, size) if size else [])
         while True:
             rows = await conn.fetch(_EVENTS, project_id, size, chunk)
             if not rows:
@@ -116,16 +117,24 @@ async def extend_tree(conn: asyncpg.Connection, project_id: int, chunk: int = CH
                 )
                 for r in rows
             ]
-            size = await _store(conn, project_id, size, leaves)
+            size, frontier = await _store(conn, project_id, size, leaves, frontier)
         await conn.execute(
             "UPDATE merkle_state SET size = $2 WHERE project_id = $1", project_id, size
         )
     return size
 
 
-async def _store(conn: asyncpg.Connection, project_id: int, old: int, leaves: list[bytes]) -> int:
+async def _store(
+    conn: asyncpg.Connection,
+    project_id: int,
+    old: int,
+    leaves: list[bytes],
+    frontier: dict[merkle.Subtree, bytes],
+) -> tuple[int, dict[merkle.Subtree, bytes]]:
+    """Store the subtrees ``leaves`` complete after the tree of ``old`` events, whose
+    ``frontier`` (its root's subtrees) is given; the new size and its frontier."""
     new = old + len(leaves)
-    known = await _fetch(conn, project_id, merkle.subtrees(0, old) if old else [])
+    known = dict(frontier)
     fresh: dict[merkle.Subtree, bytes] = {(0, old + i): h for i, h in enumerate(leaves)}
     known.update(fresh)
     level = 1
@@ -139,7 +148,7 @@ async def _store(conn: asyncpg.Connection, project_id: int, old: int, leaves: li
         records=[(project_id, lv, idx, h) for (lv, idx), h in fresh.items()],
         columns=["project_id", "level", "idx", "hash"],
     )
-    return new
+    return new, {s: known[s] for s in merkle.subtrees(0, new)}
 
 
 async def _fetch(
