@@ -37,6 +37,23 @@ def get_json(url: str) -> Any:
     return json.loads(get(url))
 
 
+def published_head(url: str, size: int) -> Any:
+    """The tree head once it covers ``size`` events: the instance signs heads a few
+    seconds behind its journal, and answers 404 ("try again shortly") before the first."""
+    head: Any = None
+    for _ in range(200):
+        try:
+            head = get_json(url)
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+        if head is not None and head["tree_size"] == size:
+            break
+        time.sleep(0.1)
+    assert head is not None, "no tree head was published"
+    return head
+
+
 def sha256(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
@@ -165,12 +182,7 @@ def test_a_stranger_reproduces_the_journal_and_checks_every_signature(
     base, slug = published_commons["url"], published_commons["slug"]
     jwks = get_json(f"{base}/.well-known/jwks.json")
     lines = get(f"{base}/projects/{slug}/journal.jsonl").splitlines()
-    head = get_json(f"{base}/projects/{slug}/tree-head")
-    for _ in range(100):
-        if head["tree_size"] == len(lines):
-            break
-        time.sleep(0.1)
-        head = get_json(f"{base}/projects/{slug}/tree-head")
+    head = published_head(f"{base}/projects/{slug}/tree-head", len(lines))
     project_id = json.loads(lines[0])["document"]["project_id"]
 
     root, leaves = check_chain_and_root(lines, project_id)
