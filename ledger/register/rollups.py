@@ -185,6 +185,18 @@ class Tally:
         elif at > span[1]:
             span[1] = at
 
+    def absorb(self, other: Tally) -> None:
+        """Fold ``other`` (priced by the same policy) into this tally, the prices of
+        the kinds it counted included."""
+        self.weights = {**self.weights, **other.weights}
+        self.cells.update(other.cells)
+        for who, (first, last) in other.spans.items():
+            span = self.spans.get(who)
+            if span is None:
+                self.spans[who] = [first, last]
+            else:
+                span[0], span[1] = min(span[0], first), max(span[1], last)
+
     async def write(self, conn: asyncpg.Connection, project_id: int) -> None:
         """Add this tally to the project's stored rollups (caller's transaction)."""
         if not self.cells:

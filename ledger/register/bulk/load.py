@@ -9,13 +9,14 @@ chunk, see ``imports``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 import asyncpg
 
-from ledger.kernel.errors import NotFound
+from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.register.bulk.encode import Cursor, Terms
-from ledger.register.bulk.pipeline import Batch, Pipeline
+from ledger.register.bulk.stream import write_batch
 from ledger.register.bulk.write import Writer, lock_owners, lock_people
 from ledger.register.credit import current_policy
 from ledger.register.models import NewContribution
@@ -58,34 +59,39 @@ async def bulk_load(
     batch_size: int = 20_000,
     progress: Callable[[int], None] | None = None,
     numbered: list[tuple[int, NewContribution]] | None = None,
+    ids: Sequence[int] | None = None,
+    rows_done: Callable[[], object] | None = None,
 ) -> int:
     """Load contributions that are all new, with one journal event each (caller's
     transaction); returns how many were loaded, and adds each with the number it got
-    to ``numbered`` when given."""
+    to ``numbered`` when given. ``ids``: the numbers they take, in order, reserved
+    beforehand (``write.reserve_numbers``); one per contribution. ``rows_done`` is
+    called each time a batch's rows are in, while their events are copied (see
+    ``stream.write_batch``)."""
     terms, cursor = await terms_for(
         conn, project_id, actor, await conn.fetchrow(LOCK_HEAD, project_id)
     )
     writer = await Writer.probe(conn)
     await lock_owners(conn, terms)
     known: dict[int, bool] = {}
-
-    async def reserve(batch: Batch) -> tuple[list[int], dict[int, bool]]:
+    source = iter(items)
+    reserved = iter(ids) if ids is not None else None
+    loaded = 0
+    while batch := list(islice(source, batch_size)):
         unknown = list({i.contributor_id for i in batch} - known.keys())
         if unknown:
             known.update(await lock_people(conn, unknown))
-        return await writer.numbers(conn, len(batch)), known
-
-    pipeline = Pipeline(items, batch_size, terms, cursor, reserve)
-    loaded = 0
-    try:
-        while (chunk := await pipeline.next()) is not None:
-            await writer.write(conn, terms, chunk)
-            if numbered is not None:
-                numbered += zip(chunk.ids, chunk.items, strict=True)
-            loaded += chunk.size
-            if progress:
-                progress(chunk.size)
-    finally:
-        await pipeline.close()
-    await conn.execute(MOVE_HEAD, project_id, pipeline.cursor.seq, pipeline.cursor.hash)
+        if reserved is None:
+            numbers = await writer.numbers(conn, len(batch))
+        else:
+            numbers = list(islice(reserved, len(batch)))
+            if len(numbers) != len(batch):
+                raise InvalidInput("fewer numbers reserved than contributions to load", "ids")
+        await write_batch(conn, writer, terms, cursor, batch, numbers, known, rows_done)
+        if numbered is not None:
+            numbered += zip(numbers, batch, strict=True)
+        loaded += len(batch)
+        if progress:
+            progress(len(batch))
+    await conn.execute(MOVE_HEAD, project_id, cursor.seq, cursor.hash)
     return loaded

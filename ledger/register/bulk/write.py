@@ -15,6 +15,7 @@ check constraints apply either way.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from dataclasses import dataclass
 
 import asyncpg
@@ -100,16 +101,18 @@ class Writer:
         """``count`` new contribution numbers."""
         return list(await conn.fetchval(_IDS, count, self.sequence) or [])
 
-    async def copy(self, conn: asyncpg.Connection, table: str, rows: bytes) -> None:
-        """COPY ``rows`` (binary format) into ``contributions`` or ``journal_events``,
-        with triggers off for this one statement when the probe allowed it."""
+    async def copy(
+        self, conn: asyncpg.Connection, table: str, rows: bytes | AsyncIterable[bytes]
+    ) -> None:
+        """COPY ``rows`` (binary format, whole or as it is made) into ``contributions``
+        or ``journal_events``, with triggers off for this one statement when the probe
+        allowed it."""
         columns = CONTRIBUTION_COLUMNS if table == "contributions" else EVENT_COLUMNS
         if self.fast:
             await conn.execute("SET LOCAL session_replication_role = replica")
         try:
-            await conn.copy_to_table(
-                table, source=memoryview(rows), columns=columns, format="binary"
-            )
+            source = memoryview(rows) if isinstance(rows, bytes) else rows
+            await conn.copy_to_table(table, source=source, columns=columns, format="binary")
         except asyncpg.UniqueViolationError:
             if table != "contributions":
                 raise
@@ -134,6 +137,12 @@ class Writer:
         await self.copy(conn, "contributions", chunk.contributions)
         await self.copy(conn, "journal_events", chunk.events)
         await chunk.tally.write(conn, terms.project_id)
+
+
+async def reserve_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
+    """``count`` new contribution numbers, for a load that needs them before it runs."""
+    sequence = str(await conn.fetchval(_SEQUENCE))
+    return list(await conn.fetchval(_IDS, count, sequence) or [])
 
 
 async def lock_people(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
