@@ -60,6 +60,7 @@ INSERT INTO git_skipped_commits (project_id, sha, reason, repository)
 SELECT $1, u.sha, u.reason, $2 FROM unnest($3::text[], $4::text[]) AS u(sha, reason)
 ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
 """
+_YIELD_EVERY = 250
 _FINISHED = """
 UPDATE git_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND repository = $2
 """
@@ -126,7 +127,9 @@ class _Reader:
             return None
         taken, self._records = self._records[: self.size], self._records[self.size :]
         batch = _Batch()
-        for raw in taken:
+        for n, raw in enumerate(taken):
+            if n % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # the loop keeps feeding the database meanwhile
             text = raw.decode("utf-8", "replace")
             try:
                 commit = parse_record(text, self.numstat)

@@ -11,17 +11,20 @@ contributors with its author and recorded in its metadata by number
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 
 from intake.identity import resolve
-from intake.payload import Activity, Actor
+from intake.payload import Activity
 from ledger.register.bulk import bulk_load
+from ledger.register.bulk.write import reserve_numbers
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution
-from licenses.dco import Signed, Work, record_signoffs
+from licenses.dco import Signed, Work, prepare_signoffs, record_signoffs
+from licenses.dco.copy import Encoded
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -63,53 +66,72 @@ async def record_activities(
             known.add(key)
     if not fresh:
         return 0
-    people = [person for a in fresh.values() for person in (a.actor, *a.co_authors, *a.signoffs)]
+    # A history's activities share a few thousand actor objects: each is resolved once.
+    people = list(
+        {id(p): p for a in fresh.values() for p in (a.actor, *a.co_authors, *a.signoffs)}.values()
+    )
     owners = await resolve(conn, project_id, people, actor)
+    numbers = {id(p): owners[p.key] for p in people}
     items = [
         NewContribution(
-            contributor_id=_number(owners, a.actor),
+            contributor_id=numbers[id(a.actor)],
             kind=a.kind,
             occurred_at=a.occurred_at,
             source=source,
             natural_key=a.natural_key,
             evidence_url=a.url,
-            metadata=_metadata(a, owners),
+            metadata=_metadata(a, numbers),
             counted=a.counted,
         )
         for a in fresh.values()
     ]
-    signed: list[Signed]
     if bulk:
-        numbered: list[tuple[int, NewContribution]] = []
-        created = await bulk_load(
-            conn, project_id, items, actor, batch_size=len(items), numbered=numbered
-        )
-        signed = [
-            Work(i, item.contributor_id, item.occurred_at, item.metadata)
-            for i, item in numbered
-            if item.metadata.get("signoffs")
-        ]
-    else:
-        recorded = await record_contributions(conn, project_id, items, actor)
-        made = [r.contribution for r in recorded if r.created]
-        created = len(made)
-        signed = [c for c in made if c.metadata.get("signoffs")]
+        return await _load(conn, project_id, items, actor)
+    recorded = await record_contributions(conn, project_id, items, actor)
+    made = [r.contribution for r in recorded if r.created]
+    signed: list[Signed] = [c for c in made if c.metadata.get("signoffs")]
     if signed:
-        await record_signoffs(conn, project_id, signed, actor, bulk=bulk)
+        await record_signoffs(conn, project_id, signed, actor)
+    return len(made)
+
+
+async def _load(
+    conn: asyncpg.Connection, project_id: int, items: list[NewContribution], actor: str
+) -> int:
+    """Load new contributions by COPY with the DCO grants their sign-offs earn: the
+    grants are settled first, then encoded while the contributions are copied."""
+    ids = await reserve_numbers(conn, len(items))
+    signed = [
+        Work(i, item.contributor_id, item.occurred_at, item.metadata)
+        for i, item in zip(ids, items, strict=True)
+        if item.metadata.get("signoffs")
+    ]
+    prepared = await prepare_signoffs(conn, project_id, signed, actor) if signed else None
+    if prepared is None:
+        return await bulk_load(conn, project_id, items, actor, batch_size=len(items), ids=ids)
+    rows_in = asyncio.Event()
+
+    async def encode() -> Encoded:  # while the contributions' events are copied
+        await rows_in.wait()
+        return await prepared.encode()
+
+    encoding = asyncio.ensure_future(encode())
+    try:
+        created = await bulk_load(
+            conn, project_id, items, actor, batch_size=len(items), ids=ids, rows_done=rows_in.set
+        )
+        await prepared.write(conn, await encoding)
+    finally:
+        if not encoding.done():
+            encoding.cancel()
     return created
 
 
-Owners = dict[tuple[str, str, str], int]
-
-
-def _number(owners: Owners, person: Actor) -> int:
-    return owners[person.key]
-
-
-def _metadata(activity: Activity, owners: Owners) -> dict[str, Any]:
-    """The activity's metadata with its trailers as contributor numbers."""
+def _metadata(activity: Activity, numbers: dict[int, int]) -> dict[str, Any]:
+    """The activity's metadata with its trailers as contributor numbers (``numbers``:
+    the contributor of each actor object, by ``id``)."""
     found = dict(activity.metadata)
     for name, people in (("co_authors", activity.co_authors), ("signoffs", activity.signoffs)):
         if people:
-            found[name] = list(dict.fromkeys(_number(owners, p) for p in people))
+            found[name] = list(dict.fromkeys(numbers[id(p)] for p in people))
     return found

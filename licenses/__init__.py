@@ -12,7 +12,10 @@ Where each rule lives:
   project's, its agreement text pinned -> ``service``
 - every grant is non-exclusive; its rows, read and written -> ``grants``
 - a sign-off trailer becomes its signer's DCO grant, recomputed when people merge or
-  unmerge -> ``dco``; many at once (a history import), by COPY -> ``dco_copy``
+  unmerge -> ``dco/`` (what a grant is made of -> ``work``; settling a commit and
+  signer -> ``settle``; recording and recomputing -> ``record``; a history import's
+  batch settled first and its grants encoded beside its COPY -> ``bulk``; many at
+  once by COPY -> ``copy``)
 - agreement texts pinned by SHA-256; ``LicenseRef-`` texts -> ``agreements``
 - which grant covers a contribution, in SQL -> ``coverage`` (``coverage_sql``)
 - may inbound work be included under the outbound license -> ``compat/`` (the OSADL

@@ -12,6 +12,7 @@ and IP addresses is not needed here.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import struct
 from collections.abc import Sequence
@@ -77,17 +78,46 @@ async def copy_grants(
     with one journal event each (caller's transaction); how many."""
     if not grants:
         return 0
-    ids = list(await conn.fetchval(_IDS, len(grants)))
-    head = await conn.fetchrow(_HEAD, project_id)
-    if head is None:
-        raise NotFound(f"project {project_id} has no journal")
-    seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
-    rows, links, events = [binary.HEADER], [binary.HEADER], [binary.HEADER]
-    template = _Template(project_id, actor, now)
-    pid, at, who = binary.int8(project_id), binary.timestamptz(now), _text(actor)
-    kind, version = _text(GrantRecorded.TYPE), binary.int2(GrantRecorded.VERSION)
+    ids = await grant_numbers(conn, len(grants))
+    encoded = await encode_grants(project_id, actor, grants, ids)
+    return await write_grants(conn, project_id, actor, encoded)
+
+
+async def grant_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
+    """``count`` new grant numbers."""
+    return list(await conn.fetchval(_IDS, count) or [])
+
+
+@dataclass(slots=True)
+class Encoded:
+    """Grants encoded for COPY but not yet chained: their rows, their contribution
+    links and their events' bodies (the events' numbers, instants and hashes are
+    given when they are written, after whatever the journal holds by then)."""
+
+    grants: list[tuple[NewGrant, bytes]]
+    ids: list[int]
+    rows: list[bytes]
+    links: list[bytes]
+    bodies: list[bytes]
+
+
+async def encode_grants(
+    project_id: int,
+    actor: str,
+    grants: Sequence[tuple[NewGrant, bytes]],
+    ids: list[int],
+    *,
+    step: int = 0,
+) -> Encoded:
+    """Encode ``grants`` (numbered ``ids``); with ``step``, let the event loop run every
+    ``step`` grants (so that a COPY in flight on the same loop keeps its server fed)."""
+    terms = _Terms()
+    pid, who = binary.int8(project_id), _text(actor)
+    rows, links, bodies = [binary.HEADER], [binary.HEADER], []
     for n, ((grant, text_sha), grant_id) in enumerate(zip(grants, ids, strict=True)):
-        fixed = template.fixed(grant)
+        if step and n % step == step - 1:
+            await asyncio.sleep(0)
+        fixed = terms.fixed(grant)
         gid = binary.int8(grant_id)
         rows.append(b"".join((
             _GRANT_FIELDS, pid, gid, _text(grant.natural_key), _int8(grant.grantor_contributor_id),
@@ -96,11 +126,33 @@ async def copy_grants(
             _text(grant.delivery_id), binary.timestamptz(grant.effective_at), who,
         )))  # fmt: skip
         links += [_LINK_FIELDS + pid + gid + binary.int8(c) for c in grant.contribution_ids]
+        bodies.append(terms.body(grant, fixed, grant_id, text_sha))
+    return Encoded(list(grants), ids, rows, links, bodies)
+
+
+async def write_grants(
+    conn: asyncpg.Connection, project_id: int, actor: str, encoded: Encoded
+) -> int:
+    """Chain the encoded grants' events after the project's journal head (which the
+    caller holds and which moves past them) and COPY everything (caller's
+    transaction); how many grants."""
+    if not encoded.ids:
+        return 0
+    head = await conn.fetchrow(_HEAD, project_id)
+    if head is None:
+        raise NotFound(f"project {project_id} has no journal")
+    seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
+    document = _Document(project_id, actor, now)
+    pid, at, who = binary.int8(project_id), binary.timestamptz(now), _text(actor)
+    kind, version = _text(GrantRecorded.TYPE), binary.int2(GrantRecorded.VERSION)
+    events = [binary.HEADER]
+    for n, body in enumerate(encoded.bodies):
         seq += 1
-        body, document = template.encode(grant, fixed, grant_id, text_sha, seq)
+        whole = document.of(body, seq)
         if n == 0:
-            template.check(grant, grant_id, text_sha, seq, document)
-        digest = hashlib.sha256(prev + document).digest()
+            grant, text_sha = encoded.grants[0]
+            document.check(grant, encoded.ids[0], text_sha, seq, whole)
+        digest = hashlib.sha256(prev + whole).digest()
         events.append(b"".join((
             _EVENT_FIELDS, pid, binary.int8(seq), kind, binary.jsonb(body), who, at,
             binary.text(prev), binary.text(digest), version,
@@ -110,17 +162,16 @@ async def copy_grants(
     if fast:
         await conn.execute("SET LOCAL session_replication_role = replica")
     for table, records, columns in (
-        ("grants", rows, GRANT_COLUMNS),
-        ("grant_contributions", links, ["project_id", "grant_id", "contribution_id"]),
+        ("grants", encoded.rows, GRANT_COLUMNS),
+        ("grant_contributions", encoded.links, ["project_id", "grant_id", "contribution_id"]),
         ("journal_events", events, EVENT_COLUMNS),
     ):
-        records.append(binary.TRAILER)
-        stream = memoryview(b"".join(records))
+        stream = memoryview(b"".join((*records, binary.TRAILER)))
         await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
     if fast:
         await conn.execute("SET LOCAL session_replication_role = origin")
     await conn.execute(_MOVE, project_id, seq, prev)
-    return len(grants)
+    return len(encoded.ids)
 
 
 async def _fast(conn: asyncpg.Connection) -> bool:
@@ -145,22 +196,12 @@ class _Fixed:
     method: bytes
 
 
-class _Template:
-    """A DCO grant's event document assembled from its fixed parts in RFC 8785 order
-    (sorted keys, compact; these values are integers, ASCII text, booleans and null),
-    checked against the journal's own canonical form once per call."""
+class _Terms:
+    """The bodies of DCO grants' events assembled from their fixed parts in RFC 8785
+    order (sorted keys, compact; these values are integers, ASCII text, booleans and
+    null), the parts grants of the same terms share made once."""
 
-    def __init__(self, project_id: int, actor: str, now: datetime) -> None:
-        self.project_id, self.actor, self.now = project_id, actor, now
-        self.head = b'{"actor":' + orjson.dumps(actor) + b',"body":'
-        self.middle = b',"project_id":%d,"recorded_at":%b,"seq":' % (
-            project_id,
-            orjson.dumps(timestamp(now)),
-        )
-        self.tail = b',"type":%b,"v":%d}' % (
-            orjson.dumps(GrantRecorded.TYPE),
-            GrantRecorded.VERSION,
-        )
+    def __init__(self) -> None:
         self._fixed: dict[tuple[object, ...], _Fixed] = {}
 
     def fixed(self, grant: NewGrant) -> _Fixed:
@@ -193,10 +234,8 @@ class _Template:
             found = self._fixed[key] = _Fixed(middle, head, terms, method)
         return found
 
-    def encode(
-        self, grant: NewGrant, fixed: _Fixed, grant_id: int, text_sha: bytes | None, seq: int
-    ) -> tuple[bytes, bytes]:
-        """The event's body and whole document as canonical JSON."""
+    def body(self, grant: NewGrant, fixed: _Fixed, grant_id: int, text_sha: bytes | None) -> bytes:
+        """The event's body as canonical JSON."""
         dumps = orjson.dumps
         head = b'{"agreement_version":%b,"authorisations":%d,"commit":%b,' % (
             dumps(grant.agreement_version),
@@ -211,8 +250,28 @@ class _Template:
         end = b'"text_sha256":%b,"trademark_excluded":true}' % dumps(
             text_sha.hex() if text_sha else None
         )
-        body = head + dated + fixed.middle % dumps(grant.grantor_contributor_id) + end
-        return body, b"%b%b%b%d%b" % (self.head, body, self.middle, seq, self.tail)
+        return head + dated + fixed.middle % dumps(grant.grantor_contributor_id) + end
+
+
+class _Document:
+    """A grant event's whole document around its body, for one load's actor and
+    instant, checked against the journal's own canonical form once per load."""
+
+    def __init__(self, project_id: int, actor: str, now: datetime) -> None:
+        self.project_id, self.actor, self.now = project_id, actor, now
+        self.head = b'{"actor":' + orjson.dumps(actor) + b',"body":'
+        self.middle = b',"project_id":%d,"recorded_at":%b,"seq":' % (
+            project_id,
+            orjson.dumps(timestamp(now)),
+        )
+        self.tail = b',"type":%b,"v":%d}' % (
+            orjson.dumps(GrantRecorded.TYPE),
+            GrantRecorded.VERSION,
+        )
+
+    def of(self, body: bytes, seq: int) -> bytes:
+        """The document of event ``seq`` with ``body``."""
+        return b"%b%b%b%d%b" % (self.head, body, self.middle, seq, self.tail)
 
     def check(
         self, grant: NewGrant, grant_id: int, text_sha: bytes | None, seq: int, document: bytes

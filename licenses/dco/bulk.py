@@ -1,0 +1,73 @@
+"""A history import's sign-offs settled before its batch is written, so that the new
+grants are encoded while the batch's contributions are copied, then written after."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from licenses.agreements import ensure_dco, list_agreements
+from licenses.dco.copy import Encoded, encode_grants, grant_numbers, write_grants
+from licenses.dco.settle import OUTBOUND, GrantWriter, new_grant, settle
+from licenses.dco.work import Signed, commit_of, signers_of, stored_grants, wanted_pairs
+from licenses.models import AgreementText
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A bulk batch's sign-offs settled before its contributions are written: what to
+    withdraw and extend, and the new grants' terms and numbers, so that encoding the
+    new grants (CPU only) can run while the contributions are copied."""
+
+    writer: GrantWriter
+    texts: list[AgreementText]
+    outbound: Any
+    ids: list[int]
+
+    async def encode(self, step: int = 64) -> Encoded:
+        """The new grants encoded; the event loop runs every ``step`` grants."""
+        made = []
+        for n, (pair, count, work) in enumerate(self.writer.new):
+            if n % step == step - 1:
+                await asyncio.sleep(0)
+            made.append(new_grant(pair, count, work, self.texts, self.outbound))
+        return await encode_grants(
+            self.writer.project_id, self.writer.actor, made, self.ids, step=step
+        )
+
+    async def write(self, conn: asyncpg.Connection, encoded: Encoded) -> int:
+        """Write what was settled, once the contributions are in (caller's transaction,
+        holding the journal head); how many grants were new."""
+        await self.writer.changes()
+        return await write_grants(conn, self.writer.project_id, self.writer.actor, encoded)
+
+
+async def prepare_signoffs(
+    conn: asyncpg.Connection, project_id: int, work: Sequence[Signed], actor: str
+) -> Prepared | None:
+    """Settle the sign-offs of contributions about to be loaded in bulk (numbered,
+    not yet written; caller's transaction): the DCO agreement is made first when
+    needed, and the new grants get their numbers. None when nothing is to change."""
+    signed = [c for c in work if signers_of(c) and commit_of(c)]
+    if not signed:
+        return None
+    wanted = await wanted_pairs(conn, signed)
+    stored = await stored_grants(conn, project_id, {sha for sha, _ in wanted})
+    writer = GrantWriter(conn, project_id, actor, True)
+    by_id = {c.id: c for c in signed}
+    for pair, items in wanted.items():
+        settle(writer, pair, items, stored.get(pair, []), set(), by_id)
+    if not (writer.new or writer.extend or writer.withdraw):
+        return None
+    texts: list[AgreementText] = []
+    outbound, ids = None, []
+    if writer.new:
+        await ensure_dco(conn, project_id, actor)
+        texts = await list_agreements(conn, project_id, "dco")
+        outbound = await conn.fetchval(OUTBOUND, project_id)
+        ids = await grant_numbers(conn, len(writer.new))
+    return Prepared(writer, texts, outbound, ids)
