@@ -5,7 +5,10 @@ A merge moves the source's identities, contributions and merged children to the
 target and records exactly what moved, so an unmerge puts back exactly that. Both
 rebuild the affected rollup rows and recompute the DCO grants that depend on who is
 whom (``licenses.dco.reconcile``) in the same transaction, and journal one event in
-every project whose contributions changed hands.
+every project whose contributions changed hands. Where a project's journal holds no
+event of the merge (a merge recorded without one: the splits of migration 0018), the
+unmerge's event lists the contributions that went back, so that the journal alone
+says who holds them.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import asyncpg
+from msgspec import UNSET
 
 from ledger.journal.chain import append_event
+from ledger.journal.events import Event, decode
 from ledger.journal.events.intake import ContributorsMerged, ContributorsUnmerged
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from licenses import dco
@@ -49,6 +54,11 @@ SELECT id, source_id, target_id, previous_parent, moved_identities, moved_childr
 _RESTORE_CONTRIBUTIONS = """
 UPDATE contributions SET contributor_id = $3
 WHERE project_id = $1 AND id = any($2::bigint[]) AND contributor_id = $4
+RETURNING id
+"""
+_MERGE_EVENTS = """
+SELECT project_id, version, body FROM journal_events
+WHERE project_id = any($1::bigint[]) AND type = $2
 """
 _DROP_PEOPLE = (
     "DELETE FROM contributor_stats WHERE project_id = $1 AND contributor_id = any($2::bigint[])"
@@ -123,24 +133,28 @@ async def rebuild_rollups(
 
 async def _settle(
     conn: asyncpg.Connection,
-    kind: type[ContributorsMerged | ContributorsUnmerged],
-    moved: dict[int, list[int]],
-    project_id: int,
-    merge: tuple[int, int, int],
+    events: dict[int, Event],
+    people: tuple[int, int],
     actor: str,
 ) -> None:
-    """Rebuild rollups and journal one event in every project that changed hands
-    (``merge`` is the merge record, its source and its target), then recompute the DCO
-    grants of both people's work wherever it is."""
-    merge_id, source, target = merge
-    for p in sorted({*moved, project_id}):
-        await rebuild_rollups(conn, p, [source, target])
-        event = kind(
-            merge_id=merge_id, source=source, target=target, contributions=len(moved.get(p, []))
-        )
+    """Rebuild both ``people``'s rollups and journal its event in every project that
+    changed hands, then recompute the DCO grants of their work wherever it is."""
+    for p, event in sorted(events.items()):
+        await rebuild_rollups(conn, p, people)
         await append_event(conn, p, event, actor)
-    for p, _ in await affected_projects(conn, [source, target]):
-        await dco.reconcile(conn, p, [source, target], actor)
+    for p, _ in await affected_projects(conn, people):
+        await dco.reconcile(conn, p, people, actor)
+
+
+async def _journaled(conn: asyncpg.Connection, merge_id: int, project_ids: list[int]) -> set[int]:
+    """The projects among ``project_ids`` whose journal holds the event of this merge
+    (read from the merges each of them journaled)."""
+    found: set[int] = set()
+    for row in await conn.fetch(_MERGE_EVENTS, project_ids, ContributorsMerged.TYPE):
+        event = decode(ContributorsMerged.TYPE, row["body"], row["version"])
+        if isinstance(event, ContributorsMerged) and event.merge_id == merge_id:
+            found.add(row["project_id"])
+    return found
 
 
 async def merge(
@@ -169,7 +183,13 @@ async def merge(
     merge_id = await conn.fetchval(
         _RECORD, source, target, None, identities, children, stored, actor
     )
-    await _settle(conn, ContributorsMerged, moved, project_id, (merge_id, source, target), actor)
+    events: dict[int, Event] = {
+        p: ContributorsMerged(
+            merge_id=merge_id, source=source, target=target, contributions=len(moved.get(p, []))
+        )
+        for p in {*moved, project_id}
+    }
+    await _settle(conn, events, (source, target), actor)
     return int(merge_id)
 
 
@@ -185,9 +205,11 @@ async def unmerge(conn: asyncpg.Connection, project_id: int, merge_id: int, acto
             f"contributor {target} was merged into {parent} later; unmerge that first",
             ConflictCode.MERGED_LATER,
         )
-    moved = {int(p): ids for p, ids in record["moved_contributions"].items()}
-    for p, ids in moved.items():
-        await conn.execute(_RESTORE_CONTRIBUTIONS, p, ids, source, target)
+    listed = {int(p): ids for p, ids in record["moved_contributions"].items()}
+    moved = {
+        p: sorted(r["id"] for r in await conn.fetch(_RESTORE_CONTRIBUTIONS, p, ids, source, target))
+        for p, ids in listed.items()
+    }
     await conn.execute(
         "UPDATE identities SET contributor_id = $2 WHERE id = any($1::bigint[])",
         record["moved_identities"],
@@ -207,7 +229,17 @@ async def unmerge(conn: asyncpg.Connection, project_id: int, merge_id: int, acto
         merge_id,
         actor,
     )
-    await _settle(conn, ContributorsUnmerged, moved, project_id, (merge_id, source, target), actor)
+    touched = sorted({*moved, project_id})
+    journaled = await _journaled(conn, merge_id, touched)
+    events: dict[int, Event] = {
+        p: ContributorsUnmerged(
+            merge_id=merge_id, source=source, target=target,
+            contributions=len(moved.get(p, [])),
+            contribution_ids=UNSET if p in journaled else tuple(moved.get(p, [])),
+        )
+        for p in touched
+    }  # fmt: skip
+    await _settle(conn, events, (source, target), actor)
     return int(source)
 
 

@@ -6,8 +6,10 @@ Where each rule lives:
 - one pass over the journal's decoded events into what the figures need, in flat
   memory (merges, grants, sponsors, proposals, the period's contributions as typed
   arrays) -> ``replay``
-- the period's contributions as numpy columns by the record that holds each one,
-  affiliations as day ranges -> ``work``
+- who holds each contribution after merges, unmerges and the contributions an unmerge
+  lists -> ``holders``
+- the period's contributions as numpy columns by the record that holds each one, each
+  holder's first counted contribution, affiliations as day ranges -> ``work``
 - ``contributors`` and ``organisations`` -> ``contributors``
 - ``funding`` -> ``funding``; ``licensing`` (coverage, instruments, incompatible
   inbound licenses) -> ``licensing``; ``decisions`` (re-tallied) -> ``decisions``

@@ -16,7 +16,7 @@ import numpy as np
 
 from ledger.register.models import CODE_KINDS
 from reports.figures import absence_factor, gini, share
-from reports.recompute.work import Span, Work, credit_text
+from reports.recompute.work import Span, Work, credit_text, first_by_holder
 
 
 def contributors(work: Work) -> dict[str, Any]:
@@ -24,10 +24,7 @@ def contributors(work: Work) -> dict[str, Any]:
     replay = work.replay
     holders, index = np.unique(work.holder, return_inverse=True)
     counts, credits = work.sums(index, len(holders))
-    first: dict[int, int] = {}
-    for record, at in replay.first_at.items():
-        holder = replay.holders.of(record)
-        first[holder] = min(at, first.get(holder, at))
+    first = first_by_holder(replay)
     new = sum(1 for at in first.values() if replay.start <= at < replay.end)
     kind_counts, kind_credits = work.sums(work.kind, len(work.kinds))
     months = work.at.astype("datetime64[us]").astype("datetime64[M]")

@@ -5,7 +5,7 @@ event by event beside ``replay.Replay`` (pure, no I/O).
   instant, id) under its thread, with its repository and opening, so that reviews and
   comments recorded before the change they belong to still count; three numbers and a
   role each.
-- ``reverts``: the period's counted reverts, as (record, source, targets).
+- ``reverts``: the period's counted reverts, as (contribution, record, source, targets).
 - the counted contributions of the quarters the trends look back over are kept by
   ``replay.Replay`` as a second ``replay.Contributions`` (``window``).
 - ``Governance``: the journal time and actor of each proposal's creation; the changes
@@ -14,7 +14,7 @@ event by event beside ``replay.Replay`` (pure, no I/O).
   actor.
 
 Records are resolved to the contributors holding them only when a figure is computed
-(``replay.Holders``), since merges may follow.
+(``holders.Holders``), since merges and unmerges may follow.
 """
 
 from __future__ import annotations

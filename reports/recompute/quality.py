@@ -27,7 +27,7 @@ def _first(
     posts: list[Post], roles: tuple[str, ...], author: int, since: int, replay: Replay
 ) -> int | None:
     times = [p.at for p in posts if p.role in roles and p.at >= since
-             and replay.holders.of(p.record) != author]  # fmt: skip
+             and replay.holders.holding(p.id, p.record) != author]  # fmt: skip
     return (min(times) - since) // SECOND if times else None
 
 
@@ -41,14 +41,14 @@ def _judge(replay: Replay) -> list[dict[str, Any]]:
         head = min(openers, key=lambda p: (p.at, p.id))
         if not replay.start <= head.at < replay.end:
             continue
-        author = replay.holders.of(head.record)
-        others = [p for p in posts if replay.holders.of(p.record) != author]
+        author = replay.holders.holding(head.id, head.record)
+        others = [p for p in posts if replay.holders.holding(p.id, p.record) != author]
         opened = head.at if head.role == "issue" else head.opened
         judged.append({
             "thread": thread, "role": head.role, "author": author, "at": head.at,
             "repository": head.repository, "opened": opened,
             "reviewed": any(p.role == "review" and p.at <= head.at for p in others),
-            "self_merged": any(p.role == "merge" and replay.holders.of(p.record) == author
+            "self_merged": any(p.role == "merge" and replay.holders.holding(p.id, p.record) == author
                                for p in posts),
             "response": None if opened is None
             else _first(posts, ("review", "comment"), author, opened, replay),
@@ -104,11 +104,11 @@ def _reviews(replay: Replay) -> dict[str, Any]:
 def _reverts(replay: Replay, contributions: int) -> dict[str, Any]:
     sources: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     people: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for record, source, targets in replay.reverts:
-        for bucket in (sources[source], people[replay.holders.of(record)]):
+    for contribution, record, source, targets in replay.reverts:
+        for bucket in (sources[source], people[replay.holders.holding(contribution, record)]):
             bucket[0] += 1
             bucket[1] += targets
-    reverted = sum(t for _, _, t in replay.reverts)
+    reverted = sum(t for *_, t in replay.reverts)
     ranked = sorted(people.items(), key=lambda i: (-i[1][0], i[0]))[:REVERTERS_LISTED]
     return {
         "reverts": len(replay.reverts),

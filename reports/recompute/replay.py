@@ -3,10 +3,14 @@
 ``Replay.feed`` takes each decoded event once, in journal order, and keeps only state
 the size of the project's entities (contributors, grants, sponsors, proposals) plus
 five numbers per counted contribution of the period, in typed arrays
-(``Contributions``): never the events themselves, so a journal of any length streams
-through it. Merges are replayed as the register applies them (``Holders``): a merge
-moves every contribution its source holds to its target, an unmerge moves exactly those
-back; figures count each contribution under the record that holds it at the end.
+(``Contributions``), and the number of each counted contribution made before the
+horizon (the first instant a figure reads), by record (``early``): never the events
+themselves, so a journal of any length streams through it. Merges are replayed as the
+register applies them (``holders.Holders``): a merge moves every contribution its
+source holds to its target, an unmerge moves exactly those back, or the contributions
+it lists when its merge was never journaled; figures count each contribution under the
+record that holds it at the end (``early`` says whether a record that an unmerge took
+contributions from still made one before the horizon).
 What the quality, sustainability and rules sections need beside this is collected by
 ``critics_replay`` from the same pass; ``feed`` takes each event with its document's
 journal time and actor (``critics_replay.Stamp``).
@@ -28,7 +32,11 @@ from ledger.journal.events.governance import (
     ProposalDecided,
     ProposalOpened,
 )
-from ledger.journal.events.intake import ContributorsMerged, ContributorsUnmerged
+from ledger.journal.events.intake import (
+    ContributorsMerged,
+    ContributorsUnmerged,
+    ContributorsUnmergedV1,
+)
 from ledger.journal.events.licenses import (
     AgreementPublished,
     GrantExtended,
@@ -51,6 +59,7 @@ from ledger.journal.events.treasury import (
 from reports.critics.measures import window
 from reports.period import Period
 from reports.recompute.critics_replay import Governance, Stamp, Threads
+from reports.recompute.holders import Holders
 from reports.recompute.instants import micros
 
 __all__ = ["CREDIT_SCALE", "Replay", "micros", "scaled_credit"]
@@ -93,41 +102,6 @@ class Contributions:
 
 
 @dataclass(slots=True)
-class Holders:
-    """Who holds each contributor record's contributions, and who is merged into whom."""
-
-    holder: dict[int, int] = field(default_factory=dict)
-    parent: dict[int, int] = field(default_factory=dict)
-    moves: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
-
-    def of(self, record: int) -> int:
-        return self.holder.get(record, record)
-
-    def merged_into(self, record: int) -> int | None:
-        return self.parent.get(record)
-
-    def merge(self, event: ContributorsMerged, records: set[int]) -> None:
-        source, target = event.source, event.target
-        moved = [r for r in sorted(records | set(self.holder)) if self.of(r) == source]
-        children = sorted(r for r, p in self.parent.items() if p == source)
-        for r in moved:
-            self.holder[r] = target
-        for r in children:
-            self.parent[r] = target
-        self.parent[source] = target
-        self.moves[event.merge_id] = (moved, children)
-
-    def unmerge(self, event: ContributorsUnmerged) -> None:
-        moved, children = self.moves.pop(event.merge_id, ([], []))
-        for r in moved:
-            if self.of(r) == event.target:
-                self.holder[r] = event.source
-        for r in children:
-            self.parent[r] = event.source
-        self.parent.pop(event.source, None)
-
-
-@dataclass(slots=True)
 class Grant:
     """A grant as the journal published it, with its withdrawal when one followed."""
 
@@ -163,6 +137,8 @@ class Replay:
     contributions: Contributions = field(default_factory=Contributions)
     first_at: dict[int, int] = field(default_factory=dict)
     """Per contributor record, its first counted contribution (microseconds)."""
+    early: dict[int, array[int]] = field(default_factory=dict)
+    """Per contributor record, its counted contributions made before ``horizon``."""
     holders: Holders = field(default_factory=Holders)
     grants: dict[int, Grant] = field(default_factory=dict)
     listed: tuple[array[int], array[int]] = field(default_factory=lambda: (array("q"), array("q")))
@@ -177,8 +153,8 @@ class Replay:
     books: list[Event] = field(default_factory=list)
     """The events that describe the books (``reports.funding.books.from_events``)."""
     threads: Threads = field(default_factory=Threads)
-    reverts: list[tuple[int, str, int]] = field(default_factory=list)
-    """The period's counted reverts: (record, source, targets named)."""
+    reverts: list[tuple[int, int, str, int]] = field(default_factory=list)
+    """The period's counted reverts: (contribution, record, source, targets named)."""
     window: Contributions = field(default_factory=Contributions)
     """Counted contributions of the trend's quarters (up to the period's end)."""
     governance: Governance = field(default_factory=Governance)
@@ -187,11 +163,14 @@ class Replay:
     end: int = field(init=False)
     window_start: int = field(init=False)
     """The first instant of the trend's quarters (``reports.critics.measures.window``)."""
+    horizon: int = field(init=False)
+    """The first instant a figure reads: the period's start or the trend's, if earlier."""
 
     def __post_init__(self) -> None:
         self.start = micros(self.period.start_at.isoformat())
         self.end = micros(self.period.end_at.isoformat())
         self.window_start = micros(window(self.period)[0].start.isoformat() + "T00:00:00Z")
+        self.horizon = min(self.start, self.window_start)
 
     def feed(self, event: Event, stamp: Stamp) -> None:
         """Take the next event of the journal, with its document's time and actor."""
@@ -204,6 +183,8 @@ class Replay:
                 record = event.contributor_id
                 if at < self.first_at.get(record, at + 1):
                     self.first_at[record] = at
+                if at < self.horizon:
+                    self.early.setdefault(record, array("q")).append(event.contribution_id)
                 if self.start <= at < self.end:
                     self.contributions.add(event, at)
                 self._critics(event, at)
@@ -211,7 +192,7 @@ class Replay:
                 self._project(event)
             case ContributorsMerged():
                 self.holders.merge(event, set(self.first_at))
-            case ContributorsUnmerged():
+            case ContributorsUnmerged() | ContributorsUnmergedV1():
                 self.holders.unmerge(event)
             case GrantRecorded() | GrantExtended() | GrantWithdrawn() | AgreementPublished():
                 self._licensing(event)
@@ -233,7 +214,9 @@ class Replay:
         opened = None if event.opened_at is UNSET else micros(event.opened_at)
         self.threads.add(event, at, opened)
         if event.reverts is not UNSET and self.start <= at < self.end:
-            self.reverts.append((event.contributor_id, event.source, len(event.reverts)))
+            self.reverts.append(
+                (event.contribution_id, event.contributor_id, event.source, len(event.reverts))
+            )
         if self.window_start <= at < self.end:
             self.window.add(event, at)
 

@@ -17,7 +17,7 @@ from reports.critics.measures import retention as retention_rows
 from reports.critics.measures import window as quarters_of
 from reports.figures import absence_factor
 from reports.recompute.replay import Replay
-from reports.recompute.work import DAY_MICROS, Span, Work, credit_text
+from reports.recompute.work import DAY_MICROS, Span, Work, credit_text, first_by_holder
 
 
 def quarters_of_days(days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -62,10 +62,7 @@ def sustainability(
     quarter = quarters_of_days(work.day)
     shown = from_first_active(quarters_of(replay.period), set(quarter.tolist()))
     org = work.organisation_of(spans)
-    first: dict[int, int] = {}
-    for record, at in replay.first_at.items():
-        holder = replay.holders.of(record)
-        first[holder] = min(at, first.get(holder, at))
+    first = first_by_holder(replay)
     inside = [(h, at) for h, at in first.items() if replay.window_start <= at < replay.end]
     days = np.array([at // DAY_MICROS for _, at in inside], dtype=np.int64)
     cohorts = dict(zip([h for h, _ in inside], quarters_of_days(days).tolist(), strict=True))

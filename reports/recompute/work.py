@@ -4,11 +4,14 @@ at the end of the replay, with the lookups every figure shares (pure, no I/O).
 ``Work`` is built once from a ``Replay``: ``holder`` (who holds each contribution now),
 ``day`` (UTC days since the epoch), ``credit`` (1/10000 units), ``kind`` and ``month``
 indexes, and ``rows_of(holder)`` (the contributions of one holder, through one stable
-sort). ``spans_of`` turns the report's embedded affiliations into day ranges.
+sort). ``first_by_holder`` gives each holder's first counted contribution (new
+contributors, cohorts). ``spans_of`` turns the report's embedded affiliations into day
+ranges.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -67,6 +70,70 @@ def _column(values: Any) -> Ints:
     return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
 
 
+def _counted_for(ids: Ints, records: Ints, reassigned: dict[int, int]) -> Ints:
+    """Per contribution, the record it counts for: the one an unmerge handed it to, else
+    the one it was recorded under."""
+    if not reassigned or not len(ids):
+        return records
+    keys = np.fromiter(reassigned, np.int64, len(reassigned))
+    to = np.fromiter(reassigned.values(), np.int64, len(reassigned))
+    order = np.argsort(keys)
+    keys, to = keys[order], to[order]
+    at = np.clip(np.searchsorted(keys, ids), 0, len(keys) - 1)
+    return np.where(keys[at] == ids, to[at], records)
+
+
+def first_by_holder(replay: Replay) -> dict[int, int]:
+    """Per holder, its first counted contribution (microseconds): exact from the replay's
+    horizon on, and ``horizon - 1`` for a holder with one made before it (the figures ask
+    only whether it lies in the period or in one of the trend's quarters)."""
+    holders = replay.holders
+    first: dict[int, int] = {}
+
+    def keep(holder: int, at: int) -> None:
+        first[holder] = min(at, first.get(holder, at))
+
+    if not holders.reassigned:
+        for record, at_first in replay.first_at.items():
+            keep(holders.of(record), at_first)
+        return first
+    # Unmerges handed some contributions to other records: the records they came from
+    # start with what they kept, and those who got them with what they got.
+    keys = np.fromiter(holders.reassigned, np.int64, len(holders.reassigned))
+    span = replay.contributions if replay.start < replay.window_start else replay.window
+    ids, at, records = _column(span.ids), _column(span.at), _column(span.record)
+    gone = np.isin(ids, keys)
+    early_records, early_ids = _early(replay.early)
+    early_gone = np.isin(early_ids, keys)
+    kept_early = set(np.unique(early_records[~early_gone]).tolist())
+    lost = set(np.unique(records[gone]).tolist()) | set(early_records[early_gone].tolist())
+    for record, at_first in replay.first_at.items():
+        if record not in lost or record in kept_early:
+            keep(holders.of(record), at_first)
+    for record in lost - kept_early:
+        kept = (records == record) & ~gone
+        if kept.any():
+            keep(holders.of(record), int(at[kept].min()))
+    for contribution, record, moment in zip(
+        ids[gone].tolist(), records[gone].tolist(), at[gone].tolist(), strict=True
+    ):
+        keep(holders.holding(contribution, record), moment)
+    for contribution, record in zip(
+        early_ids[early_gone].tolist(), early_records[early_gone].tolist(), strict=True
+    ):
+        keep(holders.holding(contribution, record), replay.horizon - 1)
+    return first
+
+
+def _early(early: dict[int, array[int]]) -> tuple[Ints, Ints]:
+    """(record, contribution) of every counted contribution made before the horizon."""
+    if not early:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    lengths = [len(ids) for ids in early.values()]
+    records = np.repeat(np.fromiter(early, np.int64, len(early)), lengths)
+    return records, np.concatenate([_column(ids) for ids in early.values()])
+
+
 class Work:
     """The period's counted contributions (or another stretch's, ``contributions``), by
     the record holding each one now."""
@@ -80,7 +147,8 @@ class Work:
         self.kind = np.asarray(c.kind, dtype=np.int64)
         self.kinds = c.kinds
         self.n = len(self.ids)
-        records, inverse = np.unique(_column(c.record), return_inverse=True)
+        counted_for = _counted_for(self.ids, _column(c.record), replay.holders.reassigned)
+        records, inverse = np.unique(counted_for, return_inverse=True)
         holders = np.array([replay.holders.of(int(r)) for r in records], dtype=np.int64)
         self.holder = holders[inverse] if self.n else np.zeros(0, np.int64)
         self.day = self.at // DAY_MICROS

@@ -27,7 +27,10 @@ The journal is permanent and public, so no event type may declare a personal fie
 
 The event document ``{project_id, seq, type, v, body, actor, recorded_at}`` carries
 the version ``v`` of its type; a body is read as its type's newest version unless a
-version is named.
+version is named. A published version is never redefined: a body of a new shape is a
+new struct of the same ``TYPE`` with the next ``VERSION`` (writers build it under the
+type's usual name), and the older one stays in ``EVENTS``, named with its version
+(``ContributorsUnmergedV1``), so that every journal written before still decodes.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ forge accounts (written by ``intake``)."""
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from ledger.journal.events.base import Event
 
 
@@ -58,7 +60,8 @@ class ContributorsMerged(Event, frozen=True, kw_only=True):
     contributions: int
 
 
-class ContributorsUnmerged(Event, frozen=True, kw_only=True):
+# Version 1 of ``contributors.unmerged``, as journals written before version 2 hold it.
+class ContributorsUnmergedV1(Event, frozen=True, kw_only=True):
     """Merge ``merge_id`` was undone: what it moved from ``source`` went back."""
 
     TYPE = "contributors.unmerged"
@@ -67,6 +70,27 @@ class ContributorsUnmerged(Event, frozen=True, kw_only=True):
     source: int
     target: int
     contributions: int
+
+
+class ContributorsUnmerged(Event, frozen=True, kw_only=True):
+    """Merge ``merge_id`` was undone: what it moved from ``source`` went back;
+    ``contributions`` is how many of this project's contributions did.
+
+    When this project's journal holds the merge's own event, that event says what went
+    back and ``contribution_ids`` is left out. Otherwise (a merge recorded without one:
+    the splits of migration 0018) ``contribution_ids`` lists the numbers of exactly the
+    contributions that went back, ascending, so that the journal alone says they count
+    for ``source`` from now on. Its size is that of the work that changed hands (eight
+    bytes or so per contribution, once; the journal already holds an event for each of
+    them); a merge's own event keeps every other unmerge small."""
+
+    TYPE = ContributorsUnmergedV1.TYPE
+    VERSION = 2
+    merge_id: int
+    source: int
+    target: int
+    contributions: int
+    contribution_ids: tuple[int, ...] | UnsetType = UNSET
 
 
 class ContributorBotMarked(Event, frozen=True, kw_only=True):
@@ -100,6 +124,7 @@ EVENTS: tuple[type[Event], ...] = (
     ForgeBaseUrlSet,
     DeliveryReplayed,
     ContributorsMerged,
+    ContributorsUnmergedV1,
     ContributorsUnmerged,
     ContributorBotMarked,
     ContributorRenamed,

@@ -22,13 +22,15 @@ from intake.settings import set_intake_settings
 from intake.worker import Worker, WorkerConfig
 from ledger.kernel.money import Money
 from ledger.register import people, projects
-from ledger.register.models import Project
+from ledger.register.contributions import record_contributions
+from ledger.register.models import NewContribution, Project
 from ledger.treasury import approvals
 from ledger.treasury.models import Policy
 from ledger.treasury.movements import convert_currency
 from ledger.treasury.reversals import reverse
 from licenses import agreements, coverage, grants, trademarks
 from tests.integration.intake.conftest import Poster, secret_for
+from tests.integration.intake.splits import split_as_0018
 from tests.integration.licenses.conftest import contribute
 from tests.unit.intake.forge_requests import payload
 
@@ -221,6 +223,16 @@ async def _intake(
         await inbox.replay(conn, project.id, letter.inbox_id, ACTOR)
         merge_id = await merges.merge(conn, project.id, ids[5], ids[4], ACTOR)
         await merges.unmerge(conn, project.id, merge_id, ACTOR)
+        # A second server's account that migration 0018 split off: its unmerge lists
+        # the contributions it hands back (the journal never saw that merge).
+        release = NewContribution(
+            ids[3], "code", datetime(2026, 3, 2, tzinfo=UTC), "gitea", "gitea:release:41",
+            "https://git.two.example/aurora/maps/releases/tag/v41",
+        )  # fmt: skip
+        await record_contributions(conn, project.id, [release], ACTOR)
+        account = ("gitea", "git.two.example", "41", "tour-twin")
+        _, split = await split_as_0018(conn, ids[3], account, [project.id])
+        await merges.unmerge(conn, project.id, split, ACTOR)
         await set_intake_settings(
             conn, await projects.get_project(conn, SLUG), ACTOR, bots=["tour-bot"],
             assistant_credit=True, merge_commits="maintenance", mailmap="apply",

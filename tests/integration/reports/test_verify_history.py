@@ -1,14 +1,19 @@
 """A history with merges, an unmerge, a withdrawn listed grant and a newer agreement
 version still verifies: the offline recomputation replays them as the register applied
-them, and agrees with the SQL figures down to coverage."""
+them, and agrees with the SQL figures down to coverage, also from a journal written
+before the unmerge's event had its version 2."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
+import pytest
+from msgspec import UNSET
 
 from intake import merges
+from ledger.journal.events.intake import ContributorsUnmergedV1
 from ledger.journal.keys import InstanceKeys
 from ledger.register import people
 from ledger.register.contributions import record_contributions
@@ -79,3 +84,24 @@ async def test_merges_withdrawals_and_agreement_versions_recompute_exactly(
     assert (licensing["contributions"], licensing["covered"]) == (32, 10)
     assert licensing["grants_by_instrument"] == {"explicit": 1, "icla": 1}
     assert licensing["incompatible_inbound"] == []
+
+
+def _as_version_one(contribution_ids: Any = UNSET, **fields: int) -> ContributorsUnmergedV1:
+    """The unmerge's event as the writers before version 2 built it."""
+    assert contribution_ids is UNSET  # the merge was journaled: nothing to list
+    return ContributorsUnmergedV1(**fields)
+
+
+async def test_a_journal_written_with_version_one_of_the_unmerge_still_verifies(
+    pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merges, "ContributorsUnmerged", _as_version_one)
+    await _history(pool)
+    written = "SELECT version, body FROM journal_events WHERE type = 'contributors.unmerged'"
+    ((version, body),) = [tuple(r) for r in await pool.fetch(written)]
+    assert (version, sorted(body)) == (1, ["contributions", "merge_id", "source", "target"])
+    keys = InstanceKeys.generate()
+    report = await signed_report(pool, "hist", "2030-01-01..2031-12-31", keys)
+    verdict = verify_report(report, keys.jwks())
+    assert verdict.ok, [c for c in verdict.checks if not c[1]]
+    assert report["report"]["contributors"]["active_contributors"] == 3

@@ -19,6 +19,7 @@ from ledger.journal.events import (
 )
 from ledger.journal.events.base import Event, or_none, or_unset
 from ledger.journal.events.governance import BallotCast, ProposalClosed, SheetRow
+from ledger.journal.events.intake import ContributorsUnmerged, ContributorsUnmergedV1
 from ledger.journal.events.register import KindDefined, ProjectSettingsChanged
 from ledger.journal.events.treasury import Entry, TransactionPosted
 
@@ -49,12 +50,31 @@ POSTED = {
 }
 
 
-def test_every_type_is_named_once_in_version_one_with_a_dotted_name() -> None:
-    names = [cls.TYPE for cls in events.EVENTS]
-    assert len(names) == len(set(names)) == len(events.TYPES) == 44
-    assert all(re.fullmatch(r"[a-z_]+\.[a-z_]+", name) for name in names)
-    assert {cls.VERSION for cls in events.EVENTS} == {1}
-    assert all(events.event_class(cls.TYPE) is cls for cls in events.EVENTS)
+def test_every_type_and_version_is_defined_once_with_a_dotted_name() -> None:
+    versions = [(cls.TYPE, cls.VERSION) for cls in events.EVENTS]
+    assert len(versions) == len(set(versions)) == 45
+    assert len(events.TYPES) == 44
+    assert all(re.fullmatch(r"[a-z_]+\.[a-z_]+", name) for name in events.TYPES)
+    newest = {name: max(by_version) for name, by_version in events.CATALOGUE.items()}
+    assert {name: v for name, v in newest.items() if v != 1} == {"contributors.unmerged": 2}
+    assert all(events.event_class(name) is events.CATALOGUE[name][v] for name, v in newest.items())
+    assert all(events.event_class(cls.TYPE, cls.VERSION) is cls for cls in events.EVENTS)
+
+
+def test_an_older_version_still_decodes_as_its_own_type_beside_the_newest() -> None:
+    old = {"merge_id": 3, "source": 5, "target": 4, "contributions": 2}
+    first = decode("contributors.unmerged", old, version=1)
+    assert isinstance(first, ContributorsUnmergedV1)
+    assert encode(first) == old
+    assert decode("contributors.unmerged", old) == ContributorsUnmerged(
+        merge_id=3, source=5, target=4, contributions=2
+    )
+    listed = {**old, "contribution_ids": [8, 9]}
+    newest = decode("contributors.unmerged", listed)
+    assert isinstance(newest, ContributorsUnmerged)
+    assert (newest.contribution_ids, encode(newest)) == ((8, 9), listed)
+    with pytest.raises(MalformedEvent, match="unknown field `contribution_ids`"):
+        decode("contributors.unmerged", listed, version=1)
 
 
 def test_events_are_frozen() -> None:

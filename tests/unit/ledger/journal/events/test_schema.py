@@ -40,7 +40,7 @@ def test_it_is_a_valid_2020_12_schema_with_a_path_only_id() -> None:
 
 def test_it_holds_one_body_schema_per_type_and_version_and_states_the_hashing_rule() -> None:
     assert {f"{cls.TYPE}.v{cls.VERSION}" for cls in EVENTS} <= set(SCHEMA["$defs"])
-    assert sorted(SCHEMA["properties"]["type"]["enum"]) == sorted(cls.TYPE for cls in EVENTS)
+    assert sorted(SCHEMA["properties"]["type"]["enum"]) == sorted({cls.TYPE for cls in EVENTS})
     for rule in (
         "SHA-256(prev_hash || RFC 8785 canonical JSON of the document)",
         "{project_id, seq, type, v, body, actor, recorded_at}",
@@ -69,3 +69,13 @@ def test_an_unknown_type_an_unknown_key_or_a_loose_timestamp_is_refused(
     document: dict[str, Any], message: str
 ) -> None:
     assert any(message in e.message for e in VALIDATOR.iter_errors(document))
+
+
+def test_each_version_of_a_type_is_held_to_its_own_body() -> None:
+    old = {"merge_id": 3, "source": 5, "target": 4, "contributions": 2}
+    listed = {**old, "contribution_ids": [8, 9]}
+    unmerged = {**_kind({}), "type": "contributors.unmerged"}
+    for v, body in ((1, old), (2, old), (2, listed)):
+        assert list(VALIDATOR.iter_errors({**unmerged, "v": v, "body": body})) == []
+    refused = [e.message for e in VALIDATOR.iter_errors({**unmerged, "v": 1, "body": listed})]
+    assert any("'contribution_ids' was unexpected" in m for m in refused)
