@@ -133,7 +133,8 @@ async def test_a_bad_row_in_a_later_slice_writes_nothing_and_the_session_goes_on
             "SELECT seq FROM journal_heads WHERE project_id = $1", project.id
         )
         check = await journal.verify(conn, project.id)
-    assert check.ok and check.checked == head == 2
+    assert check.ok
+    assert check.checked == head == 2
 
 
 async def test_numbers_reserved_for_fewer_contributions_than_given_are_refused(
