@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 
 import asyncpg
 import pytest
@@ -28,3 +29,10 @@ def check(pool: asyncpg.Pool) -> CheckPass:
         return await Checker(pool, PUBLIC_CHECKS).run_once()
 
     return run
+
+
+@pytest.fixture
+def today() -> date:
+    """The database's day (UTC) when the test starts: read per test, never once for
+    the whole run, which may cross midnight (and a month's end)."""
+    return datetime.now(UTC).date()

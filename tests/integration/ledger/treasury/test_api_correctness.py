@@ -4,7 +4,7 @@ balances stay within int64, and money never settles a pledge in another currency
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -58,7 +58,6 @@ TERMS = {
     "noRoadmapControl": True,
     "noVotesBought": True,
 }
-TODAY = datetime.now(UTC).date()  # the database's day
 
 
 @pytest.fixture
@@ -111,9 +110,9 @@ async def _balances(gql: GraphQL, at: date | None = None) -> dict[str, str]:
 
 
 async def test_a_pledge_dated_with_its_sponsorship_is_settled_by_a_receipt_of_that_date(
-    gql: GraphQL, maintainer: str
+    today: date, gql: GraphQL, maintainer: str
 ) -> None:
-    earlier = TODAY - timedelta(days=11)
+    earlier = today - timedelta(days=11)
     pledged = await gql(SPONSORSHIP, _sponsorship("s", occurredOn=earlier.isoformat()), maintainer)
     assert pledged["data"]["recordSponsorship"]["pledge"] == {
         "number": 1,
@@ -127,7 +126,7 @@ async def test_a_pledge_dated_with_its_sponsorship_is_settled_by_a_receipt_of_th
         "receivable:1:EUR": "0.00",
         "treasury:main:EUR": "1000.00",
     }
-    assert await _balances(gql, TODAY - timedelta(days=1)) == expected
+    assert await _balances(gql, today - timedelta(days=1)) == expected
     assert await _balances(gql) == expected
     assert await _balances(gql, earlier - timedelta(days=1)) == {
         "income:1:EUR": "0.00",
@@ -137,13 +136,13 @@ async def test_a_pledge_dated_with_its_sponsorship_is_settled_by_a_receipt_of_th
 
 
 async def test_a_receipt_dated_before_a_pledge_does_not_settle_it(
-    gql: GraphQL, maintainer: str
+    today: date, gql: GraphQL, maintainer: str
 ) -> None:
     await gql(SPONSORSHIP, _sponsorship("s"), maintainer)  # pledged today
-    earlier = (TODAY - timedelta(days=11)).isoformat()
+    earlier = (today - timedelta(days=11)).isoformat()
     await gql(RECEIPT, _receipt("r", occurredOn=earlier), maintainer)
     # Yesterday the money was held and recognised, and nothing was owed yet.
-    assert await _balances(gql, TODAY - timedelta(days=1)) == {
+    assert await _balances(gql, today - timedelta(days=1)) == {
         "income:1:EUR": "-1000.00",
         "receivable:1:EUR": "0.00",
         "treasury:main:EUR": "1000.00",
@@ -157,7 +156,7 @@ async def test_a_receipt_dated_before_a_pledge_does_not_settle_it(
 
 
 async def test_a_back_dated_expense_may_not_overdraw_the_fund_on_its_date(
-    gql: GraphQL, maintainer: str
+    today: date, gql: GraphQL, maintainer: str
 ) -> None:
     await gql(
         'mutation { setTreasuryPolicy(input: {project: "linux", allowOverdraft: false, '
@@ -173,7 +172,7 @@ async def test_a_back_dated_expense_may_not_overdraw_the_fund_on_its_date(
         "purpose": "docs",
         "evidenceUrl": "https://example.org/i/1",
         "idempotencyKey": "e",
-        "occurredOn": (TODAY - timedelta(days=3)).isoformat(),
+        "occurredOn": (today - timedelta(days=3)).isoformat(),
     }
     refused = await gql(EXPENSE, {"input": expense}, maintainer)
     assert refused["data"]["recordExpense"] == {
@@ -181,8 +180,8 @@ async def test_a_back_dated_expense_may_not_overdraw_the_fund_on_its_date(
         "message": "fund 'main' would go below zero in EUR; the policy allows no overdraft",
         "code": "overdraft",
     }
-    today = await gql(EXPENSE, {"input": {**expense, "occurredOn": None}}, maintainer)
-    assert today["data"]["recordExpense"]["__typename"] == "TreasuryTransactionPayload"
+    dated_today = await gql(EXPENSE, {"input": {**expense, "occurredOn": None}}, maintainer)
+    assert dated_today["data"]["recordExpense"]["__typename"] == "TreasuryTransactionPayload"
 
 
 async def test_a_key_used_by_one_mutation_is_refused_by_another(

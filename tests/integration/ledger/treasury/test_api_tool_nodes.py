@@ -5,7 +5,7 @@ through ``node`` to anyone but the project's members."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,8 +15,6 @@ from ledger.graphql import global_id
 from ledger.treasury.schedule import add_months
 from tests.conftest import GraphQL
 
-TODAY = datetime.now(UTC).date()
-START = add_months(TODAY, -2)
 TERMS = {
     "title": "Commons Sponsorship Terms",
     "version": "1.0",
@@ -57,9 +55,9 @@ query($ids: [ID!]!) { nodes(ids: $ids) {
 NODE = "query($id: ID!) { node(id: $id) { __typename ... on ExpenseClaim { number payee } } }"
 
 
-def _setup() -> dict[str, Any]:
+def _setup(today: date) -> dict[str, Any]:
     linux = {"project": "linux"}
-    start = START.isoformat()
+    start = add_months(today, -2).isoformat()
     return {
         "sponsorship": {**linux, "sponsor": 1, "kind": "RECURRING_PLEDGE", "terms": TERMS,
                         "idempotencyKey": "s", "amount": "100.00", "currency": "EUR",
@@ -69,7 +67,7 @@ def _setup() -> dict[str, Any]:
         "fundGoal": {**linux, "fund": "ops", "amount": "50.00", "currency": "USD",
                      "title": "Mirrors", "startsOn": start, "idempotencyKey": "g2"},
         "budget": {**linux, "category": "hosting", "amount": "500.00", "currency": "EUR",
-                   "startsOn": start, "endsOn": TODAY.isoformat(), "idempotencyKey": "b"},
+                   "startsOn": start, "endsOn": today.isoformat(), "idempotencyKey": "b"},
         "rate": {**linux, "currency": "USD", "quote": "EUR", "rate": "0.9150",
                  "quotedOn": start, "source": "ECB", "idempotencyKey": "x"},
         "claim": {**linux, "payee": "Bob Builder", "amount": "80.00", "currency": "EUR",
@@ -79,7 +77,7 @@ def _setup() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def tokens(gql: GraphQL, admin_token: str, runtime: Runtime) -> dict[str, str]:
+async def tokens(today: date, gql: GraphQL, admin_token: str, runtime: Runtime) -> dict[str, str]:
     for slug in ("linux", "other"):
         await gql(
             f'mutation {{ createProject(input: {{slug: "{slug}", name: "{slug}"}}) '
@@ -101,7 +99,7 @@ async def tokens(gql: GraphQL, admin_token: str, runtime: Runtime) -> dict[str, 
         {"i": {"project": "linux", "organisation": "IBM"}},
         issued["maintainer"],
     )
-    done = await gql(SETUP, _setup(), issued["maintainer"])
+    done = await gql(SETUP, _setup(today), issued["maintainer"])
     assert "errors" not in done, done
     assert {v["__typename"] for v in done["data"].values()} == {
         "SponsorshipPayload", "FundingGoalPayload", "BudgetPayload", "ExchangeRatePayload",
@@ -111,7 +109,7 @@ async def tokens(gql: GraphQL, admin_token: str, runtime: Runtime) -> dict[str, 
 
 
 async def test_every_tool_object_is_a_node_with_the_id_its_list_shows(
-    gql: GraphQL, tokens: dict[str, str]
+    today: date, gql: GraphQL, tokens: dict[str, str]
 ) -> None:
     shown = (await gql(LISTS))["data"]["treasury"]
     objects = [item for items in shown.values() for item in items]
@@ -135,7 +133,9 @@ async def test_every_tool_object_is_a_node_with_the_id_its_list_shows(
         global_id("FundingGoal", 1, "GBP", ""),
         global_id("FundingGoal", 1, "USD", "ops", "more"),
         global_id("Budget", 1, "EUR", "not-a-day", "hosting"),
-        global_id("Budget", 1, "EUR", (START + timedelta(days=1)).isoformat(), "hosting"),
+        global_id(
+            "Budget", 1, "EUR", (add_months(today, -2) + timedelta(days=1)).isoformat(), "hosting"
+        ),
         global_id("ExchangeRate", 1, "USD", "EUR", "2001-02-30"),
         global_id("RecurringPledge", 1, 99),
         global_id("OutstandingPledge", 2, shown["pledges"][0]["transaction"]),

@@ -4,7 +4,7 @@ that never adds to money held, goals, budgets and stated exchange rates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -87,7 +87,6 @@ TERMS = {
     "noRoadmapControl": True,
     "noVotesBought": True,
 }
-TODAY = datetime.now(UTC).date()  # the database's day
 
 
 @pytest.fixture
@@ -115,9 +114,9 @@ def _input(**fields: Any) -> dict[str, Any]:
 
 
 async def test_a_recurring_pledge_is_a_receivable_per_period_until_it_is_cancelled(
-    gql: GraphQL, maintainer: str
+    today: date, gql: GraphQL, maintainer: str
 ) -> None:
-    start = add_months(TODAY, -2)
+    start = add_months(today, -2)
     body = await gql(
         SPONSORSHIP,
         _input(
@@ -158,7 +157,7 @@ async def test_a_recurring_pledge_is_a_receivable_per_period_until_it_is_cancell
         {"transaction": 2, "installment": 2, "dueOn": due[1].isoformat(),
          "open": {"amount": "100.00"}, "overdue": True},
         {"transaction": 3, "installment": 3, "dueOn": due[2].isoformat(),
-         "open": {"amount": "100.00"}, "overdue": due[2] < TODAY},  # today, or before at month ends
+         "open": {"amount": "100.00"}, "overdue": due[2] < today},  # today, or before at month ends
     ]  # fmt: skip
     next_due = add_months(start, 3).isoformat()
     assert state["recurringPledges"] == [
@@ -172,7 +171,7 @@ async def test_a_recurring_pledge_is_a_receivable_per_period_until_it_is_cancell
         "replayed": False,
     }
     future = await gql(
-        DUE, _input(idempotencyKey="f", asOf=(TODAY + timedelta(days=40)).isoformat()), maintainer
+        DUE, _input(idempotencyKey="f", asOf=(today + timedelta(days=40)).isoformat()), maintainer
     )
     assert future["data"]["postDuePledges"] == {
         "__typename": "ValidationError",
@@ -187,7 +186,7 @@ async def test_a_recurring_pledge_is_a_receivable_per_period_until_it_is_cancell
         maintainer,
     )
     assert early["data"]["cancelRecurringPledge"]["__typename"] == "ValidationError"
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    tomorrow = (today + timedelta(days=1)).isoformat()
     cancel = _input(sponsorship=1, reason="moving on", idempotencyKey="c1", effectiveOn=tomorrow)
     done = await gql(CANCEL, cancel, maintainer)
     assert done["data"]["cancelRecurringPledge"] == {
@@ -283,14 +282,14 @@ async def test_fees_are_their_own_transactions_and_in_kind_support_is_no_money(
 
 
 async def test_goals_count_money_received_and_budgets_count_what_was_spent(
-    gql: GraphQL, maintainer: str
+    today: date, gql: GraphQL, maintainer: str
 ) -> None:
-    start = (TODAY - timedelta(days=30)).isoformat()
+    start = (today - timedelta(days=30)).isoformat()
     variables = {
         "goal": {"project": "linux", "amount": "1000.00", "currency": "EUR",
                  "title": "A new laptop", "startsOn": start, "idempotencyKey": "g"},
         "budget": {"project": "linux", "category": "hosting", "amount": "500.00",
-                   "currency": "EUR", "startsOn": start, "endsOn": TODAY.isoformat(),
+                   "currency": "EUR", "startsOn": start, "endsOn": today.isoformat(),
                    "idempotencyKey": "b"},
         "rate": {"project": "linux", "currency": "USD", "quote": "EUR", "rate": "0.9150",
                  "quotedOn": start, "source": "ECB", "idempotencyKey": "x"},
