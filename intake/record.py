@@ -23,8 +23,7 @@ from ledger.register.bulk import bulk_load
 from ledger.register.bulk.write import reserve_numbers
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution
-from licenses.dco import Signed, Work, prepare_signoffs, record_signoffs
-from licenses.dco.copy import Encoded
+from licenses.dco import Encoded, Signed, Work, prepare_signoffs, record_signoffs
 
 _LOCK_HEAD = "SELECT 1 FROM journal_heads WHERE project_id = $1 FOR UPDATE"
 _KNOWN = """
@@ -121,9 +120,9 @@ async def _load(
             conn, project_id, items, actor, batch_size=len(items), ids=ids, rows_done=rows_in.set
         )
         await prepared.write(conn, await encoding)
-    finally:
-        if not encoding.done():
-            encoding.cancel()
+    finally:  # the task never outlives the load, nor leaves its error unread
+        encoding.cancel()
+        await asyncio.gather(encoding, return_exceptions=True)
     return created
 
 

@@ -20,12 +20,14 @@ name and email are never stored.
 """
 
 from licenses.dco.bulk import Prepared, prepare_signoffs
+from licenses.dco.copy import Encoded
 from licenses.dco.record import reconcile, record_signoffs
 from licenses.dco.settle import UNMERGED
 from licenses.dco.work import Signed, Work
 
 __all__ = [
     "UNMERGED",
+    "Encoded",
     "Prepared",
     "Signed",
     "Work",

@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
-from licenses.agreements import ensure_dco, list_agreements
 from licenses.dco.copy import Encoded, encode_grants, grant_numbers, write_grants
-from licenses.dco.settle import OUTBOUND, GrantWriter, new_grant, settle
-from licenses.dco.work import Signed, commit_of, signers_of, stored_grants, wanted_pairs
+from licenses.dco.settle import GrantWriter, new_grant, settled
+from licenses.dco.work import Signed
 from licenses.models import AgreementText
 
 
@@ -25,7 +23,7 @@ class Prepared:
 
     writer: GrantWriter
     texts: list[AgreementText]
-    outbound: Any
+    outbound: str | None
     ids: list[int]
 
     async def encode(self, step: int = 64) -> Encoded:
@@ -52,22 +50,13 @@ async def prepare_signoffs(
     """Settle the sign-offs of contributions about to be loaded in bulk (numbered,
     not yet written; caller's transaction): the DCO agreement is made first when
     needed, and the new grants get their numbers. None when nothing is to change."""
-    signed = [c for c in work if signers_of(c) and commit_of(c)]
-    if not signed:
-        return None
-    wanted = await wanted_pairs(conn, signed)
-    stored = await stored_grants(conn, project_id, {sha for sha, _ in wanted})
-    writer = GrantWriter(conn, project_id, actor, True)
-    by_id = {c.id: c for c in signed}
-    for pair, items in wanted.items():
-        settle(writer, pair, items, stored.get(pair, []), set(), by_id)
-    if not (writer.new or writer.extend or writer.withdraw):
+    writer = await settled(conn, project_id, work, actor)
+    if writer is None or not (writer.new or writer.extend or writer.withdraw):
         return None
     texts: list[AgreementText] = []
-    outbound, ids = None, []
+    outbound: str | None = None
+    ids: list[int] = []
     if writer.new:
-        await ensure_dco(conn, project_id, actor)
-        texts = await list_agreements(conn, project_id, "dco")
-        outbound = await conn.fetchval(OUTBOUND, project_id)
+        texts, outbound = await writer.terms()
         ids = await grant_numbers(conn, len(writer.new))
     return Prepared(writer, texts, outbound, ids)

@@ -68,21 +68,6 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 
 
-async def copy_grants(
-    conn: asyncpg.Connection,
-    project_id: int,
-    grants: Sequence[tuple[NewGrant, bytes]],
-    actor: str,
-) -> int:
-    """Record grants scoped to listed contributions, whose natural keys are all new,
-    with one journal event each (caller's transaction); how many."""
-    if not grants:
-        return 0
-    ids = await grant_numbers(conn, len(grants))
-    encoded = await encode_grants(project_id, actor, grants, ids)
-    return await write_grants(conn, project_id, actor, encoded)
-
-
 async def grant_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
     """``count`` new grant numbers."""
     return list(await conn.fetchval(_IDS, count) or [])

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from licenses.dco.settle import GrantWriter, settle
+from licenses.dco.settle import GrantWriter, settle, settled
 from licenses.dco.work import (
     Signed,
     commit_of,
-    signers_of,
     stored_grants,
     wanted_pairs,
     work_of,
@@ -32,22 +31,12 @@ async def record_signoffs(
     project_id: int,
     work: Sequence[Signed],
     actor: str,
-    *,
-    bulk: bool = False,
 ) -> int:
     """Turn the sign-offs newly recorded contributions carry into DCO grants of their
-    signers' own work (caller's transaction); how many grants were new. ``bulk``
-    (a history import holding the journal head) writes new grants by COPY."""
-    signed = [c for c in work if signers_of(c) and commit_of(c)]
-    if not signed:
-        return 0
-    wanted = await wanted_pairs(conn, signed)
-    stored = await stored_grants(conn, project_id, {sha for sha, _ in wanted})
-    writer = GrantWriter(conn, project_id, actor, bulk)
-    by_id = {c.id: c for c in signed}
-    for pair, items in wanted.items():
-        settle(writer, pair, items, stored.get(pair, []), set(), by_id)
-    return await writer.write()
+    signers' own work (caller's transaction); how many grants were new. A history
+    import's batches go through ``bulk`` instead."""
+    writer = await settled(conn, project_id, work, actor)
+    return 0 if writer is None else await writer.write()
 
 
 async def reconcile(

@@ -3,6 +3,7 @@ and recorded again; and the writer that journals what the settlement found."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,15 @@ from ledger.journal.chain import append_events
 from ledger.journal.events.licenses import GrantExtended, GrantWithdrawn
 from licenses import grants
 from licenses.agreements import ensure_dco, list_agreements
-from licenses.dco.copy import copy_grants
-from licenses.dco.work import Pair, Signed, Stored
+from licenses.dco.work import (
+    Pair,
+    Signed,
+    Stored,
+    commit_of,
+    signers_of,
+    stored_grants,
+    wanted_pairs,
+)
 from licenses.models import DCO_RIGHTS, AgreementText, NewGrant
 
 UNMERGED = "the signer is no longer the contributor of this work (identities unmerged)"
@@ -32,15 +40,14 @@ WHERE project_id = $1 AND id = $2 AND withdrawn_at IS NULL
 class GrantWriter:
     """Collects the grants to record, extend and withdraw, then writes them."""
 
-    def __init__(
-        self, conn: asyncpg.Connection, project_id: int, actor: str, bulk: bool = False
-    ) -> None:
-        self.conn, self.project_id, self.actor, self.bulk = conn, project_id, actor, bulk
+    def __init__(self, conn: asyncpg.Connection, project_id: int, actor: str) -> None:
+        self.conn, self.project_id, self.actor = conn, project_id, actor
         self.new: list[tuple[Pair, int, list[Signed]]] = []
         self.extend: dict[int, set[int]] = {}
         self.withdraw: list[tuple[int, datetime]] = []
 
     async def write(self) -> int:
+        """Write everything the settlement found; how many grants were new."""
         await self.changes()
         return await self._record() if self.new else 0
 
@@ -66,15 +73,35 @@ class GrantWriter:
             ]
             await append_events(self.conn, self.project_id, extended)
 
-    async def _record(self) -> int:
+    async def terms(self) -> tuple[list[AgreementText], str | None]:
+        """The DCO texts (publishing DCO 1.1 first when the project has none) and the
+        project's outbound license, which the new grants are made under."""
         await ensure_dco(self.conn, self.project_id, self.actor)
         texts = await list_agreements(self.conn, self.project_id, "dco")
-        outbound = await self.conn.fetchval(OUTBOUND, self.project_id)
+        return texts, await self.conn.fetchval(OUTBOUND, self.project_id)
+
+    async def _record(self) -> int:
+        texts, outbound = await self.terms()
         made = [new_grant(pair, n, work, texts, outbound) for pair, n, work in self.new]
-        if self.bulk:  # keys found new under the journal head the caller holds
-            return await copy_grants(self.conn, self.project_id, made, self.actor)
         created = await grants.insert_grants(self.conn, self.project_id, made, self.actor)
         return len(created)
+
+
+async def settled(
+    conn: asyncpg.Connection, project_id: int, work: Sequence[Signed], actor: str
+) -> GrantWriter | None:
+    """What newly recorded (or about to be loaded) contributions' sign-offs change,
+    settled pair by pair (caller's transaction); None when none is signed."""
+    signed = [c for c in work if signers_of(c) and commit_of(c)]
+    if not signed:
+        return None
+    wanted = await wanted_pairs(conn, signed)
+    stored = await stored_grants(conn, project_id, {sha for sha, _ in wanted})
+    writer = GrantWriter(conn, project_id, actor)
+    by_id = {c.id: c for c in signed}
+    for pair, items in wanted.items():
+        settle(writer, pair, items, stored.get(pair, []), set(), by_id)
+    return writer
 
 
 def new_grant(

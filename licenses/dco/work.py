@@ -65,6 +65,7 @@ class Stored:
 
 
 def commit_of(c: Signed) -> str | None:
+    """The commit a contribution's metadata names, when it is a well-formed sha."""
     value = c.metadata.get("commit")
     try:
         return check_commit(value) if isinstance(value, str) else None
@@ -73,6 +74,7 @@ def commit_of(c: Signed) -> str | None:
 
 
 def signers_of(c: Signed) -> list[int]:
+    """The contributor numbers of a contribution's signers."""
     found = c.metadata.get("signoffs")
     return [s for s in found if isinstance(s, int)] if isinstance(found, list) else []
 
@@ -97,6 +99,7 @@ async def wanted_pairs(
 async def stored_grants(
     conn: asyncpg.Connection, project_id: int, shas: set[str]
 ) -> dict[Pair, list[Stored]]:
+    """The project's DCO grants of these commits, by (commit, signer)."""
     found: dict[Pair, list[Stored]] = defaultdict(list)
     if not shas:
         return found

@@ -8,6 +8,7 @@ Where each part lives:
 - chunks encoded in a thread one ahead of the writer -> ``pipeline``
 - a load's references locked once, each chunk's COPY, the fast path's probe -> ``write``
 - a load in the caller's transaction (all or nothing) -> ``load``
+- one batch of it encoded slice by slice while its rows are copied -> ``stream``
 - a named import committed chunk by chunk, resumable -> ``imports``
 - chunks over several connections, committed in chain order -> ``ordered``
 - a first import's secondary indexes, dropped and built again -> ``indexes``

@@ -93,5 +93,7 @@ async def bulk_load(
         loaded += len(batch)
         if progress:
             progress(len(batch))
+    if reserved is not None and next(reserved, None) is not None:
+        raise InvalidInput("more numbers reserved than contributions to load", "ids")
     await conn.execute(MOVE_HEAD, project_id, cursor.seq, cursor.hash)
     return loaded

@@ -4,11 +4,13 @@ numbered, priced and chained, instead of waiting for the whole batch to be encod
 
 The slices continue one chain from the load's cursor, so the events are exactly those
 one ``encode_chunk`` over the whole batch makes; they follow by a second COPY, and
-the batch's rollups by one statement. A slice that fails its checks ends the
-contribution stream where it is and its error is raised once that COPY has ended:
-the load's transaction (the caller's) is then rolled back, so nothing of the batch
-stays, and the COPY is never aborted mid-flight (an abort asks the server to cancel
-the statement, and that request could land on a later one).
+the batch's rollups by one statement. One COPY statement carries at most
+``PER_COPY`` rows, since the time spent encoding them counts against its timeout. A
+slice that fails its checks ends the contribution stream where it is and its error
+is raised once that COPY has ended, inside a savepoint, so the rows already copied
+go with it even when the caller goes on with its transaction; the COPY is never
+aborted mid-flight (an abort asks the server to cancel the statement, and that
+request could land on a later one).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from ledger.register.models import NewContribution
 from ledger.register.rollups import Tally
 
 SLICE = 250
+# Rows per streamed COPY statement: its encoding counts against the statement's timeout.
+PER_COPY = 50_000
 _START, _END = len(binary.HEADER), -len(binary.TRAILER)
 
 
@@ -47,11 +51,11 @@ async def write_batch(
     tally: Tally | None = None
     failed: list[InvalidInput | NotFound] = []
 
-    async def rows() -> AsyncIterator[bytes]:
+    async def rows(first: int, last: int) -> AsyncIterator[bytes]:
         nonlocal tally
         yield binary.HEADER
-        for start in range(0, len(items), SLICE):
-            end = start + SLICE
+        for start in range(first, last, SLICE):
+            end = min(start + SLICE, last)
             try:
                 chunk = encode_chunk(terms, cursor, items[start:end], ids[start:end], bots)
             except (InvalidInput, NotFound) as exc:
@@ -66,9 +70,11 @@ async def write_batch(
             await asyncio.sleep(0)  # the transport sends what the socket took no room for
         yield binary.TRAILER
 
-    await writer.copy(conn, "contributions", rows())
-    if failed:
-        raise failed[0]
+    async with conn.transaction():  # a savepoint: rows of a failed batch never outlive it
+        for first in range(0, len(items), PER_COPY):
+            await writer.copy(conn, "contributions", rows(first, min(first + PER_COPY, len(items))))
+            if failed:
+                raise failed[0]
     if rows_done is not None:
         rows_done()
     events.append(binary.TRAILER)
