@@ -3,7 +3,7 @@ raw ``git log`` runs the import makes (the history, and the merges' combined dif
 in one run; then the history's totals as ``git log`` gives them beside what was
 recorded.
 
-    .venv/bin/python -m bench.backfill [--small] [--repo PATH] [--no-merge-diffs]
+    .venv/bin/python -m bench.backfill [--small] [--repo PATH] [--no-merge-diffs] [--runs N]
 
 Without ``--repo`` a repository of ~30,000 commits (3,000 with ``--small``) is
 generated with ``git fast-import``: 400 authors, 3 branches and tags, sign-offs and
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import statistics
 import subprocess
 import tempfile
 import time
@@ -138,6 +139,9 @@ def main() -> None:
     parser.add_argument(
         "--no-merge-diffs", action="store_true", help="import without the merges' diffs"
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="pairs of raw git log and import, then medians"
+    )
     args = parser.parse_args()
     merge_diffs = not args.no_merge_diffs
     with tempfile.TemporaryDirectory(prefix="commons-backfill-") as tmp:
@@ -150,29 +154,47 @@ def main() -> None:
             print(f"generated {count} commits in {time.perf_counter() - began:.1f}s at {path}")
         with scratch_database() as url:
             for numstat in (False, True):
-                label = "--numstat" if numstat else "plain"
-                try:
-                    raw, size = raw_git_log(path, numstat, merge_diffs)
-                except RuntimeError as exc:  # e.g. a snapshot without its largest blobs
-                    print(f"[{label}] skipped: {exc}")
-                    continue
-                slug = "bench-numstat" if numstat else "bench-plain"
-                took, result, git, ledger = asyncio.run(
-                    timed_import(url, slug, path, numstat, merge_diffs)
-                )
-                rate, raw_rate = result.commits / took, result.commits / raw
-                print(
-                    f"[{label}] git log: {raw:.2f}s ({raw_rate:,.0f} commits/s, {size / 1e6:.1f} MB)"
-                    f" | import: {took:.2f}s ({rate:,.0f} commits/s, {result.recorded:,} "
-                    f"contributions) | ratio import/raw speed: {rate / raw_rate:.2f}x"
-                )
-                print(_totals(git, ledger, numstat))
-                print(
-                    f"    import: {result.merges:,} merges without changes of their own, "
-                    f"{result.unaddressed:,} commits by authors without a usable email, "
-                    f"{result.assistants:,} AI assistants' contributions uncounted, "
-                    f"{result.mailmap_links:,} .mailmap pairs"
-                )
+                _measure(url, path, numstat, merge_diffs, args.runs)
+
+
+def _measure(url: str, path: Path, numstat: bool, merge_diffs: bool, runs: int) -> None:
+    """``runs`` pairs of a raw ``git log`` and an import into a new project, one after the
+    other; each pair's figures, then the medians (a shared machine's speed drifts:
+    pairs taken close together keep the ratio fair)."""
+    label = "--numstat" if numstat else "plain"
+    rates: list[float] = []
+    ratios: list[float] = []
+    for run in range(1, runs + 1):
+        try:
+            raw, size = raw_git_log(path, numstat, merge_diffs)
+        except RuntimeError as exc:  # e.g. a snapshot without its largest blobs
+            print(f"[{label}] skipped: {exc}")
+            return
+        slug = ("bench-numstat" if numstat else "bench-plain") + (f"-{run}" if run > 1 else "")
+        took, result, git, ledger = asyncio.run(timed_import(url, slug, path, numstat, merge_diffs))
+        rate, raw_rate = result.commits / took, result.commits / raw
+        rates.append(rate)
+        ratios.append(rate / raw_rate)
+        print(
+            f"[{label}] git log: {raw:.2f}s ({raw_rate:,.0f} commits/s, {size / 1e6:.1f} MB)"
+            f" | import: {took:.2f}s ({rate:,.0f} commits/s, {result.recorded:,} "
+            f"contributions) | ratio import/raw speed: {rate / raw_rate:.2f}x"
+        )
+        if run == 1:
+            print(_totals(git, ledger, numstat))
+            print(
+                f"    import: {result.merges:,} merges without changes of their own, "
+                f"{result.unaddressed:,} commits by authors without a usable email, "
+                f"{result.assistants:,} AI assistants' contributions uncounted, "
+                f"{result.mailmap_links:,} .mailmap pairs"
+            )
+        elif git != ledger:
+            print(_totals(git, ledger, numstat))
+    if runs > 1:
+        print(
+            f"[{label}] median of {runs}: import {statistics.median(rates):,.0f} commits/s, "
+            f"ratio import/raw speed {statistics.median(ratios):.2f}x"
+        )
 
 
 if __name__ == "__main__":
