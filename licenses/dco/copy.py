@@ -28,6 +28,7 @@ from ledger.journal.events import encode
 from ledger.journal.events.licenses import GrantRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.register.bulk import binary
+from ledger.register.bulk.write import may_skip_checks
 from licenses.grants import public_body
 from licenses.models import NewGrant
 
@@ -43,20 +44,6 @@ _REFERENCES = {
     "grant_contributions": {"grants", "contributions"},
     "journal_events": {"projects"},
 }
-_INSERT_TRIGGERS = """
-SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref
-FROM pg_trigger t
-JOIN pg_class c ON c.oid = t.tgrelid
-LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
-LEFT JOIN pg_class f ON f.oid = k.confrelid
-WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
-  AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
-"""
-_SUPERUSER = "SELECT current_setting('is_superuser') = 'on'"
-_MAY_SET_ROLE = """
-SELECT current_setting('is_superuser') = 'on'
-    OR coalesce(has_parameter_privilege('session_replication_role', 'SET'), false)
-"""
 GRANT_COLUMNS = [
     "project_id", "id", "natural_key", "grantor_contributor_id", "grantee", "instrument",
     "agreement_version", "text_sha256", "license_expression", "rights", "patent_grant",
@@ -164,10 +151,7 @@ async def _fast(conn: asyncpg.Connection) -> bool:
     the foreign keys this load knows to hold (the project and the grantors it holds
     locked, the agreement texts it read, the grants and contributions it just wrote)
     and the session may turn them off for its COPY."""
-    rows = await conn.fetch(_INSERT_TRIGGERS, sorted(_REFERENCES))
-    known = all(r["contype"] == "f" and r["ref"] in _REFERENCES[r["tab"]] for r in rows)
-    granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
-    return known and bool(await conn.fetchval(granted))
+    return await may_skip_checks(conn, _REFERENCES, lambda table, _, ref: ref in _REFERENCES[table])
 
 
 @dataclass(frozen=True, slots=True)

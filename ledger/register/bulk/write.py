@@ -15,7 +15,7 @@ check constraints apply either way.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 
 import asyncpg
@@ -73,33 +73,32 @@ SELECT (SELECT count(*) FROM (SELECT FROM projects WHERE id = $1 FOR KEY SHARE) 
      + (SELECT count(*) FROM (SELECT FROM credit_policies
                               WHERE project_id = $1 AND version = $2 FOR KEY SHARE) AS v)
 """
-_IDS = "SELECT array_agg(nextval($2::regclass)) FROM generate_series(1, $1)"
-_SEQUENCE = "SELECT pg_get_serial_sequence('contributions', 'id')"
+_IDS = """
+SELECT array_agg(nextval(s)) FROM pg_get_serial_sequence('contributions', 'id') AS s,
+    generate_series(1, $1)
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class Writer:
     """How this database takes chunks: with triggers off during COPY (``fast``) or
-    through them, and the sequence contribution numbers come from."""
+    through them."""
 
     fast: bool
-    sequence: str
 
     @classmethod
     async def probe(cls, conn: asyncpg.Connection) -> Writer:
         """Look at the catalog and this session's rights once per load."""
-        triggers = await conn.fetch(_INSERT_TRIGGERS, sorted({t for t, _ in CHECKED_KEYS}))
-        only_checked = all(
-            r["contype"] == "f" and CHECKED_KEYS.get((r["tab"], tuple(r["columns"]))) == r["ref"]
-            for r in triggers
+        fast = await may_skip_checks(
+            conn,
+            {t for t, _ in CHECKED_KEYS},
+            lambda table, columns, ref: CHECKED_KEYS.get((table, columns)) == ref,
         )
-        granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
-        fast = only_checked and bool(await conn.fetchval(granted))
-        return cls(fast, str(await conn.fetchval(_SEQUENCE)))
+        return cls(fast)
 
     async def numbers(self, conn: asyncpg.Connection, count: int) -> list[int]:
         """``count`` new contribution numbers."""
-        return list(await conn.fetchval(_IDS, count, self.sequence) or [])
+        return await reserve_numbers(conn, count)
 
     async def copy(
         self, conn: asyncpg.Connection, table: str, rows: bytes | AsyncIterable[bytes]
@@ -139,10 +138,25 @@ class Writer:
         await chunk.tally.write(conn, terms.project_id)
 
 
+async def may_skip_checks(
+    conn: asyncpg.Connection,
+    tables: Iterable[str],
+    known: Callable[[str, tuple[str, ...], str], bool],
+) -> bool:
+    """True when every trigger that inserting into ``tables`` fires is the check of a
+    foreign key the caller holds itself (``known(table, columns, referenced table)``)
+    and this session may turn triggers off for a statement."""
+    triggers = await conn.fetch(_INSERT_TRIGGERS, sorted(tables))
+    only_checked = all(
+        r["contype"] == "f" and known(r["tab"], tuple(r["columns"]), r["ref"]) for r in triggers
+    )
+    granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
+    return only_checked and bool(await conn.fetchval(granted))
+
+
 async def reserve_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
     """``count`` new contribution numbers, for a load that needs them before it runs."""
-    sequence = str(await conn.fetchval(_SEQUENCE))
-    return list(await conn.fetchval(_IDS, count, sequence) or [])
+    return list(await conn.fetchval(_IDS, count) or [])
 
 
 async def lock_people(conn: asyncpg.Connection, ids: list[int]) -> dict[int, bool]:
