@@ -6,12 +6,15 @@
 Without ``--dump`` a dump of ~30,000 revisions (3,000 with ``--small``) is generated
 and bz2-compressed: 1,500 pages of ~20 revisions, 500 editors, anonymous edits, bots,
 vandalism and its reverts. The ratio is import speed over bare ``mwxml`` speed (reading
-every revision's id, editor and sha1): 1.0x would be an import as fast as parsing.
+every revision's id, editor and sha1, in one process): 1.0x is an import as fast as
+parsing. The import parses the dump's pieces in a process per core
+(``intake.wiki.parse``), so on more than one core it can beat one process parsing.
 
 Wall-clock speed depends on what else the machine runs, so the CPU seconds of each
 side are printed too (sampled from the processes every 0.1 s: this process, the dump
-reader it starts, and PostgreSQL's processes): the import's CPU over ``mwxml``'s is
-the ratio a quiet machine with a core per process would show at best.
+reader and parsers it starts, and PostgreSQL's processes): ``mwxml``'s CPU over the
+import's is the ratio a machine with a core for every process would show at best
+when parsing on one core.
 """
 
 from __future__ import annotations

@@ -115,13 +115,16 @@ def bot_group_names(item: Any) -> set[str]:
 
 
 def edit_rows(page: Any) -> Iterator[Row]:
-    """A page's revisions as rows, oldest first."""
-    for revision in page:
-        user = revision.user
-        editor = editor_of(user.id if user else None, user.text if user else None)
-        seconds = revision.timestamp.unix()
-        sha1 = revision.sha1
-        yield (revision.id, page.id, page.namespace, seconds, editor.user_id, editor.name, sha1)
+    """A page's revisions as rows, oldest first (InvalidInput where the XML breaks off)."""
+    try:
+        for revision in page:
+            user = revision.user
+            editor = editor_of(user.id if user else None, user.text if user else None)
+            seconds = revision.timestamp.unix()
+            sha1 = revision.sha1
+            yield (revision.id, page.id, page.namespace, seconds, editor.user_id, editor.name, sha1)
+    except (ParseError, MalformedXML) as exc:
+        raise InvalidInput(f"the dump is malformed: {str(exc)[:200]}", "path") from None
 
 
 def edit_of(row: Row) -> Edit:

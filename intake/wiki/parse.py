@@ -1,18 +1,22 @@
-"""A dump read in a process of its own: parsing XML is most of an import's work, so
-it runs on one core while the importer judges and writes the previous chunk on
-another.
+"""A dump read by processes of their own: parsing XML is most of an import's work, so
+it runs on other cores while the importer judges and writes the previous chunk.
 
-The reader process opens the dump (unpacking a ``.7z``), hands back the site, then
-chunks of about ``size`` edits as compact rows (``intake.wiki.dump.Row``) with the
-bots the rights log named so far and the file position reached; an invalid dump
-comes back as ``InvalidInput``. Nothing but rows crosses the pipe, and no IP address
-ever leaves ``intake.wiki.dump``: an anonymous edit's row names nobody.
+One process opens the dump (unpacking a ``.7z``) and cuts its XML into pieces that
+parse on their own (``intake.wiki.split``); parser processes, one per core, parse
+the pieces at once, and the importer takes their chunks back in the dump's order.
+The site comes first, then chunks of about ``size`` edits as compact rows
+(``intake.wiki.dump.Row``) with the bots the rights log named so far and the file
+position reached; an invalid dump comes back as ``InvalidInput``. Nothing but rows
+crosses the pipes back, and no IP address ever leaves ``intake.wiki.dump``: an
+anonymous edit's row names nobody.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import multiprocessing
+import os
 import queue
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,9 +25,11 @@ from typing import Any
 
 from intake.wiki.dump import Row, open_dump, read_pages
 from intake.wiki.edits import Site
+from intake.wiki.split import pieces
 from ledger.kernel.errors import InvalidInput
 
-_QUEUED = 2  # chunks read ahead of the importer
+PARSERS = 4  # at most, and never more than the machine's cores
+_AHEAD = 2  # pieces read ahead of the importer, per parser
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,35 +43,76 @@ class Chunk:
     last: bool = False
 
 
-def _read(path: Path, wiki: str | None, size: int, out: Any) -> None:
-    """The reader process: the site, the chunks, then the end (or why it failed)."""
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One piece parsed: its rows, the bots its own rights log items named."""
+
+    index: int
+    rows: list[Row]
+    bots: frozenset[str]
+    position: int
+    last: bool
+
+
+def _guarded(out: Any, run: Any) -> None:
+    """Report the reader's or a parser's failure to the importer instead of dying."""
     try:
-        with open_dump(path) as (stream, raw):
-            bots: set[str] = set()  # grows as the dump's own rights log is read
-            site, pages = read_pages(stream, wiki, bots.update)
-            out.put(("site", site))
-            rows: list[Row] = []
-            for page in pages:
-                for row in page.rows:
-                    rows.append(row)
-                    if len(rows) >= size:
-                        out.put(("chunk", Chunk(rows, tuple(sorted(bots)), raw.tell())))
-                        rows = []
-            out.put(("chunk", Chunk(rows, tuple(sorted(bots)), raw.tell(), last=True)))
-        out.put(("end", None))
+        run()
     except InvalidInput as exc:
         out.put(("refused", (str(exc), exc.field)))
     except Exception as exc:  # reported to the importer, which raises it there
         out.put(("failed", f"{type(exc).__name__}: {exc}"))
 
 
+def _cut(
+    path: Path, wiki: str | None, size: int, work: Any, out: Any, parsers: int, room: Any
+) -> None:
+    """The reader process: the site, then the dump's pieces for the parsers, in order,
+    each once the importer has ``room`` for it (taken here, given back as it takes a
+    chunk), so that memory holds a few pieces whatever the parsers' pace."""
+
+    def run() -> None:
+        with open_dump(path) as (stream, raw):
+            for index, piece in enumerate(pieces(stream.read, size)):
+                if index == 0:
+                    site, _ = read_pages(io.BytesIO(piece.document), wiki, lambda _: None)
+                    out.put(("site", site))
+                room.acquire()
+                work.put((index, piece.document, raw.tell(), piece.last))
+        for _ in range(parsers):
+            work.put(None)
+
+    _guarded(out, run)
+
+
+def _parse(wiki: str | None, work: Any, out: Any) -> None:
+    """A parser process: pieces in, their rows out, until the reader is done."""
+
+    def run() -> None:
+        while (task := work.get()) is not None:
+            index, document, position, last = task
+            bots: set[str] = set()
+            _, pages = read_pages(io.BytesIO(document), wiki, bots.update)
+            rows = [row for page in pages for row in page.rows]
+            out.put(("parsed", _Parsed(index, rows, frozenset(bots), position, last)))
+
+    _guarded(out, run)
+
+
 async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[Site | Chunk]:
-    """The dump's site, then its chunks of edits, read by a process of their own."""
+    """The dump's site, then its chunks of edits, read by processes of their own."""
     context = multiprocessing.get_context("forkserver")  # no fork of a threaded process
     context.set_forkserver_preload(["intake.wiki.parse"])
-    out = context.Queue(maxsize=_QUEUED)
-    reader = context.Process(target=_read, args=(path, wiki, size, out), daemon=True)
-    reader.start()
+    parsers = max(1, min(PARSERS, os.cpu_count() or 1))
+    room = context.Semaphore(_AHEAD * parsers)  # pieces read and not yet taken back
+    work, out = context.Queue(), context.Queue()
+    processes = [context.Process(target=_cut, args=(path, wiki, size, work, out, parsers, room))]
+    processes += [context.Process(target=_parse, args=(wiki, work, out)) for _ in range(parsers)]
+    for process in processes:
+        process.daemon = True
+        process.start()
+    waiting: dict[int, _Parsed] = {}
+    bots: set[str] = set()
 
     def receive() -> tuple[str, Any]:
         while True:
@@ -73,20 +120,35 @@ async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[
                 message: tuple[str, Any] = out.get(timeout=0.5)
                 return message
             except queue.Empty:
-                if not reader.is_alive():
-                    return "failed", f"the dump reader stopped (exit code {reader.exitcode})"
+                stopped = next((p for p in processes if not p.is_alive() and p.exitcode), None)
+                if stopped is not None:
+                    return "failed", f"the dump reader stopped (exit code {stopped.exitcode})"
+                if not any(p.is_alive() for p in processes):
+                    return "failed", "the dump reader stopped before the dump's end"
 
     try:
+        following = 0
         while True:
+            while following in waiting:
+                parsed = waiting.pop(following)
+                room.release()
+                bots |= parsed.bots
+                yield Chunk(parsed.rows, tuple(sorted(bots)), parsed.position, parsed.last)
+                if parsed.last:
+                    return
+                following += 1
             kind, value = await asyncio.to_thread(receive)
-            if kind == "end":
-                return
             if kind == "refused":
                 raise InvalidInput(*value)
             if kind == "failed":
                 raise RuntimeError(value)
-            yield value
+            if kind == "site":
+                yield value
+            else:
+                waiting[value.index] = value
     finally:
-        if reader.is_alive():
-            reader.terminate()
-        await asyncio.to_thread(reader.join)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            await asyncio.to_thread(process.join)

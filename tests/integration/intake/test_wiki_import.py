@@ -201,3 +201,30 @@ async def test_an_editors_older_edit_in_a_later_batch_still_gets_its_grant(
     ]
     rows = await summary(pool, wiki.id, Window(), None)
     assert sum(r.total for r in rows) == sum(r.covered for r in rows) == 3
+
+
+async def test_a_dump_parsed_in_many_pieces_at_once_imports_the_same(
+    pool: asyncpg.Pool, wiki: Project, dump: Path
+) -> None:
+    # One revision per piece: every parser races the others on every page.
+    result = await import_dump(pool, wiki, dump, terms=TERMS, batch=1)
+    assert (result.revisions, result.recorded, result.reverted) == (19, 14, 4)
+    assert await _recorded(pool) == EXPECTED
+    async with pool.acquire() as conn:
+        assert (await verify(conn, wiki.id)).ok
+
+
+async def test_a_dump_cut_short_is_refused_after_the_batches_before_the_break(
+    pool: asyncpg.Pool, wiki: Project, tmp_path: Path
+) -> None:
+    whole = tmp_path / "testwiki.xml"
+    write_wiki(whole)
+    text = whole.read_bytes()
+    short = tmp_path / "testwiki-short.xml"
+    short.write_bytes(text[: text.rindex(b"<revision>") + len(b"<revision>\n      <id>")])
+    with pytest.raises(InvalidInput, match="malformed"):
+        await import_dump(pool, wiki, short, terms=TERMS, batch=2)
+    kept = await pool.fetchval("SELECT count(*) FROM contributions")
+    assert 0 < kept < 14
+    async with pool.acquire() as conn:
+        assert (await verify(conn, wiki.id)).ok
