@@ -28,7 +28,7 @@ from app import database
 from bench.common import scratch_database
 from bench.git_totals import NAMES, git_totals, ledger_totals
 from intake.backfill import ImportResult, import_git
-from intake.gitlog import git_log_command, merge_diff_command
+from intake.gitlog import git_log_command, merge_diff_command, refs_arguments
 from ledger.register.projects import ProjectInput, create_project
 
 GIT_ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -89,11 +89,20 @@ def _drain(command: list[str]) -> int:
     return size
 
 
+def _has_merges(path: Path) -> bool:
+    """Whether the refs an import reads hold a merge (the import's merge diffs start at
+    the first one)."""
+    command = ["git", "-C", str(path), "rev-list", *refs_arguments(()), "--merges", "-n1"]
+    found = subprocess.run(command, capture_output=True, check=True, env=GIT_ENV)
+    return bool(found.stdout.strip())
+
+
 def raw_git_log(path: Path, numstat: bool, merge_diffs: bool) -> tuple[float, int]:
     """Seconds for the bare ``git log`` runs of an import (side by side, as the import
-    runs them), their output read fully; and its size."""
+    runs them: the merges' diffs only when the history has a merge), their output read
+    fully; and its size."""
     commands = [git_log_command(path, numstat, None)]
-    if merge_diffs:
+    if merge_diffs and _has_merges(path):
         commands.append(merge_diff_command(path, None))
     began = time.perf_counter()
     with ThreadPoolExecutor(len(commands)) as pool:

@@ -235,9 +235,9 @@ async def import_git(
         log = await stack.enter_async_context(
             GitProcess(git_log_command(path, numstat, since, refs))
         )
-        merge_log = (
-            await stack.enter_async_context(GitProcess(merge_command)) if merge_command else None
-        )
+        merge_log = GitProcess(merge_command) if merge_command else None
+        if merge_log is not None:  # started by the history's first merge, if any
+            stack.push_async_callback(merge_log.close)
         reader = _Reader(log, MergeDiffs(merge_log), numstat, batch, _Mapping(options, keys, names))
         pending = asyncio.ensure_future(reader.next_batch())
         try:

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from intake.backfill import import_git
+from intake.gitlog import GitProcess, MergeDiffs, merge_diff_command
 from intake.settings import set_intake_settings
 from ledger.journal.chain import verify
 from ledger.kernel.errors import InvalidInput
@@ -159,3 +160,19 @@ async def test_the_import_counts_distinct_commits_across_reruns(
     assert await pool.fetchval("SELECT commits FROM git_imports") == 7
     async with pool.acquire() as conn:
         assert (await verify(conn, project_id)).ok
+
+
+async def test_the_merges_diffs_are_read_from_the_first_merge_on(
+    merges: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "started"
+    command = ["sh", "-c", f'touch "{marker}"; exec "$@"', "sh", *merge_diff_command(merges, None)]
+    log = GitProcess(command)
+    diffs = MergeDiffs(log)
+    try:
+        assert not marker.exists()  # a linear history would never start it
+        first_merge = git(merges, "rev-list", "--merges", "main").splitlines()[0]
+        assert await diffs.own_changes(first_merge) is True  # the hand-resolved conflict
+        assert marker.exists()
+    finally:
+        await log.close()
