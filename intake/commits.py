@@ -12,10 +12,11 @@ AI assistant's work is recorded uncounted unless the project credits assistants
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
+
+from msgspec import structs
 
 from intake.accounts import commit_account
 from intake.bots import automation
@@ -140,4 +141,4 @@ def _credited(activity: Activity, options: Options) -> Activity:
     if not activity.actor.assistant or options.assistant_credit:
         return activity
     metadata = {**activity.metadata, "uncounted": "assistant"}
-    return replace(activity, metadata=metadata, counted=False)
+    return structs.replace(activity, metadata=metadata, counted=False)

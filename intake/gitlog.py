@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
+import msgspec
+
 from ledger.kernel.errors import InvalidInput
 
 RECORD = b"\x1e"
@@ -37,9 +39,9 @@ CHUNK = 1 << 20
 _FIELDS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """One commit as ``git log`` printed it (``parents`` > 1: a merge)."""
+class Commit(msgspec.Struct, frozen=True, gc=False):
+    """One commit as ``git log`` printed it (``parents`` > 1: a merge; a Struct, made
+    for every commit a history holds)."""
 
     sha: str
     parents: int

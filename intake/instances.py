@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from msgspec import structs
+
 from intake.payload import Activity, Actor, PayloadError
 from intake.scope import repository_of
 from ledger.register.people import PUBLIC_HOSTS
@@ -75,4 +77,4 @@ def _on(actor: Actor, forge: str, host: str) -> Actor:
 def on_instance(activities: list[Activity], forge: str, host: str) -> list[Activity]:
     """The activities with their forge accounts (and the accounts that vouch for
     commit emails) placed on the delivery's server."""
-    return [replace(a, actor=_on(a.actor, forge, host)) for a in activities]
+    return [structs.replace(a, actor=_on(a.actor, forge, host)) for a in activities]

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from ledger.kernel.personal import kind_of
 
 DEFAULT_COMMENT_KINDS = {"issue": "question", "pull": "review"}
@@ -44,19 +46,19 @@ class Actor:
         return (self.source, "" if self.source == "git" else self.host, self.external_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(msgspec.Struct, frozen=True, gc=False):
     """One contribution to record, not yet tied to a contributor; ``co_authors`` and
     ``signoffs`` (a commit's trailers) are recorded in metadata by contributor number;
     ``counted`` is False for work the project's policy does not credit (an AI
-    assistant's, unless the project credits them)."""
+    assistant's, unless the project credits them). A Struct: a history import makes
+    one per commit (``msgspec.structs.replace`` changes one)."""
 
     actor: Actor
     kind: str
     occurred_at: datetime
     natural_key: str
     url: str | None
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
     co_authors: tuple[Actor, ...] = ()
     signoffs: tuple[Actor, ...] = ()
     counted: bool = True

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+import msgspec
 
 from intake.git_trailers import trailer_lines
 
@@ -26,16 +27,14 @@ MAX_ADDRESS = 254  # RFC 5321: a path holds at most 256 octets, brackets include
 _NOT_IN_ADDRESS = re.compile(r"[\s<>,;]")
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(msgspec.Struct, frozen=True, gc=False):
     """A name and a normalised email, as a commit or trailer gives them."""
 
     name: str
     email: str
 
 
-@dataclass(frozen=True, slots=True)
-class Trailers:
+class Trailers(msgspec.Struct, frozen=True, gc=False):
     """The co-authors and sign-offs a commit message declares (deduplicated, in order)."""
 
     co_authors: tuple[Person, ...]

@@ -17,9 +17,10 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import asyncpg
+from msgspec import structs
 
 from intake import inbox, retention
 from intake.body import decode_payload
@@ -93,7 +94,9 @@ async def process(conn: asyncpg.Connection, delivery: Delivery) -> Outcome:
         Options.of(settings),
     )
     activities = [
-        replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key}) if a.signoffs else a
+        structs.replace(a, metadata={**a.metadata, "delivery": delivery.delivery_key})
+        if a.signoffs
+        else a
         for a in mapped.activities
     ]
     if activities:  # accounts are keyed by the server the delivery comes from
