@@ -193,7 +193,9 @@ async def test_an_import_broken_at_any_point_resumes_without_doubles(
 async def test_an_import_whose_connection_dies_mid_copy_resumes_without_doubles(
     pool: asyncpg.Pool, project: Project
 ) -> None:
-    items = history(await people(pool), 3000)
+    # Enough chunks that the killer surely finds one mid-COPY, however fast they go.
+    total = 20_000
+    items = history(await people(pool), total)
 
     async def kill_a_copy() -> None:
         while True:
@@ -211,12 +213,12 @@ async def test_an_import_whose_connection_dies_mid_copy_resumes_without_doubles(
         await import_contributions(pool, project.id, "git", items, "i", writers=2, chunk_size=250)
     await killer
     kept = await pool.fetchval("SELECT loaded FROM contribution_imports")
-    assert 0 < kept < 3000
+    assert 0 < kept < total
     assert kept == await pool.fetchval("SELECT count(*) FROM contributions")
     result = await import_contributions(pool, project.id, "git", items, "i", chunk_size=250)
-    assert result.loaded + result.skipped == 3000
-    assert await pool.fetchval("SELECT count(DISTINCT natural_key) FROM contributions") == 3000
-    assert await verified(pool, project.id) == 2 + 3000
+    assert result.loaded + result.skipped == total
+    assert await pool.fetchval("SELECT count(DISTINCT natural_key) FROM contributions") == total
+    assert await verified(pool, project.id) == 2 + total
 
 
 KILLED = """
