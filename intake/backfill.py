@@ -46,6 +46,7 @@ from intake.record import record_activities
 from intake.trailers import usable_address
 from ledger.kernel import pseudonyms
 from ledger.kernel.errors import InvalidInput
+from ledger.kernel.heap import in_bulk
 from ledger.kernel.pseudonyms import Pseudonyms
 
 _PROGRESS = """
@@ -207,6 +208,7 @@ async def count_commits(path: Path, since: str | None, refs: Sequence[str] = ())
     return int(out.strip() or 0)
 
 
+@in_bulk
 async def import_git(
     pool: asyncpg.Pool,
     project_id: int,

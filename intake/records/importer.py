@@ -25,6 +25,7 @@ from intake.payload import Activity, Actor
 from intake.record import record_activities
 from intake.records.schema import RecordRow, Refusal, check_row
 from ledger.kernel.errors import InvalidInput
+from ledger.kernel.heap import in_bulk
 from ledger.register.models import Project, check_source
 from ledger.register.projects import project_kinds
 
@@ -156,6 +157,7 @@ async def _conflicts(
     return refused, len(stored) - len(refused)
 
 
+@in_bulk
 async def import_records(
     pool: asyncpg.Pool, project: Project, path: Path, *, source: str | None = None
 ) -> RecordsImport:

@@ -28,6 +28,7 @@ from intake.wiki.judge import Batch, Judge
 from intake.wiki.mapping import SOURCE
 from intake.wiki.parse import read_chunks
 from intake.wiki.terms import ensure_terms, grant_terms
+from ledger.kernel.heap import in_bulk
 from ledger.register.models import Project
 from ledger.register.projects import get_project, project_kinds
 
@@ -88,6 +89,7 @@ async def _write(
     return project, new, granted
 
 
+@in_bulk
 async def import_dump(
     pool: asyncpg.Pool,
     project: Project,

@@ -23,6 +23,7 @@ import asyncpg
 
 from ledger.kernel import locks
 from ledger.kernel.errors import Conflict, ConflictCode
+from ledger.kernel.heap import in_bulk
 from ledger.register.bulk import indexes
 from ledger.register.bulk.finish import finish
 from ledger.register.bulk.load import terms_for
@@ -56,6 +57,7 @@ class ImportResult:
     deferred: bool
 
 
+@in_bulk
 async def import_contributions(
     pool: asyncpg.Pool,
     project_id: int,
