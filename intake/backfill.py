@@ -62,6 +62,7 @@ SELECT $1, u.sha, u.reason, $2 FROM unnest($3::text[], $4::text[]) AS u(sha, rea
 ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
 """
 _YIELD_EVERY = 250
+HURRY_AT = 1_000  # records a batch holds at least when the importer is waiting
 _FINISHED = """
 UPDATE git_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND repository = $2
 """
@@ -102,7 +103,12 @@ class _Batch:
 
 
 class _Reader:
-    """Batches of mapped commits from a running ``git log`` (and its merge diffs)."""
+    """Batches of mapped commits from a running ``git log`` (and its merge diffs),
+    parsed as git prints them. A batch holds ``size`` records, or fewer once the
+    importer is waiting (``hurry``) and it holds at least ``HURRY_AT``: when git is
+    the slower side (diff stats), the importer writes what git has printed so far
+    instead of waiting for a full batch, and the last batch, written after git
+    ends, stays small."""
 
     def __init__(
         self,
@@ -115,22 +121,27 @@ class _Reader:
         self.log, self.merges, self.numstat, self.size, self.mapping = (
             log, merges, numstat, size, mapping,
         )  # fmt: skip
+        self.hurry = False
         self._records: list[bytes] = []
 
     async def next_batch(self) -> _Batch | None:
         """The next batch of at least one commit, or None at the end of the history."""
-        while len(self._records) < self.size:
-            records = await self.log.records()
-            if records is None:
-                break
-            self._records += records
-        if not self._records:
-            return None
-        taken, self._records = self._records[: self.size], self._records[self.size :]
-        batch = _Batch()
-        for n, raw in enumerate(taken):
-            if n % _YIELD_EVERY == 0:
-                await asyncio.sleep(0)  # the loop keeps feeding the database meanwhile
+        batch, taken = _Batch(), 0
+        while taken < self.size and not (self.hurry and taken >= min(HURRY_AT, self.size)):
+            if not self._records:
+                records = await self.log.records()
+                if records is None:
+                    break
+                self._records = records
+            chunk = self._records[: min(_YIELD_EVERY, self.size - taken)]
+            del self._records[: len(chunk)]
+            taken += len(chunk)
+            await self._add(batch, chunk)
+            await asyncio.sleep(0)  # the loop keeps feeding the database meanwhile
+        return batch if taken else None
+
+    async def _add(self, batch: _Batch, records: list[bytes]) -> None:
+        for raw in records:
             text = raw.decode("utf-8", "replace")
             try:
                 commit = parse_record(text, self.numstat)
@@ -142,7 +153,6 @@ class _Reader:
                 batch.commits += 1
                 own = commit.parents > 1 and await self.merges.own_changes(commit.sha)
                 self.mapping.add(batch, commit, own)
-        return batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +253,11 @@ async def import_git(
         reader = _Reader(log, MergeDiffs(merge_log), numstat, batch, _Mapping(options, keys, names))
         pending = asyncio.ensure_future(reader.next_batch())
         try:
-            while (ready := await pending) is not None:
+            while True:
+                reader.hurry = True  # the importer waits: what git printed will do
+                if (ready := await pending) is None:
+                    break
+                reader.hurry = False
                 pending = asyncio.ensure_future(reader.next_batch())
                 new, first = await _write(pool, project_id, repository, ready)
                 recorded, distinct = recorded + new, distinct + first

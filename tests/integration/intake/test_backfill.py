@@ -143,3 +143,20 @@ async def test_the_import_command_shows_progress_and_reports_counts(
     assert process.returncode == 0, err.decode()
     assert "read 4 commits, recorded 5 new contributions" in out.decode()
     assert "4/4" in out.decode()
+
+
+async def test_the_first_batch_is_small_and_none_waits_for_a_full_one(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    from intake.backfill import HURRY_AT
+    from tests.integration.intake.git_repos import many_commits, project
+
+    history = many_commits(tmp_path / "many", 3 * HURRY_AT)
+    project_id = await project(pool)
+    sizes: list[int] = []
+    result = await import_git(pool, project_id, history, batch=10_000, progress=sizes.append)
+    # The importer waits from the start, so it takes the first records git printed
+    # instead of waiting for 10,000 that the history does not even hold.
+    assert HURRY_AT <= sizes[0] < HURRY_AT + 250  # taken 250 records at most at a time
+    assert sum(sizes) == result.commits == 3 * HURRY_AT
+    assert await pool.fetchval("SELECT count(*) FROM contributions") == 3 * HURRY_AT
