@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ import msgspec
 from ledger.kernel.errors import InvalidInput
 
 RECORD = b"\x1e"
+_NUMSTAT_LINE = re.compile(r"^([^\t\n]*)\t([^\t\n]*)\t", re.MULTILINE)
 # A record: RS, then sha NUL parents NUL author name NUL author email NUL committer name
 # NUL committer email NUL author date NUL message NUL, then the numstat lines.
 FORMAT = "--format=%x1e%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aI%x00%B%x00"
@@ -107,15 +109,11 @@ def count_command(path: Path, since: str | None, refs: Sequence[str] = ()) -> li
 
 
 def _numstat(text: str) -> tuple[int, int, int]:
-    added = deleted = files = 0
-    for line in text.splitlines():
-        parts = line.split("\t", 2)
-        if len(parts) != 3:
-            continue
-        files += 1
-        added += int(parts[0]) if parts[0].isdigit() else 0
-        deleted += int(parts[1]) if parts[1].isdigit() else 0
-    return added, deleted, files
+    """Lines added and deleted, and files changed (a binary file's counts are ``-``)."""
+    found = _NUMSTAT_LINE.findall(text)
+    added = sum(int(a) for a, _ in found if a.isascii() and a.isdigit())
+    deleted = sum(int(d) for _, d in found if d.isascii() and d.isdigit())
+    return added, deleted, len(found)
 
 
 def parse_record(record: str, numstat: bool) -> Commit | None:

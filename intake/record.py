@@ -128,7 +128,10 @@ async def _load(
 
 def _metadata(activity: Activity, numbers: dict[int, int]) -> dict[str, Any]:
     """The activity's metadata with its trailers as contributor numbers (``numbers``:
-    the contributor of each actor object, by ``id``)."""
+    the contributor of each actor object, by ``id``; without trailers, the activity's own
+    dict, which nothing changes once it is recorded)."""
+    if not activity.co_authors and not activity.signoffs:
+        return activity.metadata
     found = dict(activity.metadata)
     for name, people in (("co_authors", activity.co_authors), ("signoffs", activity.signoffs)):
         if people:

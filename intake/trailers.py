@@ -64,6 +64,9 @@ def name_key(name: str) -> str:
 def people_in(value: str) -> list[Person]:
     """The people a trailer's value names: ``Name <email>``, or several of them
     separated by commas; none when the value is anything else."""
+    if value.count("<") == 1:  # one person, most trailers: one match says it all
+        one = _PERSON.fullmatch(value)
+        return [Person(one.group(1).strip(" ,"), normalise_email(one.group(2)))] if one else []
     if not _PEOPLE.fullmatch(value):
         return []
     return [
