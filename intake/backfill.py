@@ -63,6 +63,10 @@ ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
 """
 _YIELD_EVERY = 250
 HURRY_AT = 1_000  # records a batch holds at least when the importer is waiting
+# A batch's commit need not wait for its WAL to reach the disk: a crash can only lose
+# whole batches together with the import's count of them (one transaction), which a
+# rerun imports again, and the import's end (a synchronous commit) flushes them all.
+_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off"
 _FINISHED = """
 UPDATE git_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND repository = $2
 """
@@ -290,6 +294,7 @@ async def _write(
 ) -> tuple[int, int]:
     """Record one batch in its own transaction; (new contributions, new distinct commits)."""
     async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(_ASYNC_COMMIT)
         known: set[str] = set()
         new = await record_activities(
             conn, project_id, batch.activities, "git", "import:git", bulk=True, known=known
