@@ -18,6 +18,7 @@ import io
 import multiprocessing
 import os
 import queue
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,10 @@ class _Parsed:
 
 
 def _guarded(out: Any, run: Any) -> None:
-    """Report the reader's or a parser's failure to the importer instead of dying."""
+    """Report the reader's or a parser's failure to the importer instead of dying. A
+    Ctrl-C reaches the whole process group: the importer handles it and stops these
+    processes, so here it is ignored (no traceback from every parser)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         run()
     except InvalidInput as exc:

@@ -61,3 +61,36 @@ async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_
     assert "wiki contributions" in out
     assert "project 'larder' (a wiki's history) is ready: " in out
     assert out.strip().endswith(".html")
+
+
+async def test_ctrl_c_stops_a_dump_import_without_a_traceback_from_its_parsers(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    import asyncio
+    import os
+    import signal
+    import sys
+
+    from bench.wiki import make_dump
+
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
+    dump = tmp_path / "big.xml.bz2"
+    make_dump(dump, 30_000)
+    env = {**os.environ, "DATABASE_URL": database_url, "COMMONS_DATA_DIR": str(tmp_path / "d")}
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "commons"),
+        "import", "mediawiki", str(dump), "--project", "wiki", "--terms", "CC-BY-SA-4.0",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = asyncio.get_running_loop().time() + 60
+    while not await pool.fetchval("SELECT count(*) FROM wiki_imports"):
+        assert asyncio.get_running_loop().time() < deadline, "the import never wrote a batch"
+        await asyncio.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: every process of the group
+    _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode != 0
+    assert "Traceback" not in err.decode(), err.decode()[-2000:]
+    kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
+    assert 0 < kept < 30_000  # whole batches kept, resumable
