@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,6 +64,13 @@ async def commons_cli(env: dict[str, str], *args: str) -> Result:
     )
 
 
+def _holds(dump: str, value: str) -> bool:
+    """Whether ``dump`` holds ``value`` as a value of its own, not inside a longer word:
+    a forge's numeric id such as 900001 turns up by chance inside the dump's hex
+    digests (hashes, pseudonyms), and that is no personal data."""
+    return re.search(rf"(?<![0-9a-z]){re.escape(value.lower())}(?![0-9a-z])", dump) is not None
+
+
 async def _personal_values(pool: asyncpg.Pool, who: int) -> list[str]:
     rows = await pool.fetch(
         "SELECT external_id, login, email, display_name FROM identities "
@@ -93,7 +101,7 @@ async def test_an_erased_contributor_keeps_their_credit_and_leaves_nothing_in_a_
     (tmp_path / "old.json").write_text(json.dumps(old_report))
     (tmp_path / "jwks.json").write_text((await roomy.get("/.well-known/jwks.json")).text)
     before = (await pg_dump(database_url)).lower()
-    assert all(value.lower() in before for value in erased)  # the dump does hold them now
+    assert all(_holds(before, value) for value in erased)  # the dump does hold them now
 
     admin = runtime_roomy.tokens.issue("dpo", admin=True)
     refused = await gql_roomy(ERASE, {"n": who})
@@ -126,7 +134,7 @@ async def test_an_erased_contributor_keeps_their_credit_and_leaves_nothing_in_a_
     )
     assert offline.exit_code == 0, offline.output
     after = (await pg_dump(database_url)).lower()
-    assert [value for value in erased if value.lower() in after] == []
+    assert [value for value in erased if _holds(after, value)] == []
 
 
 async def test_commons_erase_forgets_a_person_from_the_command_line(
