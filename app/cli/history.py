@@ -81,7 +81,7 @@ def _run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[
     type=click.IntRange(1, 100_000),
     default=10_000,
     show_default=True,
-    help="Commits per transaction (a stopped import loses at most one batch).",
+    help="Commits per transaction at most (a stopped import loses at most one batch).",
 )
 @click.option(
     "--skipped",
