@@ -48,6 +48,7 @@ from ledger.kernel import pseudonyms
 from ledger.kernel.errors import InvalidInput
 from ledger.kernel.heap import in_bulk
 from ledger.kernel.pseudonyms import Pseudonyms
+from ledger.register.bulk.write import defer_flush
 
 _PROGRESS = """
 INSERT INTO git_imports (project_id, repository, commits, recorded) VALUES ($1, $2, $3, $4)
@@ -63,10 +64,6 @@ ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
 """
 _YIELD_EVERY = 250
 HURRY_AT = 1_000  # records a batch holds at least when the importer is waiting
-# A batch's commit need not wait for its WAL to reach the disk: a crash can only lose
-# whole batches together with the import's count of them (one transaction), which a
-# rerun imports again, and the import's end (a synchronous commit) flushes them all.
-_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off"
 _FINISHED = """
 UPDATE git_imports SET finished_at = clock_timestamp() WHERE project_id = $1 AND repository = $2
 """
@@ -294,7 +291,7 @@ async def _write(
 ) -> tuple[int, int]:
     """Record one batch in its own transaction; (new contributions, new distinct commits)."""
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(_ASYNC_COMMIT)
+        await defer_flush(conn)  # the batch and its progress row are one transaction
         known: set[str] = set()
         new = await record_activities(
             conn, project_id, batch.activities, "git", "import:git", bulk=True, known=known

@@ -153,13 +153,18 @@ class GitProcess:
         self._records: list[bytes] = []
         self._done = False
 
+    async def start(self) -> None:
+        """Run git (once)."""
+        if self._process is None:
+            self._process = await asyncio.create_subprocess_exec(
+                *self.command,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+
     async def __aenter__(self) -> GitProcess:
-        self._process = await asyncio.create_subprocess_exec(
-            *self.command,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        await self.start()
         return self
 
     async def __aexit__(
@@ -218,7 +223,6 @@ class MergeDiffs:
 
     def __init__(self, process: GitProcess | None) -> None:
         self._process = process
-        self._started = False
         self._ready: list[tuple[str, bool]] = []
 
     async def own_changes(self, sha: str) -> bool:
@@ -226,9 +230,7 @@ class MergeDiffs:
         import does not read merge diffs)."""
         if self._process is None:
             return False
-        if not self._started:
-            self._started = True
-            await self._process.__aenter__()
+        await self._process.start()
         while not self._ready:
             records = await self._process.records()
             if records is None:

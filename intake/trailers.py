@@ -66,12 +66,12 @@ def people_in(value: str) -> list[Person]:
     separated by commas; none when the value is anything else."""
     if value.count("<") == 1:  # one person, most trailers: one match says it all
         one = _PERSON.fullmatch(value)
-        return [Person(one.group(1).strip(" ,"), normalise_email(one.group(2)))] if one else []
-    if not _PEOPLE.fullmatch(value):
+        matches = [one] if one else []
+    elif _PEOPLE.fullmatch(value):
+        matches = list(_PERSON.finditer(value))
+    else:
         return []
-    return [
-        Person(m.group(1).strip(" ,"), normalise_email(m.group(2))) for m in _PERSON.finditer(value)
-    ]
+    return [Person(m.group(1).strip(" ,"), normalise_email(m.group(2))) for m in matches]
 
 
 def parse_trailers(message: str, author_email: str | None = None) -> Trailers:

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import queue
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ class _Parsed:
     last: bool
 
 
-def _guarded(out: Any, run: Any) -> None:
+def _guarded(out: Any, run: Callable[[], None]) -> None:
     """Report the reader's or a parser's failure to the importer instead of dying. A
     Ctrl-C reaches the whole process group: the importer handles it and stops these
     processes, so here it is ignored (no traceback from every parser)."""

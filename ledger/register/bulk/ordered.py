@@ -28,7 +28,7 @@ import asyncpg
 from ledger.register.bulk.encode import Chunk, Cursor, Terms, encode_chunk
 from ledger.register.bulk.load import LOCK_HEAD, MOVE_HEAD, terms_for
 from ledger.register.bulk.pipeline import Pipeline
-from ledger.register.bulk.write import Writer, lock_owners
+from ledger.register.bulk.write import Writer, defer_flush, lock_owners
 
 ADVANCE = """
 UPDATE contribution_imports SET loaded = loaded + $3, updated_at = clock_timestamp()
@@ -38,11 +38,6 @@ _MOVE_HEAD = """
 UPDATE journal_heads SET seq = $4, hash = $5
 WHERE project_id = $1 AND seq = $2 AND hash = $3 RETURNING true
 """
-# A chunk's commit need not wait for its WAL to reach the disk: a crash can only lose
-# whole chunks together with the import's count of them (one transaction), which a
-# resumed import loads again, and any later commit that chained after a chunk flushes
-# the WAL up to it first.
-_ASYNC_COMMIT = "SET LOCAL synchronous_commit = off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +79,7 @@ async def _commit(load: Load, terms: Terms, slot: _Slot, before: _Slot | None) -
     chunk, conn = slot.chunk, slot.conn
     try:
         async with conn.transaction():
-            await conn.execute(_ASYNC_COMMIT)
+            await defer_flush(conn)
             await _settle(before.copied if before else None)
             await load.writer.copy(conn, "contributions", chunk.contributions)
             slot.copied.set_result(True)
@@ -130,7 +125,7 @@ async def _commit_holding_head(load: Load, actor: str, slot: _Slot) -> tuple[Ter
     wait for it, so it cannot be overtaken); the terms and cursor it leaves."""
     conn = slot.conn
     async with conn.transaction():
-        await conn.execute(_ASYNC_COMMIT)
+        await defer_flush(conn)
         head = await conn.fetchrow(LOCK_HEAD, load.project_id)
         terms, cursor = await terms_for(conn, load.project_id, actor, head, tally=False)
         old = slot.chunk

@@ -154,6 +154,14 @@ async def may_skip_checks(
     return only_checked and bool(await conn.fetchval(granted))
 
 
+async def defer_flush(conn: asyncpg.Connection) -> None:
+    """Let the caller's transaction commit without waiting for its WAL to reach the disk.
+    For a bulk transaction that advances its import's own progress row with its rows: a
+    crash can only lose whole transactions together with that count, which a rerun loads
+    again, and any later synchronous commit flushes the WAL up to it first."""
+    await conn.execute("SET LOCAL synchronous_commit = off")
+
+
 async def reserve_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
     """``count`` new contribution numbers, for a load that needs them before it runs."""
     return list(await conn.fetchval(_IDS, count) or [])
