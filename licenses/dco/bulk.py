@@ -3,14 +3,13 @@ grants are encoded while the batch's contributions are copied, then written afte
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
 
 from licenses.dco.copy import Encoded, encode_grants, grant_numbers, write_grants
-from licenses.dco.settle import GrantWriter, new_grant, settled
+from licenses.dco.settle import GrantWriter, settled
 from licenses.dco.work import Signed
 from licenses.models import AgreementText
 
@@ -28,14 +27,11 @@ class Prepared:
 
     async def encode(self, step: int = 64) -> Encoded:
         """The new grants encoded; the event loop runs every ``step`` grants."""
-        made = []
-        for n, (pair, count, work) in enumerate(self.writer.new):
-            if n % step == step - 1:
-                await asyncio.sleep(0)
-            made.append(new_grant(pair, count, work, self.texts, self.outbound))
+        writer = self.writer
         return await encode_grants(
-            self.writer.project_id, self.writer.actor, made, self.ids, step=step
-        )
+            writer.project_id, writer.actor, writer.new, self.texts, self.outbound, self.ids,
+            step=step,
+        )  # fmt: skip
 
     async def write(self, conn: asyncpg.Connection, encoded: Encoded) -> int:
         """Write what was settled, once the contributions are in (caller's transaction,

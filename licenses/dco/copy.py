@@ -29,8 +29,10 @@ from ledger.journal.events.licenses import GrantRecorded
 from ledger.kernel.errors import InvalidInput, NotFound
 from ledger.register.bulk import binary
 from ledger.register.bulk.write import may_skip_checks
+from licenses.dco.settle import in_force, new_grant
+from licenses.dco.work import Pair, Signed
 from licenses.grants import public_body
-from licenses.models import NewGrant
+from licenses.models import AgreementText, NewGrant
 
 _IDS = (
     "SELECT array_agg(nextval(pg_get_serial_sequence('grants', 'id'))) FROM generate_series(1, $1)"
@@ -64,9 +66,10 @@ async def grant_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
 class Encoded:
     """Grants encoded for COPY but not yet chained: their rows, their contribution
     links and their events' bodies (the events' numbers, instants and hashes are
-    given when they are written, after whatever the journal holds by then)."""
+    given when they are written, after whatever the journal holds by then), and the
+    first grant as ``new_grant`` makes it, to check the first event against."""
 
-    grants: list[tuple[NewGrant, bytes]]
+    first: tuple[NewGrant, bytes] | None
     ids: list[int]
     rows: list[bytes]
     links: list[bytes]
@@ -76,30 +79,61 @@ class Encoded:
 async def encode_grants(
     project_id: int,
     actor: str,
-    grants: Sequence[tuple[NewGrant, bytes]],
+    new: Sequence[tuple[Pair, int, list[Signed]]],
+    texts: list[AgreementText],
+    outbound: str | None,
     ids: list[int],
     *,
     step: int = 0,
 ) -> Encoded:
-    """Encode ``grants`` (numbered ``ids``); with ``step``, let the event loop run every
-    ``step`` grants (so that a COPY in flight on the same loop keeps its server fed)."""
-    terms = _Terms()
+    """Encode the new grants settled for (commit, signer) pairs (numbered ``ids``),
+    each exactly as ``new_grant`` makes it; with ``step``, let the event loop run
+    every ``step`` grants (so that a COPY in flight on the same loop keeps its server
+    fed)."""
+    if not new:
+        return Encoded(None, [], [binary.HEADER], [binary.HEADER], [])
+    pair, count, work = new[0]
+    first = new_grant(pair, count, work, texts, outbound)
+    fixed = _fixed(first[0])
+    by_version = {t.version: _Text(t) for t in texts}
     pid, who = binary.int8(project_id), _text(actor)
     rows, links, bodies = [binary.HEADER], [binary.HEADER], []
-    for n, ((grant, text_sha), grant_id) in enumerate(zip(grants, ids, strict=True)):
+    for n, (((sha, signer), count, work), grant_id) in enumerate(zip(new, ids, strict=True)):
         if step and n % step == step - 1:
             await asyncio.sleep(0)
-        fixed = terms.fixed(grant)
-        gid = binary.int8(grant_id)
+        c = work[0]
+        text = by_version[in_force(texts, c.occurred_at).version]
+        key = f"dco:{sha}:{signer}:{count}" if count > 1 else f"dco:{sha}:{signer}"
+        delivery = c.metadata.get("delivery")
+        gid, grantor = binary.int8(grant_id), binary.int8(c.contributor_id)
         rows.append(b"".join((
-            _GRANT_FIELDS, pid, gid, _text(grant.natural_key), _int8(grant.grantor_contributor_id),
-            fixed.head, _int4(grant.agreement_version), _bytes(text_sha), fixed.terms,
-            binary.jsonb(orjson.dumps(grant.evidence)), _text(grant.commit_sha), fixed.method,
-            _text(grant.delivery_id), binary.timestamptz(grant.effective_at), who,
+            _GRANT_FIELDS, pid, gid, _text(key), grantor, fixed.head, text.version,
+            text.sha, fixed.terms, binary.jsonb(_EVIDENCE % signer), _text(sha), fixed.method,
+            _text(delivery[:255] if isinstance(delivery, str) and delivery else None),
+            binary.timestamptz(c.occurred_at), who,
         )))  # fmt: skip
-        links += [_LINK_FIELDS + pid + gid + binary.int8(c) for c in grant.contribution_ids]
-        bodies.append(terms.body(grant, fixed, grant_id, text_sha))
-    return Encoded(list(grants), ids, rows, links, bodies)
+        listed = [c.id] if len(work) == 1 else sorted({w.id for w in work})
+        links += [_LINK_FIELDS + pid + gid + binary.int8(i) for i in listed]
+        bodies.append(b"".join((
+            text.head, sha.encode(), b'","contribution_ids":', orjson.dumps(listed),
+            b',"effective_at":"', timestamp(c.occurred_at).encode(),
+            b'","exclusive":false,"grant_id":%d,' % grant_id,
+            fixed.middle % (b"%d" % c.contributor_id), text.end,
+        )))  # fmt: skip
+    return Encoded(first, list(ids), rows, links, bodies)
+
+
+class _Text:
+    """The COPY fields and event-body parts of grants made under one agreement text."""
+
+    def __init__(self, text: AgreementText) -> None:
+        self.version = binary.int4(text.version)
+        self.sha = binary.text(text.sha256)
+        self.head = b'{"agreement_version":%d,"authorisations":0,"commit":"' % text.version
+        self.end = b'"text_sha256":"%b","trademark_excluded":true}' % text.sha256.hex().encode()
+
+
+_EVIDENCE = b'{"trailer":"Signed-off-by","signed_off_by":%d}'
 
 
 async def write_grants(
@@ -121,8 +155,8 @@ async def write_grants(
     for n, body in enumerate(encoded.bodies):
         seq += 1
         whole = document.of(body, seq)
-        if n == 0:
-            grant, text_sha = encoded.grants[0]
+        if n == 0 and encoded.first is not None:
+            grant, text_sha = encoded.first
             document.check(grant, encoded.ids[0], text_sha, seq, whole)
         digest = hashlib.sha256(prev + whole).digest()
         events.append(b"".join((
@@ -165,61 +199,29 @@ class _Fixed:
     method: bytes
 
 
-class _Terms:
-    """The bodies of DCO grants' events assembled from their fixed parts in RFC 8785
-    order (sorted keys, compact; these values are integers, ASCII text, booleans and
-    null), the parts grants of the same terms share made once."""
-
-    def __init__(self) -> None:
-        self._fixed: dict[tuple[object, ...], _Fixed] = {}
-
-    def fixed(self, grant: NewGrant) -> _Fixed:
-        """What grants of the same terms share, made once per terms."""
-        key = (
-            grant.grantee, grant.instrument, grant.irrevocable, grant.license_expression,
-            grant.patent_grant, grant.rights, grant.royalty_free, grant.signature_method,
-        )  # fmt: skip
-        found = self._fixed.get(key)
-        if found is None:
-            dumps = orjson.dumps
-            middle = (
-                b'"grantee":%b,"grantor_contributor_id":%%b,"grantor_organisation_id":null,'
-                b'"instrument":%b,"irrevocable":%b,"license_expression":%b,'
-                b'"ownership_retained":true,"patent_grant":%b,"rights":%b,"royalty_free":%b,'
-                b'"scope":"contributions","scope_from":null,"signature_method":%b,'
-            ) % (
-                dumps(grant.grantee), dumps(grant.instrument), dumps(grant.irrevocable),
-                dumps(grant.license_expression), dumps(grant.patent_grant),
-                dumps(list(grant.rights)), dumps(grant.royalty_free),
-                dumps(grant.signature_method),
-            )  # fmt: skip
-            head = _text(grant.grantee) + _text(grant.instrument)
-            terms = b"".join((
-                _text(grant.license_expression), _text_array(grant.rights),
-                binary.boolean(grant.patent_grant), binary.boolean(grant.irrevocable),
-                binary.boolean(grant.royalty_free), _text("contributions"),
-            ))  # fmt: skip
-            method = _text(grant.signature_method)
-            found = self._fixed[key] = _Fixed(middle, head, terms, method)
-        return found
-
-    def body(self, grant: NewGrant, fixed: _Fixed, grant_id: int, text_sha: bytes | None) -> bytes:
-        """The event's body as canonical JSON."""
-        dumps = orjson.dumps
-        head = b'{"agreement_version":%b,"authorisations":%d,"commit":%b,' % (
-            dumps(grant.agreement_version),
-            len(grant.authorisations),
-            dumps(grant.commit_sha),
-        )
-        dated = b'"contribution_ids":%b,"effective_at":%b,"exclusive":false,"grant_id":%d,' % (
-            dumps(sorted(grant.contribution_ids)),
-            dumps(timestamp(grant.effective_at)),
-            grant_id,
-        )
-        end = b'"text_sha256":%b,"trademark_excluded":true}' % dumps(
-            text_sha.hex() if text_sha else None
-        )
-        return head + dated + fixed.middle % dumps(grant.grantor_contributor_id) + end
+def _fixed(grant: NewGrant) -> _Fixed:
+    """What every grant of this one's terms shares: the middle of its event's body in
+    RFC 8785 order (sorted keys, compact; these values are integers, ASCII text,
+    booleans and null), and its fixed COPY fields."""
+    dumps = orjson.dumps
+    middle = (
+        b'"grantee":%b,"grantor_contributor_id":%%b,"grantor_organisation_id":null,'
+        b'"instrument":%b,"irrevocable":%b,"license_expression":%b,'
+        b'"ownership_retained":true,"patent_grant":%b,"rights":%b,"royalty_free":%b,'
+        b'"scope":"contributions","scope_from":null,"signature_method":%b,'
+    ) % (
+        dumps(grant.grantee), dumps(grant.instrument), dumps(grant.irrevocable),
+        dumps(grant.license_expression), dumps(grant.patent_grant),
+        dumps(list(grant.rights)), dumps(grant.royalty_free),
+        dumps(grant.signature_method),
+    )  # fmt: skip
+    head = _text(grant.grantee) + _text(grant.instrument)
+    terms = b"".join((
+        _text(grant.license_expression), _text_array(grant.rights),
+        binary.boolean(grant.patent_grant), binary.boolean(grant.irrevocable),
+        binary.boolean(grant.royalty_free), _text("contributions"),
+    ))  # fmt: skip
+    return _Fixed(middle, head, terms, _text(grant.signature_method))
 
 
 class _Document:
@@ -265,18 +267,6 @@ _TEXT_OID = 25
 
 def _text(value: str | None) -> bytes:
     return binary.NULL if value is None else binary.text(value.encode())
-
-
-def _bytes(value: bytes | None) -> bytes:
-    return binary.NULL if value is None else binary.text(value)
-
-
-def _int8(value: int | None) -> bytes:
-    return binary.NULL if value is None else binary.int8(value)
-
-
-def _int4(value: int | None) -> bytes:
-    return binary.NULL if value is None else binary.int4(value)
 
 
 def _text_array(values: Sequence[str]) -> bytes:

@@ -18,8 +18,6 @@ from licenses.dco.work import (
     Pair,
     Signed,
     Stored,
-    commit_of,
-    signers_of,
     stored_grants,
     wanted_pairs,
 )
@@ -92,7 +90,7 @@ async def settled(
 ) -> GrantWriter | None:
     """What newly recorded (or about to be loaded) contributions' sign-offs change,
     settled pair by pair (caller's transaction); None when none is signed."""
-    signed = [c for c in work if signers_of(c) and commit_of(c)]
+    signed = [c for c in work if c.metadata.get("signoffs")]  # wanted_pairs checks them
     if not signed:
         return None
     wanted = await wanted_pairs(conn, signed)
@@ -108,8 +106,7 @@ def new_grant(
     pair: Pair, n: int, work: list[Signed], texts: list[AgreementText], outbound: Any
 ) -> tuple[NewGrant, bytes]:
     (sha, signer), first = pair, work[0]
-    in_force = [t for t in texts if t.effective_from <= first.occurred_at]
-    text = in_force[-1] if in_force else texts[0]
+    text = in_force(texts, first.occurred_at)
     delivery = first.metadata.get("delivery")
     grant = NewGrant(
         natural_key=f"dco:{sha}:{signer}" + (f":{n}" if n > 1 else ""),
@@ -130,6 +127,14 @@ def new_grant(
         evidence={"trailer": "Signed-off-by", "signed_off_by": signer},
     )
     return grant, text.sha256
+
+
+def in_force(texts: list[AgreementText], at: datetime) -> AgreementText:
+    """The newest of the texts in force at ``at`` (the first text before any was)."""
+    if len(texts) == 1:  # a history's grants are made under the one text it has
+        return texts[0]
+    found = [t for t in texts if t.effective_from <= at]
+    return found[-1] if found else texts[0]
 
 
 def settle(

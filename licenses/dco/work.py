@@ -83,16 +83,19 @@ async def wanted_pairs(
     conn: asyncpg.Connection, work: Sequence[Signed]
 ) -> dict[Pair, list[Signed]]:
     """The contributions each (commit, signer) should cover: the signer's own work."""
-    ids = {c.contributor_id for c in work} | {s for c in work for s in signers_of(c)}
+    marked = [
+        (c, sha, signers) for c in work if (sha := commit_of(c)) and (signers := signers_of(c))
+    ]
+    ids = {c.contributor_id for c, _, _ in marked} | {s for _, _, found in marked for s in found}
     person = dict(await conn.fetch(_PEOPLE, list(ids))) if ids else {}
     wanted: dict[Pair, list[Signed]] = defaultdict(list)
-    for c in work:
-        sha = commit_of(c)
-        for signer in signers_of(c) if sha else []:
-            if person.get(signer) is not None and person.get(signer) == person.get(
-                c.contributor_id
-            ):
-                wanted[(sha or "", signer)].append(c)
+    for c, sha, signers in marked:
+        own = person.get(c.contributor_id)
+        if own is None:
+            continue
+        for signer in signers:
+            if person.get(signer) == own:
+                wanted[(sha, signer)].append(c)
     return wanted
 
 

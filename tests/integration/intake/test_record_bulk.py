@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -18,6 +19,7 @@ from intake.payload import Activity, Actor
 from intake.record import record_activities
 from ledger.journal import chain as journal
 from ledger.register.projects import ProjectInput, create_project
+from licenses.agreements import ensure_dco, publish_agreement
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 SHA = "a" * 40
@@ -79,3 +81,78 @@ async def test_when_encoding_and_load_both_fail_the_loads_error_is_raised_and_no
     await asyncio.sleep(0)
     assert not seen, seen
     assert await pool.fetchval("SELECT count(*) FROM contributions") == 0
+
+
+BOB = Actor("git", "bob@example.org", None, "Bob", "bob@example.org")
+# A new DCO text takes effect now or later: the last commit is dated after it.
+LATER = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+_GRANTS = """
+SELECT to_jsonb(g) - 'id' - 'project_id' - 'recorded_at' AS grant,
+    array(SELECT c.natural_key FROM grant_contributions gc
+          JOIN contributions c ON c.project_id = gc.project_id AND c.id = gc.contribution_id
+          WHERE gc.project_id = g.project_id AND gc.grant_id = g.id ORDER BY 1) AS covers
+FROM grants g WHERE g.project_id = $1 ORDER BY g.natural_key
+"""
+_KEYS = "SELECT id, natural_key FROM {table} WHERE project_id = $1"
+_EVENTS = """
+SELECT body FROM journal_events WHERE project_id = $1 AND type = 'grant.recorded' ORDER BY seq
+"""
+
+
+def _history() -> list[Activity]:
+    """Signed work: a self-signed commit; a co-authored one both people signed; one the
+    author did not sign (its signer's grant would cover someone else's work); and one
+    from a delivery, dated after the project's second DCO text came into force."""
+    shas = [c * 40 for c in "bcde"]
+    return [
+        Activity(ADA, "code", T0, f"git:{shas[0]}", None, {"commit": shas[0]}, signoffs=(ADA,)),
+        Activity(
+            ADA, "code", T0, f"git:{shas[1]}", None, {"commit": shas[1]},
+            co_authors=(BOB,), signoffs=(ADA, BOB),
+        ),
+        Activity(
+            BOB, "code", T0, f"git:{shas[1]}:co:bob", None, {"commit": shas[1]},
+            signoffs=(ADA, BOB),
+        ),
+        Activity(BOB, "code", T0, f"git:{shas[2]}", None, {"commit": shas[2]}, signoffs=(ADA,)),
+        Activity(
+            ADA, "code", LATER, f"git:{shas[3]}", None,
+            {"commit": shas[3], "delivery": "delivery-7"}, signoffs=(ADA,),
+        ),
+    ]  # fmt: skip
+
+
+async def _recorded(pool: asyncpg.Pool, slug: str, bulk: bool) -> tuple[list[Any], list[Any]]:
+    """The grants and grant events of the history recorded one way, with numbers that
+    differ between projects replaced by the natural keys they stand for."""
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput(slug, slug), "admin")
+        await ensure_dco(conn, project.id, "admin")
+        await publish_agreement(conn, project.id, "dco", "DCO 2", "text 2", LATER, "admin")
+    async with pool.acquire() as conn, conn.transaction():
+        await record_activities(conn, project.id, _history(), "git", "i", bulk=bulk)
+    rows = await pool.fetch(_GRANTS, project.id)
+    grants = [(list(r["covers"]), dict(r["grant"])) for r in rows]
+    keys = dict(await pool.fetch(_KEYS.format(table="contributions"), project.id))
+    numbers = dict(await pool.fetch(_KEYS.format(table="grants"), project.id))
+    events = []
+    for row in await pool.fetch(_EVENTS, project.id):
+        body = dict(row["body"])
+        body["grant_id"] = numbers[body["grant_id"]]
+        body["contribution_ids"] = sorted(keys[i] for i in body["contribution_ids"])
+        events.append(body)
+    return grants, sorted(events, key=lambda e: str(e["grant_id"]))
+
+
+async def test_a_history_batchs_grants_and_their_events_are_those_recorded_one_by_one(
+    pool: asyncpg.Pool,
+) -> None:
+    bulk_grants, bulk_events = await _recorded(pool, "bulk", True)
+    single_grants, single_events = await _recorded(pool, "single", False)
+    assert bulk_grants == single_grants
+    assert bulk_events == single_events
+    assert len(bulk_grants) == 4  # none for work of someone other than its signer
+    later = [g for _, g in bulk_grants if g["commit_sha"] == "e" * 40]
+    assert [(g["agreement_version"], g["delivery_id"]) for g in later] == [(2, "delivery-7")]
+    assert {g["agreement_version"] for _, g in bulk_grants} == {1, 2}
+    assert sorted(len(c) for c, _ in bulk_grants) == [1, 1, 1, 1]
