@@ -80,4 +80,4 @@ async def write_batch(
     events.append(binary.TRAILER)
     await writer.copy(conn, "journal_events", b"".join(events))
     if tally is not None:
-        await tally.write(conn, terms.project_id)
+        await writer.tally(conn, tally, terms.project_id)

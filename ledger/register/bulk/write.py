@@ -7,10 +7,10 @@ once, in the transaction that holds them until the load ends: the project and th
 policy version, and each contributor as it first appears, locked ``FOR KEY SHARE``
 exactly as the per-row check locks it. When the database
 lets this session set ``session_replication_role`` and the only triggers that fire
-on inserting into those two tables (and the rollup tables an import recounts) are
-the checks of exactly these foreign keys, each COPY (and the recount) runs with
-triggers off; otherwise the rows go through every trigger as usual. Unique and
-check constraints apply either way.
+on inserting into those two tables (and the rollup tables a load adds to or an
+import recounts) are the checks of exactly these foreign keys, each COPY, tally and
+recount runs with triggers off; otherwise the rows go through every trigger as
+usual. Unique and check constraints apply either way.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import asyncpg
 
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.register.bulk.encode import Chunk, Terms
-from ledger.register.rollups import recount
+from ledger.register.rollups import Tally, recount
 
 CONTRIBUTION_COLUMNS = [
     "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
@@ -32,7 +32,7 @@ EVENT_COLUMNS = [
     "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
 ]  # fmt: skip
 # The foreign keys a load checks itself: (table, columns) -> referenced table. The
-# rollups it recounts refer to what the contributions they count refer to.
+# rollups it adds to or recounts refer to what the contributions they count refer to.
 CHECKED_KEYS = {
     ("contributions", ("project_id",)): "projects",
     ("contributions", ("contributor_id",)): "contributors",
@@ -42,8 +42,11 @@ CHECKED_KEYS = {
     ("contributor_stats", ("contributor_id",)): "contributors",
     ("contributor_month_stats", ("project_id",)): "projects",
     ("contributor_month_stats", ("contributor_id",)): "contributors",
+    ("contributor_kind_stats", ("project_id",)): "projects",
+    ("contributor_kind_stats", ("contributor_id",)): "contributors",
     ("kind_month_stats", ("project_id",)): "projects",
     ("kind_stats", ("project_id",)): "projects",
+    ("project_month_stats", ("project_id",)): "projects",
 }
 _INSERT_TRIGGERS = """
 SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,
@@ -130,12 +133,21 @@ class Writer:
         if self.fast:
             await conn.execute("SET LOCAL session_replication_role = origin")
 
+    async def tally(self, conn: asyncpg.Connection, tally: Tally, project_id: int) -> None:
+        """Add a load's tally to the project's rollups (caller's transaction, holding the
+        tallied contributors' locks), with triggers off for it when the probe allowed it."""
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        await tally.write(conn, project_id)
+        if self.fast:
+            await conn.execute("SET LOCAL session_replication_role = origin")
+
     async def write(self, conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
         """COPY the chunk's rows and events and add its rollups (caller's transaction,
         holding its references' locks; the caller moves the journal head)."""
         await self.copy(conn, "contributions", chunk.contributions)
         await self.copy(conn, "journal_events", chunk.events)
-        await chunk.tally.write(conn, terms.project_id)
+        await self.tally(conn, chunk.tally, terms.project_id)
 
 
 async def may_skip_checks(

@@ -21,7 +21,7 @@ import pytest
 from ledger.journal import chain as journal
 from ledger.journal import heads, merkle
 from ledger.kernel.errors import Conflict, NotFound
-from ledger.register.bulk import import_contributions
+from ledger.register.bulk import bulk_load, import_contributions
 from ledger.register.bulk.write import Writer
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution, Project
@@ -224,7 +224,7 @@ async def test_an_import_whose_connection_dies_mid_copy_resumes_without_doubles(
 KILLED = """
 import asyncio, sys
 from app import database
-from ledger.register.bulk import import_contributions
+from ledger.register.bulk import bulk_load, import_contributions
 from ledger.register.bulk.write import Writer
 from tests.integration.ledger.register.test_imports import history
 
@@ -295,20 +295,37 @@ async def test_other_writers_of_the_project_get_in_between_chunks_and_the_chain_
     assert await pool.fetchval("SELECT contributions FROM project_stats") == counted
 
 
-async def test_a_trigger_on_contributions_keeps_every_row_going_through_triggers(
-    pool: asyncpg.Pool, project: Project
-) -> None:
+async def _count_inserts(pool: asyncpg.Pool, table: str) -> None:
+    """A trigger of our own on ``table``, counting its inserted rows in ``seen``."""
     await pool.execute(
         "CREATE TABLE seen (n bigint); INSERT INTO seen VALUES (0);"
         "CREATE FUNCTION count_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "UPDATE seen SET n = n + 1; RETURN NEW; END $$;"
-        "CREATE TRIGGER counted AFTER INSERT ON contributions FOR EACH ROW "
+        f"CREATE TRIGGER counted AFTER INSERT ON {table} FOR EACH ROW "
         "EXECUTE FUNCTION count_row()"
     )
+
+
+async def test_a_trigger_on_contributions_keeps_every_row_going_through_triggers(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    await _count_inserts(pool, "contributions")
     result = await import_contributions(
         pool, project.id, "git", history(await people(pool), 90), "i"
     )
     assert (result.fast, await pool.fetchval("SELECT n FROM seen")) == (False, 90)
+
+
+async def test_a_trigger_on_a_rollup_table_keeps_the_tallies_going_through_triggers(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    await _count_inserts(pool, "contributor_kind_stats")
+    async with pool.acquire() as conn, conn.transaction():
+        loaded = await bulk_load(conn, project.id, history(await people(pool), 90), "i")
+    cells = await pool.fetchval("SELECT count(*) FROM contributor_kind_stats")
+    assert loaded == 90
+    assert cells > 0
+    assert await pool.fetchval("SELECT n FROM seen") == cells
 
 
 async def test_a_merged_contributor_stops_the_import_before_its_chunk(
