@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -20,6 +21,7 @@ import asyncpg
 from intake.identity import resolve
 from intake.payload import Activity
 from ledger.register.bulk import bulk_load
+from ledger.register.bulk.encode import Cursor
 from ledger.register.bulk.write import reserve_numbers
 from ledger.register.contributions import record_contributions
 from ledger.register.models import NewContribution
@@ -108,16 +110,19 @@ async def _load(
     prepared = await prepare_signoffs(conn, project_id, signed, actor) if signed else None
     if prepared is None:
         return await bulk_load(conn, project_id, items, actor, batch_size=len(items), ids=ids)
-    rows_in = asyncio.Event()
+    rows_in: asyncio.Future[tuple[Cursor, datetime]] = asyncio.get_running_loop().create_future()
+
+    def rows_done(end: Cursor, now: datetime) -> None:  # one batch: called once
+        rows_in.set_result((end, now))
 
     async def encode() -> Encoded:  # while the contributions' events are copied
-        await rows_in.wait()
-        return await prepared.encode()
+        end, now = await rows_in
+        return await prepared.encode(end, now)
 
     encoding = asyncio.ensure_future(encode())
     try:
         created = await bulk_load(
-            conn, project_id, items, actor, batch_size=len(items), ids=ids, rows_done=rows_in.set
+            conn, project_id, items, actor, batch_size=len(items), ids=ids, rows_done=rows_done
         )
         await prepared.write(conn, await encoding)
     finally:  # the task never outlives the load, nor leaves its error unread

@@ -3,12 +3,15 @@ grants are encoded while the batch's contributions are copied, then written afte
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 
-from licenses.dco.copy import Encoded, encode_grants, grant_numbers, write_grants
+from ledger.register.bulk.encode import Cursor
+from licenses.dco.copy import Encoded, chain_grants, encode_grants, grant_numbers, write_grants
 from licenses.dco.settle import GrantWriter, settled
 from licenses.dco.work import Signed
 from licenses.models import AgreementText
@@ -25,13 +28,20 @@ class Prepared:
     outbound: str | None
     ids: list[int]
 
-    async def encode(self, step: int = 64) -> Encoded:
-        """The new grants encoded; the event loop runs every ``step`` grants."""
+    async def encode(self, after: Cursor, now: datetime, step: int = 64) -> Encoded:
+        """The new grants encoded, their events chained ``after`` the batch's
+        contributions' events and recorded at ``now`` unless grants are also to be
+        withdrawn or extended (their events come first, so these are chained when
+        written); the event loop runs every ``step`` grants."""
         writer = self.writer
-        return await encode_grants(
+        encoded = await encode_grants(
             writer.project_id, writer.actor, writer.new, self.texts, self.outbound, self.ids,
             step=step,
         )  # fmt: skip
+        if encoded.ids and not (writer.extend or writer.withdraw):
+            await asyncio.sleep(0)
+            chain_grants(writer.project_id, writer.actor, encoded, after, now)
+        return encoded
 
     async def write(self, conn: asyncpg.Connection, encoded: Encoded) -> int:
         """Write what was settled, once the contributions are in (caller's transaction,

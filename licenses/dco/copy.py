@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import asyncpg
@@ -26,8 +26,9 @@ from ledger.journal.canonical import canonical_json, timestamp
 from ledger.journal.chain import event_document
 from ledger.journal.events import encode
 from ledger.journal.events.licenses import GrantRecorded
-from ledger.kernel.errors import InvalidInput, NotFound
+from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.bulk import binary
+from ledger.register.bulk.encode import Cursor
 from ledger.register.bulk.write import may_skip_checks
 from licenses.dco.settle import in_force, new_grant
 from licenses.dco.work import Pair, Signed
@@ -40,7 +41,9 @@ _IDS = (
 _HEAD = """
 SELECT seq, hash, clock_timestamp() AS now FROM journal_heads WHERE project_id = $1 FOR UPDATE
 """
-_MOVE = "UPDATE journal_heads SET seq = $2, hash = $3 WHERE project_id = $1"
+_MOVE = """
+UPDATE journal_heads SET seq = $2, hash = $3 WHERE project_id = $1 AND seq = $4 AND hash = $5
+"""
 _REFERENCES = {
     "grants": {"projects", "contributors", "organisations", "agreement_texts"},
     "grant_contributions": {"grants", "contributions"},
@@ -64,16 +67,18 @@ async def grant_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
 
 @dataclass(slots=True)
 class Encoded:
-    """Grants encoded for COPY but not yet chained: their rows, their contribution
-    links and their events' bodies (the events' numbers, instants and hashes are
-    given when they are written, after whatever the journal holds by then), and the
-    first grant as ``new_grant`` makes it, to check the first event against."""
+    """Grants encoded for COPY: their rows, their contribution links and their events'
+    bodies, and the first grant as ``new_grant`` makes it, to check the first event
+    against; once chained (``chain_grants``), their events and where in the journal
+    they run (``span``: after its first cursor up to its second)."""
 
     first: tuple[NewGrant, bytes] | None
     ids: list[int]
     rows: list[bytes]
     links: list[bytes]
     bodies: list[bytes]
+    events: list[bytes] = field(default_factory=list)
+    span: tuple[Cursor, Cursor] | None = None
 
 
 async def encode_grants(
@@ -136,18 +141,13 @@ class _Text:
 _EVIDENCE = b'{"trailer":"Signed-off-by","signed_off_by":%d}'
 
 
-async def write_grants(
-    conn: asyncpg.Connection, project_id: int, actor: str, encoded: Encoded
-) -> int:
-    """Chain the encoded grants' events after the project's journal head (which the
-    caller holds and which moves past them) and COPY everything (caller's
-    transaction); how many grants."""
-    if not encoded.ids:
-        return 0
-    head = await conn.fetchrow(_HEAD, project_id)
-    if head is None:
-        raise NotFound(f"project {project_id} has no journal")
-    seq, prev, now = head["seq"], bytes(head["hash"]), head["now"]
+def chain_grants(
+    project_id: int, actor: str, encoded: Encoded, start: Cursor, now: datetime
+) -> tuple[Cursor, Cursor]:
+    """Chain the encoded grants' events after ``start``, recorded at ``now`` (CPU only:
+    a history import chains them while its contributions' events are copied, once it
+    knows where those end)."""
+    seq, prev = start.seq, start.hash
     document = _Document(project_id, actor, now)
     pid, at, who = binary.int8(project_id), binary.timestamptz(now), _text(actor)
     kind, version = _text(GrantRecorded.TYPE), binary.int2(GrantRecorded.VERSION)
@@ -164,19 +164,43 @@ async def write_grants(
             binary.text(prev), binary.text(digest), version,
         )))  # fmt: skip
         prev = digest
+    encoded.events, encoded.span = events, (start, Cursor(seq, prev))
+    return encoded.span
+
+
+async def write_grants(
+    conn: asyncpg.Connection, project_id: int, actor: str, encoded: Encoded
+) -> int:
+    """COPY the encoded grants with their events, chained beforehand from the project's
+    journal head or else now, and move the head past them (caller's transaction,
+    holding the head); how many grants."""
+    if not encoded.ids:
+        return 0
+    span = encoded.span
+    if span is None:
+        head = await conn.fetchrow(_HEAD, project_id)
+        if head is None:
+            raise NotFound(f"project {project_id} has no journal")
+        now, after = head["now"], Cursor(head["seq"], bytes(head["hash"]))
+        span = chain_grants(project_id, actor, encoded, after, now)
+    start, end = span
     fast = await _fast(conn)
     if fast:
         await conn.execute("SET LOCAL session_replication_role = replica")
     for table, records, columns in (
         ("grants", encoded.rows, GRANT_COLUMNS),
         ("grant_contributions", encoded.links, ["project_id", "grant_id", "contribution_id"]),
-        ("journal_events", events, EVENT_COLUMNS),
+        ("journal_events", encoded.events, EVENT_COLUMNS),
     ):
         stream = memoryview(b"".join((*records, binary.TRAILER)))
         await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
     if fast:
         await conn.execute("SET LOCAL session_replication_role = origin")
-    await conn.execute(_MOVE, project_id, seq, prev)
+    moved = await conn.execute(_MOVE, project_id, end.seq, end.hash, start.seq, start.hash)
+    if moved != "UPDATE 1":  # the events were chained from a head that is not the head
+        raise Conflict(
+            "the journal moved while the grants were chained", ConflictCode.JOURNAL_BROKEN
+        )
     return len(encoded.ids)
 
 

@@ -10,6 +10,7 @@ chunk, see ``imports``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from itertools import islice
 
 import asyncpg
@@ -60,14 +61,14 @@ async def bulk_load(
     progress: Callable[[int], None] | None = None,
     numbered: list[tuple[int, NewContribution]] | None = None,
     ids: Sequence[int] | None = None,
-    rows_done: Callable[[], object] | None = None,
+    rows_done: Callable[[Cursor, datetime], object] | None = None,
 ) -> int:
     """Load contributions that are all new, with one journal event each (caller's
     transaction); returns how many were loaded, and adds each with the number it got
     to ``numbered`` when given. ``ids``: the numbers they take, in order, reserved
     beforehand (``write.reserve_numbers``); one per contribution. ``rows_done`` is
-    called each time a batch's rows are in, while their events are copied (see
-    ``stream.write_batch``)."""
+    called each time a batch's rows are in, while their events are copied, with where
+    they end (see ``stream.write_batch``)."""
     terms, cursor = await terms_for(
         conn, project_id, actor, await conn.fetchrow(LOCK_HEAD, project_id)
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 
 import asyncpg
 
@@ -41,12 +42,13 @@ async def write_batch(
     items: list[NewContribution],
     ids: list[int],
     bots: dict[int, bool],
-    rows_done: Callable[[], object] | None = None,
+    rows_done: Callable[[Cursor, datetime], object] | None = None,
 ) -> None:
     """Encode and COPY ``items`` (numbered ``ids``) after ``cursor``, which advances
     past their events; ``bots`` holds every contributor of the batch. ``rows_done`` is
-    called once the rows are in and their events are about to be copied (the event
-    loop is free during that COPY: a caller may have work waiting for it)."""
+    called once the rows are in and their events are about to be copied, with where
+    those events end and the instant they are recorded at (the event loop is free
+    during that COPY: a caller may have work waiting for it)."""
     events: list[bytes] = [binary.HEADER]
     tally: Tally | None = None
     failed: list[InvalidInput | NotFound] = []
@@ -76,7 +78,7 @@ async def write_batch(
             if failed:
                 raise failed[0]
     if rows_done is not None:
-        rows_done()
+        rows_done(Cursor(cursor.seq, cursor.hash), terms.recorded_at)
     events.append(binary.TRAILER)
     await writer.copy(conn, "journal_events", b"".join(events))
     if tally is not None:

@@ -15,9 +15,12 @@ import pytest
 
 import ledger.register.rollups as rollups
 import licenses.dco.bulk as dco_bulk
+import licenses.dco.copy as dco_copy
 from intake.payload import Activity, Actor
 from intake.record import record_activities
 from ledger.journal import chain as journal
+from ledger.kernel.errors import Conflict
+from ledger.register.bulk.encode import Cursor
 from ledger.register.projects import ProjectInput, create_project
 from licenses.agreements import ensure_dco, publish_agreement
 
@@ -62,7 +65,7 @@ async def test_a_later_batch_extends_the_commits_grant_and_a_reimport_adds_nothi
 async def test_when_encoding_and_load_both_fail_the_loads_error_is_raised_and_none_is_lost(
     pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def bad_encode(self: object, step: int = 64) -> object:
+    async def bad_encode(self: object, *args: object) -> object:
         raise RuntimeError("encode failed")
 
     async def bad_write(self: object, conn: object, project_id: int) -> None:
@@ -93,6 +96,7 @@ SELECT to_jsonb(g) - 'id' - 'project_id' - 'recorded_at' AS grant,
           WHERE gc.project_id = g.project_id AND gc.grant_id = g.id ORDER BY 1) AS covers
 FROM grants g WHERE g.project_id = $1 ORDER BY g.natural_key
 """
+_TYPES = "SELECT type FROM journal_events WHERE project_id = $1 ORDER BY seq"
 _KEYS = "SELECT id, natural_key FROM {table} WHERE project_id = $1"
 _EVENTS = """
 SELECT body FROM journal_events WHERE project_id = $1 AND type = 'grant.recorded' ORDER BY seq
@@ -131,6 +135,9 @@ async def _recorded(pool: asyncpg.Pool, slug: str, bulk: bool) -> tuple[list[Any
         await publish_agreement(conn, project.id, "dco", "DCO 2", "text 2", LATER, "admin")
     async with pool.acquire() as conn, conn.transaction():
         await record_activities(conn, project.id, _history(), "git", "i", bulk=bulk)
+    async with pool.acquire() as conn:
+        check = await journal.verify(conn, project.id)
+    assert check.ok, check.reason
     rows = await pool.fetch(_GRANTS, project.id)
     grants = [(list(r["covers"]), dict(r["grant"])) for r in rows]
     keys = dict(await pool.fetch(_KEYS.format(table="contributions"), project.id))
@@ -156,3 +163,44 @@ async def test_a_history_batchs_grants_and_their_events_are_those_recorded_one_b
     assert [(g["agreement_version"], g["delivery_id"]) for g in later] == [(2, "delivery-7")]
     assert {g["agreement_version"] for _, g in bulk_grants} == {1, 2}
     assert sorted(len(c) for c, _ in bulk_grants) == [1, 1, 1, 1]
+
+
+async def test_a_batch_that_extends_one_grant_and_makes_another_keeps_the_chain(
+    pool: asyncpg.Pool,
+) -> None:
+    other = "f" * 40
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput("x", "X"), "admin")
+    assert await _record(pool, project.id, f"git:{SHA}") == 1
+    later = [
+        _signed(f"git:{SHA}:co"),
+        Activity(ADA, "code", T0, f"git:{other}", None, {"commit": other}, signoffs=(ADA,)),
+    ]
+    async with pool.acquire() as conn, conn.transaction():
+        assert await record_activities(conn, project.id, later, "git", "i", bulk=True) == 2
+    async with pool.acquire() as conn:
+        check = await journal.verify(conn, project.id)
+        types = [r["type"] for r in await conn.fetch(_TYPES, project.id)]
+    assert check.ok, check.reason
+    # the extension is journaled first, then the new grant after it
+    assert types[-2:] == ["grant.extended", "grant.recorded"]
+    assert await pool.fetchval("SELECT count(*) FROM grant_contributions") == 3
+
+
+async def test_grants_chained_from_a_head_that_moved_are_refused_and_nothing_is_written(
+    pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = dco_copy.chain_grants
+
+    def stale(project_id: int, actor: str, encoded: Any, start: Any, now: datetime) -> Any:
+        return real(project_id, actor, encoded, Cursor(start.seq + 1, start.hash), now)
+
+    monkeypatch.setattr(dco_bulk, "chain_grants", stale)
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput("y", "Y"), "admin")
+    with pytest.raises(Conflict, match="journal moved"):
+        await _record(pool, project.id, f"git:{SHA}")
+    assert await pool.fetchval("SELECT count(*) FROM grants") == 0
+    assert await pool.fetchval("SELECT count(*) FROM contributions") == 0
+    async with pool.acquire() as conn:
+        assert (await journal.verify(conn, project.id)).ok
