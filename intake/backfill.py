@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +58,13 @@ ON CONFLICT (project_id, repository) DO UPDATE SET
     recorded = git_imports.recorded + excluded.recorded,
     finished_at = NULL
 """
+# The shas and reasons come as comma-separated text (hex digits and words): a history
+# skips thousands of merges per batch, and one text is cheaper to send than an array.
+_SHA = re.compile(r"[0-9a-f]{7,64}")
 _SKIP = """
 INSERT INTO git_skipped_commits (project_id, sha, reason, repository)
-SELECT $1, u.sha, u.reason, $2 FROM unnest($3::text[], $4::text[]) AS u(sha, reason)
+SELECT $1, u.sha, u.reason, $2
+FROM unnest(string_to_array($3, ','), string_to_array($4, ',')) AS u(sha, reason)
 ON CONFLICT (project_id, sha) DO NOTHING RETURNING sha
 """
 # Records parsed between turns of the event loop: the writer waits for its turn behind
@@ -298,9 +303,10 @@ async def _write(
         new = await record_activities(
             conn, project_id, batch.activities, "git", "import:git", bulk=True, known=known
         )
-        skipped = [s for s in batch.skipped if len(s.sha) >= 7]
+        skipped = [s for s in batch.skipped if _SHA.fullmatch(s.sha)]  # what can key a row
         rows = await conn.fetch(
-            _SKIP, project_id, repository, [s.sha for s in skipped], [s.reason for s in skipped]
+            _SKIP, project_id, repository, ",".join(s.sha for s in skipped),
+            ",".join(s.reason for s in skipped),
         ) if skipped else []  # fmt: skip
         first = len(set(batch.authored) - known) + len(rows)
         await conn.execute(_PROGRESS, project_id, repository, first, new)

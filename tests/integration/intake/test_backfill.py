@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from intake.backfill import import_git
+from intake.backfill import Skipped, _Batch, _write, import_git
 from ledger.journal.chain import verify
 from ledger.kernel.errors import InvalidInput
 from ledger.register.projects import ProjectInput, create_project
@@ -160,3 +160,22 @@ async def test_the_first_batch_is_small_and_none_waits_for_a_full_one(
     assert HURRY_AT <= sizes[0] < HURRY_AT + 250  # taken 250 records at most at a time
     assert sum(sizes) == result.commits == 3 * HURRY_AT
     assert await pool.fetchval("SELECT count(*) FROM contributions") == 3 * HURRY_AT
+
+
+async def test_skipped_commits_are_accounted_once_and_a_record_without_a_sha_is_not_stored(
+    pool: asyncpg.Pool,
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        project = await create_project(conn, ProjectInput("skips", "Skips"), "admin")
+    merges = [Skipped(f"{n:040x}", "merge") for n in range(1, 2001)]
+    odd = [Skipped("not,a sha", "unreadable"), Skipped("abc", "unreadable")]
+    batch = _Batch(
+        commits=len(merges) + 3, skipped=[*merges, *odd, Skipped("f" * 40, "unreadable")]
+    )
+    assert await _write(pool, project.id, "/r", batch) == (0, 2001)
+    assert await _write(pool, project.id, "/r", batch) == (0, 0)  # each commit once
+    stored = dict(
+        await pool.fetch("SELECT reason, count(*) FROM git_skipped_commits GROUP BY reason")
+    )
+    assert stored == {"merge": 2000, "unreadable": 1}
+    assert await pool.fetchval("SELECT commits FROM git_imports") == 2001
