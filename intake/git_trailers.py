@@ -44,10 +44,14 @@ def _patch_start(lines: list[str], closed: bool) -> int:
 def _message_end(lines: list[str], length: int, closed: bool) -> int:
     """``length`` less trailing comments, empty lines and an old ``Conflicts:`` block."""
     cutoff = length
-    for i in range(length):
-        if lines[i] == SCISSORS and (closed or i < len(lines) - 1):
-            cutoff = i
-            break
+    if SCISSORS in lines[:length]:
+        for i in range(length):
+            if lines[i] == SCISSORS and (closed or i < len(lines) - 1):
+                cutoff = i
+                break
+    last = lines[cutoff - 1] if cutoff else ""
+    if last and last[0] not in "#\t" and last != "Conflicts:":
+        return cutoff  # a message ending in text: nothing trails it (most do)
     start = 0  # 0 means none, as in git (a run from the first line is not one)
     conflicts = False
     for i in range(cutoff):
