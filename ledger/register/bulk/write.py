@@ -7,10 +7,11 @@ once, in the transaction that holds them until the load ends: the project and th
 policy version, and each contributor as it first appears, locked ``FOR KEY SHARE``
 exactly as the per-row check locks it. When the database
 lets this session set ``session_replication_role`` and the only triggers that fire
-on inserting into those two tables (and the rollup tables a load adds to or an
-import recounts) are the checks of exactly these foreign keys, each COPY, tally and
-recount runs with triggers off; otherwise the rows go through every trigger as
-usual. Unique and check constraints apply either way.
+on inserting into those two tables (and on inserting, updating or deleting in the
+rollup tables a load adds to or an import recounts) are the checks of exactly these
+foreign keys, each COPY, tally and recount runs with triggers off; otherwise the
+rows go through every trigger as usual. Unique and check constraints apply either
+way.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ CHECKED_KEYS = {
     ("kind_stats", ("project_id",)): "projects",
     ("project_month_stats", ("project_id",)): "projects",
 }
+# The triggers that inserting into $1 fires, and updating or deleting in $2 (bits of
+# pg_trigger.tgtype: 4 insert, 8 delete, 16 update).
 _INSERT_TRIGGERS = """
 SELECT c.relname AS tab, k.contype::text AS contype, f.relname AS ref,
     (SELECT array_agg(a.attname::text ORDER BY u.ord)
@@ -58,7 +61,8 @@ JOIN pg_class c ON c.oid = t.tgrelid
 LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
 LEFT JOIN pg_class f ON f.oid = k.confrelid
 WHERE c.relname = any($1::text[]) AND c.relnamespace = 'public'::regnamespace
-  AND t.tgtype & 4 <> 0 AND t.tgenabled <> 'D'
+  AND (t.tgtype & 4 <> 0 OR (t.tgtype & 24 <> 0 AND c.relname = any($2::text[])))
+  AND t.tgenabled <> 'D'
 """
 _SUPERUSER = "SELECT current_setting('is_superuser') = 'on'"
 # PostgreSQL 15 and later can grant the right to set it without being a superuser.
@@ -96,6 +100,7 @@ class Writer:
             conn,
             {t for t, _ in CHECKED_KEYS},
             lambda table, columns, ref: CHECKED_KEYS.get((table, columns)) == ref,
+            {t for t, _ in CHECKED_KEYS} - {"contributions", "journal_events"},
         )
         return cls(fast)
 
@@ -154,11 +159,13 @@ async def may_skip_checks(
     conn: asyncpg.Connection,
     tables: Iterable[str],
     known: Callable[[str, tuple[str, ...], str], bool],
+    rewritten: Iterable[str] = (),
 ) -> bool:
-    """True when every trigger that inserting into ``tables`` fires is the check of a
-    foreign key the caller holds itself (``known(table, columns, referenced table)``)
-    and this session may turn triggers off for a statement."""
-    triggers = await conn.fetch(_INSERT_TRIGGERS, sorted(tables))
+    """True when every trigger that inserting into ``tables`` fires (and updating or
+    deleting in those of them the caller also ``rewritten``s: upserts, a recount) is
+    the check of a foreign key the caller holds itself (``known(table, columns,
+    referenced table)``) and this session may turn triggers off for a statement."""
+    triggers = await conn.fetch(_INSERT_TRIGGERS, sorted(tables), sorted(rewritten))
     only_checked = all(
         r["contype"] == "f" and known(r["tab"], tuple(r["columns"]), r["ref"]) for r in triggers
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from msgspec.structs import replace
 
 from ledger.journal import chain as journal
 from ledger.journal import heads, merkle
@@ -295,13 +296,14 @@ async def test_other_writers_of_the_project_get_in_between_chunks_and_the_chain_
     assert await pool.fetchval("SELECT contributions FROM project_stats") == counted
 
 
-async def _count_inserts(pool: asyncpg.Pool, table: str) -> None:
-    """A trigger of our own on ``table``, counting its inserted rows in ``seen``."""
+async def _count_inserts(pool: asyncpg.Pool, table: str, event: str = "INSERT") -> None:
+    """A trigger of our own on ``table``, counting its inserted (or ``event``) rows in
+    ``seen``."""
     await pool.execute(
         "CREATE TABLE seen (n bigint); INSERT INTO seen VALUES (0);"
         "CREATE FUNCTION count_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "UPDATE seen SET n = n + 1; RETURN NEW; END $$;"
-        f"CREATE TRIGGER counted AFTER INSERT ON {table} FOR EACH ROW "
+        f"CREATE TRIGGER counted AFTER {event} ON {table} FOR EACH ROW "
         "EXECUTE FUNCTION count_row()"
     )
 
@@ -326,6 +328,20 @@ async def test_a_trigger_on_a_rollup_table_keeps_the_tallies_going_through_trigg
     assert loaded == 90
     assert cells > 0
     assert await pool.fetchval("SELECT n FROM seen") == cells
+
+
+async def test_an_update_trigger_on_a_rollup_table_keeps_the_tallies_going_through_it(
+    pool: asyncpg.Pool, project: Project
+) -> None:
+    await _count_inserts(pool, "contributor_stats", "UPDATE")
+    who = await people(pool)
+    for load in ("a", "b"):  # the second load adds to the cells the first one made
+        items = [replace(c, natural_key=f"{c.natural_key}:{load}") for c in history(who, 40)]
+        async with pool.acquire() as conn, conn.transaction():
+            await bulk_load(conn, project.id, items, "i")
+    people_counted = await pool.fetchval("SELECT count(*) FROM contributor_stats")
+    assert people_counted > 0
+    assert await pool.fetchval("SELECT n FROM seen") == people_counted
 
 
 async def test_a_merged_contributor_stops_the_import_before_its_chunk(
