@@ -38,7 +38,7 @@ class Prepared:
             writer.project_id, writer.actor, writer.new, self.texts, self.outbound, self.ids,
             step=step,
         )  # fmt: skip
-        if encoded.ids and not (writer.extend or writer.withdraw):
+        if encoded.ids and not writer.changing:
             await asyncio.sleep(0)
             chain_grants(writer.project_id, writer.actor, encoded, after, now)
         return encoded
@@ -57,7 +57,7 @@ async def prepare_signoffs(
     not yet written; caller's transaction): the DCO agreement is made first when
     needed, and the new grants get their numbers. None when nothing is to change."""
     writer = await settled(conn, project_id, work, actor)
-    if writer is None or not (writer.new or writer.extend or writer.withdraw):
+    if writer is None or not (writer.new or writer.changing):
         return None
     texts: list[AgreementText] = []
     outbound: str | None = None

@@ -29,7 +29,7 @@ from ledger.journal.events.licenses import GrantRecorded
 from ledger.kernel.errors import Conflict, ConflictCode, InvalidInput, NotFound
 from ledger.register.bulk import binary
 from ledger.register.bulk.encode import Cursor
-from ledger.register.bulk.write import may_skip_checks
+from ledger.register.bulk.write import EVENT_COLUMNS, may_skip_checks, triggers_off
 from licenses.dco.settle import in_force, new_grant
 from licenses.dco.work import Pair, Signed
 from licenses.grants import public_body
@@ -54,9 +54,6 @@ GRANT_COLUMNS = [
     "agreement_version", "text_sha256", "license_expression", "rights", "patent_grant",
     "irrevocable", "royalty_free", "scope", "evidence", "commit_sha", "signature_method",
     "delivery_id", "effective_at", "recorded_by",
-]  # fmt: skip
-EVENT_COLUMNS = [
-    "project_id", "seq", "type", "body", "actor", "recorded_at", "prev_hash", "hash", "version",
 ]  # fmt: skip
 
 
@@ -184,18 +181,14 @@ async def write_grants(
         now, after = head["now"], Cursor(head["seq"], bytes(head["hash"]))
         span = chain_grants(project_id, actor, encoded, after, now)
     start, end = span
-    fast = await _fast(conn)
-    if fast:
-        await conn.execute("SET LOCAL session_replication_role = replica")
-    for table, records, columns in (
-        ("grants", encoded.rows, GRANT_COLUMNS),
-        ("grant_contributions", encoded.links, ["project_id", "grant_id", "contribution_id"]),
-        ("journal_events", encoded.events, EVENT_COLUMNS),
-    ):
-        stream = memoryview(b"".join((*records, binary.TRAILER)))
-        await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
-    if fast:
-        await conn.execute("SET LOCAL session_replication_role = origin")
+    async with triggers_off(conn, await _fast(conn)):
+        for table, records, columns in (
+            ("grants", encoded.rows, GRANT_COLUMNS),
+            ("grant_contributions", encoded.links, ["project_id", "grant_id", "contribution_id"]),
+            ("journal_events", encoded.events, EVENT_COLUMNS),
+        ):
+            stream = memoryview(b"".join((*records, binary.TRAILER)))
+            await conn.copy_to_table(table, source=stream, columns=columns, format="binary")
     moved = await conn.execute(_MOVE, project_id, end.seq, end.hash, start.seq, start.hash)
     if moved != "UPDATE 1":  # the events were chained from a head that is not the head
         raise Conflict(

@@ -44,6 +44,12 @@ class GrantWriter:
         self.extend: dict[int, set[int]] = {}
         self.withdraw: list[tuple[int, datetime]] = []
 
+    @property
+    def changing(self) -> bool:
+        """Whether standing grants are to be withdrawn or extended (journaled before
+        any new grant)."""
+        return bool(self.withdraw or self.extend)
+
     async def write(self) -> int:
         """Write everything the settlement found; how many grants were new."""
         await self.changes()

@@ -16,7 +16,8 @@ way.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import asyncpg
@@ -49,6 +50,9 @@ CHECKED_KEYS = {
     ("kind_stats", ("project_id",)): "projects",
     ("project_month_stats", ("project_id",)): "projects",
 }
+CHECKED_TABLES = frozenset(t for t, _ in CHECKED_KEYS)
+# The rollup tables among them: a tally upserts into them, a recount clears them.
+ROLLUP_TABLES = CHECKED_TABLES - {"contributions", "journal_events"}
 # The triggers that inserting into $1 fires, and updating or deleting in $2 (bits of
 # pg_trigger.tgtype: 4 insert, 8 delete, 16 update).
 _INSERT_TRIGGERS = """
@@ -98,9 +102,9 @@ class Writer:
         """Look at the catalog and this session's rights once per load."""
         fast = await may_skip_checks(
             conn,
-            {t for t, _ in CHECKED_KEYS},
+            CHECKED_TABLES,
             lambda table, columns, ref: CHECKED_KEYS.get((table, columns)) == ref,
-            {t for t, _ in CHECKED_KEYS} - {"contributions", "journal_events"},
+            ROLLUP_TABLES,
         )
         return cls(fast)
 
@@ -115,37 +119,28 @@ class Writer:
         or ``journal_events``, with triggers off for this one statement when the probe
         allowed it."""
         columns = CONTRIBUTION_COLUMNS if table == "contributions" else EVENT_COLUMNS
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = replica")
+        source = memoryview(rows) if isinstance(rows, bytes) else rows
         try:
-            source = memoryview(rows) if isinstance(rows, bytes) else rows
-            await conn.copy_to_table(table, source=source, columns=columns, format="binary")
+            async with triggers_off(conn, self.fast):
+                await conn.copy_to_table(table, source=source, columns=columns, format="binary")
         except asyncpg.UniqueViolationError:
             if table != "contributions":
                 raise
             raise Conflict(
                 "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
             ) from None
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = origin")
 
     async def recount(self, conn: asyncpg.Connection, project_id: int) -> None:
         """Rebuild the project's rollups (caller's transaction, holding the journal
         head), with triggers off for it when the probe allowed it."""
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = replica")
-        await recount(conn, project_id)
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = origin")
+        async with triggers_off(conn, self.fast):
+            await recount(conn, project_id)
 
     async def tally(self, conn: asyncpg.Connection, tally: Tally, project_id: int) -> None:
         """Add a load's tally to the project's rollups (caller's transaction, holding the
         tallied contributors' locks), with triggers off for it when the probe allowed it."""
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = replica")
-        await tally.write(conn, project_id)
-        if self.fast:
-            await conn.execute("SET LOCAL session_replication_role = origin")
+        async with triggers_off(conn, self.fast):
+            await tally.write(conn, project_id)
 
     async def write(self, conn: asyncpg.Connection, terms: Terms, chunk: Chunk) -> None:
         """COPY the chunk's rows and events and add its rollups (caller's transaction,
@@ -171,6 +166,18 @@ async def may_skip_checks(
     )
     granted = _MAY_SET_ROLE if conn.get_server_version().major >= 15 else _SUPERUSER
     return only_checked and bool(await conn.fetchval(granted))
+
+
+@asynccontextmanager
+async def triggers_off(conn: asyncpg.Connection, fast: bool) -> AsyncIterator[None]:
+    """Statements inside run with triggers off when ``fast`` (a probe allowed it), and
+    with them on again after. Not reset when the statements fail: the transaction is
+    then aborted (a failed statement's savepoint takes the setting back with it)."""
+    if fast:
+        await conn.execute("SET LOCAL session_replication_role = replica")
+    yield
+    if fast:
+        await conn.execute("SET LOCAL session_replication_role = origin")
 
 
 async def defer_flush(conn: asyncpg.Connection) -> None:

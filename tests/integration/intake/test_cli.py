@@ -13,17 +13,26 @@ from tests.integration.intake.conftest import Poster
 from tests.unit.intake.forge_requests import payload
 
 
-async def _commons(database_url: str, tmp_path: Path, *args: str, secret: str = "") -> str:
+async def start_commons(
+    database_url: str, tmp_path: Path, *args: str, secret: str = "", group: bool = False
+) -> asyncio.subprocess.Process:
+    """``commons ARGS`` running against the test database (``group``: in a process
+    group of its own, as a terminal's job is)."""
     env = {**os.environ, "DATABASE_URL": database_url, "COMMONS_DATA_DIR": str(tmp_path / "d")}
     if secret:
         env["COMMONS_FORGE_SECRET"] = secret
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "commons"),
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        start_new_session=group,
     )
+
+
+async def _commons(database_url: str, tmp_path: Path, *args: str, secret: str = "") -> str:
+    process = await start_commons(database_url, tmp_path, *args, secret=secret)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()[-2000:]
     return out.decode()

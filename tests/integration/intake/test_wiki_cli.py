@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 from pathlib import Path
 
 import asyncpg
 
+from bench.wiki import make_dump
 from ledger.register.projects import ProjectInput, create_project
-from tests.integration.intake.test_cli import _commons
+from tests.integration.intake.test_cli import _commons, start_commons
 from tests.unit.intake.wiki_dumps import write_wiki
+
+
+async def _wiki_project(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
 
 
 async def test_import_mediawiki_reads_a_dump_and_is_safe_to_rerun(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path
 ) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
+    await _wiki_project(pool)
     dump = tmp_path / "testwiki.xml.gz"
     write_wiki(dump, with_rights=False)
     args = (
@@ -66,23 +74,13 @@ async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_
 async def test_ctrl_c_stops_a_dump_import_without_a_traceback_from_its_parsers(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path
 ) -> None:
-    import asyncio
-    import os
-    import signal
-    import sys
-
-    from bench.wiki import make_dump
-
-    async with pool.acquire() as conn, conn.transaction():
-        await create_project(conn, ProjectInput("wiki", "Test Wiki"), "admin")
+    await _wiki_project(pool)
     dump = tmp_path / "big.xml.bz2"
     make_dump(dump, 30_000)
-    env = {**os.environ, "DATABASE_URL": database_url, "COMMONS_DATA_DIR": str(tmp_path / "d")}
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "commons"),
+    process = await start_commons(
+        database_url, tmp_path,
         "import", "mediawiki", str(dump), "--project", "wiki", "--terms", "CC-BY-SA-4.0",
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
+        group=True,
     )  # fmt: skip
     deadline = asyncio.get_running_loop().time() + 60
     while not await pool.fetchval("SELECT count(*) FROM wiki_imports"):
