@@ -8,8 +8,9 @@ first and last instant per contributor; its credit is the count times the weight
 the kind under the one policy (``policy_version``) the contributions were priced with. ``write`` adds the
 tally to every rollup table in one statement, however many contributions it holds
 (the database prices and sums the cells; a bulk load writes one tally per chunk).
-``recount`` rebuilds them from the contributions themselves, in one scan and one sort (an
-import does it once, at its end).
+``recount`` rebuilds them from the contributions themselves, in one scan and one sort, the
+people's rollups by ranges of contributors that can run at once (an import does it once,
+at its end, over its connections).
 """
 
 from __future__ import annotations
@@ -94,72 +95,83 @@ WHERE project_id = $1
 """
 
 
-_CLEAR = """
-WITH people AS (DELETE FROM contributor_stats WHERE project_id = $1),
-     person_months AS (DELETE FROM contributor_month_stats WHERE project_id = $1),
-     person_kinds AS (DELETE FROM contributor_kind_stats WHERE project_id = $1),
-     project_months AS (DELETE FROM project_month_stats WHERE project_id = $1),
-     kinds AS (DELETE FROM kind_stats WHERE project_id = $1)
-DELETE FROM kind_month_stats WHERE project_id = $1
+# A recount runs in two steps. The people's rollups (per contributor; per contributor
+# and month; per contributor, month, kind and policy version) are rebuilt from the
+# contributions of a range of contributors, so that several ranges can be recounted at
+# once on connections of their own; the project's rollups (per month, per month and
+# kind, per kind, the project's totals) are then summed from the people's.
+_CLEAR_PEOPLE = """
+WITH people AS (DELETE FROM contributor_stats
+                WHERE project_id = $1 AND contributor_id BETWEEN $2 AND $3),
+     person_months AS (DELETE FROM contributor_month_stats
+                       WHERE project_id = $1 AND contributor_id BETWEEN $2 AND $3)
+DELETE FROM contributor_kind_stats WHERE project_id = $1 AND contributor_id BETWEEN $2 AND $3
 """
 # Enough to sort a large project's contributions in memory rather than in runs on disk;
 # months in UTC (date_trunc in the session's zone is cheaper than AT TIME ZONE per row).
 _SESSION = "SET LOCAL work_mem = '256MB'; SET LOCAL timezone = 'UTC'"
-# The same rollups rebuilt from the project's counted contributions in one scan and one
-# sort. A version groups the rows of one contributor, month, kind, policy version and
-# price: its credit is its count times that price, so numeric sums run over versions,
-# not rows. Sorted once in that order, every coarser grouping (cells per contributor,
-# month and kind; months per contributor and month; people) is a prefix of it and
-# streams without hashing or sorting again, and each rollup table is filled in the
-# order of its primary key (every insertion lands on the index's rightmost page). A
-# month's active contributors are its person-months, counted without a DISTINCT.
-_RECOUNT = """
-WITH versions AS MATERIALIZED (
+# One scan and one sort of the range's counted contributions, grouped per contributor,
+# month, kind and policy version: sorted once in that order, every coarser grouping
+# (months per contributor and month; people) is a prefix of it and streams without
+# hashing or sorting again, and each table is filled in the order of its primary key
+# (every insertion lands on the index's rightmost page).
+_RECOUNT_PEOPLE = """
+WITH kinds AS MATERIALIZED (
     SELECT contributor_id AS who, date_trunc('month', occurred_at)::date AS month,
-           kind, policy_version, credit AS price, count(*)::int AS n,
+           kind, policy_version, count(*) AS n, sum(credit) AS credit,
            min(occurred_at) AS first_at, max(occurred_at) AS last_at
-    FROM contributions WHERE project_id = $1 AND counted
-    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-), cells AS MATERIALIZED (
-    SELECT who, month, kind, sum(n) AS n, sum(n * price) AS credit,
-           min(first_at) AS first_at, max(last_at) AS last_at
-    FROM versions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    FROM contributions
+    WHERE project_id = $1 AND counted AND contributor_id BETWEEN $2 AND $3
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 ), months AS MATERIALIZED (
     SELECT who, month, sum(n) AS n, sum(credit) AS credit,
            min(first_at) AS first_at, max(last_at) AS last_at
-    FROM cells GROUP BY 1, 2 ORDER BY 1, 2
+    FROM kinds GROUP BY 1, 2 ORDER BY 1, 2
 ), person_kinds AS (
     INSERT INTO contributor_kind_stats (project_id, contributor_id, month, kind,
         policy_version, contributions, credit)
-    SELECT $1, who, month, kind, policy_version, sum(n), sum(n * price) FROM versions
-    GROUP BY who, month, kind, policy_version ORDER BY who, month, kind, policy_version
+    SELECT $1, who, month, kind, policy_version, n, credit FROM kinds
 ), person_months AS (
     INSERT INTO contributor_month_stats (project_id, contributor_id, month, contributions, credit)
-    SELECT $1, who, month, n, credit FROM months ORDER BY who, month
-), project_months AS (
+    SELECT $1, who, month, n, credit FROM months
+)
+INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
+    first_at, last_at)
+SELECT $1, who, sum(n), sum(credit), min(first_at), max(last_at) FROM months
+GROUP BY who ORDER BY who
+"""
+_CLEAR_PROJECT = """
+WITH months AS (DELETE FROM project_month_stats WHERE project_id = $1),
+     kinds AS (DELETE FROM kind_stats WHERE project_id = $1)
+DELETE FROM kind_month_stats WHERE project_id = $1
+"""
+# A month's active contributors are its person-months, counted without a DISTINCT.
+_RECOUNT_PROJECT = """
+WITH project_months AS (
     INSERT INTO project_month_stats (project_id, month, contributions, credit, contributors)
-    SELECT $1, month, sum(n), sum(credit), count(*) FROM months GROUP BY month
+    SELECT $1, month, sum(contributions), sum(credit), count(*)
+    FROM contributor_month_stats WHERE project_id = $1 GROUP BY month
 ), kind_months AS (
     INSERT INTO kind_month_stats (project_id, month, kind, contributions, credit)
-    SELECT $1, month, kind, sum(n), sum(credit) FROM cells GROUP BY month, kind
+    SELECT $1, month, kind, sum(contributions), sum(credit)
+    FROM contributor_kind_stats WHERE project_id = $1 GROUP BY month, kind
+    RETURNING kind, contributions, credit
 ), kinds AS (
     INSERT INTO kind_stats (project_id, kind, contributions, credit)
-    SELECT $1, kind, sum(n), sum(credit) FROM cells GROUP BY kind
+    SELECT $1, kind, sum(contributions), sum(credit) FROM kind_months GROUP BY kind
 ), people AS (
-    INSERT INTO contributor_stats (project_id, contributor_id, contributions, credit,
-        first_at, last_at)
-    SELECT $1, who, sum(n), sum(credit), min(first_at), max(last_at) FROM months
-    GROUP BY who ORDER BY who
-    RETURNING contributions, credit, first_at, last_at
+    SELECT coalesce(sum(contributions), 0) AS contributions,
+           coalesce(sum(credit), 0) AS credit, count(*) AS contributors,
+           min(first_at) AS first_at, max(last_at) AS last_at
+    FROM contributor_stats WHERE project_id = $1
 )
-UPDATE project_stats SET
-    contributions = coalesce((SELECT sum(contributions) FROM people), 0),
-    credit = coalesce((SELECT sum(credit) FROM people), 0),
-    contributors = (SELECT count(*) FROM people),
-    first_at = (SELECT min(first_at) FROM people),
-    last_at = (SELECT max(last_at) FROM people)
-WHERE project_id = $1
+UPDATE project_stats AS s SET
+    contributions = people.contributions, credit = people.credit,
+    contributors = people.contributors, first_at = people.first_at, last_at = people.last_at
+FROM people WHERE s.project_id = $1
 """
+# The whole range of contributor numbers.
+EVERYONE = (-(2**63), 2**63 - 1)
 
 
 class Tally:
@@ -234,9 +246,24 @@ async def roll_up(conn: asyncpg.Connection, project_id: int, done: Iterable[Cont
         await tally.write(conn, project_id)
 
 
+async def recount_people(conn: asyncpg.Connection, project_id: int, low: int, high: int) -> None:
+    """Rebuild the people's rollups of the project's contributors numbered ``low`` to
+    ``high`` from their counted contributions (caller's transaction, holding the
+    project's journal head at least ``FOR SHARE`` so no writer adds to them meanwhile)."""
+    await conn.execute(_CLEAR_PEOPLE, project_id, low, high)
+    await conn.execute(_SESSION)
+    await conn.execute(_RECOUNT_PEOPLE, project_id, low, high)
+
+
+async def recount_project(conn: asyncpg.Connection, project_id: int) -> None:
+    """Rebuild the project's own rollups from its people's (caller's transaction,
+    holding the project's journal head; after ``recount_people`` covered everyone)."""
+    await conn.execute(_CLEAR_PROJECT, project_id)
+    await conn.execute(_RECOUNT_PROJECT, project_id)
+
+
 async def recount(conn: asyncpg.Connection, project_id: int) -> None:
     """Rebuild the project's rollups from its counted contributions (caller's
     transaction, holding the project's journal head so no writer adds to them meanwhile)."""
-    await conn.execute(_CLEAR, project_id)
-    await conn.execute(_SESSION)
-    await conn.execute(_RECOUNT, project_id)
+    await recount_people(conn, project_id, *EVERYONE)
+    await recount_project(conn, project_id)

@@ -7,8 +7,9 @@ head moved past them and the import's row advanced by their number, so a chunk i
 whole or not at all, and a resumed import (same name, same input) skips exactly the
 items the committed chunks took. Memory holds a few chunks at a time. The import's
 own transaction holds the references of every chunk locked while it runs (project,
-policy, each contributor once); the rollups are recounted once, in the transaction
-that finishes the import (they catch up with its chunks there; a resumed import ends
+policy, each contributor once); the rollups are recounted once, at its end (they
+catch up with its chunks there, the people's by ranges over the import's connections
+and the project's in the transaction that finishes the import; a resumed import ends
 the same way). Only one run of a named import proceeds at a time (an advisory lock).
 """
 
@@ -95,11 +96,12 @@ async def import_contributions(
                         await stack.enter_async_context(pool.acquire())
                         for _ in range(max(1, writers))
                     ]
+                    known: dict[int, bool] = {}
                     loaded = await _load(
                         conn, connections, writer, project_id, name, items, actor, skipped,
-                        chunk_size, progress,
+                        chunk_size, progress, known,
                     )  # fmt: skip
-                    await finish(conn, connections, writer, project_id, name, deferred)
+                    await finish(conn, connections, writer, project_id, name, deferred, known)
             except BaseException:
                 if deferred:  # the indexes come back with a failed import
                     await indexes.rebuild(conn, project_id, name)
@@ -121,13 +123,14 @@ async def _load(
     skipped: int,
     chunk_size: int,
     progress: Callable[[int], None] | None,
+    known: dict[int, bool],
 ) -> int:
+    """Load the chunks; ``known`` gathers the contributors they name (bot or not)."""
     terms, cursor = await terms_for(
         conn, project_id, actor, await conn.fetchrow(_HEAD, project_id), tally=False
     )
     deadlock_ms = int(await conn.fetchval(_DEADLOCK_MS))
     load = Load(project_id, name, writer, max(10, min(500, deadlock_ms // 2)))
-    known: dict[int, bool] = {}
 
     async def reserve(batch: Batch) -> tuple[list[int], dict[int, bool]]:
         unknown = list({i.contributor_id for i in batch} - known.keys())

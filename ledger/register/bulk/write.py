@@ -24,7 +24,7 @@ import asyncpg
 
 from ledger.kernel.errors import Conflict, ConflictCode, NotFound
 from ledger.register.bulk.encode import Chunk, Terms
-from ledger.register.rollups import Tally, recount
+from ledger.register.rollups import Tally, recount_people, recount_project
 
 CONTRIBUTION_COLUMNS = [
     "project_id", "id", "contributor_id", "kind", "occurred_at", "source", "natural_key",
@@ -130,11 +130,20 @@ class Writer:
                 "a natural key in the load is already recorded", ConflictCode.ALREADY_EXISTS
             ) from None
 
-    async def recount(self, conn: asyncpg.Connection, project_id: int) -> None:
-        """Rebuild the project's rollups (caller's transaction, holding the journal
-        head), with triggers off for it when the probe allowed it."""
+    async def recount_people(
+        self, conn: asyncpg.Connection, project_id: int, low: int, high: int
+    ) -> None:
+        """Rebuild the rollups of the project's contributors numbered ``low`` to
+        ``high`` (caller's transaction, holding the journal head at least for share),
+        with triggers off for it when the probe allowed it."""
         async with triggers_off(conn, self.fast):
-            await recount(conn, project_id)
+            await recount_people(conn, project_id, low, high)
+
+    async def recount_project(self, conn: asyncpg.Connection, project_id: int) -> None:
+        """Rebuild the project's own rollups from its people's (caller's transaction,
+        holding the journal head), with triggers off for it when the probe allowed it."""
+        async with triggers_off(conn, self.fast):
+            await recount_project(conn, project_id)
 
     async def tally(self, conn: asyncpg.Connection, tally: Tally, project_id: int) -> None:
         """Add a load's tally to the project's rollups (caller's transaction, holding the

@@ -16,7 +16,7 @@ from ledger.register.bulk import bulk_load
 from ledger.register.contributions import record_contributions
 from ledger.register.credit import set_policy
 from ledger.register.models import NewContribution
-from ledger.register.rollups import recount
+from ledger.register.rollups import EVERYONE, recount, recount_people, recount_project
 from tests.integration.app.seed import seed
 
 KINDS_FROM_ROWS = """
@@ -135,3 +135,38 @@ async def test_a_recount_finds_the_rollups_as_repricing_bot_marks_and_erasure_le
     async with pool.acquire() as conn, conn.transaction():
         await recount(conn, seeded.project_id)
     assert await _kept(pool, seeded.project_id) == kept
+
+
+_PEOPLE = "SELECT contributor_id, contributions FROM contributor_stats WHERE project_id = $1"
+
+
+async def test_ranges_recounted_apart_with_a_writer_in_between_leave_the_rollups_exact(
+    pool: asyncpg.Pool,
+) -> None:
+    seeded = await seed(pool, "linux", people_count=4, contributions=60)
+    before: dict[int, int] = dict(await pool.fetch(_PEOPLE, seeded.project_id))
+    low, high = sorted(seeded.contributors)[:2], sorted(seeded.contributors)[2:]
+    spans = [(EVERYONE[0], low[-1]), (high[0], EVERYONE[1])]
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("DELETE FROM contributor_stats WHERE project_id = $1", seeded.project_id)
+        await conn.execute("DELETE FROM kind_stats WHERE project_id = $1", seeded.project_id)
+        await recount_people(conn, seeded.project_id, *spans[0])
+    late = [low[0], high[-1]]
+    async with pool.acquire() as conn, conn.transaction():
+        await record_contributions(
+            conn,
+            seeded.project_id,
+            [NewContribution(w, "doc", datetime(2024, 5, 2, tzinfo=UTC), "git", f"late-{w}")
+             for w in late],
+            "tester",
+        )  # fmt: skip
+    async with pool.acquire() as conn, conn.transaction():
+        await recount_people(conn, seeded.project_id, *spans[1])
+        await recount_project(conn, seeded.project_id)
+    await _agree(pool, seeded.project_id)
+    after = dict(await pool.fetch(_PEOPLE, seeded.project_id))
+    assert after == {who: n + (who in late) for who, n in before.items()}
+    total = await pool.fetchval(
+        "SELECT contributions FROM project_stats WHERE project_id = $1", seeded.project_id
+    )
+    assert total == sum(before.values()) + 2
