@@ -14,20 +14,25 @@ anonymous edit's row names nobody.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import io
 import multiprocessing
 import os
 import queue
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from intake.wiki.dump import Row, open_dump, read_pages
 from intake.wiki.edits import Site
 from intake.wiki.split import pieces
 from ledger.kernel.errors import InvalidInput
+
+T = TypeVar("T")
 
 PARSERS = 4  # at most, and never more than the machine's cores
 _AHEAD = 2  # pieces read ahead of the importer, per parser
@@ -103,6 +108,46 @@ def _parse(wiki: str | None, work: Any, out: Any) -> None:
     _guarded(out, run)
 
 
+_STOPPING = 5.0  # seconds a stopped process has to exit before it is killed
+
+
+async def _in_daemon_thread(call: Callable[[], T]) -> T:
+    """``call()`` on a daemon thread of its own. A process stopped while it was writing to
+    a pipe can leave half a message there, and a read of it never returns: such a read
+    must not hold up the importer's exit, as a thread of the loop's executor would."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def run() -> None:
+        try:
+            result = call()
+        except BaseException as exc:  # handed to the awaiting task, which raises it
+            answer = functools.partial(settle, functools.partial(future.set_exception, exc))
+        else:
+            answer = functools.partial(settle, functools.partial(future.set_result, result))
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
+            loop.call_soon_threadsafe(answer)
+
+    threading.Thread(target=run, name="dump-receiver", daemon=True).start()
+    return await future
+
+
+def _stop(processes: list[Any]) -> None:
+    """Stop the reader and the parsers: asked first, then killed."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(_STOPPING)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
 async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[Site | Chunk]:
     """The dump's site, then its chunks of edits, read by processes of their own."""
     context = multiprocessing.get_context("forkserver")  # no fork of a threaded process
@@ -141,7 +186,7 @@ async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[
                 if parsed.last:
                     return
                 following += 1
-            kind, value = await asyncio.to_thread(receive)
+            kind, value = await _in_daemon_thread(receive)
             if kind == "refused":
                 raise InvalidInput(*value)
             if kind == "failed":
@@ -151,8 +196,4 @@ async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[
             else:
                 waiting[value.index] = value
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            await asyncio.to_thread(process.join)
+        await asyncio.to_thread(_stop, processes)
