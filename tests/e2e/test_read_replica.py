@@ -226,3 +226,15 @@ async def test_a_malformed_journal_head_is_refused(client: AsyncTestClient[Lites
     )
     assert response.status_code == 400
     assert response.json()["field"] == "Commons-Journal-Head"
+
+
+async def test_the_replica_runs_with_the_settings_it_copied_from_the_embedded_primary(
+    server: Server, standby: Standby
+) -> None:
+    conn = await asyncpg.connect(standby.url)
+    try:
+        assert await conn.fetchval("SELECT pg_is_in_recovery()")
+        for name, value in database.EMBEDDED_SETTINGS.items():
+            assert await conn.fetchval(f"SHOW {name}") == value, name
+    finally:
+        await conn.close()
