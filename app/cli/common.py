@@ -3,9 +3,13 @@ database to use, and the group that answers their errors."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from typing import Any
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import asyncpg
 import click
 
 from app import database
@@ -55,3 +59,43 @@ class Commons(click.Group):
             if error is None:
                 raise
             raise (TryLater if isinstance(error, Unavailable) else Failed)(error.message) from None
+
+
+T = TypeVar("T")
+
+
+def run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[T | None, int]:
+    """Run ``work`` with a pool on the configured (migrated) database; SIGINT, SIGTERM
+    or SIGHUP cancels it at its next await (its open transaction rolls back, its
+    subprocesses are stopped) and returns (None, the signal number) instead of its
+    result."""
+    url = database_url()
+    received: list[int] = []
+
+    async def go() -> T | None:
+        await database.ensure_migrated(url)
+        pool = await database.create_pool(url, min_size=1, max_size=4)
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(work(pool))
+
+        def stop(number: int) -> None:
+            received.append(number)
+            task.cancel()
+
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(number, stop, number)
+        try:
+            return await task
+        except (asyncio.CancelledError, Exception):
+            if (
+                not received
+            ):  # a signal to the whole group also stops git or a dump's parsers: either way
+                raise
+            return None
+        finally:
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                loop.remove_signal_handler(number)
+            await pool.close()
+
+    result = asyncio.run(go())
+    return result, received[0] if received else 0

@@ -4,58 +4,19 @@ as a bot or a person) and ``commons intake accept-mailmap``."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import asyncpg
 import click
 
-from app import database
-from app.cli.common import database_url
+from app.cli.common import run_until_signalled
 from app.cli.intake import _run
 
 if TYPE_CHECKING:
     from intake.backfill import ImportResult
-
-T = TypeVar("T")
-
-
-def _run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[T | None, int]:
-    """Run ``work`` like ``_run``; SIGINT, SIGTERM or SIGHUP cancels it at its next
-    await (its open transaction rolls back, its subprocesses are stopped) and returns
-    (None, the signal number) instead of its result."""
-    url = database_url()
-    received: list[int] = []
-
-    async def go() -> T | None:
-        await database.ensure_migrated(url)
-        pool = await database.create_pool(url, min_size=1, max_size=4)
-        loop = asyncio.get_running_loop()
-        task = asyncio.ensure_future(work(pool))
-
-        def stop(number: int) -> None:
-            received.append(number)
-            task.cancel()
-
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, stop, number)
-        try:
-            return await task
-        except (asyncio.CancelledError, Exception):
-            if not received:  # a signal to the whole group also stops git: either way
-                raise
-            return None
-        finally:
-            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                loop.remove_signal_handler(number)
-            await pool.close()
-
-    result = asyncio.run(go())
-    return result, received[0] if received else 0
 
 
 @click.command("git")
@@ -126,7 +87,7 @@ def import_git(
                 merge_diffs=not no_merge_diffs, batch=batch, progress=advance,
             )  # fmt: skip
 
-    result, number = _run_until_signalled(work)
+    result, number = run_until_signalled(work)
     if result is None:
         name = signal.Signals(number).name
         click.echo(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import click
 
-from app.cli.common import Failed
+from app.cli.common import Failed, run_until_signalled
 from app.cli.intake import _run
 
 if TYPE_CHECKING:
@@ -107,6 +109,7 @@ def import_mediawiki(
     from ledger.register.projects import get_project
 
     size = dump.stat().st_size
+    read: list[int] = [0]
 
     async def work(pool: asyncpg.Pool) -> str:
         project = await get_project(pool, slug)
@@ -114,6 +117,11 @@ def import_mediawiki(
         columns = ("{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn())
         with Progress(*columns, transient=False) as bar:
             task = bar.add_task("dump", total=size)
+
+            def advance(done: int, total: int) -> None:
+                read[0] = done
+                bar.update(task, completed=done, total=total)
+
             result = await import_dump(
                 pool,
                 project,
@@ -122,14 +130,23 @@ def import_mediawiki(
                 terms=terms,
                 options=options,
                 logs=logs,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                progress=advance,
             )
         return (
             f"{result.wiki}: read {result.revisions} revisions ({result.reverted} reverted), "
             f"recorded {result.recorded} new contributions, {result.grants} new terms grants"
         )
 
-    click.echo(_run(work))
+    result, number = run_until_signalled(work)
+    if result is None:
+        click.echo(
+            f"stopped by {signal.Signals(number).name} after {read[0]:,} of the dump's "
+            f"{size:,} bytes; what was recorded is saved, run the same command again to "
+            "resume",
+            err=True,
+        )
+        sys.exit(128 + number)
+    click.echo(result)
 
 
 @click.group()

@@ -65,12 +65,28 @@ def _guarded(out: Any, run: Callable[[], None]) -> None:
     Ctrl-C reaches the whole process group: the importer handles it and stops these
     processes, so here it is ignored (no traceback from every parser)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with_the_importer()
     try:
         run()
     except InvalidInput as exc:
         out.put(("refused", (str(exc), exc.field)))
     except Exception as exc:  # reported to the importer, which raises it there
         out.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _leave_with_the_importer() -> None:
+    """Exit at once when the importer has gone, even killed with no clean-up of its own
+    (``multiprocessing.parent_process``: a pipe it holds open while it runs), whatever
+    this process is doing, a read that would never return included; the forkserver
+    follows once all of them have left."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(0)  # nothing to flush: nobody is left to read it
 
 
 def _cut(

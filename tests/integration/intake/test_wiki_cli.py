@@ -8,6 +8,7 @@ import signal
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from bench.wiki import make_dump
 from ledger.register.projects import ProjectInput, create_project
@@ -74,21 +75,64 @@ async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_
 async def test_ctrl_c_stops_a_dump_import_without_a_traceback_from_its_parsers(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path
 ) -> None:
+    process, helpers = await _importing(pool, database_url, tmp_path, group=True)
+    os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: every process of the group
+    _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 128 + signal.SIGINT
+    assert "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert await _all_gone(helpers) == []
+    kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
+    assert 0 < kept < 30_000  # whole batches kept, resumable
+
+
+async def _importing(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path, group: bool = False
+) -> tuple[asyncio.subprocess.Process, list[psutil.Process]]:
+    """A dump import that has written a batch, and the processes it runs (its dump
+    reader's server, cutter and parsers)."""
     await _wiki_project(pool)
     dump = tmp_path / "big.xml.bz2"
     make_dump(dump, 30_000)
     process = await start_commons(
         database_url, tmp_path,
         "import", "mediawiki", str(dump), "--project", "wiki", "--terms", "CC-BY-SA-4.0",
-        group=True,
+        group=group,
     )  # fmt: skip
     deadline = asyncio.get_running_loop().time() + 60
     while not await pool.fetchval("SELECT count(*) FROM wiki_imports"):
         assert asyncio.get_running_loop().time() < deadline, "the import never wrote a batch"
         await asyncio.sleep(0.02)
-    os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: every process of the group
+    helpers = psutil.Process(process.pid).children(recursive=True)
+    assert len(helpers) >= 3  # the forkserver, the cutter, a parser at least
+    return process, helpers
+
+
+async def _all_gone(helpers: list[psutil.Process]) -> list[psutil.Process]:
+    """The helpers still running 20 s on (none, when they saw the importer go)."""
+    _, alive = await asyncio.to_thread(psutil.wait_procs, helpers, timeout=20)
+    for left in alive:  # not to leak into the rest of the suite
+        left.kill()
+    return alive
+
+
+async def test_sigterm_stops_a_dump_import_cleanly_and_leaves_no_process_behind(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    process, helpers = await _importing(pool, database_url, tmp_path)
+    process.send_signal(signal.SIGTERM)  # a service manager stopping the job
     _, err = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode != 0
+    assert process.returncode == 128 + signal.SIGTERM
     assert "Traceback" not in err.decode(), err.decode()[-2000:]
+    assert "stopped by SIGTERM after " in err.decode()
+    assert await _all_gone(helpers) == []
     kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
     assert 0 < kept < 30_000  # whole batches kept, resumable
+
+
+async def test_a_killed_dump_import_leaves_no_process_behind(
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+) -> None:
+    process, helpers = await _importing(pool, database_url, tmp_path)
+    process.kill()  # as the kernel's OOM killer would: no clean-up runs in the importer
+    assert await _all_gone(helpers) == []
+    await asyncio.wait_for(process.wait(), timeout=30)  # its pipes closed by the last
