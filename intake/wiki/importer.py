@@ -13,6 +13,7 @@ batches look up grants only for edits older than that.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -115,24 +116,27 @@ async def import_dump(
     covered: Covered = {}
     judged = Batch()
     revisions = recorded = reverted = granted = 0
-    async for item in read_chunks(path, wiki, batch):
-        if isinstance(item, Site):
-            judge = Judge(item, replace(chosen, bots=bots))
-            continue
-        assert judge is not None
-        judge.add_bots(item.bots)
-        judged.add(judge.feed(map(edit_of, item.rows), last=item.last))
-        judged.position = item.position
-        if judged.revisions < batch and not item.last:
-            continue  # a page's latest revisions are still being judged
-        project, new, grants = await _write(pool, project, judge.site, judged, terms, covered)
-        revisions += judged.revisions
-        recorded += new
-        reverted += judged.reverted
-        granted += grants
-        if progress is not None:
-            progress(min(judged.position, total), total)
-        judged = Batch()
+    # Closed here, not when collected: a stop (a signal cancels the import at any await)
+    # stops the dump's processes before the loop shuts down.
+    async with contextlib.aclosing(read_chunks(path, wiki, batch)) as chunks:
+        async for item in chunks:
+            if isinstance(item, Site):
+                judge = Judge(item, replace(chosen, bots=bots))
+                continue
+            assert judge is not None
+            judge.add_bots(item.bots)
+            judged.add(judge.feed(map(edit_of, item.rows), last=item.last))
+            judged.position = item.position
+            if judged.revisions < batch and not item.last:
+                continue  # a page's latest revisions are still being judged
+            project, new, grants = await _write(pool, project, judge.site, judged, terms, covered)
+            revisions += judged.revisions
+            recorded += new
+            reverted += judged.reverted
+            granted += grants
+            if progress is not None:
+                progress(min(judged.position, total), total)
+            judged = Batch()
     assert judge is not None
     site = judge.site
     await pool.execute(_FINISHED, project.id, site.wiki)

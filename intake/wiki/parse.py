@@ -22,7 +22,8 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +66,12 @@ def _guarded(out: Any, run: Callable[[], None]) -> None:
     Ctrl-C reaches the whole process group: the importer handles it and stops these
     processes, so here it is ignored (no traceback from every parser)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def stopped(number: int, _: object) -> None:
+        out.cancel_join_thread()  # nobody reads on: exit without flushing to the importer
+        raise SystemExit(128 + number)  # what is open closes (a .7z's unpacked folder)
+
+    signal.signal(signal.SIGTERM, stopped)
     _leave_with_the_importer()
     try:
         run()
@@ -75,10 +82,10 @@ def _guarded(out: Any, run: Callable[[], None]) -> None:
 
 
 def _leave_with_the_importer() -> None:
-    """Exit at once when the importer has gone, even killed with no clean-up of its own
-    (``multiprocessing.parent_process``: a pipe it holds open while it runs), whatever
-    this process is doing, a read that would never return included; the forkserver
-    follows once all of them have left."""
+    """Stop when the importer has gone, even killed with no clean-up of its own
+    (``multiprocessing.parent_process``: a pipe it holds open while it runs), as when
+    it stops this process (SIGTERM), and exit at once if that has not ended it within
+    ``_STOPPING``; the forkserver follows once all of them have left."""
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
@@ -86,7 +93,9 @@ def _leave_with_the_importer() -> None:
 
 def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
     parent.join()
-    os._exit(0)  # nothing to flush: nobody is left to read it
+    os.kill(os.getpid(), signal.SIGTERM)  # interrupts the main thread, even in a read
+    time.sleep(_STOPPING)
+    os._exit(1)  # nothing to flush: nobody is left to read it
 
 
 def _cut(
@@ -164,7 +173,9 @@ def _stop(processes: list[Any]) -> None:
             process.join()
 
 
-async def read_chunks(path: Path, wiki: str | None, size: int) -> AsyncIterator[Site | Chunk]:
+async def read_chunks(
+    path: Path, wiki: str | None, size: int
+) -> AsyncGenerator[Site | Chunk, None]:
     """The dump's site, then its chunks of edits, read by processes of their own."""
     context = multiprocessing.get_context("forkserver")  # no fork of a threaded process
     context.set_forkserver_preload(["intake.wiki.parse"])

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import psutil
+import pytest
 
 from bench.wiki import make_dump
 from ledger.register.projects import ProjectInput, create_project
@@ -75,36 +79,51 @@ async def test_commons_demo_seeds_the_wiki_beside_aurora(database_url: str, tmp_
 async def test_ctrl_c_stops_a_dump_import_without_a_traceback_from_its_parsers(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path
 ) -> None:
-    process, helpers = await _importing(pool, database_url, tmp_path, group=True)
-    os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: every process of the group
-    _, err = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 128 + signal.SIGINT
-    assert "Traceback" not in err.decode(), err.decode()[-2000:]
-    assert await _all_gone(helpers) == []
+    async with _importing(pool, database_url, tmp_path, group=True) as (process, helpers):
+        os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: every process of the group
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 128 + signal.SIGINT
+        assert "Traceback" not in err.decode(), err.decode()[-2000:]
+        assert await _all_gone(helpers) == []
     kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
     assert 0 < kept < 30_000  # whole batches kept, resumable
 
 
+@contextlib.asynccontextmanager
 async def _importing(
-    pool: asyncpg.Pool, database_url: str, tmp_path: Path, group: bool = False
-) -> tuple[asyncio.subprocess.Process, list[psutil.Process]]:
+    pool: asyncpg.Pool,
+    database_url: str,
+    tmp_path: Path,
+    group: bool = False,
+    suffix: str = ".xml.bz2",
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, list[psutil.Process]]]:
     """A dump import that has written a batch, and the processes it runs (its dump
-    reader's server, cutter and parsers)."""
+    reader's server, cutter and parsers); whatever is left of them is killed at the
+    end, so that a failing test leaks nothing into the rest of the suite."""
     await _wiki_project(pool)
-    dump = tmp_path / "big.xml.bz2"
+    dump = tmp_path / f"big{suffix}"
     make_dump(dump, 30_000)
     process = await start_commons(
         database_url, tmp_path,
         "import", "mediawiki", str(dump), "--project", "wiki", "--terms", "CC-BY-SA-4.0",
         group=group,
     )  # fmt: skip
-    deadline = asyncio.get_running_loop().time() + 60
-    while not await pool.fetchval("SELECT count(*) FROM wiki_imports"):
-        assert asyncio.get_running_loop().time() < deadline, "the import never wrote a batch"
-        await asyncio.sleep(0.02)
-    helpers = psutil.Process(process.pid).children(recursive=True)
-    assert len(helpers) >= 3  # the forkserver, the cutter, a parser at least
-    return process, helpers
+    helpers: list[psutil.Process] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + 60
+        while not await pool.fetchval("SELECT count(*) FROM wiki_imports"):
+            assert asyncio.get_running_loop().time() < deadline, "the import never wrote a batch"
+            await asyncio.sleep(0.02)
+        helpers = psutil.Process(process.pid).children(recursive=True)
+        assert len(helpers) >= 3  # the forkserver, the cutter, a parser at least
+        yield process, helpers
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        for left in helpers:
+            with contextlib.suppress(psutil.Error):
+                left.kill()
 
 
 async def _all_gone(helpers: list[psutil.Process]) -> list[psutil.Process]:
@@ -115,24 +134,35 @@ async def _all_gone(helpers: list[psutil.Process]) -> list[psutil.Process]:
     return alive
 
 
+def _unpacked() -> set[Path]:
+    """The folders a .7z dump is unpacked into while it is read."""
+    return set(Path(tempfile.gettempdir()).glob("commons-7z-*"))
+
+
+@pytest.mark.parametrize("suffix", [".xml.bz2", ".xml.7z"])
 async def test_sigterm_stops_a_dump_import_cleanly_and_leaves_no_process_behind(
-    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path, suffix: str
 ) -> None:
-    process, helpers = await _importing(pool, database_url, tmp_path)
-    process.send_signal(signal.SIGTERM)  # a service manager stopping the job
-    _, err = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 128 + signal.SIGTERM
-    assert "Traceback" not in err.decode(), err.decode()[-2000:]
-    assert "stopped by SIGTERM after " in err.decode()
-    assert await _all_gone(helpers) == []
+    before = _unpacked()
+    async with _importing(pool, database_url, tmp_path, suffix=suffix) as (process, helpers):
+        process.send_signal(signal.SIGTERM)  # a service manager stopping the job
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 128 + signal.SIGTERM
+        assert "Traceback" not in err.decode(), err.decode()[-2000:]
+        assert "stopped by SIGTERM after " in err.decode()
+        assert await _all_gone(helpers) == []
+    assert _unpacked() == before  # a .7z's unpacked copy removed
     kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
     assert 0 < kept < 30_000  # whole batches kept, resumable
 
 
+@pytest.mark.parametrize("suffix", [".xml.bz2", ".xml.7z"])
 async def test_a_killed_dump_import_leaves_no_process_behind(
-    pool: asyncpg.Pool, database_url: str, tmp_path: Path
+    pool: asyncpg.Pool, database_url: str, tmp_path: Path, suffix: str
 ) -> None:
-    process, helpers = await _importing(pool, database_url, tmp_path)
-    process.kill()  # as the kernel's OOM killer would: no clean-up runs in the importer
-    assert await _all_gone(helpers) == []
-    await asyncio.wait_for(process.wait(), timeout=30)  # its pipes closed by the last
+    before = _unpacked()
+    async with _importing(pool, database_url, tmp_path, suffix=suffix) as (process, helpers):
+        process.kill()  # as the kernel's OOM killer would: no clean-up runs in the importer
+        assert await _all_gone(helpers) == []
+        await asyncio.wait_for(process.wait(), timeout=30)  # its pipes closed by the last
+    assert _unpacked() == before  # the reader removed a .7z's unpacked copy as it left

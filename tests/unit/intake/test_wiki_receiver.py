@@ -7,6 +7,8 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+import threading
+from typing import Any
 
 import pytest
 
@@ -51,11 +53,13 @@ async def test_the_calls_result_and_its_error_reach_the_awaiting_task() -> None:
 
 
 async def test_a_result_arriving_after_the_wait_was_cancelled_is_dropped() -> None:
-    release = asyncio.Event()
     loop = asyncio.get_running_loop()
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    release = threading.Event()
 
     def slow() -> str:
-        asyncio.run_coroutine_threadsafe(release.wait(), loop).result()
+        release.wait(10)
         return "late"
 
     task = asyncio.ensure_future(_in_daemon_thread(slow))
@@ -63,6 +67,11 @@ async def test_a_result_arriving_after_the_wait_was_cancelled_is_dropped() -> No
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    receivers = [t for t in threading.enumerate() if t.name == "dump-receiver"]
+    assert receivers  # still waiting in slow()
     release.set()
-    await asyncio.sleep(0.1)  # the late answer is settled on a cancelled future: no error
-    assert task.cancelled()
+    for receiver in receivers:
+        await asyncio.to_thread(receiver.join, 10)
+    for _ in range(3):
+        await asyncio.sleep(0)  # the late answer's callback runs on the loop
+    assert errors == []  # settled on a cancelled future: dropped, no InvalidStateError
