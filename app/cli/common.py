@@ -87,9 +87,8 @@ def run_until_signalled(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> tuple[T
         try:
             return await task
         except (asyncio.CancelledError, Exception):
-            if (
-                not received
-            ):  # a signal to the whole group also stops git or a dump's parsers: either way
+            # A signal to the whole group also stops git or a dump's parsers: either way.
+            if not received:
                 raise
             return None
         finally:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import io
 import multiprocessing
 import os
@@ -37,6 +36,7 @@ T = TypeVar("T")
 
 PARSERS = 4  # at most, and never more than the machine's cores
 _AHEAD = 2  # pieces read ahead of the importer, per parser
+_STOPPING = 5.0  # seconds a stopped process has to exit before it is killed
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +133,6 @@ def _parse(wiki: str | None, work: Any, out: Any) -> None:
     _guarded(out, run)
 
 
-_STOPPING = 5.0  # seconds a stopped process has to exit before it is killed
-
-
 async def _in_daemon_thread(call: Callable[[], T]) -> T:
     """``call()`` on a daemon thread of its own. A process stopped while it was writing to
     a pipe can leave half a message there, and a read of it never returns: such a read
@@ -143,19 +140,18 @@ async def _in_daemon_thread(call: Callable[[], T]) -> T:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(outcome: Callable[[], None]) -> None:
-        if not future.done():
-            outcome()
+    def settle(setter: Callable[[Any], object], value: Any) -> None:
+        if not future.done():  # a wait cancelled meanwhile drops the answer
+            setter(value)
 
     def run() -> None:
+        outcome: tuple[Callable[[Any], object], Any]
         try:
-            result = call()
+            outcome = (future.set_result, call())
         except BaseException as exc:  # handed to the awaiting task, which raises it
-            answer = functools.partial(settle, functools.partial(future.set_exception, exc))
-        else:
-            answer = functools.partial(settle, functools.partial(future.set_result, result))
+            outcome = (future.set_exception, exc)
         with contextlib.suppress(RuntimeError):  # the loop closed: nobody is waiting
-            loop.call_soon_threadsafe(answer)
+            loop.call_soon_threadsafe(settle, *outcome)
 
     threading.Thread(target=run, name="dump-receiver", daemon=True).start()
     return await future

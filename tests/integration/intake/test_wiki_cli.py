@@ -98,8 +98,10 @@ async def _importing(
     suffix: str = ".xml.bz2",
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, list[psutil.Process]]]:
     """A dump import that has written a batch, and the processes it runs (its dump
-    reader's server, cutter and parsers); whatever is left of them is killed at the
-    end, so that a failing test leaks nothing into the rest of the suite."""
+    reader's server, cutter and parsers); at the end no folder a .7z dump was unpacked
+    into is left, and whatever is left of the processes is killed, so that a failing
+    test leaks nothing into the rest of the suite."""
+    before = _unpacked()
     await _wiki_project(pool)
     dump = tmp_path / f"big{suffix}"
     make_dump(dump, 30_000)
@@ -117,6 +119,7 @@ async def _importing(
         helpers = psutil.Process(process.pid).children(recursive=True)
         assert len(helpers) >= 3  # the forkserver, the cutter, a parser at least
         yield process, helpers
+        assert _unpacked() == before  # the reader removed a .7z's unpacked copy as it left
     finally:
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -143,7 +146,6 @@ def _unpacked() -> set[Path]:
 async def test_sigterm_stops_a_dump_import_cleanly_and_leaves_no_process_behind(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path, suffix: str
 ) -> None:
-    before = _unpacked()
     async with _importing(pool, database_url, tmp_path, suffix=suffix) as (process, helpers):
         process.send_signal(signal.SIGTERM)  # a service manager stopping the job
         _, err = await asyncio.wait_for(process.communicate(), timeout=30)
@@ -151,7 +153,6 @@ async def test_sigterm_stops_a_dump_import_cleanly_and_leaves_no_process_behind(
         assert "Traceback" not in err.decode(), err.decode()[-2000:]
         assert "stopped by SIGTERM after " in err.decode()
         assert await _all_gone(helpers) == []
-    assert _unpacked() == before  # a .7z's unpacked copy removed
     kept = await pool.fetchval("SELECT revisions FROM wiki_imports")
     assert 0 < kept < 30_000  # whole batches kept, resumable
 
@@ -160,9 +161,7 @@ async def test_sigterm_stops_a_dump_import_cleanly_and_leaves_no_process_behind(
 async def test_a_killed_dump_import_leaves_no_process_behind(
     pool: asyncpg.Pool, database_url: str, tmp_path: Path, suffix: str
 ) -> None:
-    before = _unpacked()
     async with _importing(pool, database_url, tmp_path, suffix=suffix) as (process, helpers):
         process.kill()  # as the kernel's OOM killer would: no clean-up runs in the importer
         assert await _all_gone(helpers) == []
         await asyncio.wait_for(process.wait(), timeout=30)  # its pipes closed by the last
-    assert _unpacked() == before  # the reader removed a .7z's unpacked copy as it left
